@@ -1,0 +1,54 @@
+# Presales Hub — `make demo` and `make test` do all of their own set-up.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+DEMO_SIZE ?= small
+HOST ?= 127.0.0.1:8000
+
+.PHONY: demo test install lint typecheck messages serve bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(PY) requirements.lock requirements-dev.lock
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	DJANGO_DEBUG=1 $(PY) manage.py compile_translations
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --size $(DEMO_SIZE)
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
+
+serve: install
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+test: install
+	$(PY) manage.py compile_translations
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest
+
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv
+	$(PY) manage.py makemessages -d djangojs -l zh_Hans --no-obsolete --no-location --ignore=.venv --ignore=staticfiles
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles

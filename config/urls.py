@@ -1,0 +1,16 @@
+"""URL map: each domain app owns its pages; the API lives under /api/v1/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("", include("presales.core.urls")),
+    path("", include("presales.people.urls")),
+    path("accounts/", include("presales.customers.urls")),
+    path("deals/", include("presales.deals.urls")),
+    path("playbook/", include("presales.playbook.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

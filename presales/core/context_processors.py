@@ -1,0 +1,39 @@
+"""Template context shared by every page: the main navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label, icon, view-name prefixes that highlight the item)
+NAVIGATION: list[tuple[str, Any, str, tuple[str, ...]]] = [
+    ("core:home", _("Home"), "home", ("core:home",)),
+    ("deals:list", _("Opportunities"), "deals", ("deals:",)),
+    ("deals:board", _("Board"), "board", ("deals:board",)),
+    ("customers:account_list", _("Accounts"), "accounts", ("customers:account",)),
+    ("customers:contact_list", _("Contacts"), "contacts", ("customers:contact",)),
+    ("playbook:stages", _("Process"), "process", ("playbook:",)),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    # An exact match wins (the board lives under deals: but is its own item); else the first prefix.
+    active = next((entry[0] for entry in NAVIGATION if entry[0] == current), None)
+    if active is None:
+        active = next((entry[0] for entry in NAVIGATION if any(current.startswith(p) for p in entry[3])), None)
+    items = [
+        {"url_name": url_name, "label": label, "icon": icon, "active": url_name == active}
+        for url_name, label, icon, _prefixes in NAVIGATION
+    ]
+    from presales.core import visibility
+
+    return {
+        "nav_items": items,
+        "can_create_opportunity": visibility.can_create_opportunity(request.user),
+        "can_create_account": visibility.can_create_account(request.user),
+    }

@@ -1,0 +1,74 @@
+"""Template helpers shared by every page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+CURRENCY_SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "HKD": "HK$"}
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context: dict[str, Any], **kwargs: Any) -> str:
+    """The current query string with some parameters replaced (for sorting and paging links)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value is None or value == "":
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()
+
+
+@register.filter
+def money(value: Any, currency: str = "CNY") -> str:
+    """An amount with its currency symbol; large amounts in 万 for Chinese readers."""
+    if value in (None, ""):
+        return "—"
+    amount = Decimal(value)
+    symbol = CURRENCY_SYMBOLS.get(currency or "CNY", (currency or "") + " ")
+    return f"{symbol}{number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True)}"
+
+
+@register.filter
+def compact_money(value: Any, currency: str = "CNY") -> str:
+    """Short amounts for cards and charts: ¥1.2M in English, ¥120万 in Chinese."""
+    if value in (None, ""):
+        return "—"
+    amount = Decimal(value)
+    symbol = CURRENCY_SYMBOLS.get(currency or "CNY", (currency or "") + " ")
+    if (get_language() or "").startswith("zh"):
+        if abs(amount) >= 100_000_000:
+            return f"{symbol}{number_format(amount / 100_000_000, decimal_pos=2)}{_('hundred million')}"
+        if abs(amount) >= 10_000:
+            return f"{symbol}{number_format(amount / 10_000, decimal_pos=1)}{_('ten thousand')}"
+        return f"{symbol}{intcomma(int(amount))}"
+    if abs(amount) >= 1_000_000:
+        return f"{symbol}{number_format(amount / 1_000_000, decimal_pos=1)}M"
+    if abs(amount) >= 1_000:
+        return f"{symbol}{number_format(amount / 1_000, decimal_pos=0)}K"
+    return f"{symbol}{intcomma(int(amount))}"
+
+
+@register.inclusion_tag("components/sort_header.html", takes_context=True)
+def sort_header(context: dict[str, Any], field: str, label: str) -> dict[str, Any]:
+    """A column header that sorts the list by `field`, toggling the direction."""
+    current = context["request"].GET.get("ordering", "")
+    if current == field:
+        next_ordering, direction = f"-{field}", "asc"
+    elif current == f"-{field}":
+        next_ordering, direction = field, "desc"
+    else:
+        next_ordering, direction = field, ""
+    query = context["request"].GET.copy()
+    query["ordering"] = next_ordering
+    query.pop("page", None)
+    return {"label": label, "query": query.urlencode(), "direction": direction}

@@ -1,0 +1,160 @@
+"""The one place that decides who sees and changes what (PRODUCT.md §2).
+
+A person sees the deals they work on, their own team's deals, and, as a manager, the deals of every
+team in the department they manage; an administrator sees everything. Accounts and contacts follow:
+you see an account you own, one owned in a team you see, or one where you can see a deal. Pages,
+exports and the API all call these functions, so a rule changes here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from presales.customers.models import Account, Contact
+    from presales.deals.models import Opportunity
+    from presales.people.models import User
+
+M = TypeVar("M", bound=models.Model)
+
+
+class Scope:
+    """The teams a person can see into, computed once per request."""
+
+    def __init__(self, user: User):
+        self.user = user
+
+    @property
+    def sees_everything(self) -> bool:
+        return bool(self.user.is_authenticated and (self.user.is_superuser or self.user.role == "admin"))
+
+    @cached_property
+    def team_ids(self) -> frozenset[int]:
+        """The person's own team plus every team (and sub-team) they manage."""
+        from presales.people.models import Team
+
+        ids: set[int] = set()
+        if self.user.team_id:
+            ids.add(self.user.team_id)
+        frontier = set(Team.objects.filter(manager=self.user).values_list("pk", flat=True))
+        while frontier:
+            ids |= frontier
+            frontier = set(Team.objects.filter(parent__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
+        return frozenset(ids)
+
+    @cached_property
+    def managed_team_ids(self) -> frozenset[int]:
+        """Teams the person manages, directly or through a parent team."""
+        from presales.people.models import Team
+
+        ids: set[int] = set()
+        frontier = set(Team.objects.filter(manager=self.user).values_list("pk", flat=True))
+        while frontier:
+            ids |= frontier
+            frontier = set(Team.objects.filter(parent__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
+        return frozenset(ids)
+
+
+def scope_for(user: User) -> Scope:
+    """The person's scope, cached on the user object for the rest of the request."""
+    cached = getattr(user, "_presales_scope", None)
+    if cached is None:
+        cached = Scope(user)
+        user._presales_scope = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _member_opportunity_ids(user: User) -> Any:
+    from presales.deals.models import DealTeamMember
+
+    return DealTeamMember.objects.filter(user=user).values("opportunity_id")
+
+
+def opportunities_visible_to(user: User, queryset: models.QuerySet[Opportunity]) -> Any:
+    """Deals the person works on, deals of the teams they see into, or all of them for an admin."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return queryset
+    condition = Q(sales_owner=user) | Q(presales_lead=user) | Q(pk__in=_member_opportunity_ids(user))
+    if scope.team_ids:
+        condition |= Q(team_id__in=scope.team_ids) | Q(presales_team_id__in=scope.team_ids)
+    return queryset.filter(condition)
+
+
+def accounts_visible_to(user: User, queryset: models.QuerySet[Account]) -> Any:
+    """Accounts the person owns, owned in a team they see into, or with a deal they can see."""
+    from presales.deals.models import Opportunity
+
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return queryset
+    deal_accounts = opportunities_visible_to(user, Opportunity.objects.all()).values("account_id")
+    condition = Q(owner=user) | Q(pk__in=deal_accounts)
+    if scope.team_ids:
+        condition |= Q(team_id__in=scope.team_ids)
+    return queryset.filter(condition)
+
+
+def get_object_for_user(queryset: models.QuerySet[M], user: User, **lookup: Any) -> M:
+    """Fetch one object the person can see, or 404 (never reveal that something exists)."""
+    visible = queryset.visible_to(user)  # type: ignore[attr-defined]
+    try:
+        return visible.get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# --- What a person may change -------------------------------------------------------------------
+
+CREATE_ACCOUNT_ROLES = {"sales", "sales_manager", "presales_manager", "admin"}
+CREATE_OPPORTUNITY_ROLES = {"sales", "sales_manager", "admin"}
+STAKEHOLDER_EDITOR_ROLES = {"sales", "sales_manager", "presales", "presales_manager", "admin"}
+
+
+def can_create_account(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in CREATE_ACCOUNT_ROLES))
+
+
+def can_edit_account(user: User, account: Account) -> bool:
+    """The owner, a manager over the account's team, or an admin."""
+    scope = scope_for(user)
+    if scope.sees_everything or account.owner_id == user.pk:
+        return True
+    return account.team_id is not None and account.team_id in scope.managed_team_ids
+
+
+def can_edit_contacts(user: User, account: Account) -> bool:
+    """Stakeholders are kept up to date by whoever sells to the account: sales and presales who can see it."""
+    return bool(scope_for(user).sees_everything or user.role in STAKEHOLDER_EDITOR_ROLES)
+
+
+def can_edit_contact(user: User, contact: Contact) -> bool:
+    return can_edit_contacts(user, contact.account)
+
+
+def can_create_opportunity(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in CREATE_OPPORTUNITY_ROLES))
+
+
+def can_edit_opportunity(user: User, opportunity: Opportunity) -> bool:
+    """The sales owner, the presales lead, managers over the deal's teams, or an admin."""
+    scope = scope_for(user)
+    if scope.sees_everything or user.pk in (opportunity.sales_owner_id, opportunity.presales_lead_id):
+        return True
+    return bool(
+        (opportunity.team_id and opportunity.team_id in scope.managed_team_ids)
+        or (opportunity.presales_team_id and opportunity.presales_team_id in scope.managed_team_ids)
+    )
+
+
+def can_manage_people(user: User) -> bool:
+    return scope_for(user).sees_everything

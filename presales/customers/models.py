@@ -1,0 +1,191 @@
+"""Customers: accounts (industry, region, key-account flag) and their stakeholders with an org chart."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from presales.core.models import BaseModel
+
+if TYPE_CHECKING:
+    from presales.people.models import User
+
+
+class Industry(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    FINANCE = "finance", _("Finance")
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    EDUCATION = "education", _("Education")
+    HEALTHCARE = "healthcare", _("Healthcare")
+    ENERGY = "energy", _("Energy")
+    TELECOM = "telecom", _("Telecom")
+    TRANSPORT = "transport", _("Transport")
+    RETAIL = "retail", _("Retail")
+    INTERNET = "internet", _("Internet")
+    OTHER = "other", _("Other")
+
+
+class Region(models.TextChoices):
+    NORTH = "north", _("North China")
+    EAST = "east", _("East China")
+    SOUTH = "south", _("South China")
+    CENTRAL = "central", _("Central China")
+    SOUTHWEST = "southwest", _("Southwest China")
+    NORTHWEST = "northwest", _("Northwest China")
+    NORTHEAST = "northeast", _("Northeast China")
+    OVERSEAS = "overseas", _("Overseas")
+
+
+class AccountQuerySet(models.QuerySet["Account"]):
+    def visible_to(self, user: User) -> AccountQuerySet:
+        from presales.core.visibility import accounts_visible_to
+
+        return accounts_visible_to(user, self)
+
+
+class Account(BaseModel):
+    """A customer organisation we sell to."""
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, db_index=True)
+    region = models.CharField(_("region"), max_length=20, choices=Region.choices, db_index=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    is_key_account = models.BooleanField(_("key account"), default=False)
+    owner = models.ForeignKey(
+        "people.User", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="owned_accounts"
+    )
+    team = models.ForeignKey(
+        "people.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="accounts",
+        help_text=_("The owner's team; its members and managers can see the account."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True)
+
+    objects = AccountQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        indexes = [
+            models.Index(fields=["team", "name"], name="account_team_name"),
+            models.Index(fields=["owner", "name"], name="account_owner_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:account_detail", args=[self.pk])
+
+
+class Level(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    MANAGER = "manager", _("Manager")
+    EXECUTIVE = "executive", _("Executive")
+
+
+class DecisionRole(models.TextChoices):
+    DECISION_MAKER = "decision_maker", _("Decision maker")
+    INFLUENCER = "influencer", _("Influencer")
+    EVALUATOR = "evaluator", _("Evaluator")
+    USER = "user", _("User")
+    SUPPORTER = "supporter", _("Supporter")
+    BLOCKER = "blocker", _("Blocker")
+
+
+class Attitude(models.TextChoices):
+    CHAMPION = "champion", _("Champion")
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def visible_to(self, user: User) -> ContactQuerySet:
+        from presales.core.visibility import accounts_visible_to
+
+        return self.filter(account__in=accounts_visible_to(user, Account.objects.all()).values("pk"))
+
+
+class Contact(BaseModel):
+    """A person at the customer, seen as a stakeholder in the buying decision."""
+
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.STAFF)
+    decision_role = models.CharField(
+        _("decision role"), max_length=20, choices=DecisionRole.choices, default=DecisionRole.USER
+    )
+    attitude = models.CharField(_("attitude"), max_length=20, choices=Attitude.choices, default=Attitude.UNKNOWN)
+    influence = models.PositiveSmallIntegerField(
+        _("influence"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 (low) to 5 (high)"),
+    )
+    reports_to = models.ForeignKey(
+        "self",
+        verbose_name=_("reports to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="direct_reports",
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True)
+
+    objects = ContactQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["account", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(influence__gte=1, influence__lte=5), name="contact_influence_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.title})" if self.title else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:contact_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.reports_to_id is None:
+            return
+        if self.reports_to_id == self.pk:
+            raise ValidationError({"reports_to": _("A person cannot report to themselves.")})
+        boss = self.reports_to
+        if boss is not None and boss.account_id != self.account_id:
+            raise ValidationError({"reports_to": _("Choose someone at the same account.")})
+        # Walk up the chain: a loop would make the org chart impossible to draw.
+        seen = {self.pk}
+        while boss is not None:
+            if boss.pk in seen:
+                raise ValidationError({"reports_to": _("This would make a reporting loop.")})
+            seen.add(boss.pk)
+            boss = boss.reports_to

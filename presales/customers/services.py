@@ -1,0 +1,105 @@
+"""Writes for accounts and contacts: every page, API call, import and the demo data goes through here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from presales.core import visibility
+from presales.core.concurrency import save_with_version_check
+from presales.customers.models import Account, Contact
+from presales.people.models import User
+
+ACCOUNT_FIELDS = (
+    "name",
+    "short_name",
+    "industry",
+    "region",
+    "city",
+    "is_key_account",
+    "owner",
+    "website",
+    "address",
+    "notes",
+    "external_id",
+)
+CONTACT_FIELDS = (
+    "name",
+    "title",
+    "department",
+    "level",
+    "decision_role",
+    "attitude",
+    "influence",
+    "reports_to",
+    "phone",
+    "email",
+    "notes",
+    "external_id",
+)
+
+
+def _pick(data: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    return dict(data)
+
+
+@transaction.atomic
+def account_create(*, actor: User, **data: Any) -> Account:
+    """Create an account; its team is the owner's team (who can see it follows from that)."""
+    if not visibility.can_create_account(actor):
+        raise PermissionDenied
+    values = _pick(data, ACCOUNT_FIELDS)
+    values.setdefault("owner", actor)
+    account = Account(**values)
+    account.team_id = account.owner.team_id
+    account.full_clean()
+    account._history_user = actor  # type: ignore[attr-defined]
+    account.save()
+    return account
+
+
+@transaction.atomic
+def account_update(*, actor: User, account: Account, expected_version: int | None, **data: Any) -> Account:
+    """Change an account unless somebody else saved it since `expected_version`."""
+    if not visibility.can_edit_account(actor, account):
+        raise PermissionDenied
+    changes = _pick(data, ACCOUNT_FIELDS)
+    if "owner" in changes:
+        changes["team_id"] = changes["owner"].team_id
+    return save_with_version_check(account, changes=changes, expected_version=expected_version, actor=actor)  # type: ignore[return-value]
+
+
+@transaction.atomic
+def contact_create(*, actor: User, account: Account, **data: Any) -> Contact:
+    """Add a stakeholder to an account."""
+    if not visibility.can_edit_contacts(actor, account):
+        raise PermissionDenied
+    contact = Contact(account=account, **_pick(data, CONTACT_FIELDS))
+    contact.full_clean()
+    contact._history_user = actor  # type: ignore[attr-defined]
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, actor: User, contact: Contact, expected_version: int | None, **data: Any) -> Contact:
+    """Change a stakeholder unless somebody else saved them since `expected_version`."""
+    if not visibility.can_edit_contact(actor, contact):
+        raise PermissionDenied
+    changes = _pick(data, CONTACT_FIELDS)
+    return save_with_version_check(contact, changes=changes, expected_version=expected_version, actor=actor)  # type: ignore[return-value]
+
+
+@transaction.atomic
+def contact_delete(*, actor: User, contact: Contact) -> None:
+    """Remove a stakeholder; people who reported to them keep their place one level up."""
+    if not visibility.can_edit_contact(actor, contact):
+        raise PermissionDenied
+    Contact.objects.filter(reports_to=contact).update(reports_to=contact.reports_to)
+    contact._history_user = actor  # type: ignore[attr-defined]
+    contact.delete()

@@ -1,0 +1,231 @@
+"""Writes for opportunities: create, edit, move stage, close, deal team and competitors."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from presales.core import visibility
+from presales.core.concurrency import save_with_version_check
+from presales.customers.models import Account
+from presales.deals.models import (
+    Competitor,
+    DealRole,
+    DealTeamMember,
+    Opportunity,
+    OpportunityCompetitor,
+    Outcome,
+)
+from presales.people.models import User
+from presales.playbook.models import Stage
+
+OPPORTUNITY_FIELDS = (
+    "account",
+    "name",
+    "amount",
+    "currency",
+    "expected_close_date",
+    "stage",
+    "probability",
+    "sales_owner",
+    "presales_lead",
+    "source",
+    "description",
+    "external_id",
+)
+
+
+def _check_fields(data: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(data) - set(OPPORTUNITY_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    return dict(data)
+
+
+def _derive_teams(values: dict[str, Any], current: Opportunity | None = None) -> None:
+    """The deal's teams follow its sales owner and presales lead: that is who can see it."""
+    if "sales_owner" in values:
+        values["team_id"] = values["sales_owner"].team_id
+    if "presales_lead" in values:
+        lead = values["presales_lead"]
+        values["presales_team_id"] = lead.team_id if lead else None
+
+
+@transaction.atomic
+def opportunity_create(*, actor: User, competitors: list[Competitor] | None = None, **data: Any) -> Opportunity:
+    """Open a new deal; stage and probability default to the first sales stage."""
+    if not visibility.can_create_opportunity(actor):
+        raise PermissionDenied
+    values = _check_fields(data)
+    account: Account = values["account"]
+    if not visibility.accounts_visible_to(actor, Account.objects.filter(pk=account.pk)).exists():
+        raise PermissionDenied
+    values.setdefault("sales_owner", actor)
+    if values.get("stage") is None:
+        values["stage"] = Stage.objects.filter(is_after_sale=False, number__gte=2).order_by("number").first()
+    if "probability" not in values or values["probability"] is None:
+        values["probability"] = values["stage"].default_probability
+    _derive_teams(values)
+    opportunity = Opportunity(**values)
+    opportunity.full_clean()
+    opportunity._history_user = actor  # type: ignore[attr-defined]
+    opportunity.save()
+    for competitor in competitors or []:
+        OpportunityCompetitor.objects.create(opportunity=opportunity, competitor=competitor)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_update(
+    *, actor: User, opportunity: Opportunity, expected_version: int | None, **data: Any
+) -> Opportunity:
+    """Edit a deal's fields unless somebody else saved it since `expected_version`."""
+    if not visibility.can_edit_opportunity(actor, opportunity):
+        raise PermissionDenied
+    changes = _check_fields(data)
+    _derive_teams(changes)
+    return save_with_version_check(opportunity, changes=changes, expected_version=expected_version, actor=actor)  # type: ignore[return-value]
+
+
+@transaction.atomic
+def opportunity_change_stage(
+    *, actor: User, opportunity: Opportunity, stage: Stage, expected_version: int | None
+) -> Opportunity:
+    """Move a deal to another sales stage (the kanban and the form both call this)."""
+    if not visibility.can_edit_opportunity(actor, opportunity):
+        raise PermissionDenied
+    if not opportunity.is_open and not stage.is_after_sale:
+        raise ValidationError(_("A closed deal cannot move back into the sales stages. Reopen it first."))
+    if stage.is_after_sale and opportunity.outcome != Outcome.WON:
+        raise ValidationError(_("Only a won deal moves on to implementation and collection."))
+    changes: dict[str, Any] = {"stage": stage}
+    if opportunity.is_open and opportunity.probability == opportunity.stage.default_probability:
+        # The probability was never set by hand: let it follow the stage.
+        changes["probability"] = stage.default_probability
+    return save_with_version_check(
+        opportunity, changes=changes, expected_version=expected_version, actor=actor, reason="stage"
+    )  # type: ignore[return-value]
+
+
+@transaction.atomic
+def opportunity_close(
+    *,
+    actor: User,
+    opportunity: Opportunity,
+    outcome: str,
+    reason: str = "",
+    closed_on: datetime.date | None = None,
+    expected_version: int | None,
+) -> Opportunity:
+    """Record the result of a deal: won, lost or abandoned, with the reason."""
+    if not visibility.can_edit_opportunity(actor, opportunity):
+        raise PermissionDenied
+    if outcome not in (Outcome.WON, Outcome.LOST, Outcome.ABANDONED):
+        raise ValidationError({"outcome": _("Choose won, lost or abandoned.")})
+    if not opportunity.is_open:
+        raise ValidationError(_("This deal is already closed."))
+    changes: dict[str, Any] = {
+        "outcome": outcome,
+        "outcome_reason": reason,
+        "closed_on": closed_on or timezone.localdate(),
+        "probability": 100 if outcome == Outcome.WON else 0,
+    }
+    return save_with_version_check(
+        opportunity, changes=changes, expected_version=expected_version, actor=actor, reason="close"
+    )  # type: ignore[return-value]
+
+
+@transaction.atomic
+def opportunity_reopen(*, actor: User, opportunity: Opportunity, expected_version: int | None) -> Opportunity:
+    """Put a closed deal back in play, at the stage it had, with that stage's default probability."""
+    if not visibility.can_edit_opportunity(actor, opportunity):
+        raise PermissionDenied
+    if opportunity.is_open:
+        raise ValidationError(_("This deal is open already."))
+    stage = opportunity.stage
+    if stage.is_after_sale:
+        stage = Stage.objects.filter(is_after_sale=False).order_by("-number").first() or stage
+    changes: dict[str, Any] = {
+        "outcome": Outcome.OPEN,
+        "outcome_reason": "",
+        "closed_on": None,
+        "stage": stage,
+        "probability": stage.default_probability,
+    }
+    return save_with_version_check(
+        opportunity, changes=changes, expected_version=expected_version, actor=actor, reason="reopen"
+    )  # type: ignore[return-value]
+
+
+@transaction.atomic
+def deal_member_add(*, actor: User, opportunity: Opportunity, user: User, role: str) -> DealTeamMember:
+    """Put somebody on the deal team in a role."""
+    if not visibility.can_edit_opportunity(actor, opportunity):
+        raise PermissionDenied
+    if role not in DealRole.values:
+        raise ValidationError({"role": _("Choose a deal team role.")})
+    if DealTeamMember.objects.filter(opportunity=opportunity, user=user, role=role).exists():
+        raise ValidationError(_("%(person)s is already on the deal team in this role.") % {"person": user})
+    member = DealTeamMember(opportunity=opportunity, user=user, role=role)
+    member.full_clean()
+    member._history_user = actor  # type: ignore[attr-defined]
+    member.save()
+    return member
+
+
+@transaction.atomic
+def deal_member_remove(*, actor: User, member: DealTeamMember) -> None:
+    """Take somebody off the deal team."""
+    if not visibility.can_edit_opportunity(actor, member.opportunity):
+        raise PermissionDenied
+    member._history_user = actor  # type: ignore[attr-defined]
+    member.delete()
+
+
+@transaction.atomic
+def deal_competitor_add(
+    *, actor: User, opportunity: Opportunity, competitor: Competitor, notes: str = "", is_ahead: bool = False
+) -> OpportunityCompetitor:
+    """Record that a competitor is in this deal."""
+    if not visibility.can_edit_opportunity(actor, opportunity):
+        raise PermissionDenied
+    link, _created = OpportunityCompetitor.objects.get_or_create(opportunity=opportunity, competitor=competitor)
+    link.notes = notes
+    link.is_ahead = is_ahead
+    link._history_user = actor  # type: ignore[attr-defined]
+    link.save()
+    return link
+
+
+@transaction.atomic
+def deal_competitor_remove(*, actor: User, link: OpportunityCompetitor) -> None:
+    """Take a competitor off a deal."""
+    if not visibility.can_edit_opportunity(actor, link.opportunity):
+        raise PermissionDenied
+    link._history_user = actor  # type: ignore[attr-defined]
+    link.delete()
+
+
+@transaction.atomic
+def competitor_create(*, actor: User, **data: Any) -> Competitor:
+    """Add a shared competitor profile."""
+    if not actor.is_authenticated or actor.role in ("after_sales",):
+        raise PermissionDenied
+    competitor = Competitor(**data)
+    competitor.full_clean()
+    competitor._history_user = actor  # type: ignore[attr-defined]
+    competitor.save()
+    return competitor
+
+
+@transaction.atomic
+def competitor_update(*, actor: User, competitor: Competitor, expected_version: int | None, **data: Any) -> Competitor:
+    """Change a competitor profile (threat level, strengths, weaknesses)."""
+    if not actor.is_authenticated or actor.role in ("after_sales",):
+        raise PermissionDenied
+    return save_with_version_check(competitor, changes=data, expected_version=expected_version, actor=actor)  # type: ignore[return-value]

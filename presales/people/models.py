@@ -1,0 +1,173 @@
+"""People: users with one of the seven roles, teams with a manager, skills, capacity and quotas."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from presales.core.models import BaseModel
+
+
+class Role(models.TextChoices):
+    """The seven roles of PRODUCT.md §2."""
+
+    SALES = "sales", _("Sales rep")
+    SALES_MANAGER = "sales_manager", _("Sales manager")
+    PRESALES = "presales", _("Presales engineer")
+    PRESALES_MANAGER = "presales_manager", _("Presales manager")
+    COMMERCIAL = "commercial", _("Commercial")
+    AFTER_SALES = "after_sales", _("After-sales")
+    ADMIN = "admin", _("Administrator")
+
+
+MANAGER_ROLES = {Role.SALES_MANAGER, Role.PRESALES_MANAGER}
+PRESALES_ROLES = {Role.PRESALES, Role.PRESALES_MANAGER}
+SALES_ROLES = {Role.SALES, Role.SALES_MANAGER}
+
+
+class TeamKind(models.TextChoices):
+    SALES = "sales", _("Sales")
+    PRESALES = "presales", _("Presales")
+    COMMERCIAL = "commercial", _("Commercial")
+    AFTER_SALES = "after_sales", _("After-sales")
+    MANAGEMENT = "management", _("Management")
+
+
+class Team(BaseModel):
+    """A group of people with one manager; a team inside another forms a department."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=TeamKind.choices, default=TeamKind.SALES)
+    manager = models.ForeignKey(
+        "people.User",
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_teams",
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PresalesUserManager(UserManager["User"]):
+    def active(self) -> models.QuerySet[User]:
+        return self.filter(is_active=True)
+
+
+class User(AbstractUser):
+    """A person who signs in: their role, team, language, time zone, capacity and targets."""
+
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SALES, db_index=True)
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    title = models.CharField(_("job title"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=[("", _("Same as the browser")), ("zh-hans", "简体中文"), ("en", "English")],
+    )
+    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    weekly_capacity_hours = models.DecimalField(
+        _("weekly capacity (hours)"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("40.0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    weekly_visit_quota = models.PositiveSmallIntegerField(
+        _("weekly visit quota"), default=3, validators=[MaxValueValidator(50)]
+    )
+    revenue_target = models.DecimalField(
+        _("annual revenue target"),
+        max_digits=16,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    is_executive = models.BooleanField(_("executive"), default=False)
+
+    objects = PresalesUserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        ordering = ["display_name", "username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in MANAGER_ROLES
+
+    @property
+    def is_presales(self) -> bool:
+        return self.role in PRESALES_ROLES
+
+    @property
+    def is_sales(self) -> bool:
+        return self.role in SALES_ROLES
+
+
+class Skill(BaseModel):
+    """A technical or industry skill presales work can need (network, database, 政务, ...)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class UserSkill(models.Model):
+    """How well a person masters a skill, 1 (beginner) to 5 (expert)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="skills")
+    skill = models.ForeignKey(Skill, verbose_name=_("skill"), on_delete=models.CASCADE, related_name="holders")
+    level = models.PositiveSmallIntegerField(
+        _("level"), validators=[MinValueValidator(1), MaxValueValidator(5)], default=3
+    )
+
+    class Meta:
+        verbose_name = _("skill level")
+        verbose_name_plural = _("skill levels")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "skill"], name="unique_user_skill"),
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=5), name="user_skill_level_1_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill} ({self.level})"

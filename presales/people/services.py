@@ -1,0 +1,79 @@
+"""Writes for people and teams."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from presales.people.models import Skill, Team, User, UserSkill
+
+USER_FIELDS = (
+    "display_name",
+    "first_name",
+    "last_name",
+    "email",
+    "role",
+    "team",
+    "title",
+    "phone",
+    "language",
+    "timezone",
+    "weekly_capacity_hours",
+    "weekly_visit_quota",
+    "revenue_target",
+    "is_executive",
+    "is_staff",
+    "is_superuser",
+)
+PREFERENCE_FIELDS = ("display_name", "email", "phone", "language", "timezone")
+
+
+@transaction.atomic
+def user_create(*, username: str, password: str | None, **data: Any) -> User:
+    """Create a person who can sign in (admin pages, the demo data and tests use this)."""
+    unknown = set(data) - set(USER_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    user = User(username=username, **data)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_update_preferences(*, user: User, **data: Any) -> User:
+    """A person changes their own display name, contact details, language and time zone."""
+    unknown = set(data) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    for name, value in data.items():
+        setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    user._history_user = user  # type: ignore[attr-defined]
+    user.save(update_fields=list(data))
+    return user
+
+
+@transaction.atomic
+def team_create(*, name: str, kind: str, manager: User | None = None, parent: Team | None = None) -> Team:
+    """Create a team; its manager sees everything its members work on."""
+    team = Team(name=name, kind=kind, manager=manager, parent=parent)
+    team.full_clean()
+    team.save()
+    return team
+
+
+@transaction.atomic
+def user_set_skill(*, user: User, skill: Skill, level: int) -> UserSkill:
+    """Set how well somebody masters a skill (1-5)."""
+    if not 1 <= level <= 5:
+        raise ValidationError({"level": _("A skill level is between 1 and 5.")})
+    user_skill, _created = UserSkill.objects.update_or_create(user=user, skill=skill, defaults={"level": level})
+    return user_skill

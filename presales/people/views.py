@@ -1,0 +1,79 @@
+"""Sign in and out, profile and preferences, password, language."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from presales.people import services
+from presales.people.forms import PreferencesForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "people/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "people/password_change.html"
+    success_url = reverse_lazy("people:profile")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        messages.success(self.request, _("Your password was changed."))
+        return super().form_valid(form)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The person's own profile: role, team, skills, and the preferences they can change."""
+    user = request.user
+    if request.method == "POST":
+        form = PreferencesForm(request.POST, instance=user)
+        if form.is_valid():
+            services.user_update_preferences(user=user, **{name: form.cleaned_data[name] for name in form.Meta.fields})
+            messages.success(request, _("Your settings were saved."))
+            response = redirect("people:profile")
+            _set_language_cookie(response, user.language)
+            return response
+    else:
+        form = PreferencesForm(instance=user)
+    skills = user.skills.select_related("skill").order_by("-level")
+    return render(request, "people/profile.html", {"form": form, "skills": skills})
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    from django.conf import settings
+
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax"
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; a signed-in person keeps the choice on every device."""
+    language = request.POST.get("language", "")
+    if language not in {"en", "zh-hans"}:
+        language = ""
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    if request.user.is_authenticated:
+        services.user_update_preferences(user=request.user, language=language)
+    translation.activate(language or translation.get_language())
+    response = HttpResponseRedirect(next_url)
+    _set_language_cookie(response, language)
+    return response

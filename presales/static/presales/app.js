@@ -1,0 +1,48 @@
+/* Presales Hub's own script: small progressive enhancements. Every page works without it. */
+(function () {
+  "use strict";
+
+  // Kanban: drag a card to another column to move the deal to that stage. The card's own form
+  // (a select and a button) does the same without a mouse, so phones and keyboards work too.
+  function initBoard(root) {
+    root.querySelectorAll(".deal-card[draggable]").forEach(function (card) {
+      card.addEventListener("dragstart", function (event) {
+        card.classList.add("dragging");
+        event.dataTransfer.setData("text/plain", card.id);
+        event.dataTransfer.effectAllowed = "move";
+      });
+      card.addEventListener("dragend", function () { card.classList.remove("dragging"); });
+    });
+    root.querySelectorAll(".column[data-stage]").forEach(function (column) {
+      column.addEventListener("dragover", function (event) { event.preventDefault(); column.classList.add("drop-target"); });
+      column.addEventListener("dragleave", function () { column.classList.remove("drop-target"); });
+      column.addEventListener("drop", function (event) {
+        event.preventDefault();
+        column.classList.remove("drop-target");
+        var card = document.getElementById(event.dataTransfer.getData("text/plain"));
+        if (!card || card.closest(".column") === column) { return; }
+        var form = card.querySelector("form.move-form");
+        form.querySelector("select[name=stage]").value = column.dataset.stage;
+        if (window.htmx) { htmx.trigger(form, "submit"); } else { form.submit(); }
+      });
+    });
+  }
+
+  // Confirm destructive actions: <form data-confirm="Are you sure?">
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) { event.preventDefault(); }
+  }, true);
+
+  // Filter forms submit themselves when a select changes.
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest("form.filters");
+    if (form && event.target.tagName === "SELECT") { form.requestSubmit(); }
+  });
+
+  function init(root) {
+    if (root.querySelector && (root.querySelector(".board") || root.classList && root.classList.contains("board"))) { initBoard(root); }
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { init(event.target); });
+})();
