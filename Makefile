@@ -41,7 +41,7 @@ test: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/mypy
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto --dist loadfile
 
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv
