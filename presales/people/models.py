@@ -171,3 +171,6 @@ class UserSkill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.skill} ({self.level})"
+
+
+from presales.people.tokens import ApiToken  # noqa: E402, F401  (personal API tokens live in their own module)
