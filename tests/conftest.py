@@ -24,6 +24,15 @@ from tests.factories import AccountFactory, OpportunityFactory, TeamFactory, Use
 PASSWORD = "pw-for-tests-123"  # noqa: S105
 
 
+def ensure_default_process() -> None:
+    """Re-install the default stages (and playbook) when a transactional test flushed them."""
+    from presales.playbook.defaults import install_default_stages
+    from presales.playbook.models import Stage
+
+    if not Stage.objects.exists():
+        install_default_stages(Stage)
+
+
 @dataclass
 class Personas:
     owner: User
@@ -39,6 +48,8 @@ class Personas:
 
 @pytest.fixture
 def personas(db) -> Personas:
+    # Transactional tests (the browser ones) flush the tables that data migrations filled.
+    ensure_default_process()
     manager = UserFactory(username="manager", display_name="Manager Ma", role=Role.SALES_MANAGER)
     east = TeamFactory(name="East sales", kind=TeamKind.SALES, manager=manager)
     manager.team = east
