@@ -34,6 +34,7 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
+test: export DJANGO_SETTINGS_MODULE = config.test_settings
 test: install
 	$(PY) manage.py compile_translations
 	$(VENV)/bin/ruff check .
