@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "presales.customers",
     "presales.playbook",
     "presales.deals",
+    "presales.work",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("presales.customers.urls")),
     path("deals/", include("presales.deals.urls")),
     path("playbook/", include("presales.playbook.urls")),
+    path("work/", include("presales.work.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -158,3 +158,89 @@ def can_edit_opportunity(user: User, opportunity: Opportunity) -> bool:
 
 def can_manage_people(user: User) -> bool:
     return scope_for(user).sees_everything
+
+
+# --- Presales work (activities and support requests) ---------------------------------------------
+
+PRESALES_WORK_ROLES = {"presales", "presales_manager", "admin"}
+REQUEST_CREATOR_ROLES = {"sales", "sales_manager", "commercial", "admin"}
+
+
+def activities_visible_to(user: User, queryset: Any) -> Any:
+    """Activities the person took part in, on deals or accounts they can see, or of people in teams they manage."""
+    from presales.customers.models import Account
+    from presales.deals.models import Opportunity
+
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return queryset
+    deals = opportunities_visible_to(user, Opportunity.objects.all()).values("pk")
+    accounts = accounts_visible_to(user, Account.objects.all()).values("pk")
+    condition = (
+        Q(owner=user)
+        | Q(participants=user)
+        | Q(opportunity__in=deals)
+        | Q(opportunity__isnull=True, account__in=accounts)
+    )
+    if scope.managed_team_ids:
+        condition |= Q(owner__team_id__in=scope.managed_team_ids)
+    # The participants join can repeat a row; filter by primary key to keep one row per activity.
+    return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+
+
+def support_requests_visible_to(user: User, queryset: Any) -> Any:
+    """Requests the person asked or works on, on deals they can see, or (presales managers) their queue."""
+    from presales.deals.models import Opportunity
+
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return queryset
+    deals = opportunities_visible_to(user, Opportunity.objects.all()).values("pk")
+    condition = Q(requester=user) | Q(assignee=user) | Q(opportunity__in=deals)
+    if scope.managed_team_ids:
+        condition |= Q(requester__team_id__in=scope.managed_team_ids) | Q(assignee__team_id__in=scope.managed_team_ids)
+    if user.role == "presales_manager":
+        # Deals without a presales team land in the shared presales queue every presales manager triages.
+        condition |= Q(opportunity__presales_team__isnull=True)
+    return queryset.filter(condition)
+
+
+def can_log_activity(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in PRESALES_WORK_ROLES))
+
+
+def can_edit_activity(user: User, activity: Any) -> bool:
+    """The owner, a manager over the owner's team, or an admin."""
+    scope = scope_for(user)
+    if scope.sees_everything or activity.owner_id == user.pk:
+        return True
+    owner_team = activity.owner.team_id
+    return owner_team is not None and owner_team in scope.managed_team_ids
+
+
+def can_create_request(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in REQUEST_CREATOR_ROLES))
+
+
+def can_decide_request(user: User, request: Any) -> bool:
+    """Presales managers and admins triage and decide; the assigned engineer may decide their own request."""
+    if scope_for(user).sees_everything or user.role == "presales_manager":
+        return True
+    return bool(user.role == "presales" and request.assignee_id == user.pk)
+
+
+def can_work_request(user: User, request: Any) -> bool:
+    """Starting and finishing the work: the assigned engineer, a presales manager or an admin."""
+    return bool(scope_for(user).sees_everything or user.role == "presales_manager" or request.assignee_id == user.pk)
+
+
+def can_cancel_request(user: User, request: Any) -> bool:
+    return bool(scope_for(user).sees_everything or request.requester_id == user.pk or user.role == "presales_manager")
+
+
+def can_see_workload(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in PRESALES_WORK_ROLES))

@@ -1,0 +1,344 @@
+"""Writes for presales work: log and plan activities, file support requests and move them through their flow."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from presales.core import visibility
+from presales.core.concurrency import save_with_version_check
+from presales.customers.models import Account
+from presales.deals.models import Opportunity
+from presales.people.models import PRESALES_ROLES, Skill, User
+from presales.work.defaults import FALLBACK_TARGET_HOURS
+from presales.work.models import (
+    Activity,
+    ActivityStatus,
+    RequestStatus,
+    ResponseTarget,
+    SupportRequest,
+)
+
+ACTIVITY_FIELDS = (
+    "kind",
+    "date",
+    "hours",
+    "status",
+    "opportunity",
+    "account",
+    "step_key",
+    "outcome",
+    "win_rate_answer",
+    "expected_uplift",
+    "request",
+)
+
+
+def _check_deal_visible(actor: User, opportunity: Opportunity) -> None:
+    if not Opportunity.objects.filter(pk=opportunity.pk).visible_to(actor).exists():
+        raise PermissionDenied(_("You cannot see this opportunity."))
+
+
+def _check_participants(participants: Iterable[User]) -> list[User]:
+    people = list(participants)
+    if any(not person.is_active for person in people):
+        raise ValidationError({"participants": _("Only active people can take part.")})
+    return people
+
+
+# --- activities ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor: User,
+    kind: str,
+    date: datetime.date,
+    hours: Decimal,
+    opportunity: Opportunity | None = None,
+    account: Account | None = None,
+    owner: User | None = None,
+    participants: Iterable[User] = (),
+    status: str = ActivityStatus.DONE,
+    step_key: str = "",
+    outcome: str = "",
+    win_rate_answer: str = "",
+    expected_uplift: Decimal | None = None,
+    request: SupportRequest | None = None,
+) -> Activity:
+    """Log done work or plan work on a deal or an account; the account follows the deal."""
+    if not visibility.can_log_activity(actor):
+        raise PermissionDenied(_("Only presales people log presales activities."))
+    owner = owner or actor
+    if owner != actor and not (visibility.scope_for(actor).sees_everything or actor.role == "presales_manager"):
+        raise PermissionDenied(_("Only a presales manager logs work for somebody else."))
+    if opportunity is not None:
+        _check_deal_visible(actor, opportunity)
+        account = opportunity.account
+    elif account is None:
+        raise ValidationError({"opportunity": _("Choose the opportunity or the account the work was for.")})
+    elif not Account.objects.filter(pk=account.pk).visible_to(actor).exists():
+        raise PermissionDenied(_("You cannot see this account."))
+    activity = Activity(
+        kind=kind,
+        date=date,
+        hours=hours,
+        status=status,
+        owner=owner,
+        opportunity=opportunity,
+        account=account,
+        step_key=step_key,
+        outcome=outcome,
+        win_rate_answer=win_rate_answer,
+        expected_uplift=expected_uplift,
+        request=request,
+    )
+    activity.full_clean()
+    activity._history_user = actor  # type: ignore[attr-defined]
+    activity.save()
+    people = [p for p in _check_participants(participants) if p.pk != owner.pk]
+    if people:
+        activity.participants.set(people)
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    actor: User,
+    activity: Activity,
+    expected_version: int | None,
+    participants: Iterable[User] | None = None,
+    **changes: Any,
+) -> Activity:
+    """Change an activity (mark it done, fix the hours, write the outcome) unless somebody changed it meanwhile."""
+    if not visibility.can_edit_activity(actor, activity):
+        raise PermissionDenied(_("You cannot change this activity."))
+    unknown = set(changes) - set(ACTIVITY_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    if changes.get("opportunity") is not None:
+        _check_deal_visible(actor, changes["opportunity"])
+        changes["account"] = changes["opportunity"].account
+    updated = save_with_version_check(activity, changes=changes, expected_version=expected_version, actor=actor)
+    if participants is not None:
+        updated.participants.set([p for p in _check_participants(participants) if p.pk != updated.owner_id])
+    return updated  # type: ignore[return-value]
+
+
+# --- support requests ---------------------------------------------------------------------------
+
+
+def response_target_for(amount: Decimal) -> tuple[int, int]:
+    """Hours to triage and to first response for a deal of this amount (the highest threshold it reaches)."""
+    target = ResponseTarget.objects.filter(min_amount__lte=amount).order_by("-min_amount").first()
+    if target is None:
+        return FALLBACK_TARGET_HOURS
+    return target.hours_to_triage, target.hours_to_first_response
+
+
+@transaction.atomic
+def request_create(
+    *,
+    actor: User,
+    opportunity: Opportunity,
+    kind: str,
+    description: str,
+    needed_by: datetime.date,
+    estimate_hours: Decimal,
+    win_rate_answer: str,
+    expected_uplift: Decimal | None,
+    skills: Iterable[Skill] = (),
+) -> SupportRequest:
+    """Sales asks presales for help on a deal; the duty flag and the response-time targets are set here."""
+    from presales.work.selectors import is_presales_duty
+
+    if not visibility.can_create_request(actor):
+        raise PermissionDenied(_("Only sales and commercial people file support requests."))
+    _check_deal_visible(actor, opportunity)
+    if needed_by < timezone.localdate():
+        raise ValidationError({"needed_by": _("The needed-by date is in the past.")})
+    if not (win_rate_answer or "").strip():
+        raise ValidationError({"win_rate_answer": _("Say how this raises the chance of winning the deal.")})
+    now = timezone.now()
+    triage_hours, response_hours = response_target_for(opportunity.amount)
+    request = SupportRequest(
+        opportunity=opportunity,
+        requester=actor,
+        kind=kind,
+        description=description,
+        needed_by=needed_by,
+        estimate_hours=estimate_hours,
+        win_rate_answer=win_rate_answer,
+        expected_uplift=expected_uplift,
+        is_duty=is_presales_duty(kind, opportunity),
+        triage_due_at=now + datetime.timedelta(hours=triage_hours),
+        response_due_at=now + datetime.timedelta(hours=response_hours),
+    )
+    request.full_clean()
+    request._history_user = actor  # type: ignore[attr-defined]
+    request.save()
+    request.skills.set(list(skills))
+    return request
+
+
+# Which statuses each transition may start from (the status flow of issue 4).
+ALLOWED_FROM: dict[str, tuple[str, ...]] = {
+    RequestStatus.TRIAGED: (RequestStatus.NEW, RequestStatus.TRIAGED),
+    RequestStatus.ACCEPTED: (RequestStatus.TRIAGED,),
+    RequestStatus.ACCEPTED_WITH_PLAN: (RequestStatus.TRIAGED,),
+    RequestStatus.DECLINED: (RequestStatus.TRIAGED,),
+    RequestStatus.IN_PROGRESS: (RequestStatus.ACCEPTED, RequestStatus.ACCEPTED_WITH_PLAN),
+    RequestStatus.DONE: (RequestStatus.IN_PROGRESS,),
+    RequestStatus.CANCELLED: (
+        RequestStatus.NEW,
+        RequestStatus.TRIAGED,
+        RequestStatus.ACCEPTED,
+        RequestStatus.ACCEPTED_WITH_PLAN,
+        RequestStatus.IN_PROGRESS,
+    ),
+}
+
+
+def _check_transition(request: SupportRequest, target: str) -> None:
+    if request.status not in ALLOWED_FROM[target]:
+        raise ValidationError(
+            _("A request that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": request.get_status_display(), "target": RequestStatus(target).label}
+        )
+
+
+def _move(
+    request: SupportRequest, *, actor: User, expected_version: int | None, changes: dict[str, Any], reason: str = ""
+) -> SupportRequest:
+    return save_with_version_check(  # type: ignore[return-value]
+        request, changes=changes, expected_version=expected_version, actor=actor, reason=reason[:100]
+    )
+
+
+def _check_engineer(engineer: User | None) -> None:
+    if engineer is not None and (engineer.role not in PRESALES_ROLES or not engineer.is_active):
+        raise ValidationError({"assignee": _("Choose an active presales engineer.")})
+
+
+@transaction.atomic
+def request_triage(
+    *,
+    actor: User,
+    request: SupportRequest,
+    assignee: User | None,
+    recommendation: str = "",
+    expected_version: int | None = None,
+) -> SupportRequest:
+    """A presales manager (or the engineer) looks at the request: picks the engineer and keeps the recommendation."""
+    if not visibility.can_decide_request(actor, request):
+        raise PermissionDenied(_("Only a presales manager or the assigned engineer triages a request."))
+    _check_transition(request, RequestStatus.TRIAGED)
+    _check_engineer(assignee)
+    changes: dict[str, Any] = {
+        "status": RequestStatus.TRIAGED,
+        "assignee": assignee,
+        "recommendation": recommendation,
+    }
+    if request.triaged_at is None:
+        changes["triaged_at"] = timezone.now()
+    return _move(request, actor=actor, expected_version=expected_version, changes=changes)
+
+
+@transaction.atomic
+def request_decide(
+    *,
+    actor: User,
+    request: SupportRequest,
+    decision: str,
+    reason: str,
+    plan: str = "",
+    assignee: User | None = None,
+    expected_version: int | None = None,
+) -> SupportRequest:
+    """A person decides: accept, accept with a plan, or decline; the decision and its reason are kept."""
+    if decision not in (RequestStatus.ACCEPTED, RequestStatus.ACCEPTED_WITH_PLAN, RequestStatus.DECLINED):
+        raise ValueError(f"Not a decision: {decision}")
+    if not visibility.can_decide_request(actor, request):
+        raise PermissionDenied(_("Only a presales manager or the assigned engineer decides on a request."))
+    _check_transition(request, decision)
+    assignee = assignee or request.assignee
+    _check_engineer(assignee)
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["decision_reason"] = _("Say why: the requester reads it.")
+    if decision == RequestStatus.ACCEPTED_WITH_PLAN and not plan.strip():
+        errors["plan"] = _("Write the plan: what moves, who helps.")
+    if decision != RequestStatus.DECLINED and assignee is None:
+        errors["assignee"] = _("Choose the engineer who does the work.")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    changes: dict[str, Any] = {
+        "status": decision,
+        "decision_reason": reason,
+        "plan": plan if decision == RequestStatus.ACCEPTED_WITH_PLAN else "",
+        "decided_by": actor,
+        "decided_at": now,
+        "assignee": assignee,
+    }
+    if request.first_response_at is None:
+        changes["first_response_at"] = now
+    return _move(request, actor=actor, expected_version=expected_version, changes=changes, reason=reason)
+
+
+@transaction.atomic
+def request_start(*, actor: User, request: SupportRequest, expected_version: int | None = None) -> SupportRequest:
+    """The engineer starts the accepted work."""
+    if not visibility.can_work_request(actor, request):
+        raise PermissionDenied(_("Only the assigned engineer or a presales manager starts the work."))
+    _check_transition(request, RequestStatus.IN_PROGRESS)
+    return _move(request, actor=actor, expected_version=expected_version, changes={"status": RequestStatus.IN_PROGRESS})
+
+
+@transaction.atomic
+def request_complete(*, actor: User, request: SupportRequest, expected_version: int | None = None) -> SupportRequest:
+    """The work is done; the requester sees it."""
+    if not visibility.can_work_request(actor, request):
+        raise PermissionDenied(_("Only the assigned engineer or a presales manager finishes the work."))
+    _check_transition(request, RequestStatus.DONE)
+    return _move(request, actor=actor, expected_version=expected_version, changes={"status": RequestStatus.DONE})
+
+
+@transaction.atomic
+def request_cancel(
+    *, actor: User, request: SupportRequest, reason: str, expected_version: int | None = None
+) -> SupportRequest:
+    """The requester (or a presales manager) withdraws a request that is no longer needed."""
+    if not visibility.can_cancel_request(actor, request):
+        raise PermissionDenied(_("Only the requester or a presales manager cancels a request."))
+    _check_transition(request, RequestStatus.CANCELLED)
+    if not reason.strip():
+        raise ValidationError({"decision_reason": _("Say why the request is cancelled.")})
+    return _move(
+        request,
+        actor=actor,
+        expected_version=expected_version,
+        changes={"status": RequestStatus.CANCELLED, "decision_reason": reason},
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def requests_escalate_forgotten(*, now: datetime.datetime | None = None) -> list[SupportRequest]:
+    """Mark requests nobody picked up in time as escalated: they head the presales managers' queue."""
+    now = now or timezone.now()
+    forgotten = list(SupportRequest.objects.forgotten(now).filter(escalated_at__isnull=True).select_for_update())
+    for request in forgotten:
+        request.escalated_at = now
+        request._change_reason = "escalated"  # type: ignore[attr-defined]
+        request.save(update_fields=["escalated_at", "updated_at"])
+    return forgotten
