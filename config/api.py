@@ -1,10 +1,38 @@
-"""The REST API: one Ninja instance, each domain app adds its router."""
+"""The REST API under /api/v1/: one Ninja instance, each domain app adds its router.
+
+Authentication: a personal API token (`Authorization: Bearer psh_…`) or the signed-in session with a
+CSRF token for writes. Every error has the shape {"error": {"code", "message", "fields"}}. The docs at
+/api/v1/docs use the Swagger UI files bundled in the django-ninja package (served as static files
+because "ninja" is in INSTALLED_APPS), so they work without internet access.
+"""
 
 from ninja import NinjaAPI
+
+from presales.core.api_auth import api_auth
+from presales.core.api_common import install_error_handlers
+from presales.customers.api import accounts_router, contacts_router
+from presales.deals.api import competitors_router, opportunities_router
+from presales.people.api import stages_router, users_router
 
 api = NinjaAPI(
     title="Presales Hub API",
     version="1.0.0",
     urls_namespace="api",
-    description="Accounts, contacts and opportunities with the same rules and visibility as the web pages.",
+    description=(
+        "Accounts, contacts and opportunities with the same rules and visibility as the web pages. "
+        "Authenticate with `Authorization: Bearer <token>` (create a token on your profile page). "
+        'Every error is `{"error": {"code": ..., "message": ..., "fields": {...}}}`; messages follow '
+        "Accept-Language. Updates need the `version` you read: a stale one gets 409 and nothing is saved."
+    ),
+    auth=api_auth,
+    docs_url="/docs",
+    openapi_url="/openapi.json",
 )
+install_error_handlers(api)
+
+api.add_router("/accounts", accounts_router)
+api.add_router("/contacts", contacts_router)
+api.add_router("/opportunities", opportunities_router)
+api.add_router("/competitors", competitors_router)
+api.add_router("/users", users_router)
+api.add_router("/stages", stages_router)

@@ -9,5 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", views.profile, name="profile"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("me/tokens/", views.api_token_create_view, name="api_token_create"),
+    path("me/tokens/<int:token_id>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("language/", views.set_language, name="set_language"),
 ]

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from presales.people import services
 from presales.people.forms import PreferencesForm
+from presales.people.tokens import ApiToken, api_token_create, api_token_revoke
 
 
 class LoginView(auth_views.LoginView):
@@ -45,8 +49,58 @@ def profile(request: HttpRequest) -> HttpResponse:
             return response
     else:
         form = PreferencesForm(instance=user)
-    skills = user.skills.select_related("skill").order_by("-level")
-    return render(request, "people/profile.html", {"form": form, "skills": skills})
+    return _render_profile(request, form=form)
+
+
+def _render_profile(request: HttpRequest, form: PreferencesForm | None = None, **extra: object) -> HttpResponse:
+    user = request.user
+    context = {
+        "form": form or PreferencesForm(instance=user),
+        "skills": user.skills.select_related("skill").order_by("-level"),
+        "api_tokens": ApiToken.objects.filter(user=user),
+        "token_form": extra.pop("token_form", None) or ApiTokenForm(),
+        **extra,
+    }
+    return render(request, "people/profile.html", context)
+
+
+class ApiTokenForm(forms.Form):
+    """Name a new personal API token (the service checks it is not blank)."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Token name"),
+        max_length=100,
+        required=False,
+        help_text=gettext_lazy("What will use it, e.g. CRM sync."),
+    )
+
+
+@login_required
+@require_POST
+def api_token_create_view(request: HttpRequest) -> HttpResponse:
+    """Issue a personal API token and show its secret this once (it is stored only as a hash)."""
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, secret = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            response = _render_profile(request, new_token=token, new_token_secret=secret)
+            # The secret must not linger in a browser or proxy cache.
+            response["Cache-Control"] = "no-store"
+            return response
+    return _render_profile(request, token_form=form)
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Revoke one of the person's own tokens; scripts using it get 401 from now on."""
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("people:profile")
 
 
 def _set_language_cookie(response: HttpResponse, language: str) -> None:

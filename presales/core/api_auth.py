@@ -1,0 +1,61 @@
+"""How the REST API knows who is calling: a personal API token, or the signed-in session plus a CSRF token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja.errors import HttpError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
+
+from presales.people.tokens import api_token_authenticate
+
+
+class CsrfFailed(HttpError):
+    """A session-authenticated write without a valid CSRF token."""
+
+    def __init__(self) -> None:
+        super().__init__(403, "CSRF check failed")
+
+
+class ApiTokenAuth(HttpBearer):
+    """`Authorization: Bearer psh_…`: scripts and integrations, acting as the token's owner."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(token.strip())
+        if user is None:
+            return None
+        # Services, visibility and history all read request.user; make the token's owner the caller.
+        request.user = user
+        return user
+
+
+class SessionCsrfAuth(APIKeyCookie):
+    """The app's own pages: the Django session cookie, and for writes the CSRF token (X-CSRFToken header)."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __init__(self) -> None:
+        super().__init__(csrf=True)
+
+    def __call__(self, request: HttpRequest) -> Any:
+        # Without a signed-in session there is nothing to protect: answer 401, not a confusing CSRF 403.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Safe methods pass CsrfViewMiddleware untouched; unsafe ones need the token.
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise CsrfFailed
+        return request.COOKIES.get(self.param_name)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        return user if user.is_authenticated and user.is_active else None
+
+
+api_auth = [ApiTokenAuth(), SessionCsrfAuth()]
