@@ -77,27 +77,51 @@ def opportunity_create(*, actor: User, competitors: list[Competitor] | None = No
     opportunity.save()
     for competitor in competitors or []:
         OpportunityCompetitor.objects.create(opportunity=opportunity, competitor=competitor)
+    # Every deal carries the playbook's step checklist from its first moment (PRODUCT.md C2).
+    from presales.playbook.services import deal_playbook_start
+
+    deal_playbook_start(opportunity=opportunity, actor=actor)
     return opportunity
 
 
 @transaction.atomic
 def opportunity_update(
-    *, actor: User, opportunity: Opportunity, expected_version: int | None, **data: Any
+    *,
+    actor: User,
+    opportunity: Opportunity,
+    expected_version: int | None,
+    enforce_permission: bool = True,
+    **data: Any,
 ) -> Opportunity:
-    """Edit a deal's fields unless somebody else saved it since `expected_version`."""
-    if not visibility.can_edit_opportunity(actor, opportunity):
+    """Edit a deal's fields unless somebody else saved it since `expected_version`.
+
+    `enforce_permission=False` is only for the playbook, which has already checked that the actor owns the step
+    whose answer is written here.
+    """
+    if enforce_permission and not visibility.can_edit_opportunity(actor, opportunity):
         raise PermissionDenied
     changes = _check_fields(data)
     _derive_teams(changes)
-    return save_with_version_check(opportunity, changes=changes, expected_version=expected_version, actor=actor)  # type: ignore[return-value]
+    updated = save_with_version_check(opportunity, changes=changes, expected_version=expected_version, actor=actor)
+    if {"sales_owner", "presales_lead", "expected_close_date"} & set(changes):
+        # Step owners and due dates follow the deal team and the close date.
+        from presales.playbook.services import deal_steps_sync
+
+        deal_steps_sync(opportunity=updated, actor=actor)  # type: ignore[arg-type]
+    return updated  # type: ignore[return-value]
 
 
 @transaction.atomic
 def opportunity_change_stage(
-    *, actor: User, opportunity: Opportunity, stage: Stage, expected_version: int | None
+    *,
+    actor: User,
+    opportunity: Opportunity,
+    stage: Stage,
+    expected_version: int | None,
+    enforce_permission: bool = True,
 ) -> Opportunity:
-    """Move a deal to another sales stage (the kanban and the form both call this)."""
-    if not visibility.can_edit_opportunity(actor, opportunity):
+    """Move a deal to another sales stage (the kanban, the form and the playbook's checklist call this)."""
+    if enforce_permission and not visibility.can_edit_opportunity(actor, opportunity):
         raise PermissionDenied
     if not opportunity.is_open and not stage.is_after_sale:
         raise ValidationError(_("A closed deal cannot move back into the sales stages. Reopen it first."))
@@ -121,14 +145,19 @@ def opportunity_close(
     reason: str = "",
     closed_on: datetime.date | None = None,
     expected_version: int | None,
+    enforce_permission: bool = True,
 ) -> Opportunity:
-    """Record the result of a deal: won, lost or abandoned, with the reason."""
-    if not visibility.can_edit_opportunity(actor, opportunity):
+    """Record the result of a deal: won, lost or abandoned, with the reason; won only once the signing step is done."""
+    if enforce_permission and not visibility.can_edit_opportunity(actor, opportunity):
         raise PermissionDenied
     if outcome not in (Outcome.WON, Outcome.LOST, Outcome.ABANDONED):
         raise ValidationError({"outcome": _("Choose won, lost or abandoned.")})
     if not opportunity.is_open:
         raise ValidationError(_("This deal is already closed."))
+    if outcome == Outcome.WON:
+        from presales.playbook.services import signed_gate
+
+        signed_gate(opportunity)
     changes: dict[str, Any] = {
         "outcome": outcome,
         "outcome_reason": reason,
@@ -175,6 +204,9 @@ def deal_member_add(*, actor: User, opportunity: Opportunity, user: User, role: 
     member.full_clean()
     member._history_user = actor  # type: ignore[attr-defined]
     member.save()
+    from presales.playbook.services import deal_steps_sync
+
+    deal_steps_sync(opportunity=opportunity, actor=actor)
     return member
 
 
@@ -183,8 +215,12 @@ def deal_member_remove(*, actor: User, member: DealTeamMember) -> None:
     """Take somebody off the deal team."""
     if not visibility.can_edit_opportunity(actor, member.opportunity):
         raise PermissionDenied
+    opportunity = member.opportunity
     member._history_user = actor  # type: ignore[attr-defined]
     member.delete()
+    from presales.playbook.services import deal_steps_sync
+
+    deal_steps_sync(opportunity=opportunity, actor=actor)
 
 
 @transaction.atomic

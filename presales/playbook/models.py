@@ -1,13 +1,22 @@
-"""Process definitions: the eight paired stages of the customer's procurement and our sales process."""
+"""Process definitions: the paired stages, the versioned 24-step playbook, and each deal's step checklist."""
 
 from __future__ import annotations
 
+import datetime
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from presales.core.models import BaseModel
+
+if TYPE_CHECKING:
+    from presales.people.models import User
 
 
 def _localised(zh: str, en: str) -> str:
@@ -59,3 +68,282 @@ class Stage(BaseModel):
     def customer(self) -> str:
         """The customer's procurement stage in the article's words."""
         return f"{_localised(self.customer_department, self.customer_department_en)}: {_localised(self.customer_name, self.customer_name_en)}"
+
+
+class StepRole(models.TextChoices):
+    """Who a step belongs to in the responsibility matrix (PRODUCT.md §3.2 R/C columns)."""
+
+    SALES = "sales", _("Sales")
+    SALES_MANAGER = "sales_manager", _("Sales manager")
+    PRESALES = "presales", _("Presales")
+    PRESALES_MANAGER = "presales_manager", _("Presales manager")
+    COMMERCIAL = "commercial", _("Commercial")
+    AFTER_SALES = "after_sales", _("After-sales")
+
+
+class AnswerKind(models.TextChoices):
+    """What a step captures; each kind has its own form and writes to the deal's own records where they exist."""
+
+    ANALYSIS = "analysis", _("Source and fit")
+    CONTACT = "contact", _("Contact and date")
+    BUDGET = "budget", _("Budget status and amount")
+    QUOTE = "quote", _("Quote amount and configuration")
+    GO_NO_GO = "go_no_go", _("Go / no-go and investment level")
+    PAIN_POINTS = "pain_points", _("Pain points")
+    PAIN_SOLVABLE = "pain_solvable", _("Can each pain be solved")
+    SOLUTION = "solution", _("Solution accepted and its document")
+    YES_NO = "yes_no", _("Yes / no")
+    POC = "poc", _("POC criteria and result")
+    COMPETITORS = "competitors", _("Competitors and differentiators")
+    STAKEHOLDERS = "stakeholders", _("Decision maker and decision method")
+    CHAMPION = "champion", _("Champion")
+    AMOUNT = "amount", _("Amount")
+    PROCUREMENT = "procurement", _("Procurement method")
+    RISKS = "risks", _("Risks with levels")
+    ORDER_DATE = "order_date", _("Expected order date")
+    ORDER = "order", _("Order number and terms")
+    REVIEW = "review", _("Review status")
+    SIGNED = "signed", _("Signed date and amount")
+    NONE = "none", _("Nothing to record")
+
+
+class DueRule(models.TextChoices):
+    AFTER_PREVIOUS = "after_previous", _("Days after the previous step")
+    BEFORE_CLOSE = "before_close", _("Days before the expected close date")
+
+
+class PlaybookVersionQuerySet(models.QuerySet["PlaybookVersion"]):
+    def published(self) -> PlaybookVersionQuerySet:
+        return self.filter(published_at__isnull=False)
+
+    def current(self) -> PlaybookVersion | None:
+        """The newest published version: new deals start on it."""
+        return self.published().order_by("-number").first()
+
+
+class PlaybookVersion(BaseModel):
+    """One edition of the playbook; a draft until published, then frozen so open deals keep their steps."""
+
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = PlaybookVersionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("playbook version")
+        verbose_name_plural = _("playbook versions")
+
+    def __str__(self) -> str:
+        return _("Playbook v%(number)s") % {"number": self.number}
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None
+
+
+class StepDefinition(BaseModel):
+    """One step of a playbook version: its wording, owner role, consulted roles, stage, answer and due rule."""
+
+    playbook = models.ForeignKey(PlaybookVersion, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("order"))
+    key = models.SlugField(
+        _("key"), max_length=50, help_text=_("Stays the same across versions so deals keep their answers.")
+    )
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    responsible_role = models.CharField(_("responsible"), max_length=20, choices=StepRole.choices)
+    consulted_roles = models.JSONField(_("consulted"), default=list, blank=True)
+    stage = models.ForeignKey(Stage, verbose_name=_("vendor stage"), on_delete=models.PROTECT, related_name="steps")
+    answer_kind = models.CharField(_("captured answer"), max_length=20, choices=AnswerKind.choices)
+    due_rule = models.CharField(_("due-date rule"), max_length=20, choices=DueRule.choices)
+    due_days = models.PositiveSmallIntegerField(_("days"), default=7, validators=[MaxValueValidator(365)])
+
+    class Meta:
+        ordering = ["playbook", "order"]
+        verbose_name = _("playbook step")
+        verbose_name_plural = _("playbook steps")
+        constraints = [
+            models.UniqueConstraint(fields=["playbook", "order"], name="unique_step_order"),
+            models.UniqueConstraint(fields=["playbook", "key"], name="unique_step_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+    @property
+    def name(self) -> str:
+        return _localised(self.name_zh, self.name_en)
+
+    def consulted_labels(self) -> list[str]:
+        labels = dict(StepRole.choices)
+        return [str(labels.get(role, role)) for role in self.consulted_roles]
+
+    def clean(self) -> None:
+        unknown = set(self.consulted_roles or []) - set(StepRole.values)
+        if unknown:
+            raise ValidationError({"consulted_roles": _("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)}})
+
+
+class DealPlaybook(BaseModel):
+    """Which playbook version a deal follows; moving a deal to a newer version is recorded in its history."""
+
+    opportunity = models.OneToOneField("deals.Opportunity", on_delete=models.CASCADE, related_name="playbook")
+    playbook = models.ForeignKey(PlaybookVersion, verbose_name=_("playbook version"), on_delete=models.PROTECT)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deal playbook")
+        verbose_name_plural = _("deal playbooks")
+
+    def __str__(self) -> str:
+        return f"{self.opportunity} · {self.playbook}"
+
+
+class StepStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    SKIPPED = "skipped", _("Skipped")
+    BLOCKED = "blocked", _("Blocked")
+
+
+OPEN_STATUSES = (StepStatus.NOT_STARTED, StepStatus.IN_PROGRESS, StepStatus.BLOCKED)
+FINISHED_STATUSES = (StepStatus.DONE, StepStatus.SKIPPED)
+
+
+class DealStepQuerySet(models.QuerySet["DealStep"]):
+    def visible_to(self, user: User) -> DealStepQuerySet:
+        from presales.core.visibility import opportunities_visible_to
+        from presales.deals.models import Opportunity
+
+        return self.filter(opportunity__in=opportunities_visible_to(user, Opportunity.objects.all()).values("pk"))
+
+    def open(self) -> DealStepQuerySet:
+        """Steps still to do on deals still being pursued."""
+        return self.filter(status__in=OPEN_STATUSES, opportunity__outcome="open")
+
+    def overdue(self, today: datetime.date) -> DealStepQuerySet:
+        return self.open().filter(due_date__lt=today)
+
+
+class DealStep(BaseModel):
+    """One step of one deal's checklist: status, due date, the one responsible person, and the typed answer."""
+
+    opportunity = models.ForeignKey("deals.Opportunity", on_delete=models.CASCADE, related_name="steps")
+    definition = models.ForeignKey(StepDefinition, verbose_name=_("step"), on_delete=models.PROTECT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=StepStatus.choices, default=StepStatus.NOT_STARTED, db_index=True
+    )
+    reason = models.TextField(_("reason"), blank=True, help_text=_("Why the step was skipped or is blocked."))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    responsible = models.ForeignKey(
+        "people.User", verbose_name=_("responsible"), on_delete=models.PROTECT, related_name="deal_steps"
+    )
+    assigned_by_hand = models.BooleanField(
+        _("assigned by hand"), default=False, help_text=_("Not re-resolved from the deal team when it changes.")
+    )
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        "people.User",
+        verbose_name=_("completed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Typed answer columns; which ones a step uses depends on its definition's answer kind.
+    answer_choice = models.CharField(_("answer"), max_length=30, blank=True)
+    answer_amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2, null=True, blank=True)
+    answer_date = models.DateField(_("date"), null=True, blank=True)
+    answer_contact = models.ForeignKey(
+        "customers.Contact",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deal_steps",
+    )
+    answer_text = models.TextField(_("notes"), blank=True)
+    answer_data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = DealStepQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["opportunity", "definition__order"]
+        verbose_name = _("deal step")
+        verbose_name_plural = _("deal steps")
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "definition"], name="unique_deal_step"),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["skipped", "blocked"]) | ~models.Q(reason=""),
+                name="deal_step_reason_when_skipped_or_blocked",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["responsible", "status", "due_date"], name="deal_step_owner_status_due"),
+            models.Index(fields=["status", "due_date"], name="deal_step_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity} · {self.definition}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("playbook:step", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return self.is_open and self.due_date is not None and self.due_date < today
+
+    def clean(self) -> None:
+        if self.status in (StepStatus.SKIPPED, StepStatus.BLOCKED) and not self.reason.strip():
+            raise ValidationError({"reason": _("Say why the step is skipped or blocked.")})
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned to you")
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class Notification(models.Model):
+    """A message to one person about their steps, shown in the app and sent by e-mail once."""
+
+    recipient = models.ForeignKey("people.User", on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    step = models.ForeignKey(DealStep, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    opportunity = models.ForeignKey(
+        "deals.Opportunity", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.CharField(_("message"), max_length=300)
+    # Reminders carry a key (kind, step, due date) so running the reminder command twice sends nothing new.
+    dedupe_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.message
+
+    def get_absolute_url(self) -> str:
+        if self.step_id:
+            return reverse("playbook:step", args=[self.step_id])
+        if self.opportunity_id:
+            return reverse("playbook:deal", args=[self.opportunity_id])
+        return reverse("playbook:my_steps")

@@ -1,0 +1,13 @@
+"""Remind people of steps due soon or overdue (in the app and by e-mail); run it daily or hourly."""
+
+from django.core.management.base import BaseCommand
+
+from presales.playbook.services import send_step_reminders
+
+
+class Command(BaseCommand):
+    help = "Send due-soon and overdue step reminders. Safe to run repeatedly: each reminder goes out once."
+
+    def handle(self, *args, **options):
+        counts = send_step_reminders()
+        self.stdout.write(f"due soon: {counts['due_soon']}, overdue: {counts['overdue']}")

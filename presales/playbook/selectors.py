@@ -1,0 +1,226 @@
+"""Reads for the playbook pages: a deal's checklist and qualification, my next steps, the accountability board."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from presales.customers.models import Attitude, Contact, DecisionRole
+from presales.deals.models import Opportunity, OpportunityCompetitor
+from presales.people.models import User
+from presales.playbook import answers
+from presales.playbook.models import FINISHED_STATUSES, AnswerKind, DealStep, StepRole, StepStatus
+
+
+def _decorate(steps: list[DealStep], today: datetime.date) -> list[DealStep]:
+    for step in steps:
+        step.overdue = step.is_overdue(today)  # type: ignore[attr-defined]
+        step.summary = answers.summary(step)  # type: ignore[attr-defined]
+    return steps
+
+
+@dataclass
+class StageGroup:
+    stage: Any
+    steps: list[DealStep]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for s in self.steps if s.status in FINISHED_STATUSES)
+
+
+def deal_checklist(opportunity: Opportunity) -> list[DealStep]:
+    """Every step of the deal in order, with its owner, answer summary and overdue flag (fixed query count)."""
+    steps = list(
+        DealStep.objects.filter(opportunity=opportunity)
+        .select_related("definition__stage", "responsible", "answer_contact")
+        .order_by("definition__order")
+    )
+    # The steps' summaries read the deal's own records: load them once and share the deal instance.
+    prefetch_related_objects(
+        [opportunity], Prefetch("competitor_links", queryset=OpportunityCompetitor.objects.select_related("competitor"))
+    )
+    for step in steps:
+        step.opportunity = opportunity
+    return _decorate(steps, timezone.localdate())
+
+
+def group_by_stage(steps: list[DealStep]) -> list[StageGroup]:
+    return [StageGroup(stage, list(rows)) for stage, rows in groupby(steps, key=lambda s: s.definition.stage)]
+
+
+@dataclass
+class Qualification:
+    """What the deal's answers say about it: what is known, what is missing, and the risks that follow."""
+
+    known: list[tuple[str, str]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    risks: list[str] = field(default_factory=list)
+    done: int = 0
+    total: int = 0
+    overdue: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def qualification(opportunity: Opportunity, steps: list[DealStep]) -> Qualification:
+    """Budget, decision maker, champion, competitors, pains, solution and procurement: known or missing."""
+    result = Qualification(total=len(steps))
+    result.done = sum(1 for s in steps if s.status in FINISHED_STATUSES)
+    result.overdue = sum(1 for s in steps if getattr(s, "overdue", False))
+    by_kind: dict[str, DealStep] = {}
+    for step in steps:
+        by_kind.setdefault(step.definition.answer_kind, step)
+
+    def answered(kind: str) -> DealStep | None:
+        step = by_kind.get(kind)
+        return step if step is not None and step.status == StepStatus.DONE else None
+
+    budget = answered(AnswerKind.BUDGET)
+    if budget:
+        result.known.append((_("Budget"), budget.summary))  # type: ignore[attr-defined]
+        if budget.answer_choice != "approved":
+            result.risks.append(_("No approved budget."))
+    else:
+        result.missing.append(_("Budget"))
+        result.risks.append(_("No approved budget."))
+    contacts = list(
+        Contact.objects.filter(account_id=opportunity.account_id).only("name", "title", "decision_role", "attitude")
+    )
+    deciders = [c for c in contacts if c.decision_role == DecisionRole.DECISION_MAKER]
+    champions = [c for c in contacts if c.attitude == Attitude.CHAMPION]
+    if deciders:
+        result.known.append((_("Decision maker"), ", ".join(str(c) for c in deciders)))
+    else:
+        result.missing.append(_("Decision maker"))
+        result.risks.append(_("No decision maker known."))
+    if champions:
+        result.known.append((_("Champion"), ", ".join(str(c) for c in champions)))
+    else:
+        result.missing.append(_("Champion"))
+        result.risks.append(_("No champion inside the customer."))
+    links = list(opportunity.competitor_links.all())
+    if links or answered(AnswerKind.COMPETITORS):
+        result.known.append((_("Competitors"), ", ".join(str(link.competitor) for link in links) or _("none known")))
+    else:
+        result.missing.append(_("Competitors"))
+    ahead = [str(link.competitor) for link in links if link.is_ahead]
+    if ahead:
+        result.risks.append(_("Competitor ahead: %(names)s.") % {"names": ", ".join(ahead)})
+    for kind, title in (
+        (AnswerKind.PAIN_POINTS, _("Pain points")),
+        (AnswerKind.SOLUTION, _("Solution accepted")),
+        (AnswerKind.PROCUREMENT, _("Procurement method")),
+    ):
+        step = answered(kind)
+        if step:
+            result.known.append((title, step.summary))  # type: ignore[attr-defined]
+        elif kind in by_kind:
+            result.missing.append(title)
+    go = answered(AnswerKind.GO_NO_GO)
+    if go is None and AnswerKind.GO_NO_GO in by_kind:
+        result.missing.append(_("Go / no-go decision"))
+    return result
+
+
+def my_next_steps(user: User) -> list[DealStep]:
+    """The person's open steps on open deals they can see: overdue first, then by due date."""
+    steps = list(
+        DealStep.objects.open()
+        .visible_to(user)
+        .filter(responsible=user)
+        .select_related("definition__stage", "opportunity__account", "opportunity__stage")
+        .order_by("due_date", "opportunity__expected_close_date", "definition__order")
+    )
+    today = timezone.localdate()
+    for step in steps:
+        step.overdue = step.is_overdue(today)  # type: ignore[attr-defined]
+    return steps
+
+
+@dataclass
+class BoardRow:
+    label: str
+    open: int
+    overdue: int
+    user: User | None = None
+
+    @property
+    def overdue_percent(self) -> int:
+        return round(100 * self.overdue / self.open) if self.open else 0
+
+
+@dataclass
+class Board:
+    by_role: list[BoardRow]
+    by_person: list[BoardRow]
+    trend: list[dict[str, Any]]
+    total_open: int
+    total_overdue: int
+
+
+def accountability_board(user: User, *, today: datetime.date | None = None, weeks: int = 8) -> Board:
+    """Open and overdue steps by role and by person over the deals the manager sees, and an 8-week trend."""
+    today = today or timezone.localdate()
+    visible = DealStep.objects.visible_to(user)
+    open_steps = visible.open()
+    overdue = Q(due_date__lt=today)
+    role_labels = dict(StepRole.choices)
+    by_role = [
+        BoardRow(
+            str(role_labels.get(row["definition__responsible_role"], row["definition__responsible_role"])),
+            row["n"],
+            row["late"],
+        )
+        for row in open_steps.values("definition__responsible_role")
+        .annotate(n=Count("pk"), late=Count("pk", filter=overdue))
+        .order_by("-late", "-n")
+    ]
+    person_rows = list(
+        open_steps.values("responsible")
+        .annotate(n=Count("pk"), late=Count("pk", filter=overdue))
+        .order_by("-late", "-n")
+    )
+    people = User.objects.in_bulk([row["responsible"] for row in person_rows])
+    by_person = [
+        BoardRow(str(people[row["responsible"]]), row["n"], row["late"], people[row["responsible"]])
+        for row in person_rows
+    ]
+    # Trend: at the end of each of the last weeks, how many steps were past due and not yet finished,
+    # and how many were finished that week. One query with two conditional counts per week.
+    week_end = today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(days=6)
+    ends = [week_end - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    aggregates = {}
+    for index, end in enumerate(ends):
+        moment = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min))
+        start = moment - datetime.timedelta(weeks=1)
+        aggregates[f"late{index}"] = Count(
+            "pk", filter=Q(due_date__lte=end) & (Q(completed_at__isnull=True) | Q(completed_at__gte=moment))
+        )
+        aggregates[f"done{index}"] = Count("pk", filter=Q(completed_at__gte=start, completed_at__lt=moment))
+    counts = visible.filter(opportunity__outcome="open").aggregate(**aggregates) if aggregates else {}
+    peak = max([counts.get(f"late{i}", 0) for i in range(len(ends))] + [1])
+    trend = [
+        {
+            "week_end": end,
+            "overdue": counts.get(f"late{i}", 0),
+            "done": counts.get(f"done{i}", 0),
+            "height": round(100 * counts.get(f"late{i}", 0) / peak),
+        }
+        for i, end in enumerate(ends)
+    ]
+    return Board(
+        by_role=by_role,
+        by_person=by_person,
+        trend=trend,
+        total_open=sum(r.open for r in by_role),
+        total_overdue=sum(r.overdue for r in by_role),
+    )

@@ -1,0 +1,739 @@
+"""Writes for the playbook: versions and steps, each deal's checklist, answers, gates, hand-overs, notifications."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from presales.core import visibility
+from presales.core.concurrency import save_with_version_check
+from presales.deals.models import DealRole, Opportunity, Outcome
+from presales.people.models import Role, Team, TeamKind, User
+from presales.playbook.models import (
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    AnswerKind,
+    DealPlaybook,
+    DealStep,
+    DueRule,
+    Notification,
+    NotificationKind,
+    PlaybookVersion,
+    StepDefinition,
+    StepRole,
+    StepStatus,
+)
+
+PLAYBOOK_EDITOR_ROLES = {Role.ADMIN, Role.PRESALES_MANAGER}
+BOARD_ROLES = {Role.ADMIN, Role.SALES_MANAGER, Role.PRESALES_MANAGER}
+DUE_SOON_DAYS = 2
+
+
+# --- Permissions ------------------------------------------------------------------------------------------------
+
+
+def can_edit_playbook(user: User) -> bool:
+    """Admins and presales managers own the playbook and its responsibility matrix."""
+    return bool(user.is_authenticated and (user.is_superuser or user.role in PLAYBOOK_EDITOR_ROLES))
+
+
+def can_see_board(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in BOARD_ROLES))
+
+
+def can_work_step(user: User, step: DealStep) -> bool:
+    """The person responsible, or anybody who may edit the deal (owner, lead, their managers, admin)."""
+    return step.responsible_id == user.pk or visibility.can_edit_opportunity(user, step.opportunity)
+
+
+def can_move_deal_playbook(user: User, opportunity: Opportunity) -> bool:
+    return visibility.can_edit_opportunity(user, opportunity)
+
+
+# --- The responsibility matrix: step role -> one named person ---------------------------------------------------
+
+
+@dataclass
+class DealTeam:
+    """Everybody a deal's steps can be resolved to, loaded once per deal."""
+
+    opportunity: Opportunity
+    members: dict[str, list[User]] = field(default_factory=dict)
+    commercial_manager: User | None = None
+    after_sales_manager: User | None = None
+    visible_ids: set[int] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, opportunity: Opportunity) -> DealTeam:
+        team = cls(opportunity=opportunity)
+        for member in opportunity.members.select_related("user").order_by("pk"):
+            team.members.setdefault(member.role, []).append(member.user)
+        managers = {}
+        for kind in (TeamKind.COMMERCIAL, TeamKind.AFTER_SALES):
+            functional = (
+                Team.objects.filter(kind=kind, manager__isnull=False, manager__is_active=True)
+                .select_related("manager")
+                .order_by("pk")
+                .first()
+            )
+            managers[kind] = functional.manager if functional else None
+        team.commercial_manager = managers[TeamKind.COMMERCIAL]
+        team.after_sales_manager = managers[TeamKind.AFTER_SALES]
+        # A fallback person must be able to open the deal, or the step would be assigned to someone who can't see it.
+        candidate_ids = {u.pk for u in (team.commercial_manager, team.after_sales_manager) if u}
+        for user in User.objects.filter(pk__in=candidate_ids):
+            if visibility.opportunities_visible_to(user, Opportunity.objects.filter(pk=opportunity.pk)).exists():
+                team.visible_ids.add(user.pk)
+        return team
+
+    def _usable(self, user: User | None, *, needs_check: bool = False) -> bool:
+        if user is None or not user.is_active:
+            return False
+        return not needs_check or user.pk in self.visible_ids
+
+    def resolve(self, role: str) -> User:
+        """Exactly one person for the role: the first usable candidate, ending with the sales owner."""
+        opp = self.opportunity
+        sales_team_manager = opp.team.manager if opp.team_id and opp.team else None
+        presales_team_manager = opp.presales_team.manager if opp.presales_team_id and opp.presales_team else None
+        chains: dict[str, list[tuple[User | None, bool]]] = {
+            StepRole.SALES: [],
+            StepRole.PRESALES: [
+                (opp.presales_lead, False),
+                *[(u, False) for u in self.members.get(DealRole.PRESALES_MEMBER, [])],
+                (presales_team_manager, False),
+            ],
+            StepRole.SALES_MANAGER: [(sales_team_manager, False)],
+            StepRole.PRESALES_MANAGER: [(presales_team_manager, False), (sales_team_manager, False)],
+            StepRole.COMMERCIAL: [
+                *[(u, False) for u in self.members.get(DealRole.COMMERCIAL, [])],
+                (self.commercial_manager, True),
+            ],
+            StepRole.AFTER_SALES: [
+                *[(u, False) for u in self.members.get(DealRole.AFTER_SALES, [])],
+                (self.after_sales_manager, True),
+            ],
+        }
+        for candidate, needs_check in chains.get(role, []):
+            if self._usable(candidate, needs_check=needs_check):
+                return candidate  # type: ignore[return-value]
+        return opp.sales_owner
+
+
+def resolve_responsible(opportunity: Opportunity, role: str) -> User:
+    """The one person responsible for `role` on this deal (see DealTeam.resolve for the fallback chain)."""
+    return DealTeam.load(opportunity).resolve(role)
+
+
+# --- Due dates ----------------------------------------------------------------------------------------------------
+
+
+def due_dates(definitions: list[StepDefinition], start: datetime.date, close: datetime.date) -> list[datetime.date]:
+    """Each step's due date: N days after the previous one, or N days before the close date; never before the start."""
+    result = []
+    previous = start
+    for definition in definitions:
+        if definition.due_rule == DueRule.BEFORE_CLOSE:
+            due = close - datetime.timedelta(days=definition.due_days)
+        else:
+            due = previous + datetime.timedelta(days=definition.due_days)
+            if close >= start:
+                due = min(due, close)
+        due = max(due, start)
+        result.append(due)
+        previous = due
+    return result
+
+
+# --- Notifications ------------------------------------------------------------------------------------------------
+
+
+def _send_email(notification_id: int) -> None:
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if notification.emailed_at or not notification.recipient.email:
+        return
+    body = f"{notification.message}\n\n{notification.get_absolute_url()}"
+    send_mail(
+        subject=notification.message[:120],
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[notification.recipient.email],
+        fail_silently=True,
+    )
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+
+
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    message: str,
+    step: DealStep | None = None,
+    opportunity: Opportunity | None = None,
+    dedupe_key: str | None = None,
+) -> Notification | None:
+    """Tell one person something in the app and by e-mail (once per dedupe key)."""
+    if not recipient.is_active:
+        return None
+    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient,
+                kind=kind,
+                message=message[:300],
+                step=step,
+                opportunity=opportunity or (step.opportunity if step else None),
+                dedupe_key=dedupe_key,
+            )
+    except IntegrityError:  # another reminder run created it first
+        return None
+    transaction.on_commit(lambda: _send_email(notification.pk))
+    return notification
+
+
+@transaction.atomic
+def notification_mark_read(*, actor: User, notification: Notification | None = None) -> int:
+    """Mark one of the person's notifications read, or all of them."""
+    unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if notification is not None:
+        if notification.recipient_id != actor.pk:
+            raise PermissionDenied
+        unread = unread.filter(pk=notification.pk)
+    return unread.update(read_at=timezone.now())
+
+
+def _notify_assignments(steps: list[DealStep], actor: User | None) -> None:
+    """One message per person and deal, not one per step: a new deal assigns many steps at once."""
+    by_person: dict[int, list[DealStep]] = {}
+    for step in steps:
+        if actor is not None and step.responsible_id == actor.pk:
+            continue
+        by_person.setdefault(step.responsible_id, []).append(step)
+    for person_steps in by_person.values():
+        first = person_steps[0]
+        if len(person_steps) == 1:
+            message = _("%(step)s on %(deal)s is now yours.") % {"step": first.definition, "deal": first.opportunity}
+            notify(recipient=first.responsible, kind=NotificationKind.ASSIGNED, message=message, step=first)
+        else:
+            message = _("%(count)s steps on %(deal)s are now yours.") % {
+                "count": len(person_steps),
+                "deal": first.opportunity,
+            }
+            notify(
+                recipient=first.responsible,
+                kind=NotificationKind.ASSIGNED,
+                message=message,
+                opportunity=first.opportunity,
+            )
+
+
+def send_step_reminders(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Due-soon and overdue reminders for every open step; safe to run as often as you like."""
+    today = today or timezone.localdate()
+    counts = {"due_soon": 0, "overdue": 0}
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    steps = (
+        DealStep.objects.open()
+        .filter(due_date__isnull=False, due_date__lte=soon)
+        .select_related("definition", "opportunity", "responsible")
+        .order_by("pk")
+    )
+    for step in steps.iterator(chunk_size=500):
+        if step.due_date < today:
+            kind, message = NotificationKind.OVERDUE, _("Overdue since %(date)s: %(step)s on %(deal)s.")
+        else:
+            kind, message = NotificationKind.DUE_SOON, _("Due %(date)s: %(step)s on %(deal)s.")
+        text = message % {"date": step.due_date.isoformat(), "step": step.definition, "deal": step.opportunity}
+        key = f"{kind}:{step.pk}:{step.responsible_id}:{step.due_date.isoformat()}"
+        with transaction.atomic():
+            if notify(recipient=step.responsible, kind=kind, message=text, step=step, dedupe_key=key):
+                counts[kind] += 1
+    return counts
+
+
+# --- The checklist on each deal -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def deal_playbook_start(
+    *, opportunity: Opportunity, actor: User | None = None, version: PlaybookVersion | None = None
+) -> DealPlaybook | None:
+    """Give a deal its checklist from the current playbook, with due dates and one person per step."""
+    existing = DealPlaybook.objects.filter(opportunity=opportunity).first()
+    if existing is not None:
+        return existing
+    version = version or PlaybookVersion.objects.current()
+    if version is None:
+        return None
+    deal_playbook = DealPlaybook(opportunity=opportunity, playbook=version)
+    if actor is not None:
+        deal_playbook._history_user = actor  # type: ignore[attr-defined]
+    deal_playbook.save()
+    definitions = list(version.steps.select_related("stage").order_by("order"))
+    team = DealTeam.load(opportunity)
+    start = timezone.localdate(opportunity.created_at) if opportunity.created_at else timezone.localdate()
+    dues = due_dates(definitions, start, opportunity.expected_close_date)
+    steps = [
+        DealStep(opportunity=opportunity, definition=d, due_date=due, responsible=team.resolve(d.responsible_role))
+        for d, due in zip(definitions, dues, strict=True)
+    ]
+    DealStep.objects.bulk_create(steps)
+    # bulk_create skips simple-history; write the "created" records so hand-overs have a starting point.
+    DealStep.history.bulk_history_create(steps, default_user=actor)  # type: ignore[attr-defined]
+    _notify_assignments(steps, actor)
+    return deal_playbook
+
+
+def ensure_deal_playbook(opportunity: Opportunity) -> DealPlaybook | None:
+    """Deals created before the playbook existed get their checklist the first time somebody looks."""
+    return deal_playbook_start(opportunity=opportunity)
+
+
+@transaction.atomic
+def deal_steps_sync(*, opportunity: Opportunity, actor: User | None = None) -> list[DealStep]:
+    """After the deal team or close date changes: re-resolve owners (unless assigned by hand) and due dates."""
+    opportunity = Opportunity.objects.select_related("team__manager", "presales_team__manager", "sales_owner").get(
+        pk=opportunity.pk
+    )
+    steps = list(
+        DealStep.objects.filter(opportunity=opportunity)
+        .select_related("definition", "responsible")
+        .order_by("definition__order")
+    )
+    if not steps:
+        return []
+    team = DealTeam.load(opportunity)
+    start = timezone.localdate(opportunity.created_at)
+    dues = due_dates([s.definition for s in steps], start, opportunity.expected_close_date)
+    changed, reassigned = [], []
+    for step, due in zip(steps, dues, strict=True):
+        if step.status not in OPEN_STATUSES:
+            continue
+        fields = []
+        if not step.assigned_by_hand:
+            person = team.resolve(step.definition.responsible_role)
+            if person.pk != step.responsible_id:
+                step.responsible = person
+                fields.append("responsible")
+                reassigned.append(step)
+        if step.due_date != due:
+            step.due_date = due
+            fields.append("due_date")
+        if fields:
+            step.version += 1
+            step._history_user = actor  # type: ignore[attr-defined]
+            step._change_reason = "deal team or close date changed"  # type: ignore[attr-defined]
+            step.save(update_fields=[*fields, "version", "updated_at"])
+            changed.append(step)
+    _notify_assignments(reassigned, actor)
+    return changed
+
+
+def _check_can_work(actor: User, step: DealStep) -> None:
+    if not visibility.opportunities_visible_to(actor, Opportunity.objects.filter(pk=step.opportunity_id)).exists():
+        raise PermissionDenied
+    if not can_work_step(actor, step):
+        raise PermissionDenied
+
+
+def _save_step(
+    step: DealStep, actor: User, expected_version: int | None, changes: dict[str, Any], reason: str
+) -> DealStep:
+    return save_with_version_check(  # type: ignore[return-value]
+        step, changes=changes, expected_version=expected_version, actor=actor, reason=reason
+    )
+
+
+def _advance(actor: User, opportunity: Opportunity) -> None:
+    """Stage follows the checklist: the deal moves to the stage of its first unfinished step."""
+    from presales.deals import services as deal_services
+
+    opportunity = Opportunity.objects.select_related("stage").get(pk=opportunity.pk)
+    if not opportunity.is_open:
+        return
+    steps = list(
+        DealStep.objects.filter(opportunity=opportunity)
+        .select_related("definition__stage")
+        .order_by("definition__order")
+    )
+    unfinished = next((s for s in steps if s.status not in FINISHED_STATUSES), None)
+    if unfinished is not None:
+        target = unfinished.definition.stage
+        if target.number > opportunity.stage.number and not target.is_after_sale:
+            deal_services.opportunity_change_stage(
+                actor=actor, opportunity=opportunity, stage=target, expected_version=None, enforce_permission=False
+            )
+        return
+    signed = next((s for s in steps if s.definition.answer_kind == AnswerKind.SIGNED), None)
+    if signed is not None and signed.status == StepStatus.DONE:
+        # Every step is finished and the contract is signed: the sale is complete.
+        deal_services.opportunity_close(
+            actor=actor,
+            opportunity=opportunity,
+            outcome=Outcome.WON,
+            closed_on=signed.answer_date,
+            expected_version=None,
+            enforce_permission=False,
+        )
+
+
+def signed_gate(opportunity: Opportunity) -> None:
+    """Raise unless the deal's signing step (签单) is done; deals without a checklist are not gated."""
+    signed = DealStep.objects.filter(opportunity=opportunity, definition__answer_kind=AnswerKind.SIGNED).first()
+    if signed is not None and signed.status != StepStatus.DONE:
+        raise ValidationError(
+            _("A deal can only be marked won once its step “%(step)s” is done.") % {"step": signed.definition.name}
+        )
+
+
+def _apply_answer(actor: User, step: DealStep, answer: dict[str, Any]) -> dict[str, Any]:
+    """Turn a cleaned answer into step columns, writing shared records through their own services."""
+    from presales.customers import services as customer_services
+    from presales.deals import services as deal_services
+
+    kind = step.definition.answer_kind
+    opp = step.opportunity
+    changes: dict[str, Any] = {}
+    if kind == AnswerKind.ANALYSIS:
+        changes.update(answer_choice=answer["fit"], answer_text=answer.get("notes", ""))
+        if answer.get("source") is not None and answer["source"] != opp.source:
+            deal_services.opportunity_update(
+                actor=actor, opportunity=opp, expected_version=None, source=answer["source"], enforce_permission=False
+            )
+    elif kind == AnswerKind.CONTACT:
+        changes.update(answer_contact=answer["contact"], answer_date=answer["date"])
+    elif kind == AnswerKind.BUDGET:
+        changes.update(answer_choice=answer["status"], answer_amount=answer.get("amount"))
+    elif kind == AnswerKind.QUOTE:
+        changes.update(answer_amount=answer["amount"], answer_text=answer.get("configuration", ""))
+    elif kind == AnswerKind.GO_NO_GO:
+        changes.update(
+            answer_choice=answer["decision"],
+            answer_data={"investment": answer.get("investment", "")},
+            answer_text=answer.get("reason", ""),
+        )
+    elif kind == AnswerKind.PAIN_POINTS:
+        changes.update(answer_data={"pains": list(answer["pains"])})
+    elif kind == AnswerKind.PAIN_SOLVABLE:
+        changes.update(answer_data={"pains": list(answer["pains"])})
+    elif kind == AnswerKind.SOLUTION:
+        changes.update(answer_choice=answer["accepted"], answer_text=answer.get("document", ""))
+    elif kind == AnswerKind.YES_NO:
+        changes.update(answer_choice=answer["answer"])
+    elif kind == AnswerKind.POC:
+        changes.update(answer_choice=answer["result"], answer_data={"criteria": answer["criteria"]})
+    elif kind == AnswerKind.COMPETITORS:
+        competitor = answer.get("competitor")
+        if competitor is None and answer.get("new_competitor"):
+            competitor = deal_services.competitor_create(actor=actor, name=answer["new_competitor"])
+        if competitor is not None:
+            deal_services.deal_competitor_add(
+                actor=actor,
+                opportunity=opp,
+                competitor=competitor,
+                notes=answer.get("notes", ""),
+                is_ahead=bool(answer.get("is_ahead")),
+            )
+        if not opp.competitor_links.exists() and not answer.get("none_known"):
+            raise ValidationError(_("Name at least one competitor, or say that none is known."))
+        changes.update(answer_text=answer.get("differentiators", ""))
+    elif kind == AnswerKind.STAKEHOLDERS:
+        contact = answer["decision_maker"]
+        if contact.decision_role != "decision_maker":
+            customer_services.contact_update(
+                actor=actor, contact=contact, expected_version=None, decision_role="decision_maker"
+            )
+        changes.update(answer_contact=contact, answer_choice=answer["method"])
+    elif kind == AnswerKind.CHAMPION:
+        contact = answer["champion"]
+        if contact.attitude != "champion":
+            customer_services.contact_update(actor=actor, contact=contact, expected_version=None, attitude="champion")
+        changes.update(answer_contact=contact)
+    elif kind == AnswerKind.AMOUNT:
+        changes.update(answer_amount=answer["amount"])
+    elif kind == AnswerKind.PROCUREMENT:
+        changes.update(answer_choice=answer["method"])
+    elif kind == AnswerKind.RISKS:
+        changes.update(answer_data={"risks": list(answer["risks"])})
+    elif kind == AnswerKind.ORDER_DATE:
+        if answer["date"] != opp.expected_close_date:
+            deal_services.opportunity_update(
+                actor=actor,
+                opportunity=opp,
+                expected_version=None,
+                expected_close_date=answer["date"],
+                enforce_permission=False,
+            )
+    elif kind == AnswerKind.ORDER:
+        changes.update(answer_data={"order_number": answer["order_number"]}, answer_text=answer.get("terms", ""))
+    elif kind == AnswerKind.REVIEW:
+        if answer["status"] != "approved":
+            raise ValidationError(_("The step is done once both sides approved the contract; keep it in progress."))
+        changes.update(answer_choice=answer["status"])
+    elif kind == AnswerKind.SIGNED:
+        changes.update(answer_date=answer["date"])
+        if answer["amount"] != opp.amount:
+            deal_services.opportunity_update(
+                actor=actor, opportunity=opp, expected_version=None, amount=answer["amount"], enforce_permission=False
+            )
+    return changes
+
+
+@transaction.atomic
+def deal_step_complete(
+    *, actor: User, step: DealStep, answer: dict[str, Any] | None = None, expected_version: int | None = None
+) -> DealStep:
+    """Record a step's answer and mark it done; the deal's stage, probability and outcome follow."""
+    from presales.deals import services as deal_services
+
+    _check_can_work(actor, step)
+    if not step.opportunity.is_open:
+        raise ValidationError(_("This deal is closed; reopen it to work on its steps."))
+    changes = _apply_answer(actor, step, answer or {})
+    changes.update(status=StepStatus.DONE, reason="", completed_at=timezone.now(), completed_by=actor)
+    step = _save_step(step, actor, expected_version, changes, "completed")
+    if step.definition.answer_kind == AnswerKind.GO_NO_GO and step.answer_choice == "no_go":
+        reason = step.answer_text or _("No-go at step %(order)s.") % {"order": step.definition.order}
+        deal_services.opportunity_close(
+            actor=actor,
+            opportunity=Opportunity.objects.get(pk=step.opportunity_id),
+            outcome=Outcome.ABANDONED,
+            reason=reason,
+            expected_version=None,
+            enforce_permission=False,
+        )
+        return step
+    _advance(actor, step.opportunity)
+    return step
+
+
+@transaction.atomic
+def deal_step_set_status(
+    *, actor: User, step: DealStep, status: str, reason: str = "", expected_version: int | None = None
+) -> DealStep:
+    """Start, block, skip or reopen a step; skipping and blocking need a reason."""
+    _check_can_work(actor, step)
+    if status == StepStatus.DONE:
+        raise ValidationError(_("Complete a step with its answer."))
+    if status not in StepStatus.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    if status in (StepStatus.SKIPPED, StepStatus.BLOCKED) and not reason.strip():
+        raise ValidationError({"reason": _("Say why the step is skipped or blocked.")})
+    if not step.opportunity.is_open:
+        raise ValidationError(_("This deal is closed; reopen it to work on its steps."))
+    if status == StepStatus.SKIPPED and step.definition.answer_kind in (AnswerKind.SIGNED, AnswerKind.GO_NO_GO):
+        raise ValidationError(_("This step decides the deal and cannot be skipped."))
+    changes: dict[str, Any] = {"status": status, "reason": reason.strip() if status in ("skipped", "blocked") else ""}
+    changes["completed_at"] = timezone.now() if status == StepStatus.SKIPPED else None
+    changes["completed_by"] = actor if status == StepStatus.SKIPPED else None
+    step = _save_step(step, actor, expected_version, changes, status)
+    if status == StepStatus.SKIPPED:
+        _advance(actor, step.opportunity)
+    return step
+
+
+@transaction.atomic
+def deal_step_reassign(*, actor: User, step: DealStep, user: User, expected_version: int | None = None) -> DealStep:
+    """Hand a step over to somebody who can see the deal; the hand-over stays in the step's history."""
+    if not (visibility.can_edit_opportunity(actor, step.opportunity) or step.responsible_id == actor.pk):
+        raise PermissionDenied
+    if not user.is_active:
+        raise ValidationError({"responsible": _("Choose an active person.")})
+    if not visibility.opportunities_visible_to(user, Opportunity.objects.filter(pk=step.opportunity_id)).exists():
+        raise ValidationError({"responsible": _("%(person)s cannot see this deal.") % {"person": user}})
+    step = _save_step(step, actor, expected_version, {"responsible": user, "assigned_by_hand": True}, "handed over")
+    _notify_assignments([step], actor)
+    return step
+
+
+@transaction.atomic
+def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: PlaybookVersion) -> DealPlaybook:
+    """Move a deal to another published playbook version, keeping answers of steps that still exist (by key)."""
+    if not can_move_deal_playbook(actor, opportunity):
+        raise PermissionDenied
+    if version.is_draft:
+        raise ValidationError(_("Publish the version before moving deals to it."))
+    deal_playbook = DealPlaybook.objects.select_for_update().filter(opportunity=opportunity).first()
+    if deal_playbook is None:
+        return deal_playbook_start(opportunity=opportunity, actor=actor, version=version)  # type: ignore[return-value]
+    if deal_playbook.playbook_id == version.pk:
+        return deal_playbook
+    old_steps = {
+        s.definition.key: s for s in DealStep.objects.filter(opportunity=opportunity).select_related("definition")
+    }
+    old_by_order = {s.definition.order: s for s in old_steps.values()}
+    definitions = list(version.steps.order_by("order"))
+    team = DealTeam.load(opportunity)
+    dues = due_dates(definitions, timezone.localdate(opportunity.created_at), opportunity.expected_close_date)
+    kept: set[int] = set()
+    created = []
+    for definition, due in zip(definitions, dues, strict=True):
+        step = old_steps.get(definition.key)
+        if (
+            step is None
+            and definition.order in old_by_order
+            and old_by_order[definition.order].definition.key not in {d.key for d in definitions}
+        ):
+            step = old_by_order[definition.order]  # renamed step in the same place
+        if step is not None and step.pk not in kept:
+            kept.add(step.pk)
+            step.definition = definition
+            step.version += 1
+            step._history_user = actor  # type: ignore[attr-defined]
+            step._change_reason = f"moved to playbook v{version.number}"  # type: ignore[attr-defined]
+            step.save(update_fields=["definition", "version", "updated_at"])
+        else:
+            new = DealStep(
+                opportunity=opportunity,
+                definition=definition,
+                due_date=due,
+                responsible=team.resolve(definition.responsible_role),
+            )
+            new._history_user = actor  # type: ignore[attr-defined]
+            new.save()
+            created.append(new)
+    for step in old_steps.values():
+        if step.pk not in kept:
+            step._history_user = actor  # type: ignore[attr-defined]
+            step._change_reason = f"not in playbook v{version.number}"  # type: ignore[attr-defined]
+            step.delete()
+    deal_playbook.playbook = version
+    deal_playbook.version += 1
+    deal_playbook._history_user = actor  # type: ignore[attr-defined]
+    deal_playbook._change_reason = f"moved to playbook v{version.number}"  # type: ignore[attr-defined]
+    deal_playbook.save(update_fields=["playbook", "version", "updated_at"])
+    _notify_assignments(created, actor)
+    return deal_playbook
+
+
+# --- Editing the playbook -----------------------------------------------------------------------------------------
+
+STEP_FIELDS = (
+    "order",
+    "key",
+    "name_zh",
+    "name_en",
+    "responsible_role",
+    "consulted_roles",
+    "stage",
+    "answer_kind",
+    "due_rule",
+    "due_days",
+)
+
+
+def _check_editor(actor: User) -> None:
+    if not can_edit_playbook(actor):
+        raise PermissionDenied
+
+
+def _check_draft(version: PlaybookVersion) -> None:
+    if not version.is_draft:
+        raise ValidationError(_("A published playbook is frozen; edit a draft and publish it as a new version."))
+
+
+@transaction.atomic
+def playbook_draft_create(*, actor: User, notes: str = "") -> PlaybookVersion:
+    """Start a draft as a copy of the current version (or return the draft already open)."""
+    _check_editor(actor)
+    draft = PlaybookVersion.objects.filter(published_at__isnull=True).first()
+    if draft is not None:
+        return draft
+    current = PlaybookVersion.objects.current()
+    number = (PlaybookVersion.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+    draft = PlaybookVersion(number=number, notes=notes)
+    draft._history_user = actor  # type: ignore[attr-defined]
+    draft.save()
+    if current is not None:
+        StepDefinition.objects.bulk_create(
+            [
+                StepDefinition(playbook=draft, **{name: getattr(step, name) for name in STEP_FIELDS})
+                for step in current.steps.all()
+            ]
+        )
+    return draft
+
+
+def _place(draft: PlaybookVersion, step: StepDefinition, order: int) -> None:
+    """Insert the step at `order` and renumber the others 1..n (two passes: orders are unique)."""
+    others = [s for s in draft.steps.exclude(pk=step.pk).order_by("order")]
+    order = max(1, min(order, len(others) + 1))
+    sequence = others[: order - 1] + [step] + others[order - 1 :]
+    offset = 1000
+    for index, item in enumerate(sequence, start=1):
+        StepDefinition.objects.filter(pk=item.pk).update(order=offset + index)
+    for index, item in enumerate(sequence, start=1):
+        StepDefinition.objects.filter(pk=item.pk).update(order=index)
+    step.order = order
+
+
+@transaction.atomic
+def step_definition_create(*, actor: User, playbook: PlaybookVersion, **data: Any) -> StepDefinition:
+    """Add a step to a draft playbook at the given position."""
+    _check_editor(actor)
+    _check_draft(playbook)
+    order = data.pop("order", None) or playbook.steps.count() + 1
+    step = StepDefinition(playbook=playbook, order=10000, **data)
+    step.full_clean(exclude=["order"])
+    step.save()
+    _place(playbook, step, order)
+    return step
+
+
+@transaction.atomic
+def step_definition_update(
+    *, actor: User, step: StepDefinition, expected_version: int | None, **data: Any
+) -> StepDefinition:
+    """Change a draft step's wording, owner, consulted roles, stage, answer, due rule or position."""
+    _check_editor(actor)
+    _check_draft(step.playbook)
+    unknown = set(data) - set(STEP_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    order = data.pop("order", None)
+    step = save_with_version_check(step, changes=data, expected_version=expected_version, actor=actor)  # type: ignore[assignment]
+    if order is not None and order != step.order:
+        _place(step.playbook, step, order)
+    return step
+
+
+@transaction.atomic
+def step_definition_delete(*, actor: User, step: StepDefinition) -> None:
+    """Remove a step from a draft and close the gap in the order."""
+    _check_editor(actor)
+    _check_draft(step.playbook)
+    playbook = step.playbook
+    step.delete()
+    for index, item in enumerate(playbook.steps.order_by("order"), start=1):
+        if item.order != index:
+            StepDefinition.objects.filter(pk=item.pk).update(order=index)
+
+
+@transaction.atomic
+def playbook_publish(*, actor: User, playbook: PlaybookVersion, notes: str = "") -> PlaybookVersion:
+    """Freeze a draft as the current version: new deals start on it, open deals keep theirs until moved."""
+    _check_editor(actor)
+    _check_draft(playbook)
+    steps = list(playbook.steps.all())
+    if not steps:
+        raise ValidationError(_("A playbook needs at least one step."))
+    if not any(s.answer_kind == AnswerKind.SIGNED for s in steps):
+        raise ValidationError(_("Keep a step that records the signing: won deals are gated on it."))
+    playbook.published_at = timezone.now()
+    if notes:
+        playbook.notes = notes
+    playbook.version += 1
+    playbook._history_user = actor  # type: ignore[attr-defined]
+    playbook.save(update_fields=["published_at", "notes", "version", "updated_at"])
+    return playbook
