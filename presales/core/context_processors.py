@@ -10,11 +10,14 @@ from django.utils.translation import gettext_lazy as _
 # (url name, label, icon, view-name prefixes that highlight the item)
 NAVIGATION: list[tuple[str, Any, str, tuple[str, ...]]] = [
     ("core:home", _("Home"), "home", ("core:home",)),
+    ("playbook:my_steps", _("My steps"), "steps", ("playbook:my_steps",)),
     ("deals:list", _("Opportunities"), "deals", ("deals:",)),
     ("deals:board", _("Board"), "board", ("deals:board",)),
     ("customers:account_list", _("Accounts"), "accounts", ("customers:account",)),
     ("customers:contact_list", _("Contacts"), "contacts", ("customers:contact",)),
     ("playbook:stages", _("Process"), "process", ("playbook:",)),
+    ("work:activity_list", _("Activities"), "work", ("work:activity", "work:workload")),
+    ("work:request_list", _("Requests"), "steps", ("work:request",)),
 ]
 
 

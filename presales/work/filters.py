@@ -1,0 +1,73 @@
+"""Filters for the activity and support request lists; the API can reuse the same definitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from presales.deals.filters import StableOrderingFilter
+from presales.deals.models import Opportunity
+from presales.people.models import PRESALES_ROLES, User
+from presales.work.models import Activity, ActivityStatus, RequestStatus, SupportRequest, WorkType
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ActivityFilter(django_filters.FilterSet):
+    """Type, person, date range, opportunity and planned/done."""
+
+    kind = django_filters.ChoiceFilter(label=_("Type"), choices=WorkType.choices, empty_label=_("Any type"))
+    person = django_filters.ModelChoiceFilter(
+        label=_("Person"),
+        queryset=User.objects.filter(is_active=True, role__in=PRESALES_ROLES),
+        method="filter_person",
+        empty_label=_("Anybody"),
+    )
+    date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte", widget=DATE_INPUT)
+    date_to = django_filters.DateFilter(label=_("Until"), field_name="date", lookup_expr="lte", widget=DATE_INPUT)
+    opportunity = django_filters.ModelChoiceFilter(
+        label=_("Opportunity"), queryset=Opportunity.objects.all(), widget=forms.HiddenInput
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ActivityStatus.choices, empty_label=_("Any"))
+    ordering = StableOrderingFilter(fields=(("date", "date"), ("hours", "hours"), ("kind", "kind")))
+
+    class Meta:
+        model = Activity
+        fields: list[str] = []
+
+    def filter_person(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        if not value:
+            return queryset
+        joined = Activity.objects.filter(participants=value).values("pk")
+        return queryset.filter(Q(owner=value) | Q(pk__in=joined))
+
+
+class SupportRequestFilter(django_filters.FilterSet):
+    """Status, type, forgotten and "mine"."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=RequestStatus.choices, empty_label=_("Any status"))
+    kind = django_filters.ChoiceFilter(label=_("Type"), choices=WorkType.choices, empty_label=_("Any type"))
+    forgotten = django_filters.BooleanFilter(
+        label=_("Only forgotten"), method="filter_forgotten", widget=forms.CheckboxInput
+    )
+    mine = django_filters.BooleanFilter(label=_("Only mine"), method="filter_mine", widget=forms.CheckboxInput)
+    ordering = StableOrderingFilter(
+        fields=(("needed_by", "needed_by"), ("created_at", "created_at"), ("status", "status"), ("kind", "kind"))
+    )
+
+    class Meta:
+        model = SupportRequest
+        fields: list[str] = []
+
+    def filter_forgotten(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset.forgotten() if value else queryset
+
+    def filter_mine(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        if not value or self.request is None:
+            return queryset
+        user = self.request.user
+        return queryset.filter(Q(requester=user) | Q(assignee=user))
