@@ -1,0 +1,157 @@
+"""Search, filters and sorting for accounts and contacts: one definition for the list pages and the API."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from presales.customers.models import Account, Attitude, Contact, DecisionRole, Industry, Level, Region
+from presales.deals.models import Opportunity, Outcome
+from presales.people.models import User
+
+
+def with_open_deals(queryset: QuerySet[Account], user: User) -> QuerySet[Account]:
+    """Add `open_deal_count` and `open_pipeline` per account in the same SQL query.
+
+    Only deals the person can see are counted, so the totals never reveal deals hidden from them.
+    """
+    open_deals = (
+        Opportunity.objects.visible_to(user)
+        .filter(account=OuterRef("pk"), outcome=Outcome.OPEN)
+        .order_by()
+        .values("account")
+    )
+    return queryset.annotate(
+        open_deal_count=Coalesce(
+            Subquery(open_deals.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
+        ),
+        open_pipeline=Coalesce(
+            Subquery(
+                open_deals.annotate(total=Sum("amount")).values("total"),
+                output_field=DecimalField(max_digits=20, decimal_places=2),
+            ),
+            Decimal(0),
+            output_field=DecimalField(max_digits=20, decimal_places=2),
+        ),
+    )
+
+
+def _search(queryset: QuerySet[Any], fields: tuple[str, ...], value: str) -> QuerySet[Any]:
+    condition = Q()
+    for word in value.split():
+        word_condition = Q()
+        for field in fields:
+            word_condition |= Q(**{f"{field}__icontains": word})
+        # Every word must match somewhere: "华东 银行" narrows instead of widening.
+        condition &= word_condition
+    return queryset.filter(condition)
+
+
+def _active_users(request: Any) -> QuerySet[User]:
+    return User.objects.filter(is_active=True).order_by("display_name", "username")
+
+
+def _visible_accounts(request: Any) -> QuerySet[Account]:
+    if request is None:
+        return Account.objects.none()
+    return Account.objects.visible_to(request.user).only("pk", "name").order_by("name")
+
+
+class AccountFilterSet(django_filters.FilterSet):
+    """Accounts: search by name, short name and city; filter by industry, region, key account, owner, mine."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, short name or city")}),
+    )
+    industry = django_filters.ChoiceFilter(label=_("industry"), choices=Industry.choices, empty_label=_("All"))
+    region = django_filters.ChoiceFilter(label=_("region"), choices=Region.choices, empty_label=_("All"))
+    is_key_account = django_filters.BooleanFilter(
+        label=_("key account"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Key accounts")), ("false", _("Other accounts"))]),
+    )
+    owner = django_filters.ModelChoiceFilter(label=_("owner"), queryset=_active_users, empty_label=_("Anyone"))
+    mine = django_filters.BooleanFilter(label=_("Mine only"), method="filter_mine", widget=forms.CheckboxInput)
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("industry", "industry"),
+            ("region", "region"),
+            ("owner__display_name", "owner"),
+            ("open_deal_count", "open_deals"),
+            ("open_pipeline", "open_pipeline"),
+        ),
+        label=_("Sort by"),
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Account
+        fields = ["q", "industry", "region", "is_key_account", "owner", "mine"]
+
+    @property
+    def qs(self) -> QuerySet[Account]:
+        queryset = super().qs
+        # A stable tie-breaker so that paging through a sorted list never repeats or skips rows.
+        return queryset.order_by(*(queryset.query.order_by or Account._meta.ordering), "pk")
+
+    def filter_queryset(self, queryset: QuerySet[Account]) -> QuerySet[Account]:
+        # Sorting by open deals needs the annotation whoever calls us (page or API).
+        if "open_deal_count" not in queryset.query.annotations and self.request is not None:
+            queryset = with_open_deals(queryset, self.request.user)
+        return super().filter_queryset(queryset)
+
+    def filter_search(self, queryset: QuerySet[Account], name: str, value: str) -> QuerySet[Account]:
+        return _search(queryset, ("name", "short_name", "city"), value)
+
+    def filter_mine(self, queryset: QuerySet[Account], name: str, value: bool) -> QuerySet[Account]:
+        if value and self.request is not None and self.request.user.is_authenticated:
+            return queryset.filter(owner=self.request.user)
+        return queryset
+
+
+class ContactFilterSet(django_filters.FilterSet):
+    """Stakeholders: search by name, title, department and account; filter by level, role, attitude, account."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, title, department or account")}),
+    )
+    level = django_filters.ChoiceFilter(label=_("level"), choices=Level.choices, empty_label=_("All"))
+    decision_role = django_filters.ChoiceFilter(
+        label=_("decision role"), choices=DecisionRole.choices, empty_label=_("All")
+    )
+    attitude = django_filters.ChoiceFilter(label=_("attitude"), choices=Attitude.choices, empty_label=_("All"))
+    account = django_filters.ModelChoiceFilter(label=_("account"), queryset=_visible_accounts, empty_label=_("All"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("account__name", "account"),
+            ("level", "level"),
+            ("decision_role", "decision_role"),
+            ("attitude", "attitude"),
+            ("influence", "influence"),
+        ),
+        label=_("Sort by"),
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["q", "level", "decision_role", "attitude", "account"]
+
+    @property
+    def qs(self) -> QuerySet[Contact]:
+        queryset = super().qs
+        return queryset.order_by(*(queryset.query.order_by or ("account__name", "name")), "pk")
+
+    def filter_search(self, queryset: QuerySet[Contact], name: str, value: str) -> QuerySet[Contact]:
+        return _search(queryset, ("name", "title", "department", "account__name", "account__short_name"), value)
