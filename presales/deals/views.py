@@ -1,67 +1,550 @@
-"""Pages (being written)."""
+"""Opportunity pages: list, board, detail with deal team, competitors and outcome; competitor profiles."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
 
-def opportunity_list(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, IntegerField, QuerySet, Sum, Value, When
+from django.db.models.expressions import Window
+from django.db.models.functions import RowNumber
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from presales.core import visibility
+from presales.core.concurrency import ConcurrentEditError
+from presales.core.history import history_entries
+from presales.customers.models import Account
+from presales.deals import services
+from presales.deals.filters import CompetitorFilter, OpportunityFilter
+from presales.deals.forms import (
+    CloseForm,
+    CompetitorForm,
+    DealCompetitorForm,
+    DealMemberForm,
+    OpportunityForm,
+    StageForm,
+)
+from presales.deals.models import Competitor, DealTeamMember, Opportunity, OpportunityCompetitor, Outcome, ThreatLevel
+from presales.playbook.models import Stage
 
-def board(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
+# Cards per board column: enough to work with, few enough that a column of thousands stays fast.
+BOARD_COLUMN_LIMIT = 50
 
-
-def opportunity_create(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-def opportunity_detail(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-def opportunity_edit(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-def opportunity_move_stage(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-def opportunity_close(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-def opportunity_reopen(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-def deal_member_add(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-def deal_member_remove(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-def deal_competitor_add(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
-
-
-def deal_competitor_remove(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
+WEIGHTED_AMOUNT = ExpressionWrapper(
+    F("amount") * F("probability") / Decimal(100), output_field=DecimalField(max_digits=20, decimal_places=2)
+)
 
 
-def competitor_list(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
+# --- helpers ------------------------------------------------------------------------------------
 
 
-def competitor_create(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _apply_validation_error(
+    form: forms.BaseForm, error: ValidationError, field_map: dict[str, str] | None = None
+) -> None:
+    """Show a service's ValidationError on the form: on the matching field, else at the top."""
+    field_map = field_map or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.message_dict.items():
+        target = field_map.get(name, name)
+        form.add_error(target if target in form.fields else None, errors)
 
 
-def competitor_detail(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _show_conflict(form: forms.BaseForm, error: ConcurrentEditError) -> None:
+    """Keep what the person typed, say what changed, and let the next save start from the current version."""
+    form.add_error(None, error.message)
+    form.data = form.data.copy()
+    form.data["version"] = str(error.instance.version)  # type: ignore[attr-defined]
 
 
-def competitor_edit(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-    raise Http404
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _version(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+def _get_editable_opportunity(request: HttpRequest, pk: int) -> Opportunity:
+    """404 for a deal the person cannot see, 403 for one they can see but not change."""
+    opportunity = visibility.get_object_for_user(Opportunity.objects.with_list_relations(), request.user, pk=pk)
+    if not visibility.can_edit_opportunity(request.user, opportunity):
+        raise PermissionDenied
+    return opportunity
+
+
+def _totals_by_currency(queryset: QuerySet[Opportunity]) -> list[dict[str, Any]]:
+    """Sum of amount and weighted amount per currency, in one SQL query (amounts in different currencies never add up)."""
+    return list(
+        queryset.order_by("currency")
+        .values("currency")
+        .annotate(count=Count("pk"), amount_sum=Sum("amount"), weighted_sum=Sum(WEIGHTED_AMOUNT))
+    )
+
+
+# --- opportunity list ---------------------------------------------------------------------------
+
+
+@login_required
+def opportunity_list(request: HttpRequest) -> HttpResponse:
+    """Every deal the person can see: search, filters, sorting, totals and pages."""
+    visible = Opportunity.objects.visible_to(request.user).with_list_relations()
+    filterset = OpportunityFilter(request.GET, queryset=visible, request=request)
+    rows = filterset.qs
+    page_obj = Paginator(rows, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = any(value for key, value in request.GET.items() if key not in ("page", "ordering", "outcome"))
+    filtered = filtered or request.GET.get("outcome", Outcome.OPEN) != Outcome.OPEN
+    return render(
+        request,
+        "deals/opportunity_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page_obj,
+            "deals": page_obj.object_list,
+            "totals": _totals_by_currency(rows),
+            "filtered": filtered,
+        },
+    )
+
+
+# --- board --------------------------------------------------------------------------------------
+
+
+def _board_context(request: HttpRequest) -> dict[str, Any]:
+    """Open deals by stage: per-column count and sum, and the first cards of every column, in three queries."""
+    data = request.GET.copy()
+    data["outcome"] = Outcome.OPEN
+    data.pop("ordering", None)
+    filterset = OpportunityFilter(data, queryset=Opportunity.objects.visible_to(request.user), request=request)
+    deals = filterset.qs
+    stages = list(Stage.objects.order_by("number"))
+
+    columns: dict[int, dict[str, Any]] = {
+        stage.pk: {"stage": stage, "deals": [], "count": 0, "totals": []} for stage in stages
+    }
+    for row in (
+        deals.order_by("stage_id", "currency")
+        .values("stage_id", "currency")
+        .annotate(count=Count("pk"), amount=Sum("amount"))
+    ):
+        column = columns[row["stage_id"]]
+        column["count"] += row["count"]
+        column["totals"].append({"currency": row["currency"], "amount": row["amount"]})
+
+    # The first cards of every column in one query: number the deals within each stage, keep the first few.
+    ranked = (
+        deals.with_list_relations()
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("stage_id")],
+                order_by=[F("expected_close_date").asc(), F("pk").asc()],
+            )
+        )
+        .filter(position__lte=BOARD_COLUMN_LIMIT)
+        .order_by("stage__number", "expected_close_date", "pk")
+    )
+    for deal in ranked:
+        deal.can_edit = visibility.can_edit_opportunity(request.user, deal)  # type: ignore[attr-defined]
+        columns[deal.stage_id]["deals"].append(deal)
+
+    query = data.copy()
+    query.pop("outcome", None)
+    board_query = query.urlencode()
+    list_base = reverse("deals:list")
+    for column in columns.values():
+        column["hidden"] = column["count"] - len(column["deals"])
+        list_query = query.copy()
+        list_query["stage"] = column["stage"].pk
+        list_query["ordering"] = "expected_close_date"
+        column["list_url"] = f"{list_base}?{list_query.urlencode()}"
+    return {
+        "filter": filterset,
+        "columns": list(columns.values()),
+        "stages": stages,
+        "board_query": board_query,
+        "board_path": reverse("deals:board") + (f"?{board_query}" if board_query else ""),
+        "column_limit": BOARD_COLUMN_LIMIT,
+    }
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    """The kanban board: open deals in one column per stage."""
+    return render(request, "deals/board.html", _board_context(request))
+
+
+@login_required
+@require_POST
+def opportunity_move_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a deal to another stage from its card on the board (drag and drop or the select) or the deal page."""
+    opportunity = _get_editable_opportunity(request, pk)
+    form = StageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a stage to move the deal to."))
+    elif form.cleaned_data["stage"].pk != opportunity.stage_id:
+        stage = form.cleaned_data["stage"]
+        try:
+            services.opportunity_change_stage(
+                actor=request.user, opportunity=opportunity, stage=stage, expected_version=form.cleaned_data["version"]
+            )
+        except ConcurrentEditError as error:
+            messages.error(request, error.message)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request, _("“%(deal)s” moved to %(stage)s.") % {"deal": opportunity.name, "stage": stage.label}
+            )
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "deals/_board.html", _board_context(request))
+    return redirect(_safe_next(request, default=reverse("deals:board")))
+
+
+# --- detail and actions -------------------------------------------------------------------------
+
+
+def _render_detail(request: HttpRequest, opportunity: Opportunity, **overrides: Any) -> HttpResponse:
+    can_edit = visibility.can_edit_opportunity(request.user, opportunity)
+    stages = list(Stage.objects.order_by("number"))
+    context: dict[str, Any] = {
+        "deal": opportunity,
+        "can_edit": can_edit,
+        "stages": stages,
+        "members": list(opportunity.members.select_related("user").order_by("role", "user__display_name")),
+        "competitor_links": list(
+            opportunity.competitor_links.select_related("competitor").order_by("-is_ahead", "competitor__name")
+        ),
+        "history": history_entries(opportunity),
+        "conflict": overrides.pop("conflict", None),
+    }
+    if can_edit:
+        context.update(
+            {
+                "stage_form": StageForm(initial={"stage": opportunity.stage_id, "version": opportunity.version}),
+                "close_form": CloseForm(initial={"version": opportunity.version}),
+                "member_form": DealMemberForm(),
+                "competitor_form": DealCompetitorForm(),
+            }
+        )
+    context.update(overrides)
+    return render(request, "deals/opportunity_detail.html", context)
+
+
+@login_required
+def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One deal: value, both process views, deal team, competitors, outcome and history."""
+    opportunity = visibility.get_object_for_user(Opportunity.objects.with_list_relations(), request.user, pk=pk)
+    return _render_detail(request, opportunity)
+
+
+@login_required
+@require_POST
+def opportunity_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record won, lost or abandoned with the reason."""
+    opportunity = _get_editable_opportunity(request, pk)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.opportunity_close(
+                actor=request.user,
+                opportunity=opportunity,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"].strip(),
+                closed_on=form.cleaned_data["closed_on"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ConcurrentEditError as error:
+            _show_conflict(form, error)
+            return _render_detail(request, opportunity, close_form=form, conflict=error)
+        except ValidationError as error:
+            _apply_validation_error(form, error, {"outcome_reason": "reason"})
+        else:
+            messages.success(request, _("The result was recorded."))
+            return redirect(opportunity)
+    return _render_detail(request, opportunity, close_form=form)
+
+
+@login_required
+@require_POST
+def opportunity_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a closed deal back in play."""
+    opportunity = _get_editable_opportunity(request, pk)
+    try:
+        services.opportunity_reopen(actor=request.user, opportunity=opportunity, expected_version=_version(request))
+    except ConcurrentEditError as error:
+        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The deal is open again."))
+    return redirect(opportunity)
+
+
+@login_required
+@require_POST
+def deal_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put somebody on the deal team."""
+    opportunity = _get_editable_opportunity(request, pk)
+    form = DealMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            member = services.deal_member_add(
+                actor=request.user,
+                opportunity=opportunity,
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("%(person)s joined the deal team.") % {"person": member.user})
+            return redirect(opportunity)
+    return _render_detail(request, opportunity, member_form=form)
+
+
+@login_required
+@require_POST
+def deal_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    """Take somebody off the deal team."""
+    opportunity = _get_editable_opportunity(request, pk)
+    member = get_object_or_404(
+        DealTeamMember.objects.select_related("user", "opportunity"), pk=member_pk, opportunity=opportunity
+    )
+    services.deal_member_remove(actor=request.user, member=member)
+    messages.success(request, _("%(person)s left the deal team.") % {"person": member.user})
+    return redirect(opportunity)
+
+
+@login_required
+@require_POST
+def deal_competitor_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a competitor in the deal, or update how they stand."""
+    opportunity = _get_editable_opportunity(request, pk)
+    form = DealCompetitorForm(request.POST)
+    if form.is_valid():
+        try:
+            link = services.deal_competitor_add(actor=request.user, opportunity=opportunity, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("%(competitor)s is recorded in this deal.") % {"competitor": link.competitor})
+            return redirect(opportunity)
+    return _render_detail(request, opportunity, competitor_form=form)
+
+
+@login_required
+@require_POST
+def deal_competitor_remove(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    """Take a competitor off the deal."""
+    opportunity = _get_editable_opportunity(request, pk)
+    link = get_object_or_404(
+        OpportunityCompetitor.objects.select_related("competitor", "opportunity"), pk=link_pk, opportunity=opportunity
+    )
+    services.deal_competitor_remove(actor=request.user, link=link)
+    messages.success(request, _("%(competitor)s was removed from this deal.") % {"competitor": link.competitor})
+    return redirect(opportunity)
+
+
+# --- create and edit ----------------------------------------------------------------------------
+
+
+@login_required
+def opportunity_create(request: HttpRequest) -> HttpResponse:
+    """Open a new deal, optionally for the account given in `?account=`."""
+    if not visibility.can_create_opportunity(request.user):
+        raise PermissionDenied
+    initial: dict[str, Any] = {}
+    account_pk = request.GET.get("account", "")
+    account = None
+    if account_pk.isdigit():
+        account = Account.objects.visible_to(request.user).filter(pk=account_pk).first()
+        if account is not None:
+            initial["account"] = account
+    form = OpportunityForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = services.opportunity_create(
+                actor=request.user, competitors=list(form.cleaned_data["competitors"]), **form.service_data()
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The opportunity was created."))
+            return redirect(opportunity)
+    return render(request, "deals/opportunity_form.html", {"form": form, "account": account})
+
+
+@login_required
+def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a deal; refused with the differences shown if somebody else saved it meanwhile."""
+    opportunity = _get_editable_opportunity(request, pk)
+    form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_opportunity(request, pk, form)
+        except ConcurrentEditError as error:
+            conflict = error
+            _show_conflict(form, error)
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The opportunity was saved."))
+            return redirect("deals:detail", pk=pk)
+    # The form wrote the typed values into the instance while validating; show the saved ones in the header.
+    saved = Opportunity.objects.with_list_relations().get(pk=pk)
+    return render(request, "deals/opportunity_form.html", {"form": form, "deal": saved, "conflict": conflict})
+
+
+@transaction.atomic
+def _save_opportunity(request: HttpRequest, pk: int, form: OpportunityForm) -> None:
+    """Fields through opportunity_update, a new stage through opportunity_change_stage (its rules apply)."""
+    # Re-read: validating the form wrote the typed values into its instance.
+    current = Opportunity.objects.select_related("stage").get(pk=pk)
+    data = form.service_data()
+    new_stage = data.pop("stage")
+    # Passing the stage unchanged keeps it in the conflict report if somebody else moved the deal.
+    updated = services.opportunity_update(
+        actor=request.user,
+        opportunity=current,
+        expected_version=form.cleaned_data["version"],
+        stage=current.stage,
+        **data,
+    )
+    if new_stage.pk != updated.stage_id:
+        services.opportunity_change_stage(
+            actor=request.user, opportunity=updated, stage=new_stage, expected_version=updated.version
+        )
+
+
+# --- competitors --------------------------------------------------------------------------------
+
+
+def _can_edit_competitors(user: Any) -> bool:
+    # Mirrors services.competitor_create/update: everybody but after-sales keeps the shared profiles.
+    return bool(user.is_authenticated and user.role != "after_sales")
+
+
+THREAT_RANK = Case(
+    When(threat_level=ThreatLevel.LOW, then=Value(1)),
+    When(threat_level=ThreatLevel.MEDIUM, then=Value(2)),
+    When(threat_level=ThreatLevel.HIGH, then=Value(3)),
+    default=Value(0),
+    output_field=IntegerField(),
+)
+
+
+@login_required
+def competitor_list(request: HttpRequest) -> HttpResponse:
+    """The shared competitor profiles."""
+    filterset = CompetitorFilter(
+        request.GET, queryset=Competitor.objects.annotate(threat_rank=THREAT_RANK), request=request
+    )
+    page_obj = Paginator(filterset.qs, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "deals/competitor_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page_obj,
+            "competitors": page_obj.object_list,
+            "can_edit_competitors": _can_edit_competitors(request.user),
+            "filtered": any(value for key, value in request.GET.items() if key not in ("page", "ordering")),
+        },
+    )
+
+
+@login_required
+def competitor_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A competitor profile and the deals the person can see where it appears."""
+    competitor = get_object_or_404(Competitor, pk=pk)
+    visible_deals = Opportunity.objects.visible_to(request.user)
+    links = (
+        OpportunityCompetitor.objects.filter(competitor=competitor, opportunity__in=visible_deals)
+        .select_related("opportunity__account", "opportunity__stage", "opportunity__sales_owner")
+        .order_by("opportunity__outcome", "opportunity__expected_close_date", "pk")
+    )
+    page_obj = Paginator(links, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "deals/competitor_detail.html",
+        {
+            "competitor": competitor,
+            "page_obj": page_obj,
+            "links": page_obj.object_list,
+            "can_edit_competitors": _can_edit_competitors(request.user),
+            "history": history_entries(competitor),
+        },
+    )
+
+
+@login_required
+def competitor_create(request: HttpRequest) -> HttpResponse:
+    """Add a shared competitor profile."""
+    if not _can_edit_competitors(request.user):
+        raise PermissionDenied
+    form = CompetitorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            competitor = services.competitor_create(actor=request.user, **form.service_data())
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The competitor was added."))
+            return redirect("deals:competitor_detail", pk=competitor.pk)
+    return render(request, "deals/competitor_form.html", {"form": form})
+
+
+@login_required
+def competitor_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a competitor profile; refused with the differences shown if somebody else saved it meanwhile."""
+    competitor = get_object_or_404(Competitor, pk=pk)
+    if not _can_edit_competitors(request.user):
+        raise PermissionDenied
+    form = CompetitorForm(request.POST or None, instance=competitor)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.competitor_update(
+                actor=request.user,
+                competitor=Competitor.objects.get(pk=pk),
+                expected_version=form.cleaned_data["version"],
+                **form.service_data(),
+            )
+        except ConcurrentEditError as error:
+            conflict = error
+            _show_conflict(form, error)
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The competitor was saved."))
+            return redirect("deals:competitor_detail", pk=pk)
+    return render(
+        request,
+        "deals/competitor_form.html",
+        {"form": form, "competitor": Competitor.objects.get(pk=pk), "conflict": conflict},
+    )

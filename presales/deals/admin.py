@@ -1,0 +1,46 @@
+"""Admin for opportunities, deal teams and competitors, with their change history."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from presales.deals.models import Competitor, DealTeamMember, Opportunity, OpportunityCompetitor
+
+
+class DealTeamMemberInline(admin.TabularInline):
+    model = DealTeamMember
+    extra = 0
+    raw_id_fields = ("user",)
+
+
+class OpportunityCompetitorInline(admin.TabularInline):
+    model = OpportunityCompetitor
+    extra = 0
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "account", "stage", "amount", "currency", "probability", "expected_close_date", "outcome")
+    list_filter = ("outcome", "stage", "currency", "team")
+    search_fields = ("name", "account__name", "external_id")
+    list_select_related = ("account", "stage")
+    raw_id_fields = ("account", "sales_owner", "presales_lead")
+    date_hierarchy = "expected_close_date"
+    readonly_fields = ("version", "created_at", "updated_at")
+    inlines = [DealTeamMemberInline, OpportunityCompetitorInline]
+
+
+@admin.register(DealTeamMember)
+class DealTeamMemberAdmin(SimpleHistoryAdmin):
+    list_display = ("opportunity", "user", "role")
+    list_filter = ("role",)
+    search_fields = ("opportunity__name", "user__username", "user__display_name")
+    list_select_related = ("opportunity", "user")
+    raw_id_fields = ("opportunity", "user")
+
+
+@admin.register(Competitor)
+class CompetitorAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "threat_level", "website")
+    list_filter = ("threat_level",)
+    search_fields = ("name", "strengths", "weaknesses")
+    readonly_fields = ("version", "created_at", "updated_at")

@@ -1,0 +1,146 @@
+"""Filters for the opportunity and competitor lists; the API reuses the same definitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from presales.customers.models import Industry, Region
+from presales.deals.models import Competitor, DealTeamMember, Opportunity, Outcome, ThreatLevel
+from presales.people.models import PRESALES_ROLES, Team, User
+from presales.playbook.models import Stage
+
+ANY_OUTCOME = "any"
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorting by a column that has equal values must still page deterministically: add the primary key."""
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        qs = super().filter(qs, value)
+        if value:
+            return qs.order_by(*qs.query.order_by, "pk")
+        return qs
+
+
+def _search(queryset: QuerySet, fields: list[str], value: str) -> QuerySet:
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": value.strip()})
+    return queryset.filter(condition)
+
+
+class OpportunityFilter(django_filters.FilterSet):
+    """Search, filters and sorting of the opportunity list (only open deals unless another outcome is asked for)."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Deal or account name")}),
+    )
+    outcome = django_filters.ChoiceFilter(
+        label=_("Outcome"),
+        choices=[*Outcome.choices, (ANY_OUTCOME, _("Any outcome"))],
+        method="filter_outcome",
+        empty_label=None,
+    )
+    stage = django_filters.ModelChoiceFilter(label=_("Stage"), queryset=Stage.objects.all(), empty_label=_("Any stage"))
+    industry = django_filters.ChoiceFilter(
+        label=_("Industry"), field_name="account__industry", choices=Industry.choices, empty_label=_("Any industry")
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Region"), field_name="account__region", choices=Region.choices, empty_label=_("Any region")
+    )
+    sales_owner = django_filters.ModelChoiceFilter(
+        label=_("Sales owner"), queryset=User.objects.filter(is_active=True), empty_label=_("Anybody")
+    )
+    presales_lead = django_filters.ModelChoiceFilter(
+        label=_("Presales lead"),
+        queryset=User.objects.filter(is_active=True, role__in=PRESALES_ROLES),
+        empty_label=_("Anybody"),
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), queryset=Team.objects.all(), method="filter_team", empty_label=_("Any team")
+    )
+    close_from = django_filters.DateFilter(
+        label=_("Closing from"), field_name="expected_close_date", lookup_expr="gte", widget=DATE_INPUT
+    )
+    close_to = django_filters.DateFilter(
+        label=_("Closing until"), field_name="expected_close_date", lookup_expr="lte", widget=DATE_INPUT
+    )
+    amount_min = django_filters.NumberFilter(label=_("Amount from"), field_name="amount", lookup_expr="gte")
+    amount_max = django_filters.NumberFilter(label=_("Amount up to"), field_name="amount", lookup_expr="lte")
+    mine = django_filters.BooleanFilter(label=_("Only mine"), method="filter_mine", widget=forms.CheckboxInput)
+    ordering = StableOrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("name", "name"),
+            ("account__name", "account"),
+            ("stage__number", "stage"),
+            ("amount", "amount"),
+            ("probability", "probability"),
+            ("expected_close_date", "expected_close_date"),
+            ("sales_owner__display_name", "sales_owner"),
+        ),
+    )
+
+    class Meta:
+        model = Opportunity
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any):
+        # The list shows open deals until the person picks another outcome.
+        if data is not None and not data.get("outcome"):
+            data = data.copy()
+            data["outcome"] = Outcome.OPEN
+        super().__init__(data, *args, **kwargs)
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value.strip():
+            return queryset
+        return _search(queryset, ["name", "account__name", "account__short_name"], value)
+
+    def filter_outcome(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == ANY_OUTCOME:
+            return queryset
+        return queryset.filter(outcome=value)
+
+    def filter_team(self, queryset: QuerySet, name: str, value: Team) -> QuerySet:
+        # A deal belongs to its sales team and, through the presales lead, to a presales team.
+        return queryset.filter(Q(team=value) | Q(presales_team=value))
+
+    def filter_mine(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        user = getattr(self.request, "user", None)
+        if not value or user is None or not user.is_authenticated:
+            return queryset
+        member_of = DealTeamMember.objects.filter(user=user).values("opportunity_id")
+        return queryset.filter(Q(sales_owner=user) | Q(presales_lead=user) | Q(pk__in=member_of))
+
+
+class CompetitorFilter(django_filters.FilterSet):
+    """Search and sorting of the shared competitor profiles."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, strength or weakness")}),
+    )
+    threat_level = django_filters.ChoiceFilter(
+        label=_("Threat level"), choices=ThreatLevel.choices, empty_label=_("Any threat level")
+    )
+    # `threat_rank` is annotated by the view (low < medium < high), so sorting follows the danger, not the alphabet.
+    ordering = StableOrderingFilter(label=_("Sort by"), fields=(("name", "name"), ("threat_rank", "threat_level")))
+
+    class Meta:
+        model = Competitor
+        fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value.strip():
+            return queryset
+        return _search(queryset, ["name", "strengths", "weaknesses"], value)

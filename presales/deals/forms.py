@@ -1,0 +1,151 @@
+"""Forms for opportunities, their deal team, competitors and outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from presales.customers.models import Account
+from presales.deals.models import Competitor, DealRole, Opportunity, Outcome
+from presales.people.models import PRESALES_ROLES, SALES_ROLES, Role, User
+from presales.playbook.models import Stage
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _people(roles: set[str], current: User | None) -> Any:
+    """Active people in the given roles; the current holder stays choosable even if their role changed."""
+    queryset = User.objects.filter(is_active=True, role__in=roles)
+    if current is not None:
+        queryset = User.objects.filter(pk=current.pk) | queryset
+    return queryset.distinct().order_by("display_name", "username")
+
+
+class OpportunityForm(forms.ModelForm):
+    """Create or edit a deal; `competitors` only appears when creating."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    competitors = forms.ModelMultipleChoiceField(
+        label=_("Competitors"),
+        queryset=Competitor.objects.all(),
+        required=False,
+        help_text=_("Who else is in this deal. Add notes for each on the deal page."),
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "account",
+            "name",
+            "amount",
+            "currency",
+            "expected_close_date",
+            "stage",
+            "probability",
+            "sales_owner",
+            "presales_lead",
+            "source",
+            "description",
+        ]
+        widgets = {"expected_close_date": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        creating = self.instance.pk is None
+        self.fields["account"].queryset = Account.objects.visible_to(user).order_by("name")
+        self.fields["stage"].queryset = Stage.objects.order_by("number")
+        sales_roles = {*SALES_ROLES, Role.ADMIN}
+        self.fields["sales_owner"].queryset = _people(sales_roles, None if creating else self.instance.sales_owner)
+        self.fields["presales_lead"].queryset = _people(
+            set(PRESALES_ROLES), None if creating else self.instance.presales_lead
+        )
+        self.fields["presales_lead"].help_text = _("The presales engineer responsible for this deal.")
+        if creating:
+            # Left empty, the probability follows the stage's default.
+            self.fields["probability"].required = False
+            self.fields["probability"].help_text = _("Leave empty to use the stage's usual probability.")
+            self.fields["stage"].initial = (
+                Stage.objects.filter(is_after_sale=False, number__gte=2).order_by("number").first()
+            )
+            self.fields["sales_owner"].initial = user.pk
+            self.fields.pop("version")
+        else:
+            self.fields.pop("competitors")
+            self.fields["version"].initial = self.instance.version
+
+    def service_data(self) -> dict[str, Any]:
+        """The model fields to hand to the service."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class StageForm(forms.Form):
+    """Move a deal to another stage (the board's cards and the deal page)."""
+
+    stage = forms.ModelChoiceField(label=_("Stage"), queryset=Stage.objects.order_by("number"), empty_label=None)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CloseForm(forms.Form):
+    """Record the result of a deal; lost and abandoned deals need a reason."""
+
+    outcome = forms.ChoiceField(
+        label=_("Result"),
+        choices=[(value, label) for value, label in Outcome.choices if value != Outcome.OPEN],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why we won, lost or gave up: price, relationship, product fit, competitor…"),
+    )
+    closed_on = forms.DateField(label=_("Closed on"), required=False, widget=DATE_INPUT)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("outcome") in (Outcome.LOST, Outcome.ABANDONED) and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say why the deal was lost or abandoned."))
+        return cleaned
+
+
+class DealMemberForm(forms.Form):
+    """Put somebody on the deal team."""
+
+    user = forms.ModelChoiceField(
+        label=_("Person"), queryset=User.objects.filter(is_active=True).order_by("display_name", "username")
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=DealRole.choices)
+
+
+class DealCompetitorForm(forms.Form):
+    """Record a competitor in this deal (adding one that is already there updates its notes)."""
+
+    competitor = forms.ModelChoiceField(label=_("Competitor"), queryset=Competitor.objects.all())
+    notes = forms.CharField(
+        label=_("Their position in this deal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    is_ahead = forms.BooleanField(label=_("Ahead of us"), required=False)
+
+
+class CompetitorForm(forms.ModelForm):
+    """A shared competitor profile."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Competitor
+        fields = ["name", "threat_level", "website", "strengths", "weaknesses"]
+        widgets = {"strengths": forms.Textarea(attrs={"rows": 4}), "weaknesses": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields.pop("version")
+        else:
+            self.fields["version"].initial = self.instance.version
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
