@@ -71,13 +71,13 @@ class AccountFilterSet(django_filters.FilterSet):
         method="filter_search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, short name or city")}),
     )
-    industry = django_filters.ChoiceFilter(label=_("industry"), choices=Industry.choices, empty_label=_("All"))
-    region = django_filters.ChoiceFilter(label=_("region"), choices=Region.choices, empty_label=_("All"))
+    industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Industry.choices, empty_label=_("All"))
+    region = django_filters.ChoiceFilter(label=_("Region"), choices=Region.choices, empty_label=_("All"))
     is_key_account = django_filters.BooleanFilter(
-        label=_("key account"),
+        label=_("Key account"),
         widget=forms.Select(choices=[("", _("All")), ("true", _("Key accounts")), ("false", _("Other accounts"))]),
     )
-    owner = django_filters.ModelChoiceFilter(label=_("owner"), queryset=_active_users, empty_label=_("Anyone"))
+    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=_active_users, empty_label=_("Anyone"))
     mine = django_filters.BooleanFilter(label=_("Mine only"), method="filter_mine", widget=forms.CheckboxInput)
     ordering = django_filters.OrderingFilter(
         fields=(
@@ -125,12 +125,12 @@ class ContactFilterSet(django_filters.FilterSet):
         method="filter_search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, title, department or account")}),
     )
-    level = django_filters.ChoiceFilter(label=_("level"), choices=Level.choices, empty_label=_("All"))
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices, empty_label=_("All"))
     decision_role = django_filters.ChoiceFilter(
-        label=_("decision role"), choices=DecisionRole.choices, empty_label=_("All")
+        label=_("Decision role"), choices=DecisionRole.choices, empty_label=_("All")
     )
-    attitude = django_filters.ChoiceFilter(label=_("attitude"), choices=Attitude.choices, empty_label=_("All"))
-    account = django_filters.ModelChoiceFilter(label=_("account"), queryset=_visible_accounts, empty_label=_("All"))
+    attitude = django_filters.ChoiceFilter(label=_("Attitude"), choices=Attitude.choices, empty_label=_("All"))
+    account = django_filters.ModelChoiceFilter(label=_("Account"), queryset=_visible_accounts, empty_label=_("All"))
     ordering = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
