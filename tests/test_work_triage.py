@@ -114,8 +114,12 @@ def test_plan_only_moves_lower_value_work_and_never_offers_the_engineer_themselv
     )
     engineer = triage.EngineerFacts(**{**engineer.__dict__, "commitments": commitments})
     colleague = triage.EngineerFacts(
-        engineer_id=2, name="C", weekly_capacity=Decimal(40), committed_hours=Decimal(0),
-        skill_levels={s: 5 for s in request.skill_ids}, past_same_kind_done=0,
+        engineer_id=2,
+        name="C",
+        weekly_capacity=Decimal(40),
+        committed_hours=Decimal(0),
+        skill_levels={s: 5 for s in request.skill_ids},
+        past_same_kind_done=0,
     )
     verdict = triage.recommend(request, engineer, [engineer, colleague])
     if verdict.recommendation == Recommendation.ACCEPT_WITH_PLAN:
@@ -134,12 +138,22 @@ def test_working_days_counts_weekdays_only():
 
 def test_ranking_prefers_skill_then_time_and_explains():
     request = triage.RequestFacts(
-        estimate_hours=Decimal(16), needed_by=TODAY + datetime.timedelta(days=11), today=TODAY, skill_ids=(1,),
-        skill_names={1: "Database"}, requester_id=9, requester_name="R", requester_is_executive=False,
-        is_key_account=False, rule_names=(), is_duty=False,
+        estimate_hours=Decimal(16),
+        needed_by=TODAY + datetime.timedelta(days=11),
+        today=TODAY,
+        skill_ids=(1,),
+        skill_names={1: "Database"},
+        requester_id=9,
+        requester_name="R",
+        requester_is_executive=False,
+        is_key_account=False,
+        rule_names=(),
+        is_duty=False,
     )
     expert_busy = triage.EngineerFacts(1, "Busy expert", Decimal(40), Decimal(75), {1: 5}, 3)
-    expert_free = triage.EngineerFacts(2, "Free expert", Decimal(40), Decimal(0), {1: 5}, 3, familiarity=4, won_supported=2)
+    expert_free = triage.EngineerFacts(
+        2, "Free expert", Decimal(40), Decimal(0), {1: 5}, 3, familiarity=4, won_supported=2
+    )
     novice = triage.EngineerFacts(3, "Novice", Decimal(40), Decimal(0), {}, 0)
     ranked = triage.rank_engineers(request, [novice, expert_busy, expert_free])
     assert [r.engineer.name for r in ranked] == ["Free expert", "Busy expert", "Novice"]

@@ -30,16 +30,28 @@ def test_low_value_below_half_the_norm():
     assert codes(flags) == ["low_value"]
     assert "937.50" in flags[0].message and "5,000.00" in flags[0].message
     # 2,500 is exactly half of 5,000: not below it, not flagged.
-    assert value.value_flags(
-        value=Decimal("2500"), norm=Decimal("5000"), is_open=True, probability=50, kind="poc", solution_accepted=False
-    ) == []
+    assert (
+        value.value_flags(
+            value=Decimal("2500"),
+            norm=Decimal("5000"),
+            is_open=True,
+            probability=50,
+            kind="poc",
+            solution_accepted=False,
+        )
+        == []
+    )
 
 
 def test_decided_deals_are_flagged():
     def flags(probability, is_open=True):
         return codes(
             value.value_flags(
-                value=Decimal("5000"), norm=Decimal("5000"), is_open=is_open, probability=probability, kind="demo",
+                value=Decimal("5000"),
+                norm=Decimal("5000"),
+                is_open=is_open,
+                probability=probability,
+                kind="demo",
                 solution_accepted=False,
             )
         )
@@ -67,5 +79,7 @@ def test_polishing_after_solution_accepted():
 
 def test_missing_uplift_is_flagged():
     assert codes(
-        value.value_flags(value=None, norm=Decimal("10"), is_open=True, probability=50, kind="qa", solution_accepted=False)
+        value.value_flags(
+            value=None, norm=Decimal("10"), is_open=True, probability=50, kind="qa", solution_accepted=False
+        )
     ) == ["no_uplift"]
