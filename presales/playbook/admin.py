@@ -1,0 +1,49 @@
+"""Admin for the playbook: versions and steps are read here; editing goes through the settings page's services."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from presales.playbook.models import DealPlaybook, DealStep, Notification, PlaybookVersion, Stage, StepDefinition
+
+
+@admin.register(Stage)
+class StageAdmin(admin.ModelAdmin):
+    list_display = ("number", "short_name", "vendor_name", "customer_name", "default_probability", "is_after_sale")
+
+
+class StepDefinitionInline(admin.TabularInline):
+    model = StepDefinition
+    extra = 0
+    fields = ("order", "key", "name_zh", "name_en", "responsible_role", "stage", "answer_kind", "due_rule", "due_days")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(PlaybookVersion)
+class PlaybookVersionAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "published_at", "notes")
+    inlines = [StepDefinitionInline]
+    readonly_fields = ("number", "published_at")
+
+
+@admin.register(DealPlaybook)
+class DealPlaybookAdmin(SimpleHistoryAdmin):
+    list_display = ("opportunity", "playbook")
+    raw_id_fields = ("opportunity",)
+    readonly_fields = ("playbook",)
+
+
+@admin.register(DealStep)
+class DealStepAdmin(SimpleHistoryAdmin):
+    list_display = ("opportunity", "definition", "status", "responsible", "due_date")
+    list_filter = ("status", "definition__responsible_role")
+    list_select_related = ("opportunity", "definition", "responsible")
+    raw_id_fields = ("opportunity", "responsible", "completed_by", "answer_contact")
+    readonly_fields = ("definition",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "kind", "message", "created_at", "read_at", "emailed_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("recipient", "step", "opportunity")
