@@ -341,3 +341,14 @@ def test_other_account_activity_is_visible_only_to_its_people(personas, login):
     )
     assert login(personas.engineer).get(reverse("work:activity_edit", args=[activity.pk])).status_code == 403
     assert login(personas.owner).get(reverse("work:activity_edit", args=[activity.pk])).status_code == 404
+
+
+def test_planning_form_shows_the_value_check(personas, login):
+    personas.deal.probability = 5
+    personas.deal.save()
+    page = login(personas.engineer).get(
+        reverse("work:activity_create") + f"?opportunity={personas.deal.pk}&status=planned"
+    )
+    assert page.status_code == 200
+    assert page.context["value_check"] is not None
+    assert "value-flag-decided" in page.content.decode()
