@@ -1,0 +1,100 @@
+"""The demo and scale data generator behind `manage.py seed_demo`.
+
+`generate(size, seed, stdout)` builds a realistic company, deterministically from the seed: people
+(presales.core.demo.people), customers (.customers), competitors and deals (.deals). Each domain is a
+small generator `f(ctx: DemoContext) -> None`; a later capability adds its own rows (playbook steps,
+activities, requests, scorecards, knowledge) with `register_generator("activities", generate_activities)`
+from its AppConfig.ready() and reads what exists so far from the context (ctx.accounts, ctx.logins, ...).
+
+The small size goes through the services, so the audit trail exists; department and enterprise use
+bulk inserts of rows the services would accept (see deals.opportunity_problems and its test).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from presales.core.demo.context import SIZES, DemoContext, SizeSpec
+from presales.core.demo.customers import generate_customers
+from presales.core.demo.deals import generate_competitors, generate_deals
+from presales.core.demo.people import DEMO_LOGINS, DEMO_PASSWORD, generate_people
+
+__all__ = [
+    "DEMO_LOGINS",
+    "DEMO_PASSWORD",
+    "GENERATORS",
+    "SIZES",
+    "DemoContext",
+    "SizeSpec",
+    "already_loaded",
+    "generate",
+    "print_logins",
+    "register_generator",
+]
+
+Generator = Callable[[DemoContext], None]
+
+# Run in this order; each may read what the earlier ones put on the context.
+GENERATORS: list[tuple[str, Generator]] = [
+    ("people", generate_people),
+    ("customers", generate_customers),
+    ("competitors", generate_competitors),
+    ("deals", generate_deals),
+]
+
+
+def register_generator(name: str, generator: Generator) -> None:
+    """Add a capability's demo generator; it runs after the ones registered before it."""
+    if any(existing == name for existing, _generator in GENERATORS):
+        return
+    GENERATORS.append((name, generator))
+
+
+def already_loaded() -> bool:
+    """The demo company is there when its demo logins exist."""
+    from presales.people.models import User
+
+    return User.objects.filter(username__in=list(DEMO_LOGINS)).exists()
+
+
+def generate(
+    size: str | SizeSpec = "small", seed: int = 42, stdout: TextIO = sys.stdout, stderr: TextIO | None = sys.stderr
+) -> DemoContext | None:
+    """Load the demo company of this size; returns None (and changes nothing) when it is already loaded."""
+    spec = SIZES[size] if isinstance(size, str) else size
+    if already_loaded():
+        stdout.write("Demo data already loaded: nothing to do (use a fresh database for another size or seed).\n")
+        return None
+    ctx = DemoContext(spec=spec, rng=random.Random(seed), today=timezone.localdate(), stdout=stdout, stderr=stderr)
+    started = time.monotonic()
+    # One transaction: a failed run leaves nothing behind, so the next run starts clean instead of "already loaded".
+    # The services notify people by e-mail (after commit); a demo load must not mail hundreds of messages.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
+        for name, generator in GENERATORS:
+            step_started = time.monotonic()
+            generator(ctx)
+            stdout.write(f"  {name}: done in {time.monotonic() - step_started:.1f}s\n")
+    summary = ", ".join(f"{value:,} {key}" for key, value in ctx.counts.items())
+    stdout.write(f"Loaded the {spec.name} demo company (seed {seed}) in {time.monotonic() - started:.1f}s: {summary}\n")
+    return ctx
+
+
+def print_logins(stdout: TextIO) -> None:
+    """One login per role with the shared demo password."""
+    from presales.people.models import User
+
+    users = {user.username: user for user in User.objects.filter(username__in=list(DEMO_LOGINS))}
+    stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):\n")
+    for username, (role, display_name, _title) in DEMO_LOGINS.items():
+        user = users.get(username)
+        if user is None:
+            continue
+        stdout.write(f"  {username:<12} {role.label:<20} {user.display_name or display_name}\n")

@@ -1,0 +1,150 @@
+"""The demo and scale data: the small company through the services, the bulk sizes valid row by row."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import io
+import random
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from presales.core import demo
+from presales.core.demo.deals import opportunity_problems
+from presales.customers.models import Account, Contact, Region
+from presales.deals.models import DealRole, DealTeamMember, Opportunity, OpportunityCompetitor, Outcome
+from presales.people.models import Role, Skill, Team, User
+
+pytestmark = pytest.mark.django_db
+
+# The department layout with fewer rows and several batches, so the bulk path is exercised quickly.
+TINY_BULK = dataclasses.replace(demo.SIZES["department"], name="tiny", accounts=40, opportunities=600, batch_size=250)
+
+
+def test_small_demo_company_through_the_services():
+    out = io.StringIO()
+    call_command("seed_demo", "--size", "small", "--seed", "42", stdout=out, stderr=io.StringIO())
+    today = timezone.localdate()
+
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    assert 18 <= User.objects.count() <= 30
+    assert Account.objects.count() == 60
+    assert Opportunity.objects.count() == 250
+    # A sales department under the sales director, a presales manager over presales.
+    director = User.objects.get(username="salesmgr")
+    assert director.role == Role.SALES_MANAGER
+    assert Team.objects.filter(parent__manager=director).count() >= 3
+    assert User.objects.get(username="presalesmgr").managed_teams.exists()
+    assert User.objects.filter(display_name="王磊", username="sales").exists()
+    assert User.objects.filter(team__name="International Sales", language="en").exists()
+    assert Skill.objects.filter(name="网络", name_en="Networking").exists()
+    assert User.objects.get(username="presales").skills.exists()
+
+    open_stages = set(Opportunity.objects.open().values_list("stage__number", flat=True))
+    assert open_stages == {1, 2, 3, 4, 5, 6}
+    closed = Opportunity.objects.closed()
+    assert set(closed.values_list("outcome", flat=True)) == {Outcome.WON, Outcome.LOST, Outcome.ABANDONED}
+    two_years_ago = today - datetime.timedelta(days=730)
+    assert not closed.filter(closed_on__lt=two_years_ago).exists()
+    assert not closed.filter(closed_on__gt=today).exists()
+    assert not closed.exclude(outcome=Outcome.WON).filter(outcome_reason="").exists()
+    assert Opportunity.objects.filter(outcome=Outcome.WON, stage__is_after_sale=True).exists()
+    assert OpportunityCompetitor.objects.filter(is_ahead=True).exists()
+    assert Account.objects.filter(region=Region.OVERSEAS).exists()
+
+    # Stakeholders form an org chart: one person at the top of each account, the others report to someone.
+    assert Contact.objects.filter(reports_to__isnull=False).count() > Account.objects.count()
+    for account in Account.objects.all():
+        assert account.contacts.filter(reports_to__isnull=True).count() == 1
+
+    # The audit trail: deals were moved and closed by different people.
+    history = Opportunity.history.all()
+    assert history.filter(history_change_reason="stage").exists()
+    assert history.filter(history_change_reason="close").exists()
+    movers = set(history.filter(history_change_reason="stage").values_list("history_user__role", flat=True))
+    assert {Role.SALES, Role.PRESALES} <= movers
+    assert Contact.history.exclude(history_user=None).exists()
+
+    # Every demo login has something to look at.
+    assert Opportunity.objects.open().filter(sales_owner__username="sales").count() >= 5
+    assert Opportunity.objects.open().filter(presales_lead__username="presales").count() >= 5
+    assert DealTeamMember.objects.filter(user__username="commercial", role=DealRole.COMMERCIAL).exists()
+    assert DealTeamMember.objects.filter(user__username="aftersales", role=DealRole.AFTER_SALES).exists()
+
+    for opportunity in Opportunity.objects.select_related("sales_owner", "presales_lead", "stage")[:60]:
+        assert opportunity_problems(opportunity, today) == []
+
+    printed = out.getvalue()
+    assert demo.DEMO_PASSWORD in printed
+    for username in demo.DEMO_LOGINS:
+        assert f"  {username} " in printed
+
+    # Running it again changes nothing and still prints the logins.
+    counts = (User.objects.count(), Account.objects.count(), Contact.objects.count(), Opportunity.objects.count())
+    again = io.StringIO()
+    call_command("seed_demo", "--size", "small", stdout=again, stderr=io.StringIO())
+    assert "already loaded" in again.getvalue()
+    assert "salesmgr" in again.getvalue()
+    assert counts == (
+        User.objects.count(),
+        Account.objects.count(),
+        Contact.objects.count(),
+        Opportunity.objects.count(),
+    )
+
+
+def test_bulk_rows_are_what_the_services_would_accept():
+    ctx = demo.generate(TINY_BULK, seed=3, stdout=io.StringIO(), stderr=None)
+    assert ctx is not None
+    today = timezone.localdate()
+    assert Opportunity.objects.count() == 600
+    assert Account.objects.count() == 40
+    rows = list(Opportunity.objects.select_related("sales_owner", "presales_lead", "stage", "account"))
+    for opportunity in random.Random(1).sample(rows, 150):
+        assert opportunity_problems(opportunity, today) == [], opportunity.pk
+        assert opportunity.account.team_id == opportunity.account.owner.team_id
+    for member in DealTeamMember.objects.select_related("user", "opportunity")[:100]:
+        member.full_clean()
+        assert member.role != DealRole.COMMERCIAL or member.user.role == Role.COMMERCIAL
+    for contact in Contact.objects.select_related("account", "reports_to")[:100]:
+        contact.full_clean()
+    for link in OpportunityCompetitor.objects.all()[:100]:
+        link.full_clean()
+    assert set(Opportunity.objects.open().values_list("stage__number", flat=True)) >= {2, 3, 4, 5, 6}
+    assert Opportunity.objects.open().filter(sales_owner__username="sales").exists()
+
+
+def _snapshot(seed: int) -> tuple[list, list, list]:
+    """Generate inside a transaction that is rolled back, and return what a person would see."""
+    with transaction.atomic():
+        demo.generate(TINY_BULK, seed=seed, stdout=io.StringIO(), stderr=None)
+        snapshot = (
+            list(User.objects.order_by("username").values_list("username", "display_name", "team__name")),
+            list(Account.objects.order_by("pk").values_list("name", "owner__username")),
+            list(Opportunity.objects.order_by("pk").values_list("name", "amount", "outcome", "stage__number")),
+        )
+        transaction.set_rollback(True)
+    return snapshot
+
+
+def test_same_seed_same_company():
+    first = _snapshot(seed=7)
+    assert Opportunity.objects.count() == 0  # rolled back
+    assert _snapshot(seed=7) == first
+    assert _snapshot(seed=8)[2] != first[2]
+
+
+def test_later_capabilities_add_their_own_generator(monkeypatch):
+    seen = {}
+
+    def generate_activities(ctx):
+        seen["accounts"] = len(ctx.accounts)
+        seen["presales"] = ctx.logins["presales"].username
+
+    monkeypatch.setattr(demo, "GENERATORS", list(demo.GENERATORS))
+    demo.register_generator("activities", generate_activities)
+    demo.generate(dataclasses.replace(TINY_BULK, opportunities=20), stdout=io.StringIO(), stderr=None)
+    assert seen == {"accounts": 40, "presales": "presales"}
