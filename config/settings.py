@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "presales.playbook",
     "presales.deals",
     "presales.work",
+    "presales.knowledge",
+    "presales.bids",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +154,10 @@ STORAGES = {
 }
 # Uploaded files live outside the web root and are only served through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("PRESALES_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Upload limits for knowledge and bid files: size, and the extensions accepted (the content is sniffed too).
+PRESALES_MAX_UPLOAD_MB = int(os.environ.get("PRESALES_MAX_UPLOAD_MB", "25"))
+PRESALES_UPLOAD_EXTENSIONS = env_list("PRESALES_UPLOAD_EXTENSIONS", "pdf,docx,xlsx,pptx,png,jpg,jpeg,txt,zip")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",

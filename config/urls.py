@@ -12,6 +12,8 @@ urlpatterns = [
     path("deals/", include("presales.deals.urls")),
     path("playbook/", include("presales.playbook.urls")),
     path("work/", include("presales.work.urls")),
+    path("knowledge/", include("presales.knowledge.urls")),
+    path("bids/", include("presales.bids.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,7 @@ NAVIGATION: list[tuple[str, Any, str, tuple[str, ...]]] = [
     ("playbook:stages", _("Process"), "process", ("playbook:",)),
     ("work:activity_list", _("Activities"), "work", ("work:activity", "work:workload")),
     ("work:request_list", _("Requests"), "steps", ("work:request",)),
+    ("knowledge:list", _("Knowledge"), "search", ("knowledge:",)),
 ]
 
 

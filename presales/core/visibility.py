@@ -244,3 +244,56 @@ def can_cancel_request(user: User, request: Any) -> bool:
 
 def can_see_workload(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in PRESALES_WORK_ROLES))
+
+
+# --- Knowledge (C6) ------------------------------------------------------------------------------
+
+KNOWLEDGE_AUTHOR_ROLES = {"presales", "presales_manager", "sales_manager", "commercial", "admin"}
+
+
+def knowledge_items_visible_to(user: User, queryset: Any) -> Any:
+    """Every signed-in person reads the knowledge base, except restricted items outside their team's reach."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return queryset
+    condition = Q(restricted=False) | Q(owner=user)
+    if scope.team_ids:
+        # The owner's team, and managers over it (their scope holds the teams they manage).
+        condition |= Q(owner__team_id__in=scope.team_ids)
+    return queryset.filter(condition)
+
+
+def can_create_knowledge(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role in KNOWLEDGE_AUTHOR_ROLES))
+
+
+def can_edit_knowledge(user: User, item: Any) -> bool:
+    """The owner, a manager over the owner's team, or an admin."""
+    scope = scope_for(user)
+    if scope.sees_everything or item.owner_id == user.pk:
+        return True
+    owner_team = item.owner.team_id
+    return owner_team is not None and owner_team in scope.managed_team_ids
+
+
+# --- Bids, POCs and product gaps (C7): they follow their opportunity ------------------------------
+
+
+def deal_records_visible_to(user: User, queryset: Any) -> Any:
+    """Tenders, POCs, gaps (anything with an `opportunity`): visible when the deal is."""
+    from presales.deals.models import Opportunity
+
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if scope_for(user).sees_everything:
+        return queryset
+    return queryset.filter(opportunity__in=opportunities_visible_to(user, Opportunity.objects.all()).values("pk"))
+
+
+def can_work_on_deal(user: User, opportunity: Opportunity) -> bool:
+    """Bid documents, POCs and gaps are kept by the deal team: owner, presales lead, members, managers, admin."""
+    if can_edit_opportunity(user, opportunity):
+        return True
+    return opportunity.members.filter(user=user).exists()

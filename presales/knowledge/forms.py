@@ -1,0 +1,81 @@
+"""Forms for knowledge items, their files and recording use on a deal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from presales.customers.models import Industry
+from presales.deals.models import Competitor, Opportunity
+from presales.knowledge.models import KnowledgeItem
+from presales.knowledge.uploads import allowed_extensions
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class KnowledgeItemForm(forms.ModelForm):
+    """Everything about an item; the battlecard fields matter only for battlecards."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    industry_codes = forms.MultipleChoiceField(
+        label=_("Industries"), choices=Industry.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    competitors = forms.ModelMultipleChoiceField(
+        label=_("Competitors"),
+        queryset=Competitor.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+    class Meta:
+        model = KnowledgeItem
+        fields = [
+            "kind",
+            "title",
+            "summary",
+            "body",
+            "products",
+            "tags",
+            "strengths",
+            "weaknesses",
+            "how_we_win",
+            "proof_points",
+            "review_date",
+            "restricted",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "body": forms.Textarea(attrs={"rows": 10}),
+            "strengths": forms.Textarea(attrs={"rows": 3}),
+            "weaknesses": forms.Textarea(attrs={"rows": 3}),
+            "how_we_win": forms.Textarea(attrs={"rows": 3}),
+            "proof_points": forms.Textarea(attrs={"rows": 3}),
+            "review_date": DATE_INPUT,
+        }
+        help_texts = {"tags": _("Separate with commas."), "products": _("Separate with commas.")}
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["industry_codes"] = self.instance.industry_list
+            self.initial["competitors"] = list(self.instance.competitors.values_list("pk", flat=True))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("Allowed: %(types)s.") % {"types": ", ".join(allowed_extensions())}
+        self.fields["file"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in allowed_extensions())
+
+
+class UseForm(forms.Form):
+    opportunity = forms.ModelChoiceField(label=_("Opportunity"), queryset=Opportunity.objects.none())
+    note = forms.CharField(label=_("How it was used"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["opportunity"].queryset = Opportunity.objects.visible_to(user).select_related("account")
