@@ -352,3 +352,12 @@ def test_planning_form_shows_the_value_check(personas, login):
     assert page.status_code == 200
     assert page.context["value_check"] is not None
     assert "value-flag-decided" in page.content.decode()
+
+
+@pytest.mark.parametrize("model", ["responsetarget", "cannotrefuserule", "activity", "supportrequest"])
+def test_admin_pages_load(personas, login, model):
+    personas.admin.is_staff = personas.admin.is_superuser = True
+    personas.admin.save()
+    make_request(personas)
+    log(personas)
+    assert login(personas.admin).get(reverse(f"admin:work_{model}_changelist")).status_code == 200
