@@ -14,9 +14,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from presales.core import visibility
+from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
 from presales.core.visibility import get_object_for_user
@@ -45,12 +46,42 @@ def _conflict_form(form_class: type[VersionedForm], request: HttpRequest, error:
 
 # --- Accounts -----------------------------------------------------------------------------------
 
+ACCOUNT_EXPORT_COLUMNS = [
+    exports.Column(gettext_lazy("Name"), "name"),
+    exports.Column(gettext_lazy("Short name"), "short_name"),
+    exports.Column(gettext_lazy("Industry"), "industry"),
+    exports.Column(gettext_lazy("Region"), "region"),
+    exports.Column(gettext_lazy("City"), "city"),
+    exports.Column(gettext_lazy("Key account"), "is_key_account"),
+    exports.Column(gettext_lazy("Owner"), "owner"),
+    exports.Column(gettext_lazy("Open deals"), "open_deal_count"),
+    exports.Column(gettext_lazy("Open pipeline"), "open_pipeline"),
+    exports.Column(gettext_lazy("Website"), "website"),
+    exports.Column(gettext_lazy("External ID"), "external_id"),
+]
+CONTACT_EXPORT_COLUMNS = [
+    exports.Column(gettext_lazy("Name"), "name"),
+    exports.Column(gettext_lazy("Title"), "title"),
+    exports.Column(gettext_lazy("Department"), "department"),
+    exports.Column(gettext_lazy("Account"), "account.name"),
+    exports.Column(gettext_lazy("Level"), "level"),
+    exports.Column(gettext_lazy("Decision role"), "decision_role"),
+    exports.Column(gettext_lazy("Attitude"), "attitude"),
+    exports.Column(gettext_lazy("Influence"), "influence"),
+    exports.Column(gettext_lazy("Reports to"), "reports_to.name"),
+    exports.Column(gettext_lazy("Phone"), "phone"),
+    exports.Column(gettext_lazy("E-mail"), "email"),
+    exports.Column(gettext_lazy("External ID"), "external_id"),
+]
+
 
 @login_required
 def account_list(request: HttpRequest) -> HttpResponse:
     """The accounts the person can see, with search, filters, sorting and their open deals."""
     base = with_open_deals(Account.objects.visible_to(request.user).select_related("owner"), request.user)
     filterset = AccountFilterSet(request.GET, queryset=base, request=request)
+    if download := exports.export_if_requested(request, filterset.qs, ACCOUNT_EXPORT_COLUMNS, basename="accounts"):
+        return download
     page_obj = _page(request, filterset.qs)
     return render(
         request,
@@ -211,6 +242,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     """Every stakeholder at the accounts the person can see."""
     base = Contact.objects.visible_to(request.user).select_related("account", "reports_to")
     filterset = ContactFilterSet(request.GET, queryset=base, request=request)
+    if download := exports.export_if_requested(request, filterset.qs, CONTACT_EXPORT_COLUMNS, basename="contacts"):
+        return download
     page_obj = _page(request, filterset.qs)
     return render(
         request,

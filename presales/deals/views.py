@@ -20,9 +20,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from presales.core import visibility
+from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
 from presales.customers.models import Account
@@ -107,6 +108,30 @@ def _totals_by_currency(queryset: QuerySet[Opportunity]) -> list[dict[str, Any]]
 
 # --- opportunity list ---------------------------------------------------------------------------
 
+OPPORTUNITY_EXPORT_COLUMNS = [
+    exports.Column(gettext_lazy("Opportunity"), "name"),
+    exports.Column(gettext_lazy("Account"), "account.name"),
+    exports.Column(gettext_lazy("Stage"), "stage.label"),
+    exports.Column(gettext_lazy("Amount"), "amount"),
+    exports.Column(gettext_lazy("Currency"), "currency"),
+    exports.Column(gettext_lazy("Probability (%)"), "probability"),
+    exports.Column(gettext_lazy("Weighted"), "weighted_amount"),
+    exports.Column(gettext_lazy("Close date"), "expected_close_date"),
+    exports.Column(gettext_lazy("Outcome"), "outcome"),
+    exports.Column(gettext_lazy("Closed on"), "closed_on"),
+    exports.Column(gettext_lazy("Sales owner"), "sales_owner"),
+    exports.Column(gettext_lazy("Presales lead"), "presales_lead"),
+    exports.Column(gettext_lazy("Source"), "source"),
+    exports.Column(gettext_lazy("External ID"), "external_id"),
+]
+COMPETITOR_EXPORT_COLUMNS = [
+    exports.Column(gettext_lazy("Name"), "name"),
+    exports.Column(gettext_lazy("Threat level"), "threat_level"),
+    exports.Column(gettext_lazy("Strengths"), "strengths"),
+    exports.Column(gettext_lazy("Weaknesses"), "weaknesses"),
+    exports.Column(gettext_lazy("Website"), "website"),
+]
+
 
 @login_required
 def opportunity_list(request: HttpRequest) -> HttpResponse:
@@ -114,6 +139,8 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     visible = Opportunity.objects.visible_to(request.user).with_list_relations()
     filterset = OpportunityFilter(request.GET, queryset=visible, request=request)
     rows = filterset.qs
+    if download := exports.export_if_requested(request, rows, OPPORTUNITY_EXPORT_COLUMNS, basename="opportunities"):
+        return download
     page_obj = Paginator(rows, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
     filtered = any(value for key, value in request.GET.items() if key not in ("page", "ordering", "outcome"))
     filtered = filtered or request.GET.get("outcome", Outcome.OPEN) != Outcome.OPEN
@@ -464,6 +491,10 @@ def competitor_list(request: HttpRequest) -> HttpResponse:
     filterset = CompetitorFilter(
         request.GET, queryset=Competitor.objects.annotate(threat_rank=THREAT_RANK), request=request
     )
+    if download := exports.export_if_requested(
+        request, filterset.qs, COMPETITOR_EXPORT_COLUMNS, basename="competitors"
+    ):
+        return download
     page_obj = Paginator(filterset.qs, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
