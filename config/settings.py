@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "presales.work",
     "presales.knowledge",
     "presales.bids",
+    "presales.integration",
+    "presales.scoring",
+    "presales.insights",
 ]
 
 MIDDLEWARE = [

@@ -297,3 +297,76 @@ def can_work_on_deal(user: User, opportunity: Opportunity) -> bool:
     if can_edit_opportunity(user, opportunity):
         return True
     return opportunity.members.filter(user=user).exists()
+
+
+# --- Scorecards and evaluation (C4) ---------------------------------------------------------------------------------
+
+SCORING_MANAGER_ROLES = {"presales_manager", "admin"}
+
+
+def scorecard_engineers_visible_to(user: User, queryset: Any) -> Any:
+    """Whose scorecards the person reads: their own; a manager their team and department; an admin everybody."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return queryset
+    condition = Q(pk=user.pk)
+    if user.role in ("sales_manager", "presales_manager") and scope.team_ids:
+        condition |= Q(team_id__in=scope.team_ids)
+    return queryset.filter(condition)
+
+
+def can_see_scorecard(user: User, engineer: User) -> bool:
+    """Same rule as `scorecard_engineers_visible_to`, for one engineer already loaded."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    scope = scope_for(user)
+    if scope.sees_everything or engineer.pk == user.pk:
+        return True
+    return bool(
+        user.role in ("sales_manager", "presales_manager") and engineer.team_id and engineer.team_id in scope.team_ids
+    )
+
+
+def scorecard_records_visible_to(user: User, queryset: Any) -> Any:
+    """Capability scores and other per-engineer records: visible when the engineer's scorecard is."""
+    from presales.people.models import User as UserModel
+
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if scope_for(user).sees_everything:
+        return queryset
+    return queryset.filter(engineer__in=scorecard_engineers_visible_to(user, UserModel.objects.all()).values("pk"))
+
+
+def sales_ratings_visible_to(user: User, queryset: Any) -> Any:
+    """Ratings the person gave, plus ratings of engineers whose scorecards they read."""
+    from presales.people.models import User as UserModel
+
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if scope_for(user).sees_everything:
+        return queryset
+    engineers = scorecard_engineers_visible_to(user, UserModel.objects.all()).values("pk")
+    return queryset.filter(Q(rater=user) | Q(engineer__in=engineers))
+
+
+def can_score_capability(user: User, engineer: User) -> bool:
+    """The engineer's manager (directly or over their department) or an admin; nobody scores themselves."""
+    if not user.is_authenticated or engineer.pk == user.pk:
+        return False
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return True
+    return bool(engineer.team_id and engineer.team_id in scope.managed_team_ids)
+
+
+def can_manage_scoring(user: User) -> bool:
+    """Rubric, visit quotas and closing/reopening periods: presales managers and admins."""
+    return bool(user.is_authenticated and (user.is_superuser or user.role in SCORING_MANAGER_ROLES))
+
+
+def can_edit_scoring_weights(user: User) -> bool:
+    """The weights of the scorecard parts are an admin setting (PRODUCT.md §2)."""
+    return scope_for(user).sees_everything

@@ -1,0 +1,14 @@
+"""Remind people of sales ratings and win/loss debriefs they still owe (safe to run as often as you like)."""
+
+from django.core.management.base import BaseCommand
+
+from presales.scoring.services import send_rating_reminders
+
+
+class Command(BaseCommand):
+    help = "Notify sales owners of ratings and deal-team members of debriefs still owed; idempotent."
+
+    def handle(self, *args, **options):
+        counts = send_rating_reminders()
+        if options["verbosity"]:
+            self.stdout.write(f"Sent {counts['ratings']} rating and {counts['debriefs']} debrief reminder(s).")
