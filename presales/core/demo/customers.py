@@ -84,7 +84,7 @@ def _account_name(ctx: DemoContext, region: str, industry: str, used: set[str]) 
     return name, short[:100], city, industry
 
 
-def _plan_contacts(ctx: DemoContext, english: bool) -> list[ContactPlan]:
+def _plan_contacts(ctx: DemoContext, english: bool, industry: str) -> list[ContactPlan]:
     rng = ctx.rng
     low, high = ctx.spec.contacts_per_account
     count = rng.randint(low, high)
@@ -93,7 +93,10 @@ def _plan_contacts(ctx: DemoContext, english: bool) -> list[ContactPlan]:
     plans: list[ContactPlan] = []
 
     def add(level: str, decision_role: str, influence: int, boss: int | None) -> int:
-        title, department = rng.choice(titles[level])
+        choices = titles[level]
+        if level == Level.EXECUTIVE and not english:
+            choices = names.EXECUTIVE_TITLES.get(industry, choices)
+        title, department = rng.choice(choices)
         display, email_stem = people.next(english)
         plans.append(
             ContactPlan(
@@ -176,7 +179,7 @@ def plan_accounts(ctx: DemoContext) -> list[AccountPlan]:
                 "external_id": f"CRM-{index + 1:06d}" if rng.random() < 0.5 else "",
             }
         )
-        plan.contacts = _plan_contacts(ctx, english=region == "overseas")
+        plan.contacts = _plan_contacts(ctx, english=region == "overseas", industry=industry)
         plans.append(plan)
     return plans
 

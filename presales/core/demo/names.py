@@ -133,10 +133,7 @@ SOURCES_EN = ["Existing customer", "Partner referral", "Tender notice", "Event",
 
 # Stakeholders: level -> (title, department) choices.
 CONTACT_TITLES = {
-    "executive": [
-        ("局长", "局领导"), ("副局长", "局领导"), ("行长", "行领导"), ("副行长", "行领导"), ("总经理", "总经办"),
-        ("首席信息官", "信息中心"), ("院长", "院办"), ("副院长", "院办"), ("分管副总", "总经办"),
-    ],
+    "executive": [("总经理", "总经办"), ("首席信息官", "信息中心"), ("分管副总", "总经办"), ("副总经理", "总经办")],
     "manager": [
         ("信息中心主任", "信息中心"), ("科技部总经理", "科技部"), ("IT部经理", "IT部"), ("采购部经理", "采购部"),
         ("财务处处长", "财务处"), ("网络安全处处长", "网络安全处"), ("数据中心主任", "数据中心"),
@@ -146,6 +143,13 @@ CONTACT_TITLES = {
         ("数据库管理员", "数据中心"), ("业务骨干", "业务处"), ("项目经理", "信息中心"),
     ],
 }  # fmt: skip
+# The person at the top of the account, by industry (others: CONTACT_TITLES["executive"]).
+EXECUTIVE_TITLES = {
+    "government": [("局长", "局领导"), ("副局长", "局领导"), ("副厅长", "厅领导")],
+    "finance": [("行长", "行领导"), ("副行长", "行领导"), ("首席信息官", "信息科技部")],
+    "healthcare": [("院长", "院办"), ("副院长", "院办")],
+    "education": [("校长", "校办"), ("副校长", "校办"), ("网络中心主任", "网络中心")],
+}
 CONTACT_TITLES_EN = {
     "executive": [("Chief Information Officer", "Executive Office"), ("Managing Director", "Executive Office")],
     "manager": [("Head of IT", "IT"), ("Procurement Manager", "Procurement"), ("Head of Security", "Security")],
