@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "presales.knowledge",
     "presales.bids",
     "presales.integration",
+    "presales.integration",
     "presales.scoring",
     "presales.insights",
 ]

@@ -19,6 +19,8 @@ NAVIGATION: list[tuple[str, Any, str, tuple[str, ...]]] = [
     ("work:activity_list", _("Activities"), "work", ("work:activity", "work:workload")),
     ("work:request_list", _("Requests"), "steps", ("work:request",)),
     ("knowledge:list", _("Knowledge"), "search", ("knowledge:",)),
+    ("insights:index", _("Insights"), "chart", ("insights:",)),
+    ("bids:tender_list", _("Bids & POCs"), "process", ("bids:",)),
 ]
 
 
@@ -34,6 +36,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         {"url_name": url_name, "label": label, "icon": icon, "active": url_name == active}
         for url_name, label, icon, _prefixes in NAVIGATION
     ]
+    from presales.integration.services import can_import
+
+    if can_import(request.user):
+        # Only the roles that may create accounts or deals import them.
+        items.append(
+            {
+                "url_name": "integration:import_start",
+                "label": _("Import"),
+                "icon": "download",
+                "active": current.startswith("integration:import"),
+            }
+        )
     from presales.core import visibility
 
     return {

@@ -1,0 +1,71 @@
+"""Filters for the tender, POC and gap lists; the API can reuse the same definitions."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from presales.bids.models import (
+    GapSeverity,
+    GapStatus,
+    Poc,
+    PocStatus,
+    ProcurementMethod,
+    ProductGap,
+    Tender,
+    TenderStatus,
+)
+from presales.deals.filters import StableOrderingFilter
+
+
+def _search(queryset: QuerySet, value: str, fields: tuple[str, ...]) -> QuerySet:
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": value.strip()})
+    return queryset.filter(condition) if value.strip() else queryset
+
+
+class TenderFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=TenderStatus.choices, empty_label=_("Any status"))
+    procurement_method = django_filters.ChoiceFilter(
+        label=_("Method"), choices=ProcurementMethod.choices, empty_label=_("Any method")
+    )
+    ordering = StableOrderingFilter(
+        fields=(("submission_deadline", "submission_deadline"), ("title", "title"), ("status", "status"))
+    )
+
+    class Meta:
+        model = Tender
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _search(queryset, value, ("title", "reference", "opportunity__name", "opportunity__account__name"))
+
+
+class PocFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=PocStatus.choices, empty_label=_("Any status"))
+    ordering = StableOrderingFilter(fields=(("end_date", "end_date"), ("start_date", "start_date"), ("title", "title")))
+
+    class Meta:
+        model = Poc
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _search(queryset, value, ("title", "opportunity__name", "opportunity__account__name"))
+
+
+class ProductGapFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=GapSeverity.choices, empty_label=_("Any"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=GapStatus.choices, empty_label=_("Any status"))
+    product = django_filters.CharFilter(label=_("Product"), lookup_expr="icontains")
+
+    class Meta:
+        model = ProductGap
+        fields: list[str] = []
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _search(queryset, value, ("title", "description", "product"))

@@ -1,0 +1,444 @@
+"""Writes for tenders, POCs and product gaps: every change checks that the person works on the deal."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from typing import TYPE_CHECKING, Any, cast
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from presales.bids.models import (
+    DEFAULT_SUBMISSION_ITEMS,
+    Compliance,
+    CriterionResult,
+    DeviationItem,
+    DeviationTable,
+    GapSeverity,
+    GapStatus,
+    Poc,
+    PocCriterion,
+    ProductGap,
+    SubmissionItem,
+    Tender,
+    TenderQuestion,
+    TenderSection,
+    TestCase,
+)
+from presales.core import visibility
+from presales.core.concurrency import save_with_version_check
+from presales.knowledge.uploads import clean_filename, validate_upload
+
+if TYPE_CHECKING:
+    from presales.deals.models import Opportunity
+    from presales.knowledge.models import KnowledgeItem
+    from presales.people.models import User
+
+TENDER_FIELDS = {
+    "title",
+    "reference",
+    "procurement_method",
+    "status",
+    "published_on",
+    "question_deadline",
+    "submission_deadline",
+    "opening_at",
+    "bid_bond",
+    "rank",
+    "technical_score",
+    "commercial_score",
+    "winning_competitor",
+    "winning_price",
+    "result_notes",
+}
+POC_FIELDS = {
+    "title",
+    "environment",
+    "equipment",
+    "people",
+    "lead",
+    "start_date",
+    "end_date",
+    "status",
+    "outcome",
+    "signed_off_by",
+    "signed_off_on",
+}
+
+
+def _require_deal_work(actor: User, opportunity: Opportunity) -> None:
+    if not visibility.can_work_on_deal(actor, opportunity):
+        raise PermissionDenied
+
+
+def _check_fields(fields: dict[str, Any], allowed: set[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
+
+
+# --- Tenders ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tender_create(
+    *, actor: User, opportunity: Opportunity, with_default_checklist: bool = True, **fields: Any
+) -> Tender:
+    """Open a tender on a deal, with the usual submission checklist to start from."""
+    _require_deal_work(actor, opportunity)
+    _check_fields(fields, TENDER_FIELDS)
+    tender = Tender(opportunity=opportunity, **fields)
+    tender.full_clean()
+    tender._history_user = actor  # type: ignore[attr-defined]
+    tender.save()
+    if with_default_checklist:
+        SubmissionItem.objects.bulk_create(
+            [SubmissionItem(tender=tender, name=str(name)) for name in DEFAULT_SUBMISSION_ITEMS]
+        )
+    return tender
+
+
+@transaction.atomic
+def tender_update(*, actor: User, tender: Tender, expected_version: int | None, **changes: Any) -> Tender:
+    """Change a tender's dates, status or result, refusing a stale edit."""
+    _require_deal_work(actor, tender.opportunity)
+    _check_fields(changes, TENDER_FIELDS)
+    return cast(
+        Tender, save_with_version_check(tender, changes=changes, expected_version=expected_version, actor=actor)
+    )
+
+
+@transaction.atomic
+def tender_section_add(*, actor: User, tender: Tender, name: str, kind: str, owner: User | None) -> TenderSection:
+    """Add a section of the bid document with the person who writes it."""
+    _require_deal_work(actor, tender.opportunity)
+    section = TenderSection(tender=tender, name=name, kind=kind, owner=owner)
+    section.full_clean()
+    section.save()
+    return section
+
+
+@transaction.atomic
+def tender_section_toggle(*, actor: User, section: TenderSection) -> TenderSection:
+    """Mark a section done (or not): its owner or anybody on the deal team."""
+    if section.owner_id != actor.pk:
+        _require_deal_work(actor, section.tender.opportunity)
+    section.done = not section.done
+    section.save(update_fields=["done"])
+    return section
+
+
+@transaction.atomic
+def tender_question_add(
+    *, actor: User, tender: Tender, question: str, answer: str = "", knowledge_item: KnowledgeItem | None = None
+) -> TenderQuestion:
+    """Log a clarification (答疑); an answer may be copied from the knowledge base."""
+    _require_deal_work(actor, tender.opportunity)
+    if knowledge_item is not None and not answer:
+        answer = knowledge_item.body or knowledge_item.summary
+    entry = TenderQuestion(
+        tender=tender,
+        question=question,
+        answer=answer,
+        asked_by=actor,
+        knowledge_item=knowledge_item,
+        answered_at=timezone.now() if answer else None,
+    )
+    entry.full_clean()
+    entry.save()
+    if knowledge_item is not None:
+        from presales.knowledge.services import knowledge_use_record
+
+        knowledge_use_record(actor=actor, item=knowledge_item, opportunity=tender.opportunity, note=_("Tender Q&A"))
+    return entry
+
+
+@transaction.atomic
+def tender_question_answer(*, actor: User, entry: TenderQuestion, answer: str) -> TenderQuestion:
+    """Record the answer to a clarification."""
+    _require_deal_work(actor, entry.tender.opportunity)
+    entry.answer = answer
+    entry.answered_at = timezone.now() if answer.strip() else None
+    entry.save(update_fields=["answer", "answered_at"])
+    return entry
+
+
+@transaction.atomic
+def tender_question_save_to_knowledge(*, actor: User, entry: TenderQuestion) -> KnowledgeItem:
+    """Keep a good answer for the next tender: it becomes an "answer to a common question" item."""
+    from presales.knowledge.models import KnowledgeKind
+    from presales.knowledge.services import knowledge_item_create
+
+    _require_deal_work(actor, entry.tender.opportunity)
+    if not entry.answer.strip():
+        raise ValidationError(_("Write the answer before saving it to the knowledge base."))
+    industry = entry.tender.opportunity.account.industry
+    item = knowledge_item_create(
+        actor=actor,
+        kind=KnowledgeKind.ANSWER,
+        title=entry.question[:200],
+        body=entry.answer,
+        tags=_("tender Q&A"),
+        industries=[industry],
+    )
+    entry.knowledge_item = item
+    entry.save(update_fields=["knowledge_item"])
+    return item
+
+
+DEVIATION_FIELDS = {"position", "clause", "requirement", "mandatory", "response", "compliance", "evidence", "owner"}
+
+
+@transaction.atomic
+def deviation_add(*, actor: User, tender: Tender, table: str, **fields: Any) -> DeviationItem:
+    """Add a requirement row to the technical or commercial deviation table."""
+    _require_deal_work(actor, tender.opportunity)
+    _check_fields(fields, DEVIATION_FIELDS)
+    if not fields.get("position"):
+        last = tender.deviations.filter(table=table).order_by("-position").values_list("position", flat=True).first()
+        fields["position"] = (last or 0) + 1
+    row = DeviationItem(tender=tender, table=table, **fields)
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def deviation_update(*, actor: User, row: DeviationItem, **changes: Any) -> DeviationItem:
+    """Answer a requirement: response, compliance, evidence, owner."""
+    _require_deal_work(actor, row.tender.opportunity)
+    _check_fields(changes, DEVIATION_FIELDS)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.full_clean()
+    row.save(update_fields=list(changes))
+    return row
+
+
+@transaction.atomic
+def deviation_delete(*, actor: User, row: DeviationItem) -> None:
+    _require_deal_work(actor, row.tender.opportunity)
+    row.delete()
+
+
+@transaction.atomic
+def deviation_import(*, actor: User, tender: Tender, table: str, upload: Any) -> int:
+    """Append the rows of a spreadsheet (the tender's requirement list) to a deviation table."""
+    from presales.bids.spreadsheets import read_deviation_rows
+
+    _require_deal_work(actor, tender.opportunity)
+    if table not in DeviationTable.values:
+        raise ValidationError(_("Unknown deviation table."))
+    validate_upload(upload)
+    rows = read_deviation_rows(upload)
+    last = tender.deviations.filter(table=table).order_by("-position").values_list("position", flat=True).first() or 0
+    items = []
+    for offset, row in enumerate(rows, start=1):
+        item = DeviationItem(tender=tender, table=table, position=last + offset, **row)
+        item.full_clean(exclude=["tender"])
+        items.append(item)
+    DeviationItem.objects.bulk_create(items)
+    return len(items)
+
+
+@transaction.atomic
+def submission_item_add(*, actor: User, tender: Tender, name: str, owner: User | None = None) -> SubmissionItem:
+    """Add something to have ready before submitting."""
+    _require_deal_work(actor, tender.opportunity)
+    item = SubmissionItem(tender=tender, name=name, owner=owner)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def submission_item_tick(*, actor: User, item: SubmissionItem, upload: Any = None) -> SubmissionItem:
+    """Tick an item: who and when are recorded, with the proof (receipt, scan) when given."""
+    if item.owner_id != actor.pk:
+        _require_deal_work(actor, item.tender.opportunity)
+    if upload is not None:
+        item.attachment_type = validate_upload(upload)
+        item.attachment_name = clean_filename(upload.name)
+        if item.attachment:
+            item.attachment.delete(save=False)
+        item.attachment.save(upload.name, upload, save=False)
+    item.done_by = actor
+    item.done_at = timezone.now()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def submission_item_untick(*, actor: User, item: SubmissionItem) -> SubmissionItem:
+    """Undo a tick (the file stays until it is replaced)."""
+    if item.owner_id != actor.pk:
+        _require_deal_work(actor, item.tender.opportunity)
+    item.done_by = None
+    item.done_at = None
+    item.save(update_fields=["done_by", "done_at"])
+    return item
+
+
+# --- POCs ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def test_case_create(
+    *, actor: User, title: str, validation: str, category: str = "", description: str = ""
+) -> TestCase:
+    """Add a reusable test case to the library (presales people and admins)."""
+    if not visibility.can_log_activity(actor):
+        raise PermissionDenied
+    case = TestCase(title=title, validation=validation, category=category, description=description, created_by=actor)
+    case.full_clean()
+    case.save()
+    return case
+
+
+test_case_create.__test__ = False  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def poc_create(*, actor: User, opportunity: Opportunity, test_cases: Any = (), **fields: Any) -> Poc:
+    """Plan a POC on a deal, copying chosen library test cases in as success criteria."""
+    _require_deal_work(actor, opportunity)
+    _check_fields(fields, POC_FIELDS)
+    poc = Poc(opportunity=opportunity, **fields)
+    poc.full_clean()
+    poc._history_user = actor  # type: ignore[attr-defined]
+    poc.save()
+    for case in test_cases:
+        PocCriterion.objects.create(poc=poc, test_case=case, title=case.title, validation=case.validation)
+    return poc
+
+
+@transaction.atomic
+def poc_update(*, actor: User, poc: Poc, expected_version: int | None, **changes: Any) -> Poc:
+    """Change a POC's plan, status, outcome or sign-off, refusing a stale edit."""
+    _require_deal_work(actor, poc.opportunity)
+    _check_fields(changes, POC_FIELDS)
+    return cast(Poc, save_with_version_check(poc, changes=changes, expected_version=expected_version, actor=actor))
+
+
+@transaction.atomic
+def poc_criterion_add(
+    *, actor: User, poc: Poc, test_case: TestCase | None = None, title: str = "", validation: str = ""
+) -> PocCriterion:
+    """Add a success criterion, from the library or typed in."""
+    _require_deal_work(actor, poc.opportunity)
+    if test_case is not None:
+        title = title or test_case.title
+        validation = validation or test_case.validation
+    criterion = PocCriterion(poc=poc, test_case=test_case, title=title, validation=validation)
+    criterion.full_clean()
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def poc_criterion_record(
+    *, actor: User, criterion: PocCriterion, result: str, notes: str = "", agreed: bool | None = None
+) -> PocCriterion:
+    """Record the result of one criterion."""
+    _require_deal_work(actor, criterion.poc.opportunity)
+    if result not in CriterionResult.values:
+        raise ValidationError({"result": _("Choose a result.")})
+    criterion.result = result
+    criterion.result_notes = notes
+    criterion.tested_on = timezone.localdate() if result != CriterionResult.PENDING else None
+    fields = ["result", "result_notes", "tested_on"]
+    if agreed is not None:
+        criterion.agreed = agreed
+        fields.append("agreed")
+    criterion.save(update_fields=fields)
+    return criterion
+
+
+@transaction.atomic
+def poc_share_create(*, actor: User, poc: Poc, days: int = 14) -> str:
+    """Make a new secret customer link (replacing any earlier one); returns the token, which is not stored."""
+    _require_deal_work(actor, poc.opportunity)
+    if not 1 <= days <= 90:
+        raise ValidationError(_("A customer link lasts between 1 and 90 days."))
+    token = secrets.token_urlsafe(32)
+    Poc.objects.filter(pk=poc.pk).update(
+        share_token_hash=Poc.hash_token(token),
+        share_expires_at=timezone.now() + datetime.timedelta(days=days),
+        share_revoked_at=None,
+    )
+    poc.refresh_from_db()
+    return token
+
+
+@transaction.atomic
+def poc_share_revoke(*, actor: User, poc: Poc) -> None:
+    """Turn the customer link off at once."""
+    _require_deal_work(actor, poc.opportunity)
+    Poc.objects.filter(pk=poc.pk).update(share_revoked_at=timezone.now())
+
+
+def poc_for_share_token(token: str) -> Poc | None:
+    """The POC behind a customer link, if the link is live (not expired, not revoked)."""
+    if not token or len(token) > 100:
+        return None
+    poc = Poc.objects.filter(share_token_hash=Poc.hash_token(token)).first()
+    if poc is None or not poc.share_active:
+        return None
+    return poc
+
+
+# --- Product gaps -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def product_gap_create(
+    *, actor: User, opportunity: Opportunity, title: str, severity: str, product: str = "", description: str = ""
+) -> ProductGap:
+    """Record what a customer needs that the product lacks, on one deal."""
+    _require_deal_work(actor, opportunity)
+    if severity not in GapSeverity.values:
+        raise ValidationError({"severity": _("Choose a severity.")})
+    gap = ProductGap(
+        opportunity=opportunity,
+        title=title.strip(),
+        severity=severity,
+        product=product,
+        description=description,
+        key=" ".join(title.lower().split()),
+        created_by=actor,
+    )
+    gap.full_clean()
+    gap._history_user = actor  # type: ignore[attr-defined]
+    gap.save()
+    return gap
+
+
+@transaction.atomic
+def product_gap_set_status(*, actor: User, gap: ProductGap, status: str) -> ProductGap:
+    """Move a gap on (roadmap, worked around, closed)."""
+    _require_deal_work(actor, gap.opportunity)
+    if status not in GapStatus.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    return cast(
+        ProductGap, save_with_version_check(gap, changes={"status": status}, expected_version=None, actor=actor)
+    )
+
+
+def compliance_summary(tender: Tender) -> dict[str, dict[str, int]]:
+    """Per table: rows, open, deviating, and mandatory (★) rows not fully compliant."""
+    from django.db.models import Count, Q
+
+    rows = (
+        tender.deviations.values("table")
+        .annotate(
+            total=Count("pk"),
+            open=Count("pk", filter=Q(compliance=Compliance.OPEN)),
+            deviating=Count("pk", filter=Q(compliance__in=[Compliance.DEVIATING, Compliance.PARTIAL])),
+            mandatory_at_risk=Count("pk", filter=Q(mandatory=True) & ~Q(compliance=Compliance.COMPLIANT)),
+        )
+        .order_by("table")
+    )
+    return {row["table"]: row for row in rows}
