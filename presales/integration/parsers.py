@@ -1,0 +1,218 @@
+"""Reading uploaded CSV and XLSX files as a stream of rows, in bounded memory, with the checks a bad file fails.
+
+CSV: UTF-8 (with or without byte order mark), else GB18030 (a superset of GBK and GB2312, which Excel in China
+writes), else refused. XLSX: openpyxl in read-only mode, first sheet. Both are read row by row; nothing keeps the
+whole file in memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from django.utils.translation import gettext as _
+
+MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 10_000
+SNIFF_BYTES = 64 * 1024
+XLSX_SIGNATURE = b"PK\x03\x04"
+
+
+class BadFile(Exception):
+    """The file cannot be imported at all; the message says why in the person's words."""
+
+
+@dataclass
+class FileInfo:
+    """What the scan of an upload found: format, encoding, delimiter, header row and number of data rows."""
+
+    file_format: str
+    encoding: str
+    delimiter: str
+    headers: list[str]
+    total_rows: int
+
+
+def detect_format(name: str, head: bytes) -> str:
+    """'csv' or 'xlsx' from the name, confirmed by the content (an .xlsx is a zip; a CSV has no NUL bytes)."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xlsx":
+        if not head.startswith(XLSX_SIGNATURE):
+            raise BadFile(_("This file is named .xlsx but is not an Excel workbook."))
+        return "xlsx"
+    if suffix in (".csv", ".txt"):
+        if head.startswith(XLSX_SIGNATURE) or b"\x00" in head:
+            raise BadFile(_("This file is named .csv but is not a text file. Save it as CSV or XLSX."))
+        return "csv"
+    if suffix == ".xls":
+        raise BadFile(_("Old Excel files (.xls) cannot be read. Save the sheet as .xlsx or CSV."))
+    raise BadFile(_("Upload a CSV or XLSX file."))
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (BOM or not), else GB18030; the whole file is decoded once, chunk by chunk, to be sure."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise BadFile(_("This file is UTF-16 text. Save it as “CSV UTF-8” or as XLSX."))
+    else:
+        candidates = ["utf-8", "gb18030"]
+    for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with path.open("rb") as handle:
+                while chunk := handle.read(1024 * 1024):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise BadFile(
+        _("The file's text encoding could not be read (neither UTF-8 nor GB18030/GBK). Save it as “CSV UTF-8”.")
+    )
+
+
+def _detect_delimiter(path: Path, encoding: str) -> str:
+    with path.open("r", encoding=encoding, newline="") as handle:
+        first_line = handle.readline(SNIFF_BYTES)
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: Excel dates as ISO dates, whole numbers without '.0', everything stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def iter_rows(path: Path, file_format: str, encoding: str = "", delimiter: str = ",") -> Iterator[list[str]]:
+    """Every row of the file (header first) as a list of strings, one at a time."""
+    if file_format == "xlsx":
+        yield from _iter_xlsx(path)
+        return
+    with path.open("r", encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            for row in reader:
+                yield [cell.strip() for cell in row]
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise BadFile(too_long_message(reader.line_num)) from error
+            raise BadFile(_("The CSV file is malformed near line %(line)s.") % {"line": reader.line_num}) from error
+
+
+def _iter_xlsx(path: Path) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise BadFile(_("The Excel workbook is damaged or not an .xlsx file.")) from error
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            cells = [cell_text(value) for value in row]
+            # Read-only mode pads rows to the sheet's width; trailing empty cells carry nothing.
+            while cells and cells[-1] == "":
+                cells.pop()
+            yield cells
+    finally:
+        workbook.close()
+
+
+def too_long_message(row_number: int) -> str:
+    return _("Row %(row)s has a cell longer than %(limit)s characters. Such files are not imported.") % {
+        "row": row_number,
+        "limit": f"{MAX_CELL_CHARS:,}",
+    }
+
+
+def is_blank(row: list[str]) -> bool:
+    return not any(cell for cell in row)
+
+
+def scan(path: Path, original_name: str) -> FileInfo:
+    """Check the whole file once (type, encoding, size, shape) and return what the mapping page needs.
+
+    Raises BadFile with a message for the person; nothing has been written at that point.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if not head.strip():
+        raise BadFile(_("The file is empty."))
+    file_format = detect_format(original_name, head)
+    encoding = delimiter = ""
+    if file_format == "csv":
+        encoding = detect_encoding(path)
+        delimiter = _detect_delimiter(path, encoding)
+    headers: list[str] | None = None
+    total = 0
+    for number, row in enumerate(iter_rows(path, file_format, encoding, delimiter), start=1):
+        if headers is None:
+            if is_blank(row):
+                continue
+            headers = row
+            if len(headers) > MAX_COLUMNS:
+                raise BadFile(
+                    _("The file has %(count)s columns; at most %(limit)s can be imported.")
+                    % {"count": len(headers), "limit": MAX_COLUMNS}
+                )
+            continue
+        if is_blank(row):
+            continue
+        if len(row) > MAX_COLUMNS:
+            raise BadFile(
+                _("Row %(row)s has %(count)s cells; at most %(limit)s columns can be imported.")
+                % {"row": number, "count": len(row), "limit": MAX_COLUMNS}
+            )
+        if any(len(cell) > MAX_CELL_CHARS for cell in row):
+            raise BadFile(too_long_message(number))
+        total += 1
+        if total > MAX_ROWS:
+            raise BadFile(
+                _("The file has more than %(limit)s rows. Split it into smaller files.") % {"limit": f"{MAX_ROWS:,}"}
+            )
+    if headers is None:
+        raise BadFile(_("The file is empty."))
+    if total == 0:
+        raise BadFile(_("The file has a header row but no data rows."))
+    return FileInfo(file_format, encoding, delimiter, headers, total)
+
+
+def data_rows(path: Path, info_format: str, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(row number as a spreadsheet shows it, cells) for every non-blank data row after the header."""
+    seen_header = False
+    for number, row in enumerate(iter_rows(path, info_format, encoding, delimiter), start=1):
+        if is_blank(row):
+            continue
+        if not seen_header:
+            seen_header = True
+            continue
+        yield number, row
+
+
+def read_sample(upload: BinaryIO) -> bytes:
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    return head
+
+
+__all__ = ["BadFile", "FileInfo", "data_rows", "io", "scan"]

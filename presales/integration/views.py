@@ -1,0 +1,182 @@
+"""Import pages (upload, columns, check/preview, progress, result) and the calendar feed (profile panel, .ics)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from presales.core.visibility import get_object_for_user
+from presales.integration import calendar, services
+from presales.integration.forms import MappingForm, StartForm, UploadForm
+from presales.integration.mapping import fields_for
+from presales.integration.models import ImportJob, ImportStatus
+
+PREVIEW_ROWS = 10
+
+
+def _require_importer(request: HttpRequest) -> None:
+    if not services.can_import(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest) -> HttpResponse:
+    """Upload a file and say what it holds; the person's earlier imports are listed below."""
+    _require_importer(request)
+    kinds = services.allowed_kinds(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_job_create(
+                actor=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect("integration:import_mapping", pk=job.pk)
+    jobs = ImportJob.objects.visible_to(request.user).filter(owner=request.user)[:20]
+    return render(request, "integration/import_start.html", {"form": form, "jobs": jobs})
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    job = get_object_for_user(ImportJob.objects.select_related("owner"), request.user, pk=pk)
+    if job.owner_id != request.user.pk:
+        # An admin may look at anybody's import but only the uploader runs it.
+        if request.method == "POST":
+            raise PermissionDenied
+    return job
+
+
+def _sample_rows(job: ImportJob) -> list[list[str]]:
+    from pathlib import Path
+
+    from presales.integration import parsers
+
+    rows = []
+    for _number, cells in parsers.data_rows(Path(job.file.path), job.file_format, job.encoding, job.delimiter):
+        rows.append(cells)
+        if len(rows) >= PREVIEW_ROWS:
+            break
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which column feeds which field: preset to the automatic matches, with the first rows to judge by."""
+    job = _job(request, pk)
+    form = MappingForm(request.POST if request.method == "POST" else None, job=job)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.import_job_set_mapping(
+                actor=request.user, job=job, mapping=form.mapping(), defaults=form.defaults()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(job)
+    sample = _sample_rows(job)
+    return render(
+        request,
+        "integration/import_mapping.html",
+        {"job": job, "form": form, "sample": sample, "auto_count": len(job.mapping)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's page: progress while it runs, the preview with every row's errors, then the result."""
+    job = _job(request, pk)
+    if job.status == ImportStatus.MAPPING:
+        return redirect("integration:import_mapping", pk=job.pk)
+    form = StartForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.import_job_start(actor=request.user, job=job, skip_errors=form.cleaned_data["skip_errors"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(job)
+    errors = Paginator(job.row_errors.all(), settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "integration/import_job.html",
+        {
+            "job": job,
+            "form": form,
+            "page_obj": errors,
+            "row_errors": errors.object_list,
+            "progress": _progress(job),
+            "field_labels": [
+                (spec.label, job.headers[job.mapping[spec.key]])
+                for spec in fields_for(job.kind)
+                if spec.key in job.mapping
+            ],
+        },
+    )
+
+
+def _progress(job: ImportJob) -> dict[str, int]:
+    done = services.read_progress(job) if job.is_running else job.total_rows
+    total = job.total_rows or 1
+    return {"done": done, "total": job.total_rows, "percent": min(100, round(100 * done / total))}
+
+
+@login_required
+@require_GET
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar, polled every second by htmx; once the job stops, the browser reloads the job page."""
+    job = _job(request, pk)
+    if not job.is_running:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = job.get_absolute_url()
+        return response
+    return render(request, "integration/_import_progress.html", {"job": job, "progress": _progress(job)})
+
+
+# --- calendar feed ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_feed_manage(request: HttpRequest) -> HttpResponse:
+    """Create, regenerate (the old address stops working) or revoke the person's calendar address."""
+    new_url = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action in ("create", "regenerate"):
+            secret = calendar.calendar_feed_regenerate(user=request.user)
+            new_url = request.build_absolute_uri(reverse("integration:calendar_feed", args=[secret]))
+            messages.success(request, _("Your calendar address was created. Copy it now: it is shown only once."))
+        elif action == "revoke":
+            calendar.calendar_feed_revoke(user=request.user)
+            messages.success(request, _("Your calendar address was revoked; calendar apps can no longer read it."))
+        else:
+            raise Http404
+        if not request.htmx and not new_url:
+            return redirect(reverse("people:profile") + "#calendar-feed")
+    context = {"feed": calendar.feed_for(request.user), "new_url": new_url}
+    template = "integration/_calendar_panel.html" if request.htmx else "integration/calendar_feed.html"
+    return render(request, template, context)
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The iCalendar file itself; the secret in the address is the only credential (calendar apps cannot sign in)."""
+    user = calendar.user_for_token(token)
+    if user is None:
+        raise Http404
+    response = HttpResponse(calendar.feed_text(user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="presales-hub.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
