@@ -58,7 +58,6 @@ INSTALLED_APPS = [
     "presales.knowledge",
     "presales.bids",
     "presales.integration",
-    "presales.integration",
     "presales.scoring",
     "presales.insights",
 ]
@@ -141,6 +140,7 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["presales.formats"]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 
 STATIC_URL = "/static/"

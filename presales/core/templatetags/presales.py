@@ -9,7 +9,6 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import number_format
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -47,9 +46,9 @@ def compact_money(value: Any, currency: str = "CNY") -> str:
     symbol = CURRENCY_SYMBOLS.get(currency or "CNY", (currency or "") + " ")
     if (get_language() or "").startswith("zh"):
         if abs(amount) >= 100_000_000:
-            return f"{symbol}{number_format(amount / 100_000_000, decimal_pos=2)}{_('hundred million')}"
+            return f"{symbol}{number_format(amount / 100_000_000, decimal_pos=2)}亿"
         if abs(amount) >= 10_000:
-            return f"{symbol}{number_format(amount / 10_000, decimal_pos=1)}{_('ten thousand')}"
+            return f"{symbol}{number_format(amount / 10_000, decimal_pos=1)}万"
         return f"{symbol}{intcomma(int(amount))}"
     if abs(amount) >= 1_000_000:
         return f"{symbol}{number_format(amount / 1_000_000, decimal_pos=1)}M"
