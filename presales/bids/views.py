@@ -501,7 +501,7 @@ def test_case_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Test case added to the library."))
             return redirect("bids:test_cases")
         status = 400
-    cases = TestCase.objects.annotate(use_count=Count("uses"))
+    cases = TestCase.objects.annotate(use_count=Count("uses")).order_by("category", "title", "pk")
     page_obj = Paginator(cases, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
