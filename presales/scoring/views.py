@@ -1,0 +1,450 @@
+"""Evaluation pages: team scorecards, one engineer's scorecard with drill-down, scoring forms, to-do, set-up."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from presales.core import exports, visibility
+from presales.core.concurrency import ConcurrentEditError
+from presales.deals.models import Opportunity
+from presales.scoring import formulas, selectors, services
+from presales.scoring.forms import (
+    CapabilityScoresForm,
+    DebriefForm,
+    DimensionForm,
+    ReopenForm,
+    SalesRatingForm,
+    VisitQuotaForm,
+    WeightsForm,
+)
+from presales.scoring.models import CapabilityDimension, PeriodKind, VisitQuotaChange
+from presales.work.models import SupportRequest
+
+
+def _apply_error(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _period(request: HttpRequest) -> tuple[str, datetime.date, datetime.date]:
+    kind = request.GET.get("kind", formulas.MONTH)
+    if kind not in formulas.PERIOD_KINDS:
+        kind = formulas.MONTH
+    day = parse_date(request.GET.get("start", "") or "") or timezone.localdate()
+    start, end = formulas.period_bounds(kind, day)
+    return kind, start, end
+
+
+def _period_nav(kind: str, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    previous = formulas.previous_period_start(kind, start)
+    following = end + datetime.timedelta(days=1)
+    return {
+        "kind": kind,
+        "start": start,
+        "end": end,
+        "kinds": PeriodKind.choices,
+        "previous": urlencode({"kind": kind, "start": previous.isoformat()}),
+        "next": urlencode({"kind": kind, "start": following.isoformat()}),
+        "query": urlencode({"kind": kind, "start": start.isoformat()}),
+        "is_future": following > timezone.localdate(),
+    }
+
+
+def _visible_engineer(request: HttpRequest, pk: int) -> Any:
+    engineer = selectors.engineers_visible_to(request.user).filter(pk=pk).first()
+    if engineer is None:
+        raise Http404
+    return engineer
+
+
+# --- team page and export ------------------------------------------------------------------------------------------
+
+SORT_KEYS = {
+    "name": lambda card: card.engineer_name.lower(),
+    "team": lambda card: card.team_name.lower(),
+    "composite": lambda card: card.composite,
+    "results": lambda card: card.results_score,
+    "revenue": lambda card: card.revenue,
+    "win_rate": lambda card: card.win_rate,
+    "visits": lambda card: card.visits_score,
+    "capability": lambda card: card.capability_score,
+    "rating": lambda card: card.rating_score,
+    "rank": lambda card: card.rank,
+}
+
+
+def _sorted(cards: list[selectors.Scorecard], ordering: str) -> list[selectors.Scorecard]:
+    name = ordering.lstrip("-")
+    key = SORT_KEYS.get(name)
+    if key is None:
+        return sorted(cards, key=lambda card: (card.team_name, card.rank or 10**6, card.engineer_name))
+    present = [card for card in cards if key(card) is not None]
+    missing = [card for card in cards if key(card) is None]
+    # Cards without the figure go last whatever the direction: "n/a" is not the worst or the best.
+    return sorted(present, key=key, reverse=ordering.startswith("-")) + missing
+
+
+def _pct(value: Decimal | None) -> Any:
+    return value if value is not None else ""
+
+
+EXPORT_COLUMNS = [
+    exports.Column(gettext_lazy("Engineer"), "engineer_name"),
+    exports.Column(gettext_lazy("Team"), "team_name"),
+    exports.Column(gettext_lazy("Period"), "kind"),
+    exports.Column(gettext_lazy("Start"), "start"),
+    exports.Column(gettext_lazy("End"), "end"),
+    exports.Column(gettext_lazy("Influenced won revenue"), "revenue"),
+    exports.Column(gettext_lazy("Target for the period"), "target"),
+    exports.Column(gettext_lazy("Attainment %"), lambda card: _pct(card.attainment)),
+    exports.Column(gettext_lazy("Won"), "won"),
+    exports.Column(gettext_lazy("Lost"), "lost"),
+    exports.Column(gettext_lazy("Win rate %"), lambda card: _pct(card.win_rate)),
+    exports.Column(gettext_lazy("Results score"), lambda card: _pct(card.results_score)),
+    exports.Column(gettext_lazy("Visits"), "visits"),
+    exports.Column(gettext_lazy("Visits owed"), "expected_visits"),
+    exports.Column(gettext_lazy("Visits score"), lambda card: _pct(card.visits_score)),
+    exports.Column(gettext_lazy("Capability mean (1–5)"), lambda card: _pct(card.capability_mean)),
+    exports.Column(gettext_lazy("Capability score"), lambda card: _pct(card.capability_score)),
+    exports.Column(gettext_lazy("Ratings"), "rating_count"),
+    exports.Column(gettext_lazy("Rating mean (1–5)"), lambda card: _pct(card.rating_mean)),
+    exports.Column(gettext_lazy("Rating score"), lambda card: _pct(card.rating_score)),
+    exports.Column(
+        gettext_lazy("Weights"),
+        lambda card: "/".join(str(card.weights[part]) for part in formulas.PARTS),
+    ),
+    exports.Column(gettext_lazy("Composite"), lambda card: _pct(card.composite)),
+    exports.Column(gettext_lazy("Rank in team"), lambda card: card.rank or ""),
+    exports.Column(gettext_lazy("Frozen"), "frozen"),
+]
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    """All engineers the person may see, side by side for one period, sortable; CSV/XLSX download."""
+    kind, start, end = _period(request)
+    engineers = list(selectors.engineers_visible_to(request.user))
+    cards, period = selectors.scorecards_for(engineers, kind, start)
+    cards = _sorted(cards, request.GET.get("ordering", ""))
+    if response := exports.export_if_requested(request, cards, EXPORT_COLUMNS, basename=f"scorecards-{kind}-{start}"):
+        return response
+    return render(
+        request,
+        "scoring/team.html",
+        {
+            "cards": cards,
+            "period": period,
+            "nav": _period_nav(kind, start, end),
+            "weights": selectors.current_weights(),
+            "can_manage": visibility.can_manage_scoring(request.user),
+            "reopen_form": ReopenForm(),
+        },
+    )
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """Engineers land on their own scorecard, managers on the team page."""
+    if request.user.role == "presales":
+        return redirect("scoring:scorecard", pk=request.user.pk)
+    return redirect("scoring:team")
+
+
+@login_required
+def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
+    """One engineer's scorecard: parts, weights, composite, rank, trend, and every row behind every number."""
+    engineer = _visible_engineer(request, pk)
+    kind, start, end = _period(request)
+    card = selectors.scorecard_for(engineer, kind, start)
+    trend = selectors.trend_for(engineer, kind, start)
+    weights = {part: Decimal(value) for part, value in formulas.normalise_weights(card.weights).items()}
+    parts = [
+        ("results", _("Results"), card.results_score),
+        ("visits", _("Visits"), card.visits_score),
+        ("capability", _("Capability"), card.capability_score),
+        ("rating", _("Sales rating"), card.rating_score),
+    ]
+    rows = [
+        {
+            "key": key,
+            "label": label,
+            "score": score,
+            "weight": card.weights[key],
+            "contribution": (score * weights[key]).quantize(Decimal("0.01")) if score is not None else None,
+        }
+        for key, label, score in parts
+    ]
+    history = VisitQuotaChange.objects.filter(engineer=engineer).select_related("changed_by")[:10]
+    return render(
+        request,
+        "scoring/scorecard.html",
+        {
+            "engineer": engineer,
+            "card": card,
+            "parts": rows,
+            "trend": trend,
+            "trend_max": max([point["composite"] or 0 for point in trend] + [1]),
+            "nav": _period_nav(kind, start, end),
+            "quota_history": history,
+            "can_score": visibility.can_score_capability(request.user, engineer),
+            "can_manage": visibility.can_manage_scoring(request.user),
+        },
+    )
+
+
+# --- capability scores and visit quota ---------------------------------------------------------------------------------
+
+
+@login_required
+def capability(request: HttpRequest, pk: int) -> HttpResponse:
+    """The manager scores the rubric for one engineer and one week or month."""
+    engineer = _visible_engineer(request, pk)
+    if not visibility.can_score_capability(request.user, engineer):
+        raise PermissionDenied
+    dimensions = selectors.active_dimensions()
+    if request.method == "POST":
+        form = CapabilityScoresForm(request.POST, dimensions=dimensions)
+        if form.is_valid():
+            try:
+                services.capability_scores_save(
+                    actor=request.user,
+                    engineer=engineer,
+                    period_kind=form.cleaned_data["period_kind"],
+                    period_start=form.cleaned_data["period_start"],
+                    scores=form.scores(),
+                )
+            except ValidationError as error:
+                _apply_error(form, error)
+            else:
+                messages.success(request, _("Capability scores saved."))
+                kind = form.cleaned_data["period_kind"]
+                query = urlencode({"kind": kind, "start": form.cleaned_data["period_start"].isoformat()})
+                return redirect(f"{reverse('scoring:scorecard', args=[engineer.pk])}?{query}")
+    else:
+        kind = request.GET.get("kind", "month") if request.GET.get("kind") in ("week", "month") else "month"
+        start = formulas.period_bounds(kind, parse_date(request.GET.get("start", "") or "") or timezone.localdate())[0]
+        initial: dict[str, Any] = {"period_kind": kind, "period_start": start}
+        for score in engineer.capability_scores.filter(period_kind=kind, period_start=start):
+            initial[f"score_{score.dimension_id}"] = str(score.score)
+            initial[f"comment_{score.dimension_id}"] = score.comment
+        form = CapabilityScoresForm(initial=initial, dimensions=dimensions)
+    return render(request, "scoring/capability_form.html", {"form": form, "engineer": engineer})
+
+
+@login_required
+def quota(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set an engineer's weekly visit quota from a given week; the earlier weeks keep theirs."""
+    engineer = _visible_engineer(request, pk)
+    if not visibility.can_manage_scoring(request.user):
+        raise PermissionDenied
+    form = VisitQuotaForm(request.POST or None, initial={"quota": engineer.weekly_visit_quota})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_quota_set(actor=request.user, engineer=engineer, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Visit quota saved."))
+            return redirect("scoring:scorecard", pk=engineer.pk)
+    history = VisitQuotaChange.objects.filter(engineer=engineer).select_related("changed_by")
+    return render(request, "scoring/quota_form.html", {"form": form, "engineer": engineer, "history": history})
+
+
+# --- ratings and debriefs ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def todo(request: HttpRequest) -> HttpResponse:
+    """Ratings and debriefs the person still owes."""
+    return render(
+        request,
+        "scoring/todo.html",
+        {"ratings": selectors.owed_ratings(request.user), "debriefs": selectors.owed_debriefs(request.user)},
+    )
+
+
+@login_required
+def rate(request: HttpRequest, deal_pk: int) -> HttpResponse:
+    """The sales owner rates the presales support on a done request (`?request=`) or on the closed deal."""
+    opportunity = get_object_or_404(
+        Opportunity.objects.visible_to(request.user).select_related("presales_lead"), pk=deal_pk
+    )
+    support_request = None
+    if request_pk := request.GET.get("request"):
+        support_request = get_object_or_404(
+            SupportRequest.objects.filter(opportunity=opportunity).select_related("assignee"), pk=request_pk
+        )
+    if opportunity.sales_owner_id != request.user.pk:
+        raise PermissionDenied
+    engineer = support_request.assignee if support_request else opportunity.presales_lead
+    form = SalesRatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.sales_rating_create(
+                actor=request.user, opportunity=opportunity, request=support_request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Thank you: your rating is saved."))
+            return redirect("scoring:todo")
+    return render(
+        request,
+        "scoring/rating_form.html",
+        {"form": form, "opportunity": opportunity, "support_request": support_request, "engineer": engineer},
+    )
+
+
+@login_required
+def debrief(request: HttpRequest, deal_pk: int) -> HttpResponse:
+    """A deal-team member's win/loss debrief, asked in their role on the deal."""
+    opportunity = get_object_or_404(Opportunity.objects.visible_to(request.user).select_related("account"), pk=deal_pk)
+    role = selectors.debrief_role(request.user, opportunity, opportunity.members.filter(user=request.user))
+    if role is None:
+        raise PermissionDenied
+    form = DebriefForm(request.POST or None, role=role, opportunity=opportunity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.debrief_create(actor=request.user, opportunity=opportunity, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Thank you: your debrief is saved."))
+            return redirect("scoring:todo")
+    debriefs = opportunity.debriefs.select_related("author", "competitor")
+    return render(
+        request,
+        "scoring/debrief_form.html",
+        {"form": form, "opportunity": opportunity, "role": role, "debriefs": debriefs},
+    )
+
+
+# --- set-up: rubric, weights, periods -------------------------------------------------------------------------------------
+
+
+@login_required
+def setup(request: HttpRequest) -> HttpResponse:
+    """The rubric (presales managers) and the weights (admin)."""
+    if not visibility.can_manage_scoring(request.user):
+        raise PermissionDenied
+    weights = services.weights_get()
+    weights_form = WeightsForm(instance=weights, initial={"version": weights.version})
+    conflict = None
+    if request.method == "POST" and "weights" in request.POST:
+        if not visibility.can_edit_scoring_weights(request.user):
+            raise PermissionDenied
+        weights_form = WeightsForm(request.POST, instance=services.weights_get())
+        if weights_form.is_valid():
+            data = {name: weights_form.cleaned_data[name] for name in ("results", "visits", "capability", "rating")}
+            try:
+                services.weights_update(
+                    actor=request.user, expected_version=weights_form.cleaned_data.get("version"), **data
+                )
+            except ConcurrentEditError as error:
+                weights_form.add_error(None, error.message)
+                conflict = error
+            except ValidationError as error:
+                _apply_error(weights_form, error)
+            else:
+                messages.success(request, _("Weights saved."))
+                return redirect("scoring:setup")
+    return render(
+        request,
+        "scoring/setup.html",
+        {
+            "dimensions": CapabilityDimension.objects.all(),
+            "weights_form": weights_form,
+            "can_edit_weights": visibility.can_edit_scoring_weights(request.user),
+            "conflict": conflict,
+        },
+    )
+
+
+@login_required
+def dimension_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add or change a rubric line."""
+    if not visibility.can_manage_scoring(request.user):
+        raise PermissionDenied
+    dimension = get_object_or_404(CapabilityDimension, pk=pk) if pk else None
+    initial = {"version": dimension.version} if dimension else {}
+    form = DimensionForm(request.POST or None, instance=dimension, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in DimensionForm.Meta.fields}
+        try:
+            if dimension is None:
+                services.dimension_create(actor=request.user, **data)
+            else:
+                services.dimension_update(
+                    actor=request.user,
+                    dimension=dimension,
+                    expected_version=form.cleaned_data.get("version"),
+                    **data,
+                )
+        except ConcurrentEditError as error:
+            form.add_error(None, error.message)
+            form.data = form.data.copy()
+            form.data["version"] = str(error.instance.version)
+            conflict = error
+        except ValidationError as error:
+            _apply_error(form, error)
+        else:
+            messages.success(request, _("Rubric saved."))
+            return redirect("scoring:setup")
+    return render(request, "scoring/dimension_form.html", {"form": form, "dimension": dimension, "conflict": conflict})
+
+
+@login_required
+@require_POST
+def period_close(request: HttpRequest) -> HttpResponse:
+    kind = request.POST.get("kind", "")
+    start = parse_date(request.POST.get("start", "") or "")
+    if kind not in formulas.PERIOD_KINDS or start is None:
+        raise Http404
+    try:
+        services.period_close(actor=request.user, kind=kind, start=start)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Period closed: its scorecards are frozen."))
+    return redirect(f"{reverse('scoring:team')}?{urlencode({'kind': kind, 'start': start.isoformat()})}")
+
+
+@login_required
+@require_POST
+def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    from presales.scoring.models import ScoringPeriod
+
+    period = get_object_or_404(ScoringPeriod, pk=pk)
+    form = ReopenForm(request.POST)
+    if not visibility.can_manage_scoring(request.user):
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            services.period_reopen(actor=request.user, period=period, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Period reopened: its scorecards are live again."))
+    else:
+        messages.error(request, _("Say why the period is reopened."))
+    query = urlencode({"kind": period.kind, "start": period.start.isoformat()})
+    return redirect(f"{reverse('scoring:team')}?{query}")
