@@ -1,0 +1,142 @@
+"""The personal calendar feed: RFC 5545 text that parses back, only the person's own items, secret and revocable."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from presales.integration import calendar
+from presales.integration.models import CalendarFeed
+from presales.playbook.models import DealStep
+from presales.work import services as work_services
+from presales.work.models import WorkType
+
+pytestmark = pytest.mark.django_db
+
+
+def parse_ics(text: str) -> list[dict[str, str]]:
+    """A small strict parser: CRLF only, lines of at most 75 octets, unfolding, one dict per VEVENT."""
+    assert text.endswith("\r\n")
+    raw_lines = text[:-2].split("\r\n")
+    assert all("\n" not in line and "\r" not in line for line in raw_lines), "bare line breaks"
+    assert all(len(line.encode()) <= 75 for line in raw_lines), "lines are folded at 75 octets"
+    lines: list[str] = []
+    for line in raw_lines:
+        if line.startswith(" "):
+            lines[-1] += line[1:]
+        else:
+            lines.append(line)
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
+    assert "VERSION:2.0" in lines and any(line.startswith("PRODID:") for line in lines)
+    events: list[dict[str, str]] = []
+    current: dict[str, str] | None = None
+    for line in lines[1:-1]:
+        if line == "BEGIN:VEVENT":
+            assert current is None
+            current = {}
+        elif line == "END:VEVENT":
+            assert current is not None
+            for required in ("UID", "DTSTAMP", "DTSTART"):
+                assert required in current
+            assert re.fullmatch(r"\d{8}T\d{6}Z", current["DTSTAMP"])
+            events.append(current)
+            current = None
+        elif current is not None:
+            name, _, value = line.partition(":")
+            current[name.split(";")[0]] = value
+    assert current is None
+    return events
+
+
+def unescape(value: str) -> str:
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+@pytest.fixture
+def items(personas):
+    today = timezone.localdate()
+    visit = work_services.activity_create(
+        actor=personas.engineer,
+        kind=WorkType.ON_SITE_VISIT,
+        date=today + datetime.timedelta(days=3),
+        hours=3,
+        opportunity=personas.deal,
+        outcome="Agenda: demo; pricing, next steps\\notes — 讨论方案与报价，确认下一步的测试计划和时间安排" * 2,
+    )
+    work_services.activity_create(
+        actor=personas.engineer, kind=WorkType.DEMO, date=today, hours=2, opportunity=personas.deal
+    )
+    return visit
+
+
+def test_feed_has_the_persons_visits_and_steps_and_parses(personas, items):
+    events = parse_ics(calendar.feed_text(personas.engineer))
+    uids = {event["UID"] for event in events}
+    assert f"activity-{items.pk}@presales-hub" in uids
+    assert all("demo" not in uid for uid in uids)
+    visit = next(e for e in events if e["UID"] == f"activity-{items.pk}@presales-hub")
+    assert visit["DTSTART"] == items.date.strftime("%Y%m%d")
+    assert "讨论方案与报价" in unescape(visit["DESCRIPTION"])
+    assert "pricing, next steps\\notes" in unescape(visit["DESCRIPTION"])
+    my_steps = DealStep.objects.open().filter(responsible=personas.engineer, due_date__isnull=False)
+    assert my_steps.exists()
+    assert {f"deal-step-{s.pk}@presales-hub" for s in my_steps} <= uids
+    # Stable UIDs: the same items give the same calendar again.
+    assert uids == {event["UID"] for event in parse_ics(calendar.feed_text(personas.engineer))}
+
+
+def test_feed_has_only_the_persons_own_items(personas, items):
+    owner_events = parse_ics(calendar.feed_text(personas.owner))
+    owner_uids = {event["UID"] for event in owner_events}
+    assert f"activity-{items.pk}@presales-hub" not in owner_uids
+    engineer_steps = DealStep.objects.filter(responsible=personas.engineer).values_list("pk", flat=True)
+    assert not owner_uids & {f"deal-step-{pk}@presales-hub" for pk in engineer_steps}
+    assert all(
+        DealStep.objects.get(pk=int(uid.split("-")[2].split("@")[0])).responsible == personas.owner
+        for uid in owner_uids
+    )
+    assert parse_ics(calendar.feed_text(personas.outsider)) == []
+
+
+def test_escaping_and_folding():
+    assert calendar.escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    folded = calendar.fold("DESCRIPTION:" + "客" * 60)
+    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
+    assert folded.replace("\r\n ", "") == "DESCRIPTION:" + "客" * 60
+
+
+def test_secret_url_regenerate_and_revoke(personas, items, login, client):
+    engineer = login(personas.engineer)
+    response = engineer.post("/integration/calendar/", {"action": "create"})
+    url = response.context["new_url"]
+    assert url.startswith("http://testserver/integration/calendar/") and url.endswith(".ics")
+    secret = url.rsplit("/", 1)[1][: -len(".ics")]
+    assert len(secret) >= 40
+    assert CalendarFeed.objects.get(user=personas.engineer).token_hash != secret, "only a hash is stored"
+
+    feed = client.get(url)
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
+    assert f"activity-{items.pk}@presales-hub" in feed.content.decode()
+
+    new_url = engineer.post("/integration/calendar/", {"action": "regenerate"}, HTTP_HX_REQUEST="true").context[
+        "new_url"
+    ]
+    assert client.get(url).status_code == 404, "the old address stops working"
+    assert client.get(new_url).status_code == 200
+    assert engineer.post("/integration/calendar/", {"action": "revoke"}).status_code == 302
+    assert client.get(new_url).status_code == 404
+    assert client.get("/integration/calendar/not-a-real-token.ics").status_code == 404
+
+
+def test_profile_shows_the_calendar_section(personas, login):
+    page = login(personas.owner).get("/me/").content.decode()
+    assert 'id="calendar-feed"' in page and "/integration/calendar/" in page
+    assert login(personas.owner).post("/integration/calendar/", {"action": "nonsense"}).status_code == 404
+
+
+def test_calendar_management_needs_sign_in(client):
+    response = client.post("/integration/calendar/", {"action": "create"})
+    assert response.status_code == 302 and "/login/" in response["Location"]
