@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from presales.customers.models import Industry, Region
 from presales.work.models import ActivityStatus, WorkType
@@ -431,7 +431,18 @@ WORK_TYPE_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_TABLES: dict[tuple[int, str], dict[str, str]] = {}
+
+
 def _choice_table(words: dict[str, tuple[str, ...]], choices: list[tuple[str, Any]]) -> dict[str, str]:
+    # Built once per word list and language: imports look values up for every row.
+    cache_key = (id(words), get_language() or "")
+    if cache_key not in _TABLES:
+        _TABLES[cache_key] = _build_choice_table(words, choices)
+    return _TABLES[cache_key]
+
+
+def _build_choice_table(words: dict[str, tuple[str, ...]], choices: list[tuple[str, Any]]) -> dict[str, str]:
     table: dict[str, str] = {}
     for value, label in choices:
         table[_key(value)] = value
@@ -447,7 +458,7 @@ def _choice(text: str, words: dict[str, tuple[str, ...]], choices: list[tuple[st
     key = _key(text)
     if key in table:
         return table[key]
-    # "广东省", "北京市", "银行业": a known word at the start is enough.
+    # "广东省", "北京市", "银行业": a known word at the start is enough (longest word first).
     for word, value in sorted(table.items(), key=lambda item: -len(item[0])):
         if len(word) >= 2 and key.startswith(word):
             return value
