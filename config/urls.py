@@ -14,6 +14,7 @@ urlpatterns = [
     path("work/", include("presales.work.urls")),
     path("knowledge/", include("presales.knowledge.urls")),
     path("bids/", include("presales.bids.urls")),
+    path("insights/", include("presales.insights.urls")),
     path("scoring/", include("presales.scoring.urls")),
     path("integration/", include("presales.integration.urls")),
     path("api/v1/", api.urls),

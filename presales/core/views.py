@@ -1,16 +1,19 @@
-"""The home page."""
+"""The home page: the person's figures, their role's dashboard and their open deals."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from presales.core import selectors
+from presales.insights import panels as dashboards
+from presales.insights.views import dashboard_context
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "core/home.html",
-        {"summary": selectors.pipeline_summary(request.user), "my_deals": selectors.my_open_deals(request.user)},
+    context = dashboard_context(request, dashboards.dashboard_for_role(request.user))
+    context.update(
+        summary=selectors.pipeline_summary(request.user),
+        my_deals=selectors.my_open_deals(request.user),
     )
+    return render(request, "core/home.html", context)

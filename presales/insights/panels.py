@@ -1,0 +1,590 @@
+"""The dashboards: which figures each role sees, as panels of chart + table + download of the same rows."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.formats import date_format, number_format
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from presales.insights import selectors
+from presales.insights.charts import render_chart
+from presales.insights.forms import InsightFilters
+from presales.people.models import Role, User
+
+
+@dataclass
+class Col:
+    """A table column: the row key, its header and how to show it (text, int, money, percent, hours, month, week)."""
+
+    key: str
+    label: str
+    kind: str = "text"
+    phone: bool = True
+
+
+@dataclass
+class Panel:
+    """One figure of a dashboard: a chart (optional) with the table of the same numbers, downloadable."""
+
+    key: str
+    title: str
+    columns: list[Col]
+    rows: list[dict[str, Any]]
+    chart: SafeString | None = None
+    note: str = ""
+    wide: bool = False
+    links: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    key: str
+    title: Any
+    roles: frozenset[str] | None  # None: everybody (figures are still limited to what the person sees)
+    build: Callable[[User, InsightFilters], list[Panel]]
+
+
+def month_label(value: datetime.date | datetime.datetime | None) -> str:
+    if value is None:
+        return ""
+    return date_format(value, "Y-m")
+
+
+def week_label(value: datetime.date | datetime.datetime | None) -> str:
+    if value is None:
+        return ""
+    return date_format(value, "m-d")
+
+
+def money_formatter(value: float) -> str:
+    return number_format(Decimal(value).quantize(Decimal("1")), force_grouping=True)
+
+
+def percent_formatter(value: float) -> str:
+    return f"{value:g}%"
+
+
+def _money_title(text: str, f: InsightFilters) -> str:
+    return f"{text} ({f.currency})"
+
+
+# --- Sales manager -----------------------------------------------------------------------------------
+
+
+def sales_panels(user: User, f: InsightFilters) -> list[Panel]:
+    funnel = selectors.pipeline_funnel(user, f)
+    funnel_rows = [row for row in funnel if row["count"] or row["number"] <= 6]
+    panels = [
+        Panel(
+            key="funnel",
+            title=_("Pipeline funnel by stage"),
+            note=_("Open deals closing in the period, on both process views: our sales stage and the customer's."),
+            columns=[
+                Col("number", "#", "int"),
+                Col("vendor", _("Our sales stage")),
+                Col("customer", _("Customer procurement stage"), phone=False),
+                Col("count", _("Deals"), "int"),
+                Col("amount", _money_title(_("Amount"), f), "money"),
+                Col("weighted", _money_title(_("Weighted"), f), "money", phone=False),
+            ],
+            rows=funnel,
+            chart=render_chart(
+                kind="funnel",
+                labels=[f"{row['number']}. {row['stage']}" for row in funnel_rows],
+                series=[
+                    (_("Amount"), [row["amount"] for row in funnel_rows]),
+                    (_("Weighted"), [row["weighted"] for row in funnel_rows]),
+                ],
+                label=_("Pipeline funnel by stage"),
+                formatter=money_formatter,
+                no_data=_("No open deals"),
+            ),
+            wide=True,
+        )
+    ]
+    forecast = selectors.forecast_by_month(user, f)
+    panels.append(
+        Panel(
+            key="forecast",
+            title=_("Weighted forecast by month"),
+            note=_("Σ amount × probability of open deals, by expected close month."),
+            columns=[
+                Col("month", _("Month"), "month"),
+                Col("count", _("Deals"), "int"),
+                Col("amount", _money_title(_("Pipeline"), f), "money", phone=False),
+                Col("weighted", _money_title(_("Weighted"), f), "money"),
+            ],
+            rows=forecast,
+            chart=render_chart(
+                kind="bar",
+                labels=[month_label(row["month"]) for row in forecast],
+                series=[
+                    (_("Pipeline"), [row["amount"] for row in forecast]),
+                    (_("Weighted"), [row["weighted"] for row in forecast]),
+                ],
+                label=_("Weighted forecast by month"),
+                formatter=money_formatter,
+                no_data=_("No open deals"),
+            ),
+        )
+    )
+    trend = selectors.win_rate_trend(user, f)
+    panels.append(
+        Panel(
+            key="win_rate",
+            title=_("Win rate trend"),
+            note=_("Won ÷ (won + lost) by the month deals closed; abandoned deals are left out."),
+            columns=[
+                Col("month", _("Month"), "month"),
+                Col("won", _("Won"), "int"),
+                Col("lost", _("Lost"), "int"),
+                Col("win_rate", _("Win rate"), "percent"),
+            ],
+            rows=trend,
+            chart=render_chart(
+                kind="line",
+                labels=[month_label(row["month"]) for row in trend],
+                series=[(_("Win rate"), [row["win_rate"] for row in trend])],
+                label=_("Win rate trend"),
+                formatter=percent_formatter,
+                range=(0, 100),
+                no_data=_("No closed deals"),
+            ),
+        )
+    )
+    counts = selectors.risk_counts(user, f)
+    at_risk = selectors.deals_at_risk(user, f)
+    panels.append(
+        Panel(
+            key="risk",
+            title=_("Deals at risk"),
+            note=_(
+                "Open deals with overdue steps, unanswered qualification steps of stages already reached, "
+                "or %(days)s days or more in the same stage."
+            )
+            % {"days": selectors.STALLED_AFTER_DAYS},
+            columns=[
+                Col("name", _("Opportunity")),
+                Col("owner", _("Sales owner"), phone=False),
+                Col("stage", _("Stage")),
+                Col("amount", _("Amount"), "deal_money"),
+                Col("overdue", _("Overdue steps"), "int"),
+                Col("missing", _("Missing answers"), "int", phone=False),
+                Col("stage_days", _("Days in stage"), "int", phone=False),
+            ],
+            rows=at_risk,
+            chart=render_chart(
+                kind="horizontal_bar",
+                labels=[_("Overdue steps"), _("Missing qualification answers")],
+                series=[(_("Open deals"), [counts["overdue"], counts["missing"]])],
+                label=_("Deals at risk"),
+                no_data=_("No open deals"),
+            ),
+            wide=True,
+        )
+    )
+    return panels
+
+
+# --- Presales manager ---------------------------------------------------------------------------------
+
+
+def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
+    panels = []
+    workload = selectors.workload_by_week(user, f)
+    weeks = sorted({row["week"] for row in workload})[-6:]
+    engineers = sorted({row["engineer"] for row in workload})
+    load = {(row["engineer"], row["week"]): row["load"] for row in workload}
+    panels.append(
+        Panel(
+            key="workload",
+            title=_("Workload against capacity"),
+            note=_("Hours of presales work (done and planned) per engineer and week, in % of weekly capacity."),
+            columns=[
+                Col("week", _("Week of"), "week"),
+                Col("engineer", _("Engineer")),
+                Col("done", _("Done (h)"), "hours", phone=False),
+                Col("planned", _("Planned (h)"), "hours", phone=False),
+                Col("capacity", _("Capacity (h)"), "hours"),
+                Col("load", _("Load"), "percent"),
+            ],
+            rows=workload,
+            chart=render_chart(
+                kind="bar",
+                labels=engineers,
+                series=[(week_label(week), [load.get((name, week)) for name in engineers]) for week in weeks],
+                label=_("Workload against capacity"),
+                formatter=percent_formatter,
+                no_data=_("No activities"),
+            ),
+            wide=True,
+        )
+    )
+    volume = selectors.request_volume(user, f)
+    panels.append(
+        Panel(
+            key="requests",
+            title=_("Support requests and response times"),
+            columns=[
+                Col("month", _("Month"), "month"),
+                Col("count", _("Requests"), "int"),
+                Col("done", _("Done"), "int", phone=False),
+                Col("declined", _("Declined"), "int", phone=False),
+                Col("hours_to_triage", _("Hours to triage"), "hours"),
+                Col("hours_to_finish", _("Hours to finish"), "hours"),
+            ],
+            rows=volume,
+            chart=render_chart(
+                kind="bar",
+                labels=[month_label(row["month"]) for row in volume],
+                series=[
+                    (_("Requests"), [row["count"] for row in volume]),
+                    (_("Done"), [row["done"] for row in volume]),
+                ],
+                label=_("Support requests by month"),
+                no_data=_("No requests"),
+            ),
+        )
+    )
+    support = selectors.win_rate_by_support(user, f)
+    names = {"with": _("With presales"), "without": _("Without presales")}
+    for row in support:
+        row["label"] = names[row["key"]]
+    panels.append(
+        Panel(
+            key="support",
+            title=_("Win rate with and without presales"),
+            note=_("Supported: a presales lead or at least one presales activity."),
+            columns=[
+                Col("label", _("Deals")),
+                Col("won", _("Won"), "int"),
+                Col("lost", _("Lost"), "int"),
+                Col("win_rate", _("Win rate"), "percent"),
+            ],
+            rows=support,
+            chart=render_chart(
+                kind="bar",
+                labels=[row["label"] for row in support],
+                series=[(_("Win rate"), [row["win_rate"] for row in support])],
+                label=_("Win rate with and without presales"),
+                formatter=percent_formatter,
+                range=(0, 100),
+            ),
+        )
+    )
+    revenue = selectors.influenced_revenue(user, f)
+    panels.append(
+        Panel(
+            key="influenced",
+            title=_("Influenced revenue per engineer"),
+            note=_("Won supported deals, credited by each engineer's share of presales hours."),
+            columns=[
+                Col("engineer", _("Engineer")),
+                Col("deals", _("Won deals"), "int"),
+                Col("revenue", _money_title(_("Influenced revenue"), f), "money"),
+            ],
+            rows=revenue,
+            chart=render_chart(
+                kind="horizontal_bar",
+                labels=[row["engineer"] for row in revenue[:15]],
+                series=[(_("Influenced revenue"), [row["revenue"] for row in revenue[:15]])],
+                label=_("Influenced revenue per engineer"),
+                formatter=money_formatter,
+                no_data=_("No won deals"),
+            ),
+        )
+    )
+    mix = selectors.activity_mix(user, f)
+    panels.append(
+        Panel(
+            key="activity_mix",
+            title=_("Activity mix and the win rate that follows"),
+            note=_("Activities in the period, and the win rate of closed deals that had that kind of work."),
+            columns=[
+                Col("label", _("Activity")),
+                Col("count", _("Activities"), "int", phone=False),
+                Col("hours", _("Hours"), "hours"),
+                Col("won", _("Won"), "int", phone=False),
+                Col("lost", _("Lost"), "int", phone=False),
+                Col("win_rate", _("Win rate"), "percent"),
+            ],
+            rows=mix,
+            chart=render_chart(
+                kind="horizontal_bar",
+                labels=[row["label"] for row in mix],
+                series=[
+                    (_("Hours"), [row["hours"] for row in mix]),
+                    (_("Win rate (%)"), [row["win_rate"] for row in mix]),
+                ],
+                label=_("Activity mix and the win rate that follows"),
+                no_data=_("No activities"),
+            ),
+            wide=True,
+        )
+    )
+    by_stage = selectors.win_rate_by_activity_stage(user, f)
+    panels.append(
+        Panel(
+            key="activity_stage",
+            title=_("Win rate by activity type and stage"),
+            note=_("Stage of the playbook step the activity served; empty when it served no step."),
+            columns=[
+                Col("stage", _("Stage"), "int"),
+                Col("label", _("Activity")),
+                Col("won", _("Won"), "int"),
+                Col("lost", _("Lost"), "int"),
+                Col("win_rate", _("Win rate"), "percent"),
+            ],
+            rows=by_stage,
+        )
+    )
+    overdue = selectors.overdue_steps_by_person(user, f)
+    per_role: dict[str, int] = {}
+    for row in overdue:
+        per_role[row["role"]] = per_role.get(row["role"], 0) + row["count"]
+    panels.append(
+        Panel(
+            key="overdue",
+            title=_("Overdue steps by role and person"),
+            columns=[Col("role", _("Role")), Col("person", _("Person")), Col("count", _("Overdue steps"), "int")],
+            rows=overdue,
+            chart=render_chart(
+                kind="horizontal_bar",
+                labels=list(per_role),
+                series=[(_("Overdue steps"), list(per_role.values()))],
+                label=_("Overdue steps by role"),
+                no_data=_("No overdue steps"),
+            ),
+        )
+    )
+    poc = poc_panel(user, f)
+    if poc is not None:
+        panels.append(poc)
+    return panels
+
+
+def poc_panel(user: User, f: InsightFilters) -> Panel | None:
+    """Open POCs with the days left, when the bids app is installed."""
+    from django.apps import apps
+
+    try:
+        poc_model = apps.get_model("bids", "Poc")
+    except LookupError:
+        return None
+    rows = selectors.open_pocs(poc_model, user, f)
+    return Panel(
+        key="pocs",
+        title=_("Open POCs"),
+        columns=[
+            Col("name", _("POC")),
+            Col("opportunity", _("Opportunity"), phone=False),
+            Col("end_date", _("Ends"), "date"),
+            Col("days_left", _("Days left"), "int"),
+        ],
+        rows=rows,
+        chart=render_chart(
+            kind="horizontal_bar",
+            labels=[row["name"] for row in rows[:12]],
+            series=[(_("Days left"), [row["days_left"] for row in rows[:12]])],
+            label=_("Open POCs"),
+            no_data=_("No open POCs"),
+        ),
+    )
+
+
+# --- My week ------------------------------------------------------------------------------------------
+
+
+def my_week_panels(user: User, f: InsightFilters) -> list[Panel]:
+    visits = selectors.my_visits(user, f)
+    hours = selectors.my_hours(user, f)
+    steps = selectors.my_steps_due(user, f)
+    requests = selectors.my_requests(user, f)
+    panels = [
+        Panel(
+            key="steps",
+            title=_("My steps due this week"),
+            columns=[
+                Col("step", _("Step")),
+                Col("opportunity", _("Opportunity")),
+                Col("due_date", _("Due"), "date"),
+                Col("status", _("Status"), phone=False),
+            ],
+            rows=[
+                {
+                    "url": step.get_absolute_url(),
+                    "step": str(step.definition),
+                    "opportunity": step.opportunity.name,
+                    "due_date": step.due_date,
+                    "status": step.get_status_display(),
+                }
+                for step in steps
+            ],
+        ),
+        Panel(
+            key="my_requests",
+            title=_("My open support requests"),
+            columns=[
+                Col("request", _("Request")),
+                Col("opportunity", _("Opportunity"), phone=False),
+                Col("needed_by", _("Needed by"), "date"),
+                Col("status", _("Status")),
+            ],
+            rows=[
+                {
+                    "url": item.get_absolute_url(),
+                    "request": item.get_kind_display(),
+                    "opportunity": item.opportunity.name,
+                    "needed_by": item.needed_by,
+                    "status": item.get_status_display(),
+                }
+                for item in requests
+            ],
+        ),
+        Panel(
+            key="visits",
+            title=_("Customer visits against quota"),
+            note=_("On-site visits you owned or joined, per week; your quota is %(quota)s a week.")
+            % {"quota": user.weekly_visit_quota},
+            columns=[
+                Col("week", _("Week of"), "week"),
+                Col("visits", _("Visits"), "int"),
+                Col("quota", _("Quota"), "int"),
+            ],
+            rows=visits,
+            chart=render_chart(
+                kind="bar",
+                labels=[week_label(row["week"]) for row in visits],
+                series=[
+                    (_("Visits"), [row["visits"] for row in visits]),
+                    (_("Quota"), [row["quota"] for row in visits]),
+                ],
+                label=_("Customer visits against quota"),
+            ),
+        ),
+        Panel(
+            key="hours",
+            title=_("My hours this week"),
+            columns=[Col("label", _("Hours")), Col("hours", _("Hours"), "hours")],
+            rows=[
+                {"label": _("Done"), "hours": hours["done"]},
+                {"label": _("Planned"), "hours": hours["planned"]},
+                {"label": _("Capacity"), "hours": hours["capacity"]},
+            ],
+            chart=render_chart(
+                kind="horizontal_bar",
+                labels=[_("Done"), _("Planned"), _("Capacity")],
+                series=[(_("Hours"), [hours["done"], hours["planned"], hours["capacity"]])],
+                label=_("My hours this week"),
+            ),
+        ),
+    ]
+    return panels
+
+
+# --- Win / loss -----------------------------------------------------------------------------------------
+
+
+def win_loss_panels(user: User, f: InsightFilters) -> list[Panel]:
+    reasons = selectors.outcome_reasons(user, f)
+    competitors = selectors.competitor_win_rates(user, f)
+    industries = selectors.win_rate_by(user, f, "industry")
+    regions = selectors.win_rate_by(user, f, "region")
+    rate_columns = [
+        Col("won", _("Won"), "int"),
+        Col("lost", _("Lost"), "int"),
+        Col("win_rate", _("Win rate"), "percent"),
+    ]
+    return [
+        Panel(
+            key="reasons",
+            title=_("Why deals were won or lost"),
+            columns=[Col("reason", _("Reason")), *rate_columns[:2], Col("count", _("Deals"), "int")],
+            rows=reasons,
+            chart=render_chart(
+                kind="horizontal_bar",
+                labels=[row["reason"] for row in reasons[:10]],
+                series=[
+                    (_("Won"), [row["won"] for row in reasons[:10]]),
+                    (_("Lost"), [row["lost"] for row in reasons[:10]]),
+                ],
+                label=_("Why deals were won or lost"),
+                no_data=_("No closed deals"),
+            ),
+            wide=True,
+        ),
+        Panel(
+            key="competitors",
+            title=_("Competitors faced and our win rate"),
+            columns=[Col("competitor", _("Competitor")), Col("deals", _("Deals"), "int"), *rate_columns],
+            rows=competitors,
+            chart=render_chart(
+                kind="horizontal_bar",
+                labels=[row["competitor"] for row in competitors[:12]],
+                series=[(_("Win rate"), [row["win_rate"] for row in competitors[:12]])],
+                label=_("Competitors faced and our win rate"),
+                formatter=percent_formatter,
+                range=(0, 100),
+                no_data=_("No competitors recorded"),
+            ),
+        ),
+        Panel(
+            key="industries",
+            title=_("Win rate by industry"),
+            columns=[Col("label", _("Industry")), *rate_columns, Col("won_amount", _money_title(_("Won"), f), "money")],
+            rows=industries,
+            chart=render_chart(
+                kind="bar",
+                labels=[row["label"] for row in industries],
+                series=[(_("Win rate"), [row["win_rate"] for row in industries])],
+                label=_("Win rate by industry"),
+                formatter=percent_formatter,
+                range=(0, 100),
+                no_data=_("No closed deals"),
+            ),
+        ),
+        Panel(
+            key="regions",
+            title=_("Win rate by region"),
+            columns=[Col("label", _("Region")), *rate_columns, Col("won_amount", _money_title(_("Won"), f), "money")],
+            rows=regions,
+            chart=render_chart(
+                kind="bar",
+                labels=[row["label"] for row in regions],
+                series=[(_("Win rate"), [row["win_rate"] for row in regions])],
+                label=_("Win rate by region"),
+                formatter=percent_formatter,
+                range=(0, 100),
+                no_data=_("No closed deals"),
+            ),
+        ),
+    ]
+
+
+MANAGERS = frozenset({Role.SALES_MANAGER, Role.PRESALES_MANAGER, Role.ADMIN})
+DASHBOARDS: dict[str, Dashboard] = {
+    "sales": Dashboard("sales", gettext_lazy("Sales pipeline"), MANAGERS, sales_panels),
+    "presales": Dashboard("presales", gettext_lazy("Presales team"), MANAGERS, presales_panels),
+    "mine": Dashboard("mine", gettext_lazy("My week"), None, my_week_panels),
+    "winloss": Dashboard("winloss", gettext_lazy("Win / loss"), None, win_loss_panels),
+}
+
+
+def dashboard_for_role(user: User) -> str:
+    """The dashboard a person's home page shows."""
+    if user.role == Role.PRESALES_MANAGER:
+        return "presales"
+    if user.role in (Role.SALES_MANAGER, Role.ADMIN) or user.is_superuser:
+        return "sales"
+    return "mine"
+
+
+def can_see(user: User, dashboard: Dashboard) -> bool:
+    return dashboard.roles is None or user.is_superuser or user.role in dashboard.roles

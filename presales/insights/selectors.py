@@ -1,0 +1,710 @@
+"""Dashboard figures (PRODUCT.md C5, §5.1), each aggregated in the database over what the person can see.
+
+Every function takes the person and an `InsightFilters` and returns a list of plain row dicts (one per bar,
+month, person...). The rows are few (stages, months, people, kinds) whatever the number of deals; merging
+two aggregated results by key is the only Python work, never a loop over deals, steps or activities.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek
+
+from presales.deals.models import Opportunity, OpportunityCompetitor, Outcome
+from presales.insights.forms import InsightFilters
+from presales.people.models import Role, User
+from presales.playbook.models import OPEN_STATUSES, AnswerKind, DealStep, Stage, StepDefinition, StepStatus
+from presales.work.models import Activity, ActivityStatus, RequestStatus, SupportRequest, WorkType
+
+MONEY = DecimalField(max_digits=20, decimal_places=2)
+ZERO = Value(Decimal(0), output_field=MONEY)
+# Qualification: the answers that tell whether a deal is real (budget, pains, solution, decision, champion...).
+QUALIFICATION_KINDS = (
+    AnswerKind.BUDGET,
+    AnswerKind.PAIN_POINTS,
+    AnswerKind.SOLUTION,
+    AnswerKind.STAKEHOLDERS,
+    AnswerKind.CHAMPION,
+    AnswerKind.COMPETITORS,
+    AnswerKind.PROCUREMENT,
+)
+STALLED_AFTER_DAYS = 30
+PRESALES_PEOPLE = (Role.PRESALES, Role.PRESALES_MANAGER)
+
+
+def win_rate(won: int, lost: int) -> float | None:
+    """Won / (won + lost) in percent, one decimal (abandoned deals do not count); None when nothing closed."""
+    decided = won + lost
+    return round(100 * won / decided, 1) if decided else None
+
+
+def _weighted() -> ExpressionWrapper:
+    return ExpressionWrapper(F("amount") * F("probability") / Decimal(100), output_field=MONEY)
+
+
+def _money(expression: Any, currency: str, extra: Q | None = None) -> Coalesce:
+    condition = Q(currency=currency) if extra is None else Q(currency=currency) & extra
+    return Coalesce(Sum(expression, filter=condition, output_field=MONEY), ZERO)
+
+
+# --- The querysets every figure starts from --------------------------------------------------------
+
+
+def deals(user: User, f: InsightFilters) -> QuerySet[Opportunity]:
+    """Deals the person can see, narrowed to the team, industry and region asked for."""
+    queryset = Opportunity.objects.visible_to(user)
+    if f.team is not None:
+        queryset = queryset.filter(Q(team=f.team) | Q(presales_team=f.team))
+    if f.industry:
+        queryset = queryset.filter(account__industry=f.industry)
+    if f.region:
+        queryset = queryset.filter(account__region=f.region)
+    return queryset
+
+
+def closed_deals(user: User, f: InsightFilters) -> QuerySet[Opportunity]:
+    """Deals won or lost (abandoned excluded, §5.1) with a close date in the period."""
+    return deals(user, f).filter(outcome__in=(Outcome.WON, Outcome.LOST), closed_on__range=(f.start, f.end))
+
+
+def activities(user: User, f: InsightFilters) -> QuerySet[Activity]:
+    queryset = Activity.objects.visible_to(user).filter(date__range=(f.start, f.end))
+    if f.team is not None:
+        queryset = queryset.filter(owner__team=f.team)
+    if f.industry:
+        queryset = queryset.filter(account__industry=f.industry)
+    if f.region:
+        queryset = queryset.filter(account__region=f.region)
+    return queryset
+
+
+def support_requests(user: User, f: InsightFilters) -> QuerySet[SupportRequest]:
+    queryset = SupportRequest.objects.visible_to(user).filter(created_at__date__range=(f.start, f.end))
+    if f.team is not None:
+        queryset = queryset.filter(
+            Q(assignee__team=f.team) | Q(opportunity__team=f.team) | Q(opportunity__presales_team=f.team)
+        )
+    if f.industry:
+        queryset = queryset.filter(opportunity__account__industry=f.industry)
+    if f.region:
+        queryset = queryset.filter(opportunity__account__region=f.region)
+    return queryset
+
+
+# --- Sales manager -----------------------------------------------------------------------------------
+
+
+def pipeline_funnel(user: User, f: InsightFilters) -> list[dict[str, Any]]:
+    """Open deals per stage, both process views, closing in the period: count, amount, weighted amount."""
+    totals = {
+        row["stage_id"]: row
+        for row in deals(user, f)
+        .filter(outcome=Outcome.OPEN, expected_close_date__range=(f.start, f.end))
+        .values("stage_id")
+        .annotate(count=Count("pk"), pipeline=_money(F("amount"), f.currency), weighted=_money(_weighted(), f.currency))
+    }
+    rows = []
+    for stage in Stage.objects.order_by("number"):
+        row = totals.get(stage.pk, {})
+        rows.append(
+            {
+                "number": stage.number,
+                "stage": stage.label,
+                "customer": stage.customer,
+                "vendor": stage.vendor,
+                "count": row.get("count", 0),
+                "amount": row.get("pipeline", Decimal(0)),
+                "weighted": row.get("weighted", Decimal(0)),
+            }
+        )
+    return rows
+
+
+def forecast_by_month(user: User, f: InsightFilters) -> list[dict[str, Any]]:
+    """Open pipeline and weighted pipeline (Σ amount × probability) by expected close month."""
+    return [
+        {"month": row["month"], "count": row["count"], "amount": row["pipeline"], "weighted": row["weighted"]}
+        for row in deals(user, f)
+        .filter(outcome=Outcome.OPEN, expected_close_date__range=(f.start, f.end))
+        .annotate(month=TruncMonth("expected_close_date"))
+        .values("month")
+        .annotate(count=Count("pk"), pipeline=_money(F("amount"), f.currency), weighted=_money(_weighted(), f.currency))
+        .order_by("month")
+    ]
+
+
+def win_rate_trend(user: User, f: InsightFilters) -> list[dict[str, Any]]:
+    """Won, lost and win rate by the month deals closed."""
+    rows = (
+        closed_deals(user, f)
+        .annotate(month=TruncMonth("closed_on"))
+        .values("month")
+        .annotate(won=Count("pk", filter=Q(outcome=Outcome.WON)), lost=Count("pk", filter=Q(outcome=Outcome.LOST)))
+        .order_by("month")
+    )
+    return [{**row, "win_rate": win_rate(row["won"], row["lost"])} for row in rows]
+
+
+def deals_at_risk(user: User, f: InsightFilters, limit: int = 25) -> list[dict[str, Any]]:
+    """Open deals with overdue steps, unanswered qualification steps of stages already reached, or a stalled stage."""
+    from presales.deals.models import Opportunity as Deal
+
+    history = Deal.history.model  # type: ignore[attr-defined]
+    today = f.as_of
+    # The stage was entered with the first history record in the current stage after the last one in another.
+    left_previous = history.objects.filter(id=OuterRef("id")).exclude(stage_id=OuterRef("stage_id"))
+    entered = history.objects.filter(
+        id=OuterRef("pk"),
+        stage_id=OuterRef("stage_id"),
+        history_date__gt=Coalesce(
+            Subquery(left_previous.order_by("-history_date").values("history_date")[:1]),
+            Value(datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC), output_field=DateTimeField()),
+        ),
+    )
+    stalled_before = datetime.datetime.combine(
+        today - datetime.timedelta(days=STALLED_AFTER_DAYS), datetime.time.min, tzinfo=datetime.UTC
+    )
+    overdue_steps = DealStep.objects.filter(
+        opportunity=OuterRef("pk"), status__in=OPEN_STATUSES, due_date__lt=today
+    ).values("opportunity")
+    missing = DealStep.objects.filter(
+        opportunity=OuterRef("pk"),
+        definition__answer_kind__in=QUALIFICATION_KINDS,
+        definition__stage__number__lte=OuterRef("stage__number"),
+    ).exclude(status=StepStatus.DONE)
+    queryset = (
+        deals(user, f)
+        .filter(outcome=Outcome.OPEN)
+        .annotate(
+            overdue=Coalesce(
+                Subquery(overdue_steps.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0
+            ),
+            missing=Coalesce(Subquery(missing.values("opportunity").annotate(n=Count("pk")).values("n")[:1]), 0),
+            stage_since=Coalesce(
+                Subquery(entered.order_by("history_date").values("history_date")[:1]), F("created_at")
+            ),
+        )
+        .filter(Q(overdue__gt=0) | Q(missing__gt=0) | Q(stage_since__lt=stalled_before))
+        .select_related("account", "stage", "sales_owner")
+        .order_by("-amount", "pk")
+    )
+    rows = []
+    for deal in queryset[:limit]:
+        rows.append(
+            {
+                "url": deal.get_absolute_url(),
+                "name": deal.name,
+                "account": str(deal.account),
+                "stage": deal.stage.label,
+                "owner": str(deal.sales_owner),
+                "amount": deal.amount,
+                "currency": deal.currency,
+                "overdue": deal.overdue,
+                "missing": deal.missing,
+                "stage_days": (today - deal.stage_since.date()).days,
+                "stalled": deal.stage_since < stalled_before,
+            }
+        )
+    return rows
+
+
+def risk_counts(user: User, f: InsightFilters) -> dict[str, int]:
+    """How many open deals carry each risk (a deal can carry several)."""
+    today = f.as_of
+    overdue = DealStep.objects.filter(opportunity=OuterRef("pk"), status__in=OPEN_STATUSES, due_date__lt=today)
+    missing = DealStep.objects.filter(
+        opportunity=OuterRef("pk"),
+        definition__answer_kind__in=QUALIFICATION_KINDS,
+        definition__stage__number__lte=OuterRef("stage__number"),
+    ).exclude(status=StepStatus.DONE)
+    return (
+        deals(user, f)
+        .filter(outcome=Outcome.OPEN)
+        .aggregate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(Exists(overdue))),
+            missing=Count("pk", filter=Q(Exists(missing))),
+        )
+    )
+
+
+# --- Presales manager ---------------------------------------------------------------------------------
+
+
+def workload_by_week(user: User, f: InsightFilters) -> list[dict[str, Any]]:
+    """Hours of presales work (done and planned) per engineer and week, against the engineer's weekly capacity."""
+    rows = (
+        activities(user, f)
+        .filter(owner__role__in=PRESALES_PEOPLE)
+        .annotate(week=TruncWeek("date"))
+        .values("owner_id", "owner__display_name", "owner__username", "owner__weekly_capacity_hours", "week")
+        .annotate(
+            total_hours=Sum("hours"),
+            done=Coalesce(Sum("hours", filter=Q(status=ActivityStatus.DONE)), Decimal(0)),
+            planned=Coalesce(Sum("hours", filter=Q(status=ActivityStatus.PLANNED)), Decimal(0)),
+        )
+        .order_by("week", "owner__display_name", "owner__username")
+    )
+    result = []
+    for row in rows:
+        capacity = row["owner__weekly_capacity_hours"] or Decimal(0)
+        row["hours"] = row["total_hours"]
+        result.append(
+            {
+                "engineer_id": row["owner_id"],
+                "engineer": row["owner__display_name"] or row["owner__username"],
+                "week": row["week"],
+                "hours": row["hours"],
+                "done": row["done"],
+                "planned": row["planned"],
+                "capacity": capacity,
+                "load": round(100 * row["hours"] / capacity) if capacity else None,
+            }
+        )
+    return result
+
+
+def request_volume(user: User, f: InsightFilters) -> list[dict[str, Any]]:
+    """Requests per month asked: how many, how many done/declined, average hours to triage and to finish."""
+    history = SupportRequest.history.model  # type: ignore[attr-defined]
+    finished = history.objects.filter(id=OuterRef("pk"), status=RequestStatus.DONE).order_by("history_date")
+    rows = (
+        support_requests(user, f)
+        .annotate(
+            month=TruncMonth("created_at"),
+            finished_at=Subquery(finished.values("history_date")[:1]),
+        )
+        .values("month")
+        .annotate(
+            count=Count("pk"),
+            done=Count("pk", filter=Q(status=RequestStatus.DONE)),
+            declined=Count("pk", filter=Q(status=RequestStatus.DECLINED)),
+            waiting=Count("pk", filter=Q(status__in=(RequestStatus.NEW, RequestStatus.TRIAGED))),
+            triage_total=Sum(_duration("triaged_at", "created_at"), filter=Q(triaged_at__isnull=False)),
+            triaged=Count("pk", filter=Q(triaged_at__isnull=False)),
+            finish_total=Sum(_duration("finished_at", "created_at"), filter=Q(finished_at__isnull=False)),
+            finished=Count("pk", filter=Q(finished_at__isnull=False)),
+        )
+        .order_by("month")
+    )
+    result = []
+    for row in rows:
+        result.append(
+            {
+                "month": row["month"],
+                "count": row["count"],
+                "done": row["done"],
+                "declined": row["declined"],
+                "waiting": row["waiting"],
+                "hours_to_triage": _average_hours(row["triage_total"], row["triaged"]),
+                "hours_to_finish": _average_hours(row["finish_total"], row["finished"]),
+            }
+        )
+    return result
+
+
+def _duration(later: str, earlier: str) -> Any:
+    from django.db.models import DurationField
+
+    return ExpressionWrapper(F(later) - F(earlier), output_field=DurationField())
+
+
+def _average_hours(total: datetime.timedelta | None, count: int) -> float | None:
+    if not count or total is None:
+        return None
+    return round(total.total_seconds() / 3600 / count, 1)
+
+
+def win_rate_by_support(user: User, f: InsightFilters) -> list[dict[str, Any]]:
+    """Win rate of closed deals with presales support against those without (§5.1)."""
+    totals = (
+        closed_deals(user, f)
+        .annotate(supported=Exists(Activity.objects.filter(opportunity=OuterRef("pk"))))
+        .aggregate(
+            won_with=Count("pk", filter=Q(outcome=Outcome.WON) & (Q(presales_lead__isnull=False) | Q(supported=True))),
+            lost_with=Count(
+                "pk", filter=Q(outcome=Outcome.LOST) & (Q(presales_lead__isnull=False) | Q(supported=True))
+            ),
+            won_without=Count("pk", filter=Q(outcome=Outcome.WON, presales_lead__isnull=True, supported=False)),
+            lost_without=Count("pk", filter=Q(outcome=Outcome.LOST, presales_lead__isnull=True, supported=False)),
+        )
+    )
+    return [
+        {
+            "key": "with",
+            "won": totals["won_with"],
+            "lost": totals["lost_with"],
+            "win_rate": win_rate(totals["won_with"], totals["lost_with"]),
+        },
+        {
+            "key": "without",
+            "won": totals["won_without"],
+            "lost": totals["lost_without"],
+            "win_rate": win_rate(totals["won_without"], totals["lost_without"]),
+        },
+    ]
+
+
+def influenced_revenue(user: User, f: InsightFilters) -> list[dict[str, Any]]:
+    """§5.1: Σ amount of won supported deals per engineer, by their share of presales hours (equal shares when none).
+
+    Three aggregate queries: hour-weighted credit where hours were logged, then equal shares for the presales
+    lead and presales members of won deals without any hours; merged per engineer.
+    """
+    from presales.deals.models import DealRole, DealTeamMember
+
+    won = closed_deals(user, f).filter(outcome=Outcome.WON, currency=f.currency)
+    hours_on_deal = (
+        Activity.objects.filter(opportunity=OuterRef("opportunity_id"), owner__role__in=PRESALES_PEOPLE)
+        .values("opportunity")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    credit: dict[int, dict[str, Any]] = {}
+
+    def add(user_id: int, name: str, amount: Decimal | None, deals_count: int) -> None:
+        entry = credit.setdefault(user_id, {"engineer": name, "revenue": Decimal(0), "deals": 0})
+        entry["revenue"] += Decimal(amount or 0)
+        entry["deals"] += deals_count
+
+    by_hours = (
+        Activity.objects.filter(opportunity__in=won.values("pk"), owner__role__in=PRESALES_PEOPLE)
+        .values("owner_id", "owner__display_name", "owner__username")
+        .annotate(
+            revenue=Sum(
+                ExpressionWrapper(
+                    F("opportunity__amount") * F("hours") / Subquery(hours_on_deal, output_field=MONEY),
+                    output_field=MONEY,
+                )
+            ),
+            deals=Count("opportunity", distinct=True),
+        )
+    )
+    for row in by_hours:
+        add(row["owner_id"], row["owner__display_name"] or row["owner__username"], row["revenue"], row["deals"])
+
+    no_hours = won.exclude(Exists(Activity.objects.filter(opportunity=OuterRef("pk"), owner__role__in=PRESALES_PEOPLE)))
+    other_members = DealTeamMember.objects.filter(opportunity=OuterRef("pk"), role=DealRole.PRESALES_MEMBER).exclude(
+        user=OuterRef("presales_lead")
+    )
+    people = ExpressionWrapper(
+        Coalesce(Subquery(other_members.values("opportunity").annotate(n=Count("pk")).values("n")[:1]), 0)
+        + Cast(Q(presales_lead__isnull=False), IntegerField()),
+        output_field=IntegerField(),
+    )
+    share = ExpressionWrapper(F("amount") / F("people"), output_field=MONEY)
+    for row in (
+        no_hours.filter(presales_lead__isnull=False)
+        .annotate(people=people)
+        .values("presales_lead_id", "presales_lead__display_name", "presales_lead__username")
+        .annotate(revenue=Sum(share), deals=Count("pk"))
+    ):
+        add(
+            row["presales_lead_id"],
+            row["presales_lead__display_name"] or row["presales_lead__username"],
+            row["revenue"],
+            row["deals"],
+        )
+    member_share = ExpressionWrapper(F("opportunity__amount") / F("people"), output_field=MONEY)
+    member_people = ExpressionWrapper(
+        Coalesce(
+            Subquery(
+                DealTeamMember.objects.filter(opportunity=OuterRef("opportunity_id"), role=DealRole.PRESALES_MEMBER)
+                .exclude(user=OuterRef("opportunity__presales_lead"))
+                .values("opportunity")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            0,
+        )
+        + Cast(Q(opportunity__presales_lead__isnull=False), IntegerField()),
+        output_field=IntegerField(),
+    )
+    for row in (
+        DealTeamMember.objects.filter(opportunity__in=no_hours.values("pk"), role=DealRole.PRESALES_MEMBER)
+        .exclude(user=F("opportunity__presales_lead"))
+        .annotate(people=member_people)
+        .values("user_id", "user__display_name", "user__username")
+        .annotate(revenue=Sum(member_share), deals=Count("opportunity", distinct=True))
+    ):
+        add(row["user_id"], row["user__display_name"] or row["user__username"], row["revenue"], row["deals"])
+
+    rows = [
+        {"engineer_id": key, **value, "revenue": value["revenue"].quantize(Decimal("0.01"))}
+        for key, value in credit.items()
+    ]
+    rows.sort(key=lambda row: (-row["revenue"], row["engineer"]))
+    return rows
+
+
+def _step_stage() -> Subquery:
+    return Subquery(StepDefinition.objects.filter(key=OuterRef("step_key")).values("stage__number")[:1])
+
+
+def activity_mix(user: User, f: InsightFilters) -> list[dict[str, Any]]:
+    """Per activity type: activities and hours in the period, and the win rate of closed deals that had one."""
+    mix = {
+        row["kind"]: row
+        for row in activities(user, f).values("kind").annotate(count=Count("pk"), total_hours=Sum("hours"))
+    }
+    closed = closed_deals(user, f).values("pk")
+    results = {
+        row["kind"]: row
+        for row in Activity.objects.filter(opportunity__in=closed)
+        .values("kind")
+        .annotate(
+            won=Count("opportunity", distinct=True, filter=Q(opportunity__outcome=Outcome.WON)),
+            lost=Count("opportunity", distinct=True, filter=Q(opportunity__outcome=Outcome.LOST)),
+        )
+    }
+    rows = []
+    for kind, label in WorkType.choices:
+        activity_row = mix.get(kind, {})
+        result_row = results.get(kind, {})
+        if not activity_row and not result_row:
+            continue
+        won, lost = result_row.get("won", 0), result_row.get("lost", 0)
+        rows.append(
+            {
+                "kind": kind,
+                "label": str(label),
+                "count": activity_row.get("count", 0),
+                "hours": activity_row.get("total_hours") or Decimal(0),
+                "won": won,
+                "lost": lost,
+                "win_rate": win_rate(won, lost),
+            }
+        )
+    return rows
+
+
+def win_rate_by_activity_stage(user: User, f: InsightFilters) -> list[dict[str, Any]]:
+    """Win rate of closed deals by the activity type and the stage of the playbook step the activity served."""
+    closed = closed_deals(user, f).values("pk")
+    labels = dict(WorkType.choices)
+    rows = (
+        Activity.objects.filter(opportunity__in=closed)
+        .annotate(stage_number=_step_stage())
+        .values("kind", "stage_number")
+        .annotate(
+            won=Count("opportunity", distinct=True, filter=Q(opportunity__outcome=Outcome.WON)),
+            lost=Count("opportunity", distinct=True, filter=Q(opportunity__outcome=Outcome.LOST)),
+        )
+        .order_by("stage_number", "kind")
+    )
+    return [
+        {
+            "kind": row["kind"],
+            "label": str(labels.get(row["kind"], row["kind"])),
+            "stage": row["stage_number"],
+            "won": row["won"],
+            "lost": row["lost"],
+            "win_rate": win_rate(row["won"], row["lost"]),
+        }
+        for row in rows
+    ]
+
+
+def overdue_steps_by_person(user: User, f: InsightFilters) -> list[dict[str, Any]]:
+    """Open steps past their due date on open deals, per responsible role and person."""
+    from presales.playbook.models import StepRole
+
+    roles = dict(StepRole.choices)
+    rows = (
+        DealStep.objects.overdue(f.as_of)
+        .filter(opportunity__in=deals(user, f).values("pk"))
+        .values("definition__responsible_role", "responsible_id", "responsible__display_name", "responsible__username")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "responsible__display_name")
+    )
+    return [
+        {
+            "role": str(roles.get(row["definition__responsible_role"], row["definition__responsible_role"])),
+            "person_id": row["responsible_id"],
+            "person": row["responsible__display_name"] or row["responsible__username"],
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+# --- My week ----------------------------------------------------------------------------------------
+
+
+def week_bounds(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    monday = today - datetime.timedelta(days=today.weekday())
+    return monday, monday + datetime.timedelta(days=6)
+
+
+def my_steps_due(user: User, f: InsightFilters, limit: int = 20) -> list[DealStep]:
+    """My open steps due by the end of this week (overdue ones first)."""
+    _monday, sunday = week_bounds(f.as_of)
+    return list(
+        DealStep.objects.open()
+        .filter(responsible=user, due_date__lte=sunday)
+        .select_related("opportunity", "definition")
+        .order_by("due_date", "pk")[:limit]
+    )
+
+
+def my_requests(user: User, f: InsightFilters, limit: int = 20) -> list[SupportRequest]:
+    """Requests I work on or asked for that are not finished."""
+    from presales.work.models import CLOSED_STATUSES
+
+    return list(
+        SupportRequest.objects.filter(Q(assignee=user) | Q(requester=user))
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("opportunity", "requester", "assignee")
+        .order_by("needed_by", "pk")[:limit]
+    )
+
+
+def my_visits(user: User, f: InsightFilters, weeks: int = 8) -> list[dict[str, Any]]:
+    """On-site customer visits I owned or joined per week for the last weeks, against my weekly quota."""
+    monday, sunday = week_bounds(f.as_of)
+    first = monday - datetime.timedelta(weeks=weeks - 1)
+    counts = {
+        row["week"]: row["count"]
+        for row in Activity.objects.filter(
+            Q(owner=user) | Q(participants=user),
+            kind=WorkType.ON_SITE_VISIT,
+            status=ActivityStatus.DONE,
+            date__range=(first, sunday),
+        )
+        .annotate(week=TruncWeek("date"))
+        .values("week")
+        .annotate(count=Count("pk", distinct=True))
+    }
+    counts = {(key.date() if isinstance(key, datetime.datetime) else key): value for key, value in counts.items()}
+    return [
+        {
+            "week": first + datetime.timedelta(weeks=index),
+            "visits": counts.get(first + datetime.timedelta(weeks=index), 0),
+            "quota": user.weekly_visit_quota,
+        }
+        for index in range(weeks)
+    ]
+
+
+def my_hours(user: User, f: InsightFilters) -> dict[str, Any]:
+    """This week's hours of my activities (done and planned) against my capacity."""
+    monday, sunday = week_bounds(f.as_of)
+    totals = Activity.objects.filter(owner=user, date__range=(monday, sunday)).aggregate(
+        done=Coalesce(Sum("hours", filter=Q(status=ActivityStatus.DONE)), Decimal(0)),
+        planned=Coalesce(Sum("hours", filter=Q(status=ActivityStatus.PLANNED)), Decimal(0)),
+    )
+    return {**totals, "capacity": user.weekly_capacity_hours}
+
+
+# --- Win / loss -------------------------------------------------------------------------------------
+
+
+def outcome_reasons(user: User, f: InsightFilters, limit: int = 15) -> list[dict[str, Any]]:
+    """The reasons recorded on closed deals, most frequent first, with how many were won and lost for each."""
+    rows = (
+        closed_deals(user, f)
+        .exclude(outcome_reason="")
+        .values("outcome_reason")
+        .annotate(
+            count=Count("pk"),
+            won=Count("pk", filter=Q(outcome=Outcome.WON)),
+            lost=Count("pk", filter=Q(outcome=Outcome.LOST)),
+        )
+        .order_by("-count", "outcome_reason")[:limit]
+    )
+    return [{"reason": row["outcome_reason"], **{k: row[k] for k in ("count", "won", "lost")}} for row in rows]
+
+
+def competitor_win_rates(user: User, f: InsightFilters) -> list[dict[str, Any]]:
+    """Each competitor faced in closed deals: deals, won, lost and our win rate against them."""
+    rows = (
+        OpportunityCompetitor.objects.filter(opportunity__in=closed_deals(user, f).values("pk"))
+        .values("competitor_id", "competitor__name")
+        .annotate(
+            won=Count("opportunity", filter=Q(opportunity__outcome=Outcome.WON)),
+            lost=Count("opportunity", filter=Q(opportunity__outcome=Outcome.LOST)),
+        )
+        .order_by("competitor__name")
+    )
+    result = [
+        {"competitor": row["competitor__name"], "won": row["won"], "lost": row["lost"]} | _rate(row) for row in rows
+    ]
+    result.sort(key=lambda row: (-(row["won"] + row["lost"]), row["competitor"]))
+    return result
+
+
+def _rate(row: dict[str, Any]) -> dict[str, Any]:
+    return {"deals": row["won"] + row["lost"], "win_rate": win_rate(row["won"], row["lost"])}
+
+
+def win_rate_by(user: User, f: InsightFilters, field: str) -> list[dict[str, Any]]:
+    """Won, lost and win rate of closed deals by the account's industry or region."""
+    from presales.customers.models import Industry, Region
+
+    assert field in ("industry", "region")  # noqa: S101 - a programming error, not input
+    labels = dict(Industry.choices if field == "industry" else Region.choices)
+    rows = (
+        closed_deals(user, f)
+        .values(f"account__{field}")
+        .annotate(
+            won=Count("pk", filter=Q(outcome=Outcome.WON)),
+            lost=Count("pk", filter=Q(outcome=Outcome.LOST)),
+            won_amount=_money(F("amount"), f.currency, Q(outcome=Outcome.WON)),
+        )
+        .order_by(f"account__{field}")
+    )
+    return [
+        {
+            "key": row[f"account__{field}"],
+            "label": str(labels.get(row[f"account__{field}"], row[f"account__{field}"])),
+            "won": row["won"],
+            "lost": row["lost"],
+            "won_amount": row["won_amount"],
+        }
+        | _rate(row)
+        for row in rows
+    ]
+
+
+# --- POCs (when the bids app is installed) ------------------------------------------------------------
+
+OPEN_POC_STATUSES = ("planned", "running")
+
+
+def open_pocs(poc_model: Any, user: User, f: InsightFilters, limit: int = 50) -> list[dict[str, Any]]:
+    """Planned and running POCs on deals the person sees (in the team/industry/region asked), soonest end first."""
+    queryset = (
+        poc_model.objects.visible_to(user)
+        .filter(status__in=OPEN_POC_STATUSES, opportunity__in=deals(user, f).values("pk"))
+        .select_related("opportunity")
+        .order_by("end_date", "pk")[:limit]
+    )
+    today = f.as_of
+    return [
+        {
+            "url": poc.get_absolute_url(),
+            "name": poc.title,
+            "opportunity": poc.opportunity.name,
+            "end_date": poc.end_date,
+            "days_left": (poc.end_date - today).days,
+        }
+        for poc in queryset
+    ]

@@ -1,0 +1,33 @@
+"""Formatting one table cell of a dashboard panel by its column kind."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.formats import date_format, number_format
+
+from presales.core.templatetags.presales import money
+
+register = template.Library()
+
+
+@register.filter
+def cell(row: dict[str, Any], column: Any) -> Any:
+    value = row.get(column.key)
+    if value is None or value == "":
+        return "—"
+    kind = column.kind
+    if kind == "money":
+        return number_format(Decimal(value).quantize(Decimal("1")), force_grouping=True)
+    if kind == "deal_money":
+        return money(value, row.get("currency", ""))
+    if kind == "percent":
+        return f"{value:g}%" if isinstance(value, (int, float)) else f"{value}%"
+    if kind == "hours":
+        return number_format(value, decimal_pos=1)
+    if kind in ("month", "week", "date") and isinstance(value, (datetime.date, datetime.datetime)):
+        return date_format(value, "YEAR_MONTH_FORMAT" if kind == "month" else "SHORT_DATE_FORMAT")
+    return value

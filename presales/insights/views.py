@@ -1,0 +1,56 @@
+"""Dashboard pages: the filter bar, the role's panels, and each panel's table as CSV/XLSX."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from presales.core import exports
+from presales.insights import panels as dashboards
+from presales.insights.forms import InsightFilterForm
+
+
+def dashboard_context(request: HttpRequest, key: str) -> dict[str, Any]:
+    """The filter form, the dashboard and its panels; shared by the dashboard page and the home page."""
+    dashboard = dashboards.DASHBOARDS[key]
+    form = InsightFilterForm(request.GET or None)
+    filters = form.filters()
+    visible = [d for d in dashboards.DASHBOARDS.values() if dashboards.can_see(request.user, d)]
+    return {
+        "dashboard": dashboard,
+        "dashboards": visible,
+        "filter_form": form,
+        "filters": filters,
+        "panels": dashboard.build(request.user, filters),
+    }
+
+
+def _export(request: HttpRequest, panels: list[dashboards.Panel], fmt: str, dashboard_key: str) -> HttpResponse:
+    panel = next((p for p in panels if p.key == request.GET.get("panel")), None)
+    if panel is None:
+        raise Http404
+    columns = [exports.Column(col.label, (lambda row, key=col.key: row.get(key))) for col in panel.columns]
+    return exports.export_response(
+        queryset=panel.rows, columns=columns, fmt=fmt, basename=f"{dashboard_key}-{panel.key}".replace("_", "-")
+    )
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return redirect("insights:dashboard", key=dashboards.dashboard_for_role(request.user))
+
+
+@login_required
+def dashboard(request: HttpRequest, key: str) -> HttpResponse:
+    if key not in dashboards.DASHBOARDS:
+        raise Http404
+    if not dashboards.can_see(request.user, dashboards.DASHBOARDS[key]):
+        raise PermissionDenied
+    context = dashboard_context(request, key)
+    if fmt := exports.requested_format(request):
+        return _export(request, context["panels"], fmt, key)
+    return render(request, "insights/dashboard.html", context)
