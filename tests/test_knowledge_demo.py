@@ -1,0 +1,26 @@
+"""The demo company holds knowledge in both languages, tenders in several states, POCs and gaps; searches find them."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from presales.bids.models import Poc, ProductGap, Tender
+from presales.core import demo
+from presales.knowledge.models import KnowledgeItem, KnowledgeUse
+from presales.knowledge.selectors import search
+
+
+@pytest.mark.django_db
+def test_small_demo_has_knowledge_bids_pocs_and_gaps():
+    demo.generate("small", seed=7, stdout=io.StringIO(), stderr=None)
+    items = KnowledgeItem.objects.all()
+    assert items.count() >= 10
+    assert [i.title for i in search(items, "数据中心")][0] == "数据中心双活建设方案"
+    assert "Hyperconverged infrastructure for hospitals" in [i.title for i in search(items, "converged")]
+    assert KnowledgeUse.objects.exists()
+    assert set(Tender.objects.values_list("status", flat=True)) >= {"preparing", "submitted"}
+    assert Tender.objects.filter(deviations__isnull=False).exists()
+    assert Poc.objects.filter(criteria__isnull=False).exists()
+    assert ProductGap.objects.values("key").distinct().count() >= 3
