@@ -421,3 +421,36 @@ def test_dashboard_query_count_does_not_grow_with_data(personas, login, key):
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
     assert len(large) <= 40
+
+
+def test_my_week_shows_my_score_for_an_engineer_only(personas, login):
+    make_world(personas, copies=1)
+    from presales.scoring.selectors import scorecard_for
+
+    response = login(personas.engineer).get(reverse("insights:dashboard", args=["mine"]))
+    panels = {panel.key: panel for panel in response.context["panels"]}
+    card = scorecard_for(personas.engineer, "month", TODAY.replace(day=1))
+    total = next(row for row in panels["score"].rows if row["weight"] is None)
+    assert total["score"] == (float(card.composite) if card.composite is not None else None)
+    response = login(personas.owner).get(reverse("insights:dashboard", args=["mine"]))
+    assert "score" not in {panel.key for panel in response.context["panels"]}
+
+
+def test_open_pocs_with_days_left(personas, login):
+    from presales.bids.models import Poc
+
+    Poc.objects.create(
+        opportunity=personas.deal, title="Trial", start_date=TODAY, end_date=TODAY + datetime.timedelta(days=9)
+    )
+    Poc.objects.create(
+        opportunity=personas.deal,
+        title="Old trial",
+        start_date=TODAY,
+        end_date=TODAY,
+        status="completed",
+    )
+    response = login(personas.presales_manager).get(reverse("insights:dashboard", args=["presales"]))
+    panel = next(panel for panel in response.context["panels"] if panel.key == "pocs")
+    assert [(row["name"], row["days_left"]) for row in panel.rows] == [("Trial", 9)]
+    response = login(personas.outsider).get(reverse("insights:dashboard", args=["winloss"]))
+    assert "Trial" not in response.content.decode()

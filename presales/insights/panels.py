@@ -486,7 +486,46 @@ def my_week_panels(user: User, f: InsightFilters) -> list[Panel]:
             ),
         ),
     ]
+    score = score_panel(user, f)
+    if score is not None:
+        panels.append(score)
     return panels
+
+
+def score_panel(user: User, f: InsightFilters) -> Panel | None:
+    """A presales engineer's scorecard of this month (PRODUCT.md §5.2), when the scoring app is installed."""
+    if user.role not in (Role.PRESALES, Role.PRESALES_MANAGER):
+        return None
+    try:
+        from presales.scoring.selectors import scorecard_for
+    except ImportError:
+        return None
+    card = scorecard_for(user, "month", f.as_of.replace(day=1))
+    parts = [
+        (_("Results"), card.results_score, card.weights.get("results")),
+        (_("Visits"), card.visits_score, card.weights.get("visits")),
+        (_("Capability"), card.capability_score, card.weights.get("capability")),
+        (_("Sales rating"), card.rating_score, card.weights.get("rating")),
+        (_("Total"), card.composite, None),
+    ]
+    rows = [
+        {"part": str(name), "score": float(score) if score is not None else None, "weight": weight}
+        for name, score, weight in parts
+    ]
+    return Panel(
+        key="score",
+        title=_("My score this month"),
+        note=_("Scorecard parts out of 100 and their weights; the total weighs them."),
+        columns=[Col("part", _("Part")), Col("score", _("Score"), "int"), Col("weight", _("Weight (%)"), "int")],
+        rows=rows,
+        chart=render_chart(
+            kind="horizontal_bar",
+            labels=[row["part"] for row in rows],
+            series=[(_("Score"), [row["score"] for row in rows])],
+            label=_("My score this month"),
+            range=(0, 100),
+        ),
+    )
 
 
 # --- Win / loss -----------------------------------------------------------------------------------------
