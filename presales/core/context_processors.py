@@ -19,7 +19,6 @@ NAVIGATION: list[tuple[str, Any, str, tuple[str, ...]]] = [
     ("work:activity_list", _("Activities"), "work", ("work:activity", "work:workload")),
     ("work:request_list", _("Requests"), "steps", ("work:request",)),
     ("knowledge:list", _("Knowledge"), "search", ("knowledge:",)),
-    ("insights:index", _("Insights"), "chart", ("insights:",)),
     ("scoring:mine", _("Scorecards"), "board", ("scoring:",)),
     ("insights:index", _("Insights"), "chart", ("insights:",)),
     ("bids:tender_list", _("Bids & POCs"), "process", ("bids:",)),
