@@ -328,6 +328,42 @@ def triage_inputs(request: SupportRequest, today: datetime.date | None = None) -
     return TriageInputs(facts, engineer_facts)
 
 
+def plan_knowledge(user: User, request: SupportRequest, limit: int = 5) -> list[Any]:
+    """Knowledge items that help with an accepted-with-a-plan request: its words, its type and the deal's industry.
+
+    Only items the person deciding can see (restricted items stay hidden), so the plan never links to a 404.
+    """
+    from presales.knowledge.selectors import suggestions_for_text
+
+    text = f"{request.description} {request.get_kind_display()}"
+    return suggestions_for_text(user, text, request.opportunity.account.industry, limit=limit)
+
+
+# --- the deal page's presales work panel -------------------------------------------------------
+
+DEAL_PANEL_ACTIVITIES = 5
+
+
+def deal_work(user: User, opportunity: Opportunity) -> dict[str, Any]:
+    """The deal's last activities and its open support requests the person can see, in two queries."""
+    from presales.work.models import CLOSED_STATUSES
+
+    activities = list(
+        Activity.objects.visible_to(user)
+        .filter(opportunity=opportunity)
+        .select_related("owner")
+        .order_by("-date", "-pk")[:DEAL_PANEL_ACTIVITIES]
+    )
+    requests = list(
+        SupportRequest.objects.visible_to(user)
+        .filter(opportunity=opportunity)
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("assignee", "requester")
+        .order_by("needed_by", "pk")
+    )
+    return {"activities": activities, "open_requests": requests}
+
+
 # --- week grids and workload ----------------------------------------------------------------------
 
 

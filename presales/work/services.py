@@ -190,6 +190,59 @@ def request_create(
     return request
 
 
+# --- notifications (through the playbook's in-app + e-mail notifications) ----------------------
+
+
+def presales_managers_for(request: SupportRequest) -> list[User]:
+    """Who answers for a request: the managers of the deal's presales team, else every presales manager."""
+    team = request.opportunity.presales_team
+    people: dict[int, User] = {}
+    if team is not None:
+        if team.manager is not None and team.manager.is_active:
+            people[team.manager.pk] = team.manager
+        for person in User.objects.filter(team=team, role="presales_manager", is_active=True):
+            people.setdefault(person.pk, person)
+    if not people:
+        for person in User.objects.filter(role="presales_manager", is_active=True).order_by("pk"):
+            people[person.pk] = person
+    return list(people.values())
+
+
+def _notify(*, recipient: User | None, actor: User | None, kind: str, message: str, request: SupportRequest, key: str):
+    """One notification per request, event and person (dedupe key), never to the person who caused it."""
+    from presales.playbook.services import notify
+
+    if recipient is None or (actor is not None and recipient.pk == actor.pk):
+        return None
+    return notify(
+        recipient=recipient,
+        kind=kind,
+        message=message,
+        opportunity=request.opportunity,
+        dedupe_key=f"{key}:{request.pk}:{recipient.pk}",
+    )
+
+
+def _notify_assignee(request: SupportRequest, actor: User, *, accepted: bool) -> None:
+    from presales.playbook.models import NotificationKind
+
+    if request.assignee is None:
+        return
+    placeholders = {"request": request, "needed_by": request.needed_by.isoformat()}
+    if accepted:
+        message = _("Accepted and yours: %(request)s, needed by %(needed_by)s.") % placeholders
+    else:
+        message = _("Support request for you to look at: %(request)s, needed by %(needed_by)s.") % placeholders
+    _notify(
+        recipient=request.assignee,
+        actor=actor,
+        kind=NotificationKind.ASSIGNED,
+        message=message,
+        request=request,
+        key="request-accepted" if accepted else "request-assigned",
+    )
+
+
 # Which statuses each transition may start from (the status flow of issue 4).
 ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     RequestStatus.TRIAGED: (RequestStatus.NEW, RequestStatus.TRIAGED),
@@ -250,7 +303,9 @@ def request_triage(
     }
     if request.triaged_at is None:
         changes["triaged_at"] = timezone.now()
-    return _move(request, actor=actor, expected_version=expected_version, changes=changes)
+    moved = _move(request, actor=actor, expected_version=expected_version, changes=changes)
+    _notify_assignee(moved, actor, accepted=False)
+    return moved
 
 
 @transaction.atomic
@@ -292,7 +347,10 @@ def request_decide(
     }
     if request.first_response_at is None:
         changes["first_response_at"] = now
-    return _move(request, actor=actor, expected_version=expected_version, changes=changes, reason=reason)
+    moved = _move(request, actor=actor, expected_version=expected_version, changes=changes, reason=reason)
+    if decision != RequestStatus.DECLINED:
+        _notify_assignee(moved, actor, accepted=True)
+    return moved
 
 
 @transaction.atomic
@@ -310,7 +368,18 @@ def request_complete(*, actor: User, request: SupportRequest, expected_version: 
     if not visibility.can_work_request(actor, request):
         raise PermissionDenied(_("Only the assigned engineer or a presales manager finishes the work."))
     _check_transition(request, RequestStatus.DONE)
-    return _move(request, actor=actor, expected_version=expected_version, changes={"status": RequestStatus.DONE})
+    moved = _move(request, actor=actor, expected_version=expected_version, changes={"status": RequestStatus.DONE})
+    from presales.playbook.models import NotificationKind
+
+    _notify(
+        recipient=moved.requester,
+        actor=actor,
+        kind=NotificationKind.ASSIGNED,
+        message=_("Done: %(request)s (by %(engineer)s).") % {"request": moved, "engineer": moved.assignee or actor},
+        request=moved,
+        key="request-done",
+    )
+    return moved
 
 
 @transaction.atomic
@@ -334,11 +403,35 @@ def request_cancel(
 
 @transaction.atomic
 def requests_escalate_forgotten(*, now: datetime.datetime | None = None) -> list[SupportRequest]:
-    """Mark requests nobody picked up in time as escalated: they head the presales managers' queue."""
+    """Mark requests nobody picked up in time as escalated and tell the presales managers who answer for them.
+
+    Idempotent: a request is escalated once (escalated_at) and each manager is told once (the dedupe key).
+    """
+    from presales.playbook.models import NotificationKind
+
     now = now or timezone.now()
-    forgotten = list(SupportRequest.objects.forgotten(now).filter(escalated_at__isnull=True).select_for_update())
+    forgotten = list(
+        SupportRequest.objects.forgotten(now)
+        .filter(escalated_at__isnull=True)
+        .select_for_update(of=("self",))
+        .select_related("opportunity__presales_team__manager", "opportunity__account", "requester")
+    )
     for request in forgotten:
         request.escalated_at = now
         request._change_reason = "escalated"  # type: ignore[attr-defined]
         request.save(update_fields=["escalated_at", "updated_at"])
+        message = _("Nobody picked up in time: %(request)s, asked by %(requester)s, needed by %(needed_by)s.") % {
+            "request": request,
+            "requester": request.requester,
+            "needed_by": request.needed_by.isoformat(),
+        }
+        for manager in presales_managers_for(request):
+            _notify(
+                recipient=manager,
+                actor=None,
+                kind=NotificationKind.OVERDUE,
+                message=message,
+                request=request,
+                key="request-escalated",
+            )
     return forgotten

@@ -16,9 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from presales.core import visibility
+from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
 from presales.deals.models import Opportunity
@@ -50,12 +51,46 @@ def _week_from(request: HttpRequest) -> datetime.date:
 
 # --- activities ---------------------------------------------------------------------------------
 
+ACTIVITY_EXPORT_COLUMNS = [
+    exports.Column(gettext_lazy("Date"), "date"),
+    exports.Column(gettext_lazy("Type"), "kind"),
+    exports.Column(gettext_lazy("Status"), "status"),
+    exports.Column(gettext_lazy("Hours"), "hours"),
+    exports.Column(gettext_lazy("Owner"), "owner"),
+    exports.Column(gettext_lazy("Participants"), lambda a: ", ".join(str(p) for p in a.participants.all())),
+    exports.Column(gettext_lazy("Opportunity"), "opportunity.name"),
+    exports.Column(gettext_lazy("Account"), "account.name"),
+    exports.Column(gettext_lazy("Step served"), "step_key"),
+    exports.Column(gettext_lazy("Outcome"), "outcome"),
+    exports.Column(gettext_lazy("How this raises the win rate"), "win_rate_answer"),
+    exports.Column(gettext_lazy("Expected uplift (points)"), "expected_uplift"),
+]
+REQUEST_EXPORT_COLUMNS = [
+    exports.Column(gettext_lazy("Type"), "kind"),
+    exports.Column(gettext_lazy("Opportunity"), "opportunity.name"),
+    exports.Column(gettext_lazy("Account"), "opportunity.account.name"),
+    exports.Column(gettext_lazy("Status"), "status"),
+    exports.Column(gettext_lazy("Presales duty"), "is_duty"),
+    exports.Column(gettext_lazy("Needed by"), "needed_by"),
+    exports.Column(gettext_lazy("Effort estimate (hours)"), "estimate_hours"),
+    exports.Column(gettext_lazy("Requested by"), "requester"),
+    exports.Column(gettext_lazy("Engineer"), "assignee"),
+    exports.Column(gettext_lazy("What is needed"), "description"),
+    exports.Column(gettext_lazy("How this raises the win rate"), "win_rate_answer"),
+    exports.Column(gettext_lazy("Expected uplift (points)"), "expected_uplift"),
+    exports.Column(gettext_lazy("Reason for the decision"), "decision_reason"),
+    exports.Column(gettext_lazy("Created"), "created_at"),
+    exports.Column(gettext_lazy("Escalated"), "escalated_at"),
+]
+
 
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
     """Activities the person can see, filtered by type, person, dates and deal."""
     visible = Activity.objects.visible_to(request.user).with_list_relations()
     filterset = ActivityFilter(request.GET, queryset=visible, request=request)
+    if download := exports.export_if_requested(request, filterset.qs, ACTIVITY_EXPORT_COLUMNS, basename="activities"):
+        return download
     page_obj = Paginator(filterset.qs, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
     filtered = any(value for key, value in request.GET.items() if key not in ("page", "ordering"))
     return render(
@@ -286,6 +321,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
     rows = filterset.qs
     if not request.GET.get("ordering"):
         rows = rows.order_by("escalated_at", "needed_by", "pk")
+    if download := exports.export_if_requested(request, rows, REQUEST_EXPORT_COLUMNS, basename="support-requests"):
+        return download
     page_obj = Paginator(rows, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
     for row in page_obj.object_list:
@@ -358,7 +395,12 @@ def _request_context(request: HttpRequest, support: SupportRequest, **forms: Any
         ranked = triage.rank_engineers(inputs.request, inputs.engineers)
         engineer = inputs.engineer(chosen_id) or (ranked[0].engineer if ranked else None)
         verdict = triage.recommend(inputs.request, engineer, inputs.engineers) if engineer else None
-        context.update(ranked=ranked, engineer=engineer, verdict=verdict)
+        plan_knowledge = (
+            selectors.plan_knowledge(user, support)
+            if verdict is not None and verdict.recommendation == triage.Recommendation.ACCEPT_WITH_PLAN
+            else []
+        )
+        context.update(ranked=ranked, engineer=engineer, verdict=verdict, plan_knowledge=plan_knowledge)
         initial = {"version": support.version, "assignee": engineer.engineer_id if engineer else None}
         context["triage_form"] = forms.get("triage_form") or TriageForm(initial=initial)
         if verdict is not None:
@@ -371,6 +413,11 @@ def _request_context(request: HttpRequest, support: SupportRequest, **forms: Any
                 _("Move: %(item)s (%(hours)s h)") % {"item": i.label, "hours": i.hours} for i in verdict.work_to_move
             ]
             plan_lines += [_("Ask for help: %(name)s") % {"name": r.engineer.name} for r in verdict.colleagues]
+            plan_lines += [
+                _("Use: %(item)s (%(url)s)")
+                % {"item": item.title, "url": request.build_absolute_uri(item.get_absolute_url())}
+                for item in plan_knowledge
+            ]
             initial["plan"] = "\n".join(plan_lines)
         context["decision_form"] = forms.get("decision_form") or DecisionForm(initial=initial)
     context["cancel_form"] = forms.get("cancel_form") or CancelForm(initial={"version": support.version})
