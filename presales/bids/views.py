@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from presales.bids import selectors, services
@@ -45,7 +46,7 @@ from presales.bids.models import (
     TestCase,
 )
 from presales.bids.spreadsheets import export_deviations
-from presales.core import visibility
+from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
 from presales.deals.models import Opportunity
@@ -68,12 +69,51 @@ def _filtered(request: HttpRequest) -> bool:
 
 # --- Tenders ------------------------------------------------------------------------------------
 
+TENDER_EXPORT_COLUMNS = [
+    exports.Column(gettext_lazy("Title"), "title"),
+    exports.Column(gettext_lazy("Tender number"), "reference"),
+    exports.Column(gettext_lazy("Opportunity"), "opportunity.name"),
+    exports.Column(gettext_lazy("Account"), "opportunity.account.name"),
+    exports.Column(gettext_lazy("Procurement method"), "procurement_method"),
+    exports.Column(gettext_lazy("Status"), "status"),
+    exports.Column(gettext_lazy("Published on"), "published_on"),
+    exports.Column(gettext_lazy("Question deadline"), "question_deadline"),
+    exports.Column(gettext_lazy("Submission deadline"), "submission_deadline"),
+    exports.Column(gettext_lazy("Bid opening"), "opening_at"),
+    exports.Column(gettext_lazy("Bid bond"), "bid_bond"),
+    exports.Column(gettext_lazy("Our rank"), "rank"),
+]
+POC_EXPORT_COLUMNS = [
+    exports.Column(gettext_lazy("Title"), "title"),
+    exports.Column(gettext_lazy("Opportunity"), "opportunity.name"),
+    exports.Column(gettext_lazy("Account"), "opportunity.account.name"),
+    exports.Column(gettext_lazy("Lead"), "lead"),
+    exports.Column(gettext_lazy("Start"), "start_date"),
+    exports.Column(gettext_lazy("End"), "end_date"),
+    exports.Column(gettext_lazy("Status"), "status"),
+    exports.Column(gettext_lazy("Outcome"), "outcome"),
+    exports.Column(gettext_lazy("Signed off by (customer)"), "signed_off_by"),
+    exports.Column(gettext_lazy("Signed off on"), "signed_off_on"),
+]
+GAP_EXPORT_COLUMNS = [
+    exports.Column(gettext_lazy("Gap"), lambda row: row["title"]),
+    exports.Column(gettext_lazy("Product"), lambda row: row["product"]),
+    exports.Column(gettext_lazy("Deals"), lambda row: row["deals"]),
+    exports.Column(gettext_lazy("Deal-breakers"), lambda row: row["deal_breakers"]),
+    exports.Column(gettext_lazy("Currency"), lambda row: row["opportunity__currency"]),
+    exports.Column(gettext_lazy("Open pipeline"), lambda row: row["open_pipeline"]),
+    exports.Column(gettext_lazy("Lost revenue"), lambda row: row["lost_revenue"]),
+    exports.Column(gettext_lazy("At stake"), lambda row: row["at_stake"]),
+]
+
 
 @login_required
 def tender_list(request: HttpRequest) -> HttpResponse:
     """Tenders on deals the person can see, the nearest deadline first."""
     visible = Tender.objects.visible_to(request.user).select_related("opportunity__account")
     filterset = TenderFilter(request.GET, queryset=visible, request=request)
+    if download := exports.export_if_requested(request, filterset.qs, TENDER_EXPORT_COLUMNS, basename="tenders"):
+        return download
     page_obj = Paginator(filterset.qs, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -342,6 +382,8 @@ def deviation_export(request: HttpRequest, pk: int, table: str) -> HttpResponse:
 def poc_list(request: HttpRequest) -> HttpResponse:
     visible = Poc.objects.visible_to(request.user).select_related("opportunity__account", "lead")
     filterset = PocFilter(request.GET, queryset=visible.order_by("end_date", "pk"), request=request)
+    if download := exports.export_if_requested(request, filterset.qs, POC_EXPORT_COLUMNS, basename="pocs"):
+        return download
     page_obj = Paginator(filterset.qs, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -519,9 +561,10 @@ def gap_list(request: HttpRequest) -> HttpResponse:
     """Gaps ranked by open pipeline plus lost revenue at stake, over the deals the person can see."""
     visible = ProductGap.objects.visible_to(request.user)
     filterset = ProductGapFilter(request.GET, queryset=visible, request=request)
-    page_obj = Paginator(selectors.gap_ranking(filterset.qs), settings.PRESALES_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    ranking = selectors.gap_ranking(filterset.qs)
+    if download := exports.export_if_requested(request, ranking, GAP_EXPORT_COLUMNS, basename="product-gaps"):
+        return download
+    page_obj = Paginator(ranking, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "bids/gap_list.html",

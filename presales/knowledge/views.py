@@ -12,9 +12,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from presales.core import visibility
+from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
 from presales.deals.models import Opportunity
@@ -39,6 +40,22 @@ def show_conflict(form: Any, error: ConcurrentEditError) -> None:
     form.data["version"] = str(error.instance.version)
 
 
+ITEM_EXPORT_COLUMNS = [
+    exports.Column(gettext_lazy("Title"), "title"),
+    exports.Column(gettext_lazy("Kind"), "kind"),
+    exports.Column(gettext_lazy("Summary"), "summary"),
+    exports.Column(gettext_lazy("Industries"), lambda item: ", ".join(str(label) for label in item.industry_labels)),
+    exports.Column(gettext_lazy("Products"), "products"),
+    exports.Column(gettext_lazy("Tags"), "tags"),
+    exports.Column(gettext_lazy("Owner"), "owner"),
+    exports.Column(gettext_lazy("Restricted"), "restricted"),
+    exports.Column(gettext_lazy("Review by"), "review_date"),
+    exports.Column(gettext_lazy("Used on won deals"), "won_uses"),
+    exports.Column(gettext_lazy("Uses"), "use_count"),
+    exports.Column(gettext_lazy("Updated"), "updated_at"),
+]
+
+
 @login_required
 def item_list(request: HttpRequest) -> HttpResponse:
     """The knowledge home: search in Chinese or English, or browse with the most useful items first."""
@@ -49,6 +66,8 @@ def item_list(request: HttpRequest) -> HttpResponse:
         .order_by("-won_uses", "-use_count", "-updated_at", "pk")
     )
     filterset = KnowledgeItemFilter(request.GET, queryset=visible, request=request)
+    if download := exports.export_if_requested(request, filterset.qs, ITEM_EXPORT_COLUMNS, basename="knowledge"):
+        return download
     page_obj = Paginator(filterset.qs, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.get("q", "")
     items = selectors.decorate(page_obj.object_list, query)

@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from presales.core import visibility
+from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
 from presales.core.visibility import get_object_for_user
@@ -256,10 +257,24 @@ def step_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 # --- People's pages -----------------------------------------------------------------------------------------------
 
 
+MY_STEPS_EXPORT_COLUMNS = [
+    exports.Column(gettext_lazy("Due"), "due_date"),
+    exports.Column(gettext_lazy("Overdue"), "overdue"),
+    exports.Column(gettext_lazy("No."), "definition.order"),
+    exports.Column(gettext_lazy("Step"), lambda step: str(step.definition)),
+    exports.Column(gettext_lazy("Status"), "status"),
+    exports.Column(gettext_lazy("Opportunity"), "opportunity.name"),
+    exports.Column(gettext_lazy("Account"), "opportunity.account.name"),
+    exports.Column(gettext_lazy("Stage"), lambda step: step.opportunity.stage.label),
+]
+
+
 @login_required
 def my_steps(request: HttpRequest) -> HttpResponse:
     """Every open step the person is responsible for, overdue first, each completable in place."""
     steps = selectors.my_next_steps(request.user)
+    if download := exports.export_if_requested(request, steps, MY_STEPS_EXPORT_COLUMNS, basename="my-steps"):
+        return download
     return render(
         request,
         "playbook/my_steps.html",
