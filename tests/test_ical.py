@@ -140,3 +140,95 @@ def test_profile_shows_the_calendar_section(personas, login):
 def test_calendar_management_needs_sign_in(client):
     response = client.post("/integration/calendar/", {"action": "create"})
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+# --- bid deadlines and POC end dates ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bids(personas):
+    from presales.bids import services as bids_services
+    from presales.bids.models import SubmissionItem, TenderSection
+    from tests.factories import AccountFactory, OpportunityFactory
+
+    now = timezone.now().replace(microsecond=0)
+    tender = bids_services.tender_create(
+        actor=personas.engineer,
+        opportunity=personas.deal,
+        title="数据中心招标, phase 1; 第二包",
+        reference="ZB-2024-001",
+        question_deadline=now + datetime.timedelta(days=3),
+        submission_deadline=now + datetime.timedelta(days=10),
+        opening_at=now + datetime.timedelta(days=10, hours=1),
+        with_default_checklist=False,
+    )
+    # The outsider's own tender: nobody on the deal above sees it.
+    other_deal = OpportunityFactory(
+        name="西部项目", account=AccountFactory(owner=personas.outsider), sales_owner=personas.outsider
+    )
+    other = bids_services.tender_create(
+        actor=personas.outsider,
+        opportunity=other_deal,
+        title="西部招标",
+        submission_deadline=now + datetime.timedelta(days=5),
+        with_default_checklist=False,
+    )
+    poc = bids_services.poc_create(
+        actor=personas.engineer,
+        opportunity=personas.deal,
+        title="存储 POC",
+        lead=personas.engineer,
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate() + datetime.timedelta(days=12),
+    )
+    return {"tender": tender, "other": other, "poc": poc, "section": TenderSection, "item": SubmissionItem}
+
+
+def test_feed_has_bid_deadlines_and_poc_ends_of_the_persons_tenders(personas, bids):
+    tender, poc = bids["tender"], bids["poc"]
+    events = {e["UID"]: e for e in parse_ics(calendar.feed_text(personas.engineer))}
+    for kind, moment in (
+        ("question", tender.question_deadline),
+        ("submission", tender.submission_deadline),
+        ("opening", tender.opening_at),
+    ):
+        event = events[f"tender-{tender.pk}-{kind}@presales-hub"]
+        assert event["DTSTART"] == moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+        assert "DTEND" not in event, "a deadline is a moment"
+        assert unescape(event["SUMMARY"]).endswith("数据中心招标, phase 1; 第二包")
+        assert event["URL"].endswith(f"/bids/{tender.pk}/")
+    assert "ZB-2024-001" in unescape(events[f"tender-{tender.pk}-submission@presales-hub"]["DESCRIPTION"])
+    end = events[f"poc-{poc.pk}-end@presales-hub"]
+    assert end["DTSTART"] == poc.end_date.strftime("%Y%m%d")
+    assert end["DTEND"] == (poc.end_date + datetime.timedelta(days=1)).strftime("%Y%m%d")
+    assert f"tender-{bids['other'].pk}-submission@presales-hub" not in events
+    # The sales owner is on the deal; the POC is not theirs.
+    owner_uids = {e["UID"] for e in parse_ics(calendar.feed_text(personas.owner))}
+    assert f"tender-{tender.pk}-submission@presales-hub" in owner_uids
+    assert f"poc-{poc.pk}-end@presales-hub" not in owner_uids
+    outsider_uids = {e["UID"] for e in parse_ics(calendar.feed_text(personas.outsider))}
+    assert {uid for uid in outsider_uids if not uid.startswith("deal-step-")} == {f"tender-{bids['other'].pk}-submission@presales-hub"}
+
+
+def test_section_or_checklist_owner_gets_the_tender_and_cancelled_tenders_drop_out(personas, bids):
+    from presales.deals.services import deal_member_add
+
+    tender = bids["tender"]
+    uid = f"tender-{tender.pk}-submission@presales-hub"
+    teammate = personas.teammate
+    assert uid not in {e["UID"] for e in parse_ics(calendar.feed_text(teammate))}
+    bids["section"].objects.create(tender=tender, name="技术方案", owner=teammate)
+    assert uid in {e["UID"] for e in parse_ics(calendar.feed_text(teammate))}
+    bids["section"].objects.all().delete()
+    bids["item"].objects.create(tender=tender, name="营业执照", owner=teammate)
+    assert uid in {e["UID"] for e in parse_ics(calendar.feed_text(teammate))}
+    bids["item"].objects.all().delete()
+    assert uid not in {e["UID"] for e in parse_ics(calendar.feed_text(teammate))}
+    deal_member_add(actor=personas.owner, opportunity=personas.deal, user=teammate, role="commercial")
+    assert uid in {e["UID"] for e in parse_ics(calendar.feed_text(teammate))}
+    tender.status = "cancelled"
+    tender.save(update_fields=["status"])
+    assert not any(
+        u.startswith(f"tender-{tender.pk}-")
+        for u in (e["UID"] for e in parse_ics(calendar.feed_text(personas.engineer)))
+    )

@@ -1,4 +1,5 @@
-"""The personal iCalendar feed (RFC 5545, written by hand): visits and open step due dates, at a secret address.
+"""The personal iCalendar feed (RFC 5545, written by hand): visits, open step due dates, the bid deadlines of the
+person's tenders and the end dates of the POCs they run, at a secret address.
 
 Calendar apps cannot sign in, so the address carries a long random secret; only its SHA-256 is stored.
 Regenerating replaces the secret (the old address stops working at once); revoking ends the feed (404).
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -121,6 +123,24 @@ def _event(
     ]
 
 
+def _timed_event(
+    *, uid: str, moment: datetime.datetime, summary: str, description: str, url: str, modified: datetime.datetime
+) -> list[str]:
+    """A deadline at a moment, in UTC; without DTEND it ends when it starts (RFC 5545 3.6.1), blocking no time."""
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        f"DTSTAMP:{_utc(modified)}",
+        f"LAST-MODIFIED:{_utc(modified)}",
+        f"DTSTART:{_utc(moment)}",
+        f"SUMMARY:{escape_text(summary)}",
+        f"DESCRIPTION:{escape_text(description)}",
+        f"URL:{url}",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    ]
+
+
 def _host() -> str:
     return getattr(settings, "PRESALES_BASE_URL", "").rstrip("/") or "http://localhost"
 
@@ -168,6 +188,81 @@ def step_events(user: User, since: datetime.date) -> Iterator[list[str]]:
         )
 
 
+def person_tenders(user: User) -> Any:
+    """Tenders the person works on: they own a document section or a checklist item, or are on the deal team."""
+    from presales.bids.models import SubmissionItem, Tender, TenderSection
+    from presales.deals.models import DealTeamMember
+
+    sections = TenderSection.objects.filter(owner=user).values("tender_id")
+    checklist = SubmissionItem.objects.filter(owner=user).values("tender_id")
+    team_deals = DealTeamMember.objects.filter(user=user).values("opportunity_id")
+    mine = (
+        Q(pk__in=sections)
+        | Q(pk__in=checklist)
+        | Q(opportunity__in=team_deals)
+        | Q(opportunity__sales_owner=user)
+        | Q(opportunity__presales_lead=user)
+    )
+    # Still only tenders the person may see: a feed must not outlive a lost permission.
+    return Tender.objects.visible_to(user).filter(mine)
+
+
+def tender_events(user: User, since: datetime.date) -> Iterator[list[str]]:
+    """Question deadline, submission deadline and bid opening of the person's tenders (not cancelled ones)."""
+    from presales.bids.models import TenderStatus
+
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    tenders = (
+        person_tenders(user)
+        .exclude(status=TenderStatus.CANCELLED)
+        .filter(Q(submission_deadline__gte=start) | Q(question_deadline__gte=start) | Q(opening_at__gte=start))
+        .select_related("opportunity__account")
+        .order_by("submission_deadline", "pk")
+    )
+    for tender in tenders.iterator(chunk_size=500):
+        moments = (
+            ("question", tender.question_deadline, _("Question deadline: %(tender)s")),
+            ("submission", tender.submission_deadline, _("Submission deadline: %(tender)s")),
+            ("opening", tender.opening_at, _("Bid opening: %(tender)s")),
+        )
+        description = "\n".join(
+            filter(None, [tender.opportunity.name, tender.opportunity.account.name, tender.reference])
+        )
+        for kind, moment, label in moments:
+            if moment is None or moment < start:
+                continue
+            yield _timed_event(
+                uid=f"tender-{tender.pk}-{kind}@presales-hub",
+                moment=moment,
+                summary=label % {"tender": tender.title},
+                description=description,
+                url=_host() + tender.get_absolute_url(),
+                modified=tender.updated_at,
+            )
+
+
+def poc_events(user: User, since: datetime.date) -> Iterator[list[str]]:
+    """End dates of the POCs the person leads (cancelled ones left out)."""
+    from presales.bids.models import Poc, PocStatus
+
+    pocs = (
+        Poc.objects.visible_to(user)
+        .filter(lead=user, end_date__gte=since)
+        .exclude(status=PocStatus.CANCELLED)
+        .select_related("opportunity__account")
+        .order_by("end_date", "pk")
+    )
+    for poc in pocs.iterator(chunk_size=500):
+        yield _event(
+            uid=f"poc-{poc.pk}-end@presales-hub",
+            day=poc.end_date,
+            summary=_("POC ends: %(poc)s (%(deal)s)") % {"poc": poc.title, "deal": poc.opportunity.name},
+            description="\n".join([poc.opportunity.account.name, poc.get_status_display()]),
+            url=_host() + poc.get_absolute_url(),
+            modified=poc.updated_at,
+        )
+
+
 def feed_text(user: User, *, today: datetime.date | None = None) -> str:
     """The whole calendar as RFC 5545 text: CRLF line ends, folded lines, escaped text."""
     since = (today or timezone.localdate()) - datetime.timedelta(days=PAST_DAYS)
@@ -179,7 +274,12 @@ def feed_text(user: User, *, today: datetime.date | None = None) -> str:
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape_text(_('Presales Hub: %(name)s') % {'name': user})}",
     ]
-    sources: Iterable[Iterator[list[str]]] = (visit_events(user, since), step_events(user, since))
+    sources: Iterable[Iterator[list[str]]] = (
+        visit_events(user, since),
+        step_events(user, since),
+        tender_events(user, since),
+        poc_events(user, since),
+    )
     for source in sources:
         for event in source:
             lines.extend(event)
