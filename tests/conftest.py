@@ -25,12 +25,21 @@ PASSWORD = "pw-for-tests-123"  # noqa: S105
 
 
 def ensure_default_process() -> None:
-    """Re-install the default stages (and playbook) when a transactional test flushed them."""
+    """Re-install the default stages (and playbook) and the work app's response-time targets when a transactional
+    test flushed them."""
     from presales.playbook.defaults import install_default_stages
     from presales.playbook.models import Stage
 
     if not Stage.objects.exists():
         install_default_stages(Stage)
+    from presales.work.defaults import DEFAULT_RESPONSE_TARGETS
+    from presales.work.models import ResponseTarget
+
+    if not ResponseTarget.objects.exists():
+        for min_amount, triage, response in DEFAULT_RESPONSE_TARGETS:
+            ResponseTarget.objects.create(
+                min_amount=min_amount, hours_to_triage=triage, hours_to_first_response=response
+            )
 
 
 @dataclass
