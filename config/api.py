@@ -13,6 +13,7 @@ from presales.core.api_common import install_error_handlers
 from presales.customers.api import accounts_router, contacts_router
 from presales.deals.api import competitors_router, opportunities_router
 from presales.people.api import stages_router, users_router
+from presales.playbook.api import steps_router
 
 api = NinjaAPI(
     title="Presales Hub API",
@@ -36,3 +37,4 @@ api.add_router("/opportunities", opportunities_router)
 api.add_router("/competitors", competitors_router)
 api.add_router("/users", users_router)
 api.add_router("/stages", stages_router)
+api.add_router("", steps_router)
