@@ -2,57 +2,156 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (url name, label, icon, view-name prefixes that highlight the item)
-NAVIGATION: list[tuple[str, Any, str, tuple[str, ...]]] = [
-    ("core:home", _("Home"), "home", ("core:home",)),
-    ("playbook:my_steps", _("My steps"), "steps", ("playbook:my_steps",)),
-    ("deals:list", _("Opportunities"), "deals", ("deals:",)),
-    ("deals:board", _("Board"), "board", ("deals:board",)),
-    ("customers:account_list", _("Accounts"), "accounts", ("customers:account",)),
-    ("customers:contact_list", _("Contacts"), "contacts", ("customers:contact",)),
-    ("playbook:stages", _("Process"), "process", ("playbook:",)),
-    ("work:activity_list", _("Activities"), "work", ("work:activity", "work:workload")),
-    ("work:request_list", _("Requests"), "steps", ("work:request",)),
-    ("knowledge:list", _("Knowledge"), "search", ("knowledge:",)),
-    ("scoring:mine", _("Scorecards"), "board", ("scoring:",)),
-    ("insights:index", _("Insights"), "chart", ("insights:",)),
-    ("bids:tender_list", _("Bids & POCs"), "process", ("bids:",)),
+
+def _everyone(user: Any) -> bool:
+    return True
+
+
+def _can_log_activity(user: Any) -> bool:
+    from presales.core import visibility
+
+    return visibility.can_log_activity(user)
+
+
+def _can_read_scorecards(user: Any) -> bool:
+    # Sales reps have no scorecards of their own nor a team of engineers; the page would be empty.
+    return bool(user.is_superuser or user.role in ("presales", "presales_manager", "sales_manager", "admin"))
+
+
+def _can_see_playbook_board(user: Any) -> bool:
+    from presales.playbook.services import can_see_board
+
+    return can_see_board(user)
+
+
+def _can_edit_playbook(user: Any) -> bool:
+    from presales.playbook.services import can_edit_playbook
+
+    return can_edit_playbook(user)
+
+
+def _can_import(user: Any) -> bool:
+    from presales.integration.services import can_import
+
+    return can_import(user)
+
+
+def _is_admin(user: Any) -> bool:
+    return bool(user.is_staff or user.is_superuser)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One navigation entry: where it goes, who sees it and which pages highlight it."""
+
+    key: str
+    url_name: str | Callable[[Any], str]  # a URL name, or a function of the user giving one
+    label: Any
+    icon: str
+    group: str  # "primary": in the desktop bar; "more": in the More menu
+    prefixes: tuple[str, ...]  # view names (or their prefixes) that mark the entry active
+    visible: Callable[[Any], bool] = _everyone
+    tab: bool = False  # one of the four tabs of the phone's bottom bar (More is the fifth)
+    raw_url: bool = False  # url_name is a path, not a URL name (the Django admin)
+
+
+def _work_url(user: Any) -> str:
+    # People who log presales work land on their activities; the others on the requests they raised.
+    return "work:activity_list" if _can_log_activity(user) else "work:request_list"
+
+
+NAVIGATION: list[NavEntry] = [
+    NavEntry("home", "core:home", _("Home"), "home", "primary", ("core:home",), tab=True),
+    NavEntry("my_steps", "playbook:my_steps", _("My steps"), "steps", "primary", ("playbook:my_steps",), tab=True),
+    NavEntry("deals", "deals:list", _("Opportunities"), "deals", "primary", ("deals:",), tab=True),
+    NavEntry("accounts", "customers:account_list", _("Accounts"), "accounts", "primary", ("customers:account",)),
+    NavEntry("work", _work_url, _("Work"), "work", "primary", ("work:",), tab=True),
+    NavEntry("knowledge", "knowledge:list", _("Knowledge"), "search", "primary", ("knowledge:",)),
+    NavEntry("bids", "bids:tender_list", _("Bids & POCs"), "bids", "primary", ("bids:",)),
+    NavEntry("insights", "insights:index", _("Insights"), "chart", "primary", ("insights:",)),
+    NavEntry("board", "deals:board", _("Board"), "board", "more", ("deals:board",)),
+    NavEntry("contacts", "customers:contact_list", _("Contacts"), "contacts", "more", ("customers:contact",)),
+    NavEntry("competitors", "deals:competitor_list", _("Competitors"), "shield", "more", ("deals:competitor",)),
+    NavEntry("process", "playbook:stages", _("Process"), "process", "more", ("playbook:",)),
+    NavEntry(
+        "accountability",
+        "playbook:board",
+        _("Accountability board"),
+        "board",
+        "more",
+        ("playbook:board",),
+        visible=_can_see_playbook_board,
+    ),
+    NavEntry("scoring", "scoring:mine", _("Scorecards"), "award", "more", ("scoring:",), visible=_can_read_scorecards),
+    NavEntry(
+        "playbook_settings",
+        "playbook:settings",
+        _("Playbook settings"),
+        "settings",
+        "more",
+        ("playbook:settings", "playbook:draft", "playbook:step_definition"),
+        visible=_can_edit_playbook,
+    ),
+    NavEntry(
+        "import", "integration:import_start", _("Import"), "download", "more", ("integration:import",), _can_import
+    ),
+    NavEntry("admin", "/admin/", _("Admin"), "settings", "more", (), visible=_is_admin, raw_url=True),
 ]
+
+
+def _active_key(current: str) -> str | None:
+    # An exact match wins (the board lives under deals: but is its own entry); else the longest prefix.
+    for entry in NAVIGATION:
+        if current in entry.prefixes:
+            return entry.key
+    best: tuple[int, str | None] = (0, None)
+    for entry in NAVIGATION:
+        for prefix in entry.prefixes:
+            if current.startswith(prefix) and len(prefix) > best[0]:
+                best = (len(prefix), entry.key)
+    return best[1]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
+    user = request.user
     current = request.resolver_match.view_name if request.resolver_match else ""
-    # An exact match wins (the board lives under deals: but is its own item); else the first prefix.
-    active = next((entry[0] for entry in NAVIGATION if entry[0] == current), None)
-    if active is None:
-        active = next((entry[0] for entry in NAVIGATION if any(current.startswith(p) for p in entry[3])), None)
-    items = [
-        {"url_name": url_name, "label": label, "icon": icon, "active": url_name == active}
-        for url_name, label, icon, _prefixes in NAVIGATION
-    ]
-    from presales.integration.services import can_import
-
-    if can_import(request.user):
-        # Only the roles that may create accounts or deals import them.
+    active = _active_key(current)
+    items = []
+    for entry in NAVIGATION:
+        if not entry.visible(user):
+            continue
+        url_name = entry.url_name(user) if callable(entry.url_name) else entry.url_name
         items.append(
             {
-                "url_name": "integration:import_start",
-                "label": _("Import"),
-                "icon": "download",
-                "active": current.startswith("integration:import"),
+                "key": entry.key,
+                "url": url_name if entry.raw_url else reverse(url_name),
+                "url_name": url_name,
+                "label": entry.label,
+                "icon": entry.icon,
+                "group": entry.group,
+                "tab": entry.tab,
+                "active": entry.key == active,
             }
         )
     from presales.core import visibility
 
     return {
         "nav_items": items,
-        "can_create_opportunity": visibility.can_create_opportunity(request.user),
-        "can_create_account": visibility.can_create_account(request.user),
+        "nav_primary": [item for item in items if item["group"] == "primary"],
+        "nav_more": [item for item in items if item["group"] == "more"],
+        # The More menu is highlighted when the current page is one of its entries (or, on a phone, not a tab).
+        "nav_more_active": any(item["active"] for item in items if item["group"] == "more"),
+        "nav_more_active_phone": any(item["active"] for item in items if not item["tab"]),
+        "can_create_opportunity": visibility.can_create_opportunity(user),
+        "can_create_account": visibility.can_create_account(user),
     }

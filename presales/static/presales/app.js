@@ -40,6 +40,22 @@
     if (form && event.target.tagName === "SELECT") { form.requestSubmit(); }
   });
 
+  // Menus built on <details> (the navigation's More, filter bars on a phone): close on a click outside or Escape.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.navmore[open]").forEach(function (menu) {
+      var summary = menu.querySelector("summary");
+      var panel = menu.querySelector(".navmenu");
+      if (!summary.contains(event.target) && !(panel && panel.contains(event.target))) { menu.removeAttribute("open"); }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    document.querySelectorAll("details.navmore[open]").forEach(function (menu) {
+      menu.removeAttribute("open");
+      menu.querySelector("summary").focus();
+    });
+  });
+
   function init(root) {
     if (root.querySelector && (root.querySelector(".board") || root.classList && root.classList.contains("board"))) { initBoard(root); }
   }
