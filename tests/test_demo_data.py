@@ -10,6 +10,7 @@ import random
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from presales.core import demo
@@ -17,6 +18,7 @@ from presales.core.demo.deals import opportunity_problems
 from presales.customers.models import Account, Contact, Region
 from presales.deals.models import DealRole, DealTeamMember, Opportunity, OpportunityCompetitor, Outcome
 from presales.people.models import Role, Skill, Team, User
+from presales.playbook.models import FINISHED_STATUSES, AnswerKind, DealStep, StepStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -24,76 +26,160 @@ pytestmark = pytest.mark.django_db
 TINY_BULK = dataclasses.replace(demo.SIZES["department"], name="tiny", accounts=40, opportunities=600, batch_size=250)
 
 
-def test_small_demo_company_through_the_services():
-    out = io.StringIO()
-    call_command("seed_demo", "--size", "small", "--seed", "42", stdout=out, stderr=io.StringIO())
-    today = timezone.localdate()
+@pytest.fixture(scope="class")
+def small_demo(django_db_setup, django_db_blocker):
+    """Seed the small company once for the class, inside a transaction rolled back afterwards.
 
-    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
-    assert 18 <= User.objects.count() <= 30
-    assert Account.objects.count() == 60
-    assert Opportunity.objects.count() == 250
-    # A sales department under the sales director, a presales manager over presales.
-    director = User.objects.get(username="salesmgr")
-    assert director.role == Role.SALES_MANAGER
-    assert Team.objects.filter(parent__manager=director).count() >= 3
-    assert User.objects.get(username="presalesmgr").managed_teams.exists()
-    assert User.objects.filter(display_name="王磊", username="sales").exists()
-    assert User.objects.filter(team__name="International Sales", language="en").exists()
-    assert Skill.objects.filter(name="网络", name_en="Networking").exists()
-    assert User.objects.get(username="presales").skills.exists()
+    Each test runs in its own savepoint inside it, so what one test changes does not leak into the next, and
+    the other tests in this module (which need an empty database) never see the demo company.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("seed_demo", "--size", "small", "--seed", "42", stdout=out, stderr=io.StringIO())
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
-    open_stages = set(Opportunity.objects.open().values_list("stage__number", flat=True))
-    assert open_stages == {1, 2, 3, 4, 5, 6}
-    closed = Opportunity.objects.closed()
-    assert set(closed.values_list("outcome", flat=True)) == {Outcome.WON, Outcome.LOST, Outcome.ABANDONED}
-    two_years_ago = today - datetime.timedelta(days=730)
-    assert not closed.filter(closed_on__lt=two_years_ago).exists()
-    assert not closed.filter(closed_on__gt=today).exists()
-    assert not closed.exclude(outcome=Outcome.WON).filter(outcome_reason="").exists()
-    assert Opportunity.objects.filter(outcome=Outcome.WON, stage__is_after_sale=True).exists()
-    assert OpportunityCompetitor.objects.filter(is_ahead=True).exists()
-    assert Account.objects.filter(region=Region.OVERSEAS).exists()
 
-    # Stakeholders form an org chart: one person at the top of each account, the others report to someone.
-    assert Contact.objects.filter(reports_to__isnull=False).count() > Account.objects.count()
-    for account in Account.objects.all():
-        assert account.contacts.filter(reports_to__isnull=True).count() == 1
+@pytest.mark.usefixtures("small_demo")
+class TestSmallDemoCompany:
+    """The small company through the services (seeded once, several looks at it)."""
 
-    # The audit trail: deals were moved and closed by different people.
-    history = Opportunity.history.all()
-    assert history.filter(history_change_reason="stage").exists()
-    assert history.filter(history_change_reason="close").exists()
-    movers = set(history.filter(history_change_reason="stage").values_list("history_user__role", flat=True))
-    assert {Role.SALES, Role.PRESALES} <= movers
-    assert Contact.history.exclude(history_user=None).exists()
+    def test_people_and_teams(self):
+        assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+        assert 18 <= User.objects.count() <= 30
+        # A sales department under the sales director, a presales manager over presales.
+        director = User.objects.get(username="salesmgr")
+        assert director.role == Role.SALES_MANAGER
+        assert Team.objects.filter(parent__manager=director).count() >= 3
+        assert User.objects.get(username="presalesmgr").managed_teams.exists()
+        assert User.objects.filter(display_name="王磊", username="sales").exists()
+        assert User.objects.filter(team__name="International Sales", language="en").exists()
+        assert Skill.objects.filter(name="网络", name_en="Networking").exists()
+        assert User.objects.get(username="presales").skills.exists()
 
-    # Every demo login has something to look at.
-    assert Opportunity.objects.open().filter(sales_owner__username="sales").count() >= 5
-    assert Opportunity.objects.open().filter(presales_lead__username="presales").count() >= 5
-    assert DealTeamMember.objects.filter(user__username="commercial", role=DealRole.COMMERCIAL).exists()
-    assert DealTeamMember.objects.filter(user__username="aftersales", role=DealRole.AFTER_SALES).exists()
+    def test_accounts_and_stakeholders(self):
+        assert Account.objects.count() == 60
+        assert Account.objects.filter(region=Region.OVERSEAS).exists()
+        # Stakeholders form an org chart: one person at the top of each account, the others report to someone.
+        assert Contact.objects.filter(reports_to__isnull=False).count() > Account.objects.count()
+        for account in Account.objects.all():
+            assert account.contacts.filter(reports_to__isnull=True).count() == 1
 
-    for opportunity in Opportunity.objects.select_related("sales_owner", "presales_lead", "stage")[:60]:
-        assert opportunity_problems(opportunity, today) == []
+    def test_deals_in_every_stage_and_outcome(self):
+        today = timezone.localdate()
+        assert Opportunity.objects.count() == 250
+        open_stages = set(Opportunity.objects.open().values_list("stage__number", flat=True))
+        assert open_stages == {1, 2, 3, 4, 5, 6}
+        closed = Opportunity.objects.closed()
+        assert set(closed.values_list("outcome", flat=True)) == {Outcome.WON, Outcome.LOST, Outcome.ABANDONED}
+        two_years_ago = today - datetime.timedelta(days=730)
+        assert not closed.filter(closed_on__lt=two_years_ago).exists()
+        assert not closed.filter(closed_on__gt=today).exists()
+        assert not closed.exclude(outcome=Outcome.WON).filter(outcome_reason="").exists()
+        assert Opportunity.objects.filter(outcome=Outcome.WON, stage__is_after_sale=True).exists()
+        assert OpportunityCompetitor.objects.filter(is_ahead=True).exists()
+        for opportunity in Opportunity.objects.select_related("sales_owner", "presales_lead", "stage")[:60]:
+            assert opportunity_problems(opportunity, today) == []
 
-    printed = out.getvalue()
-    assert demo.DEMO_PASSWORD in printed
-    for username in demo.DEMO_LOGINS:
-        assert f"  {username} " in printed
+    def test_audit_trail(self):
+        # The audit trail: deals were moved and closed by different people.
+        history = Opportunity.history.all()
+        assert history.filter(history_change_reason="stage").exists()
+        assert history.filter(history_change_reason="close").exists()
+        movers = set(history.filter(history_change_reason="stage").values_list("history_user__role", flat=True))
+        assert {Role.SALES, Role.PRESALES} <= movers
+        assert Contact.history.exclude(history_user=None).exists()
 
-    # Running it again changes nothing and still prints the logins.
-    counts = (User.objects.count(), Account.objects.count(), Contact.objects.count(), Opportunity.objects.count())
-    again = io.StringIO()
-    call_command("seed_demo", "--size", "small", stdout=again, stderr=io.StringIO())
-    assert "already loaded" in again.getvalue()
-    assert "salesmgr" in again.getvalue()
-    assert counts == (
-        User.objects.count(),
-        Account.objects.count(),
-        Contact.objects.count(),
-        Opportunity.objects.count(),
-    )
+    def test_every_demo_login_has_something_to_look_at(self):
+        assert Opportunity.objects.open().filter(sales_owner__username="sales").count() >= 5
+        assert Opportunity.objects.open().filter(presales_lead__username="presales").count() >= 5
+        assert DealTeamMember.objects.filter(user__username="commercial", role=DealRole.COMMERCIAL).exists()
+        assert DealTeamMember.objects.filter(user__username="aftersales", role=DealRole.AFTER_SALES).exists()
+
+    def test_stage_follows_the_checklist(self):
+        """As playbook.services._advance: an open deal is at the stage of its first unfinished step."""
+        deals = Opportunity.objects.select_related("stage").prefetch_related(
+            Prefetch("steps", queryset=DealStep.objects.select_related("definition__stage"))
+        )
+        for deal in deals:
+            steps = sorted(deal.steps.all(), key=lambda step: step.definition.order)
+            assert len(steps) == 24, deal.pk
+            finished = [step.status in FINISHED_STATUSES for step in steps]
+            if deal.outcome == Outcome.WON:
+                assert all(step.status == StepStatus.DONE or step.status == StepStatus.SKIPPED for step in steps)
+                signed = next(step for step in steps if step.definition.answer_kind == AnswerKind.SIGNED)
+                assert signed.status == StepStatus.DONE and signed.answer_date == deal.closed_on
+                continue
+            first_open = next(step for step in steps if step.status not in FINISHED_STATUSES)
+            if deal.outcome == Outcome.OPEN:
+                if deal.stage.number == 1:
+                    assert not any(finished), deal.pk  # shaping the vision comes before the checklist
+                else:
+                    assert first_open.definition.stage.number == deal.stage.number, deal.pk
+            else:
+                # Lost and abandoned deals stop where they stopped; a no-go closes the deal at the go/no-go step.
+                last_done = steps[first_open.definition.order - 2] if first_open.definition.order > 1 else None
+                stopped_by_no_go = last_done is not None and last_done.answer_choice == "no_go"
+                stage_reached = (
+                    last_done.definition.stage.number if stopped_by_no_go else first_open.definition.stage.number
+                )
+                assert stage_reached == deal.stage.number, deal.pk
+            # Finished steps form a prefix: nothing is done after the first unfinished step.
+            assert not any(finished[first_open.definition.order :]), deal.pk
+        no_go = DealStep.objects.filter(definition__answer_kind=AnswerKind.GO_NO_GO, answer_choice="no_go")
+        assert no_go.exists()
+        assert not no_go.exclude(opportunity__outcome=Outcome.ABANDONED).exists()
+
+    def test_checklists_have_typed_answers_and_realistic_states(self):
+        today = timezone.localdate()
+        done = DealStep.objects.filter(status=StepStatus.DONE)
+        assert done.filter(definition__answer_kind=AnswerKind.BUDGET, answer_amount__gt=0).exists()
+        assert (
+            done.filter(definition__answer_kind=AnswerKind.GO_NO_GO, answer_choice="go")
+            .exclude(answer_data__investment="")
+            .exists()
+        )
+        assert done.filter(definition__answer_kind=AnswerKind.PROCUREMENT, answer_choice="public_tender").exists()
+        assert done.filter(definition__answer_kind=AnswerKind.CHAMPION, answer_contact__isnull=False).exists()
+        assert done.filter(definition__answer_kind=AnswerKind.ORDER).exclude(answer_data__order_number="").exists()
+        assert not done.filter(completed_at__isnull=True).exists()
+        # Work was done over weeks, not all at seeding time.
+        assert done.filter(completed_at__date__lt=today - datetime.timedelta(days=28)).exists()
+        open_steps = DealStep.objects.open()
+        overdue = open_steps.filter(due_date__lt=today).count()
+        assert 0.05 < overdue / open_steps.count() < 0.6
+        assert open_steps.filter(status=StepStatus.IN_PROGRESS).count() >= 20
+        assert DealStep.objects.filter(status=StepStatus.BLOCKED).exclude(reason="").exists()
+        assert DealStep.objects.filter(status=StepStatus.SKIPPED).exclude(reason="").exists()
+
+    def test_demo_logins_have_open_steps(self):
+        from presales.playbook.selectors import accountability_board, my_next_steps
+
+        for username in ("sales", "presales", "commercial", "salesmgr", "presalesmgr"):
+            user = User.objects.get(username=username)
+            steps = my_next_steps(user)
+            assert steps, username
+            assert any(step.opportunity.stage.number >= 2 for step in steps), username
+        board = accountability_board(User.objects.get(username="salesmgr"))
+        assert board.total_open > 100 and board.total_overdue > 0
+        assert any(week["done"] for week in board.trend)
+
+    def test_logins_printed_and_rerun_changes_nothing(self, small_demo):
+        assert demo.DEMO_PASSWORD in small_demo
+        for username in demo.DEMO_LOGINS:
+            assert f"  {username} " in small_demo
+        # Running it again changes nothing and still prints the logins.
+        counts = (User.objects.count(), Account.objects.count(), Contact.objects.count(), Opportunity.objects.count())
+        again = io.StringIO()
+        call_command("seed_demo", "--size", "small", stdout=again, stderr=io.StringIO())
+        assert "already loaded" in again.getvalue()
+        assert "salesmgr" in again.getvalue()
+        assert counts == (
+            User.objects.count(),
+            Account.objects.count(),
+            Contact.objects.count(),
+            Opportunity.objects.count(),
+        )
 
 
 def test_bulk_rows_are_what_the_services_would_accept():

@@ -199,6 +199,8 @@ def _create_with_services(ctx: DemoContext, plans: list[AccountPlan]) -> None:
                 services.contact_create(actor=actor, account=account, reports_to=boss, **contact_plan.values)
             )
         ctx.accounts.append(account)
+        # Later generators (the deals' checklist answers) pick stakeholders from here instead of re-reading them.
+        ctx.extra.setdefault("contacts_by_account", {})[account.pk] = created
 
 
 def _create_in_bulk(ctx: DemoContext, plans: list[AccountPlan]) -> None:

@@ -10,7 +10,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from presales.core.concurrency import save_with_version_check
 from presales.core.demo import names
+from presales.core.demo.checklists import BulkChecklists, ChecklistWalker
 from presales.core.demo.context import DemoContext, SalesTeamInfo
 from presales.customers.models import Account
 from presales.deals import services
@@ -24,7 +26,7 @@ from presales.deals.models import (
     Outcome,
 )
 from presales.people.models import PRESALES_ROLES, SALES_ROLES, User
-from presales.playbook.models import Stage
+from presales.playbook.models import DealPlaybook, DealStep, Stage
 
 OPEN_STAGES = [1, 2, 3, 4, 5, 6]
 OPEN_STAGE_WEIGHTS = [5, 22, 25, 20, 16, 12]
@@ -234,11 +236,66 @@ def _manager_of(ctx: DemoContext, user: User) -> User | None:
     return ctx.managers_by_team.get(user.team_id) if user.team_id else None
 
 
-def _create_with_services(ctx: DemoContext, plan: OpportunityPlan) -> Opportunity:
-    """Walk the deal through its life with the services, by the people who would do each step."""
+def _create_with_services(ctx: DemoContext, plan: OpportunityPlan, walker: ChecklistWalker) -> Opportunity:
+    """Walk the deal through its life with the services, by the people who would do each step.
+
+    The stage is not set by hand: the responsible people complete the deal's playbook steps and the playbook
+    moves the deal to the stage of its first unfinished step (won deals close when the last step is done).
+    """
     rng = ctx.rng
     owner, lead = plan.sales_owner, plan.presales_lead
-    start = 1 if plan.stage_number == 1 else 2
+    steps_plan = walker.planner.plan_steps(plan)
+    opened = walker.planner.opened_on(plan, steps_plan)
+    with walker.at(opened):
+        opportunity = _open_deal(ctx, plan)
+    closed = walker.walk(opportunity, plan, steps_plan, opened)
+    if plan.outcome == Outcome.OPEN:
+        if plan.probability_set_by_hand:
+            current = Opportunity.objects.get(pk=opportunity.pk)
+            opportunity = services.opportunity_update(
+                actor=owner, opportunity=current, expected_version=current.version, probability=plan.probability
+            )
+        return opportunity
+    closer = owner if rng.random() < 0.7 else (_manager_of(ctx, owner) or owner)
+    with walker.at(plan.closed_on or ctx.today):
+        if closed is None:
+            # Lost, or abandoned after the go decision: the owner (or their manager) records it.
+            current = Opportunity.objects.get(pk=opportunity.pk)
+            opportunity = services.opportunity_close(
+                actor=closer,
+                opportunity=current,
+                outcome=plan.outcome,
+                reason=plan.outcome_reason,
+                closed_on=plan.closed_on,
+                expected_version=current.version,
+            )
+        elif plan.outcome == Outcome.WON and plan.outcome_reason:
+            # The playbook closed it on the last step with no reason, and no service sets one afterwards: write
+            # it through the versioned, audited save the services use, as the person closing the deal would.
+            opportunity = save_with_version_check(
+                closed,
+                changes={"outcome_reason": plan.outcome_reason},
+                expected_version=None,
+                actor=closer,
+                reason="close",
+            )  # type: ignore[assignment]
+        else:
+            opportunity = closed
+    for number in range(7, plan.stage_number + 1):
+        moved = min(ctx.today, (plan.closed_on or ctx.today) + datetime.timedelta(days=30 * (number - 6)))
+        with walker.at(moved):
+            opportunity = services.opportunity_change_stage(
+                actor=rng.choice([owner, lead or owner]),
+                opportunity=opportunity,
+                stage=ctx.stages[number],
+                expected_version=opportunity.version,
+            )
+    return opportunity
+
+
+def _open_deal(ctx: DemoContext, plan: OpportunityPlan) -> Opportunity:
+    """Create the deal with its team and competitors (its checklist comes with it)."""
+    owner, lead = plan.sales_owner, plan.presales_lead
     opportunity = services.opportunity_create(
         actor=owner,
         account=plan.account,
@@ -246,7 +303,7 @@ def _create_with_services(ctx: DemoContext, plan: OpportunityPlan) -> Opportunit
         amount=plan.amount,
         currency=plan.currency,
         expected_close_date=plan.expected_close_date,
-        stage=ctx.stages[start],
+        stage=ctx.stages[1 if plan.stage_number == 1 else 2],
         sales_owner=owner,
         presales_lead=lead,
         source=plan.source,
@@ -258,59 +315,7 @@ def _create_with_services(ctx: DemoContext, plan: OpportunityPlan) -> Opportunit
         services.deal_competitor_add(
             actor=lead or owner, opportunity=opportunity, competitor=competitor, notes=notes, is_ahead=ahead
         )
-    last_sales_stage = min(plan.stage_number, 6)
-    for number in range(start + 1, last_sales_stage + 1):
-        # Presales moves the deal through needs and POC; sales (sometimes their manager) through bid and deal.
-        actor = lead if (number in (3, 4) and lead is not None) else owner
-        if number >= 5 and rng.random() < 0.15:
-            actor = _manager_of(ctx, owner) or owner
-        opportunity = services.opportunity_change_stage(
-            actor=actor, opportunity=opportunity, stage=ctx.stages[number], expected_version=opportunity.version
-        )
-    if plan.probability_set_by_hand:
-        opportunity = services.opportunity_update(
-            actor=owner, opportunity=opportunity, expected_version=opportunity.version, probability=plan.probability
-        )
-    if plan.outcome != Outcome.OPEN:
-        closer = owner if rng.random() < 0.7 else (_manager_of(ctx, owner) or owner)
-        if plan.outcome == Outcome.WON:
-            _record_signing(owner, opportunity, plan)
-            opportunity = Opportunity.objects.get(pk=opportunity.pk)
-        opportunity = services.opportunity_close(
-            actor=closer,
-            opportunity=opportunity,
-            outcome=plan.outcome,
-            reason=plan.outcome_reason,
-            closed_on=plan.closed_on,
-            expected_version=opportunity.version,
-        )
-        for number in range(7, plan.stage_number + 1):
-            opportunity = services.opportunity_change_stage(
-                actor=rng.choice([owner, lead or owner]),
-                opportunity=opportunity,
-                stage=ctx.stages[number],
-                expected_version=opportunity.version,
-            )
     return opportunity
-
-
-def _record_signing(actor: User, opportunity: Opportunity, plan: OpportunityPlan) -> None:
-    """A deal is won only once its checklist's signing step (签单) is done: record it as the sales owner would."""
-    from presales.playbook.models import AnswerKind, DealStep
-    from presales.playbook.services import deal_step_complete
-
-    step = (
-        DealStep.objects.filter(opportunity=opportunity, definition__answer_kind=AnswerKind.SIGNED)
-        .select_related("definition", "opportunity")
-        .first()
-    )
-    if step is not None:
-        deal_step_complete(
-            actor=actor,
-            step=step,
-            answer={"date": plan.closed_on, "amount": plan.amount},
-            expected_version=step.version,
-        )
 
 
 def build_opportunity_row(ctx: DemoContext, plan: OpportunityPlan) -> Opportunity:
@@ -339,6 +344,7 @@ def build_opportunity_row(ctx: DemoContext, plan: OpportunityPlan) -> Opportunit
 
 def _create_in_bulk(ctx: DemoContext, planner: DealPlanner) -> None:
     total, batch = ctx.spec.opportunities, ctx.spec.batch_size
+    checklists = BulkChecklists(ctx)
     progress = ctx.progress("opportunities", total)
     for start in range(0, total, batch):
         plans = [planner.plan(index) for index in range(start, min(total, start + batch))]
@@ -357,9 +363,20 @@ def _create_in_bulk(ctx: DemoContext, planner: DealPlanner) -> None:
                 for competitor, ahead, notes in plan.competitors
             ]
             OpportunityCompetitor.objects.bulk_create(links, batch_size=batch)
+            # Open deals carry their checklist, so my next steps and the accountability board have data at scale.
+            DealPlaybook.objects.bulk_create(
+                [
+                    DealPlaybook(opportunity=row, playbook=checklists.version)
+                    for row, plan in zip(rows, plans, strict=True)
+                    if plan.outcome == Outcome.OPEN and checklists.version
+                ],
+                batch_size=batch,
+            )
+            DealStep.objects.bulk_create(checklists.rows(rows, plans), batch_size=batch)
         _count(ctx, plans)
         progress.update(start + len(plans))
     progress.finish()
+    ctx.counts["deal steps"] = checklists.count
 
 
 def _count(ctx: DemoContext, plans: list[OpportunityPlan]) -> None:
@@ -375,14 +392,16 @@ def generate_deals(ctx: DemoContext) -> None:
     if not ctx.spec.use_services:
         _create_in_bulk(ctx, planner)
         return
+    walker = ChecklistWalker(ctx)
     progress = ctx.progress("opportunities", ctx.spec.opportunities)
     for index in range(ctx.spec.opportunities):
         plan = planner.plan(index)
-        _create_with_services(ctx, plan)
+        _create_with_services(ctx, plan, walker)
         _count(ctx, [plan])
         if index % 25 == 0:
             progress.update(index)
     progress.finish()
+    ctx.counts["deal steps"] = DealStep.objects.count()
 
 
 def opportunity_problems(opportunity: Opportunity, today: datetime.date) -> list[str]:
