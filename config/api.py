@@ -14,6 +14,7 @@ from presales.customers.api import accounts_router, contacts_router
 from presales.deals.api import competitors_router, opportunities_router
 from presales.people.api import stages_router, users_router
 from presales.playbook.api import steps_router
+from presales.work.api import activities_router, requests_router
 
 api = NinjaAPI(
     title="Presales Hub API",
@@ -38,3 +39,5 @@ api.add_router("/competitors", competitors_router)
 api.add_router("/users", users_router)
 api.add_router("/stages", stages_router)
 api.add_router("", steps_router)
+api.add_router("/activities", activities_router)
+api.add_router("/requests", requests_router)
