@@ -14,6 +14,7 @@ from presales.customers.api import accounts_router, contacts_router
 from presales.deals.api import competitors_router, opportunities_router
 from presales.people.api import stages_router, users_router
 from presales.playbook.api import steps_router
+from presales.scoring.api import ratings_router, scorecards_router
 from presales.work.api import activities_router, requests_router
 
 api = NinjaAPI(
@@ -41,3 +42,5 @@ api.add_router("/stages", stages_router)
 api.add_router("", steps_router)
 api.add_router("/activities", activities_router)
 api.add_router("/requests", requests_router)
+api.add_router("/ratings", ratings_router)
+api.add_router("/scorecards", scorecards_router)
