@@ -6,6 +6,13 @@ CSRF token for writes. Every error has the shape {"error": {"code", "message", "
 because "ninja" is in INSTALLED_APPS), so they work without internet access.
 """
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.urls import URLPattern, URLResolver
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from presales.core.api_auth import api_auth
@@ -17,7 +24,47 @@ from presales.playbook.api import steps_router
 from presales.scoring.api import ratings_router, scorecards_router
 from presales.work.api import activities_router, requests_router
 
-api = NinjaAPI(
+
+def _json_method_not_allowed(response: HttpResponse) -> HttpResponse:
+    """Ninja answers an unsupported method with a plain-text 405; give it the API's one JSON error shape."""
+    allowed = response.get("Allow", "")
+    body = {
+        "error": {
+            "code": "method_not_allowed",
+            "message": _("This address does not accept that method; it accepts: %(methods)s.") % {"methods": allowed},
+            "fields": {},
+            "changes": [],
+            "current_version": None,
+        }
+    }
+    answer = JsonResponse(body, status=405)
+    answer["Allow"] = allowed
+    return answer
+
+
+def _with_json_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            return _json_method_not_allowed(response)
+        return response
+
+    return wrapper
+
+
+class PresalesAPI(NinjaAPI):
+    """NinjaAPI whose URL views answer 405 in the same JSON error shape as every other error."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _with_json_405(pattern.callback)
+        return urls
+
+
+api = PresalesAPI(
     title="Presales Hub API",
     version="1.0.0",
     urls_namespace="api",

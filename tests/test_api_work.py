@@ -81,7 +81,9 @@ def test_update_activity_and_stale_version(personas):
     stale = api.patch(f"/activities/{activity.pk}", {"version": activity.version, "hours": "1"})
     assert stale.status_code == 409 and error_code(stale) == "conflict"
     assert Activity.objects.get(pk=activity.pk).hours == Decimal("4")
-    assert api.delete(f"/activities/{activity.pk}").status_code == 405
+    not_allowed = api.delete(f"/activities/{activity.pk}")
+    assert not_allowed.status_code == 405 and error_code(not_allowed) == "method_not_allowed"
+    assert "PATCH" in not_allowed["Allow"]
 
 
 def test_create_request_by_sales_only(personas):
