@@ -30,8 +30,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from presales.core import visibility
+from presales.integration import bulk, parsers
 from presales.integration import mapping as m
-from presales.integration import parsers
 from presales.integration.importers import IMPORTERS, error_messages
 from presales.integration.models import ImportJob, ImportRowError, ImportStatus
 from presales.people.models import User
@@ -239,7 +239,14 @@ def _rows(job: ImportJob) -> Iterator[tuple[int, dict[str, str], list[str]]]:
 
 
 def _replay(job: ImportJob, *, skip: set[int] | None, on_error: Any) -> dict[str, int]:
-    """Send every row through its importer, each in a savepoint; count what happened."""
+    """Send every row through its importer, each in a savepoint; count what happened.
+
+    Large files of a kind with a bulk writer go through integration.bulk instead (same rules, batched writes).
+    """
+    if bulk.uses_bulk(job.kind, job.total_rows):
+        return bulk.replay(
+            job, _rows(job), skip=skip, on_error=on_error, progress=lambda done: write_progress(job, done)
+        )
     importer = IMPORTERS[job.kind](actor=job.owner, defaults=job.defaults, lookups=m.Lookups.build())
     counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "errors": 0}
     done = 0

@@ -1,0 +1,179 @@
+"""The bulk import path (large files): same rows, teams, history and errors as the services path, re-import
+updates, and a sample of bulk-written rows passes the services' validation."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from presales.core import visibility
+from presales.customers.models import Account, Industry, Region
+from presales.integration import bulk, services
+from presales.integration.models import ImportJob, ImportRowError, ImportStatus
+from tests.factories import AccountFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "客户编号,客户名称,行业,区域,城市,负责人,网站\n"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.PRESALES_IMPORT_IN_THREAD = False
+
+
+def run_import(actor, text: str, *, skip_errors: bool = True) -> ImportJob:
+    """Upload, check and import a CSV of accounts through the import services (as the pages do)."""
+    upload = SimpleUploadedFile("accounts.csv", text.encode("utf-8-sig"))
+    job = services.import_job_create(actor=actor, kind="accounts", upload=upload)
+    services.import_job_set_mapping(actor=actor, job=job, mapping=job.mapping, defaults={})
+    assert services.run_pending() == 1
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED, job.failure
+    services.import_job_start(actor=actor, job=job, skip_errors=skip_errors or not job.error_rows)
+    assert services.run_pending() == 1
+    job.refresh_from_db()
+    return job
+
+
+def snapshot() -> dict:
+    """Every account as values that do not depend on primary keys, with its history (type, user) in order."""
+    fields = ("name", "external_id", "industry", "region", "city", "website", "owner_id", "team_id", "version")
+    result = {}
+    for account in Account.objects.order_by("pk"):
+        history = [(h.history_type, h.history_user_id, h.city) for h in account.history.order_by("history_date")]
+        result[(account.external_id, account.name)] = ({f: getattr(account, f) for f in fields}, history)
+    return result
+
+
+def mixed_file(personas) -> str:
+    AccountFactory(name="Outsider Co", owner=personas.outsider, external_id="OUT-1")
+    AccountFactory(name="Teammate Co", owner=personas.teammate, external_id="TM-1", city="杭州")
+    rows = [
+        "P-1,新客户一,金融,北京,北京,,",  # created, owned by the importer
+        "P-2,新客户二,能源,广东,深圳,,https://example.com",  # created, owned by the importer
+        "P-1,新客户一,金融,北京,天津,,",  # the same ID again: updates the row above
+        ",华东银行,,,上海,,",  # an existing visible account by name: updated
+        "P-3,坏行业,太空,北京,北京,,",  # unknown industry
+        "P-4,坏网站,金融,北京,北京,,not a url",  # fails full_clean
+        "OUT-1,Outsider Co,金融,上海,上海,,",  # exists but the importer cannot see it
+        "TM-1,Teammate Co,金融,上海,宁波,,",  # visible, not editable by the importer
+        "TM-1,Teammate Co,金融,上海,杭州,,",  # identical: unchanged, needs no right to edit
+        'P-5,"=HYPERLINK(""http://x"")",金融,北京,北京,,',  # a formula
+        "P-6,无名氏,金融,北京,北京,nobody,",  # unknown owner
+        ",新客户二,能源,广东,广州,,",  # no ID, same name as P-2 created above: updates it
+        "P-7,工程师客户,制造,四川,成都,engineer,",  # created for someone else: the team is the owner's (presales)
+    ]
+    return HEADER + "\n".join(rows) + "\n"
+
+
+class _Undo(Exception):
+    pass
+
+
+def test_bulk_path_writes_what_the_services_path_writes(personas, settings):
+    text = mixed_file(personas)
+    settings.PRESALES_IMPORT_BULK_THRESHOLD = 1_000_000  # the services path
+    try:
+        with transaction.atomic():
+            job = run_import(personas.owner, text)
+            assert not bulk.uses_bulk(job.kind, job.total_rows)
+            by_services = snapshot()
+            errors_by_services = list(ImportRowError.objects.filter(job=job).values_list("row_number", "messages"))
+            counts_by_services = (job.planned_created, job.planned_updated, job.created_count, job.updated_count)
+            raise _Undo
+    except _Undo:
+        pass
+    assert not Account.objects.filter(external_id="P-1").exists()
+
+    settings.PRESALES_IMPORT_BULK_THRESHOLD = 0
+    job = run_import(personas.owner, text)
+    assert bulk.uses_bulk(job.kind, job.total_rows)
+    assert job.status == ImportStatus.DONE, job.failure
+    errors = list(ImportRowError.objects.filter(job=job).values_list("row_number", "messages"))
+    assert errors == errors_by_services, "an error row is reported identically by both paths"
+    assert [number for number, _messages in errors] == [6, 7, 8, 9, 11, 12]
+    assert (job.planned_created, job.planned_updated, job.created_count, job.updated_count) == counts_by_services
+    assert counts_by_services == (3, 3, 3, 3)
+    assert snapshot() == by_services, "same field values, teams, versions and history rows"
+
+    first = Account.objects.get(external_id="P-1")
+    assert (first.city, first.owner, first.team_id, first.version) == (
+        "天津",
+        personas.owner,
+        personas.owner.team_id,
+        2,
+    )
+    assert Account.objects.get(external_id="P-7").team_id == personas.engineer.team_id
+    assert [h.history_user for h in first.history.order_by("history_date")] == [personas.owner, personas.owner]
+    assert Account.objects.get(name="新客户二").city == "广州"
+
+
+def test_bulk_rows_pass_the_services_validation(personas, settings):
+    rows = 600  # above the default threshold: this is the path large files take
+    assert bulk.bulk_threshold() < rows
+    lines = [
+        f"S-{n},样本客户 {n},{['金融', '能源', '制造'][n % 3]},{['北京', '上海', '四川'][n % 3]},城市{n},"
+        f"{['owner', 'teammate', ''][n % 3]},"
+        for n in range(rows)
+    ]
+    job = run_import(personas.owner, HEADER + "\n".join(lines) + "\n", skip_errors=False)
+    assert job.status == ImportStatus.DONE, job.failure
+    assert job.created_count == rows
+    imported = list(Account.objects.filter(external_id__startswith="S-").select_related("owner"))
+    assert len(imported) == rows
+    for account in random.Random(7).sample(imported, 60):
+        account.full_clean()  # every field, foreign keys included, as account_create validates
+        assert account.team_id == account.owner.team_id, "customers.services: the team is the owner's team"
+        assert account.version == 1
+        assert visibility.can_edit_account(personas.owner, account) or account.owner == personas.teammate
+        history = list(account.history.all())
+        assert [(h.history_type, h.history_user) for h in history] == [("+", personas.owner)]
+        number = int(account.external_id.split("-")[1])
+        assert account.industry == [Industry.FINANCE, Industry.ENERGY, Industry.MANUFACTURING][number % 3]
+        assert account.region == [Region.NORTH, Region.EAST, Region.SOUTHWEST][number % 3]
+        assert account.owner == [personas.owner, personas.teammate, personas.owner][number % 3]
+
+
+def test_bulk_reimport_updates_by_external_id(personas, settings):
+    settings.PRESALES_IMPORT_BULK_THRESHOLD = 0
+    lines = [f"R-{n},重复客户 {n},金融,北京,北京,," for n in range(30)]
+    first = run_import(personas.owner, HEADER + "\n".join(lines) + "\n", skip_errors=False)
+    assert (first.created_count, first.updated_count) == (30, 0)
+    changed = [line.replace(",北京,,", ",天津,,") if n < 10 else line for n, line in enumerate(lines)]
+    again = run_import(personas.owner, HEADER + "\n".join(changed) + "\n", skip_errors=False)
+    assert again.status == ImportStatus.DONE, again.failure
+    assert (again.created_count, again.updated_count, again.planned_updated) == (0, 10, 10)
+    assert Account.objects.filter(external_id__startswith="R-").count() == 30
+    updated = Account.objects.get(external_id="R-3")
+    assert (updated.city, updated.version) == ("天津", 2)
+    assert [(h.history_type, h.history_user, h.version) for h in updated.history.order_by("history_date")] == [
+        ("+", personas.owner, 1),
+        ("~", personas.owner, 2),
+    ]
+    untouched = Account.objects.get(external_id="R-20")
+    assert (untouched.version, untouched.history.count()) == (1, 1)
+
+
+def test_bulk_import_fails_whole_when_a_row_breaks_at_write_time(personas, settings):
+    """Rights taken away between check and import: nothing is written and the job names the row."""
+    settings.PRESALES_IMPORT_BULK_THRESHOLD = 0
+    lines = [f"F-{n},失败客户 {n},金融,北京,北京,," for n in range(5)]
+    upload = SimpleUploadedFile("accounts.csv", (HEADER + "\n".join(lines) + "\n").encode())
+    job = services.import_job_create(actor=personas.owner, kind="accounts", upload=upload)
+    services.import_job_set_mapping(actor=personas.owner, job=job, mapping=job.mapping, defaults={})
+    services.run_pending()
+    job.refresh_from_db()
+    assert (job.error_rows, job.planned_created) == (0, 5)
+    assert not Account.objects.filter(external_id__startswith="F-").exists(), "the check wrote nothing"
+    services.import_job_start(actor=personas.owner, job=job, skip_errors=False)
+    personas.owner.role = "after_sales"
+    personas.owner.save()
+    services.run_pending()
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and "Row 2:" in job.failure and "Nothing was imported" in job.failure
+    assert not Account.objects.filter(external_id__startswith="F-").exists()
