@@ -206,7 +206,7 @@ def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
         Panel(
             key="workload",
             title=_("Workload against capacity"),
-            note=_("Hours of presales work (done and planned) per engineer and week, in % of weekly capacity."),
+            note=_("Hours of presales work (done and planned) per engineer and week, as a share of weekly capacity."),
             columns=[
                 Col("week", _("Week of"), "week"),
                 Col("engineer", _("Engineer")),
