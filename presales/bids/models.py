@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales.core.models import BaseModel
@@ -410,7 +411,7 @@ class GapSeverity(models.TextChoices):
 
 
 class GapStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("product gap status", "Open")
     PLANNED = "planned", _("On the roadmap")
     WORKAROUND = "workaround", _("Worked around")
     CLOSED = "closed", _("Closed")

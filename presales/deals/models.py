@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales.core.models import BaseModel
@@ -47,7 +48,7 @@ class Competitor(BaseModel):
 
 
 class Outcome(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("deal outcome", "Open")
     WON = "won", _("Won")
     LOST = "lost", _("Lost")
     ABANDONED = "abandoned", _("Abandoned")
