@@ -6,6 +6,9 @@ rolled back: the preview therefore shows exactly the errors the import would mee
 The *import* then replays the rows again, skipping the rows that failed the check if the person asked to, in ONE
 transaction: any unexpected error rolls everything back and the job fails with the row and the reason.
 
+Files over PRESALES_IMPORT_BULK_THRESHOLD rows (500) of accounts take the bulk path in integration.bulk for both
+passes: the same conversions, lookups, model validation and service rules, written in batches with history rows.
+
 Both passes stream the file (csv reader / openpyxl read-only) so memory stays bounded. They run outside the web
 request: `manage.py run_imports` processes waiting jobs (cron or a loop), and, unless
 PRESALES_IMPORT_IN_THREAD is False, the web process also starts a thread after commit so small imports need no
