@@ -44,7 +44,9 @@ def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 class InsightFilterForm(forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("All teams")
+    )
     industry = forms.ChoiceField(label=_("Industry"), choices=[("", _("All"))] + Industry.choices, required=False)
     region = forms.ChoiceField(label=_("Region"), choices=[("", _("All"))] + Region.choices, required=False)
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices, required=False)

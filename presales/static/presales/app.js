@@ -56,7 +56,16 @@
     });
   });
 
+  // Filter bars on a phone: fold the fields under "Filters" unless one is set (they are open without JS).
+  function foldFilters(root) {
+    if (!window.matchMedia || !window.matchMedia("(max-width: 700px)").matches) { return; }
+    root.querySelectorAll("details.filter-fields[open]").forEach(function (details) {
+      if (!details.dataset.filtered) { details.removeAttribute("open"); }
+    });
+  }
+
   function init(root) {
+    if (root.querySelectorAll) { foldFilters(root); }
     if (root.querySelector && (root.querySelector(".board") || root.classList && root.classList.contains("board"))) { initBoard(root); }
   }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
