@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,7 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.forms import BaseForm, ChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -49,13 +51,14 @@ from presales.bids.spreadsheets import export_deviations
 from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
+from presales.core.typing import AuthenticatedHttpRequest
 from presales.deals.models import Opportunity
 from presales.knowledge.models import KnowledgeItem
 from presales.knowledge.uploads import download_response
 from presales.knowledge.views import apply_validation_error, show_conflict
 
 
-def _deal_from_request(request: HttpRequest) -> Opportunity:
+def _deal_from_request(request: AuthenticatedHttpRequest) -> Opportunity:
     source = request.POST if request.method == "POST" else request.GET
     pk = source.get("opportunity", "")
     if not pk.isdigit():
@@ -63,7 +66,7 @@ def _deal_from_request(request: HttpRequest) -> Opportunity:
     return visibility.get_object_for_user(Opportunity.objects.select_related("account"), request.user, pk=int(pk))
 
 
-def _filtered(request: HttpRequest) -> bool:
+def _filtered(request: AuthenticatedHttpRequest) -> bool:
     return any(value for key, value in request.GET.items() if key not in ("page", "ordering"))
 
 
@@ -108,7 +111,7 @@ GAP_EXPORT_COLUMNS = [
 
 
 @login_required
-def tender_list(request: HttpRequest) -> HttpResponse:
+def tender_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Tenders on deals the person can see, the nearest deadline first."""
     visible = Tender.objects.visible_to(request.user).select_related("opportunity__account")
     filterset = TenderFilter(request.GET, queryset=visible, request=request)
@@ -123,13 +126,13 @@ def tender_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tender_calendar(request: HttpRequest) -> HttpResponse:
+def tender_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upcoming question deadlines, submissions and openings, day by day."""
     return render(request, "bids/tender_calendar.html", {"days": selectors.tender_calendar(request.user)})
 
 
 @login_required
-def tender_create(request: HttpRequest) -> HttpResponse:
+def tender_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open a tender on a deal."""
     opportunity = _deal_from_request(request)
     if not visibility.can_work_on_deal(request.user, opportunity):
@@ -151,14 +154,14 @@ def tender_create(request: HttpRequest) -> HttpResponse:
     return render(request, "bids/tender_form.html", {"form": form, "opportunity": opportunity})
 
 
-def _tender_for(request: HttpRequest, pk: int) -> Tender:
+def _tender_for(request: AuthenticatedHttpRequest, pk: int) -> Tender:
     return visibility.get_object_for_user(
         Tender.objects.select_related("opportunity__account", "winning_competitor"), request.user, pk=pk
     )
 
 
 @login_required
-def tender_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def tender_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Dates, status and result of a tender; a concurrent edit is shown, never overwritten."""
     tender = _tender_for(request, pk)
     if not visibility.can_work_on_deal(request.user, tender.opportunity):
@@ -187,7 +190,7 @@ def tender_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _tender_context(request: HttpRequest, tender: Tender, **forms: Any) -> dict[str, Any]:
+def _tender_context(request: AuthenticatedHttpRequest, tender: Tender, **forms: Any) -> dict[str, Any]:
     summary = services.compliance_summary(tender)
     return {
         "tender": tender,
@@ -204,7 +207,7 @@ def _tender_context(request: HttpRequest, tender: Tender, **forms: Any) -> dict[
 
 
 @login_required
-def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def tender_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Everything about one tender on one page: deadlines, sections, Q&A, deviation summary, submission checklist."""
     tender = _tender_for(request, pk)
     return render(request, "bids/tender_detail.html", _tender_context(request, tender))
@@ -212,12 +215,13 @@ def tender_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def tender_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def tender_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """The small writes of the tender page: sections, Q&A, submission checklist."""
     tender = _tender_for(request, pk)
     actor = request.user
     target = request.POST.get("target", "")
     forms: dict[str, Any] = {}
+    form: BaseForm  # one of the action's forms
     try:
         if action == "add_section":
             form = forms["section_form"] = SectionForm(request.POST)
@@ -280,7 +284,7 @@ def tender_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def submission_download(request: HttpRequest, pk: int) -> HttpResponse:
+def submission_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """A submission checklist file, for people who can see the tender (else 404)."""
     item = visibility.get_object_for_user(SubmissionItem.objects.all(), request.user, pk=pk)
     if not item.attachment:
@@ -295,7 +299,7 @@ def _table_or_404(table: str) -> str:
 
 
 @login_required
-def deviation_table(request: HttpRequest, pk: int, table: str) -> HttpResponse:
+def deviation_table(request: AuthenticatedHttpRequest, pk: int, table: str) -> HttpResponse:
     """One deviation table: every requirement and our response; add, edit and import rows."""
     tender = _tender_for(request, pk)
     table = _table_or_404(table)
@@ -318,7 +322,7 @@ def deviation_table(request: HttpRequest, pk: int, table: str) -> HttpResponse:
                     messages.success(request, _("%(count)s requirements imported.") % {"count": count})
                     return redirect(request.path)
             elif action == "delete":
-                row = DeviationItem.objects.filter(pk=request.POST.get("row"), tender=tender).first()
+                row = DeviationItem.objects.filter(pk=request.POST.get("row"), tender=tender).first()  # type: ignore[misc]  # pk=None matches no row (Django: exact None -> IS NULL); stubs reject None
                 if row is None:
                     raise Http404
                 services.deviation_delete(actor=request.user, row=row)
@@ -363,7 +367,7 @@ def deviation_table(request: HttpRequest, pk: int, table: str) -> HttpResponse:
 
 
 @login_required
-def deviation_export(request: HttpRequest, pk: int, table: str) -> HttpResponse:
+def deviation_export(request: AuthenticatedHttpRequest, pk: int, table: str) -> HttpResponse:
     """The table as XLSX in the usual layout (序号, 条款号, 招标文件要求, 投标文件响应, 偏离情况, 说明)."""
     tender = _tender_for(request, pk)
     table = _table_or_404(table)
@@ -379,7 +383,7 @@ def deviation_export(request: HttpRequest, pk: int, table: str) -> HttpResponse:
 
 
 @login_required
-def poc_list(request: HttpRequest) -> HttpResponse:
+def poc_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     visible = Poc.objects.visible_to(request.user).select_related("opportunity__account", "lead")
     filterset = PocFilter(request.GET, queryset=visible.order_by("end_date", "pk"), request=request)
     if download := exports.export_if_requested(request, filterset.qs, POC_EXPORT_COLUMNS, basename="pocs"):
@@ -393,7 +397,7 @@ def poc_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def poc_create(request: HttpRequest) -> HttpResponse:
+def poc_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Plan a POC on a deal, starting from library test cases."""
     opportunity = _deal_from_request(request)
     if not visibility.can_work_on_deal(request.user, opportunity):
@@ -417,14 +421,14 @@ def poc_create(request: HttpRequest) -> HttpResponse:
     return render(request, "bids/poc_form.html", {"form": form, "opportunity": opportunity})
 
 
-def _poc_for(request: HttpRequest, pk: int) -> Poc:
+def _poc_for(request: AuthenticatedHttpRequest, pk: int) -> Poc:
     return visibility.get_object_for_user(
         Poc.objects.select_related("opportunity__account", "lead"), request.user, pk=pk
     )
 
 
 @login_required
-def poc_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def poc_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     poc = _poc_for(request, pk)
     if not visibility.can_work_on_deal(request.user, poc.opportunity):
         raise PermissionDenied
@@ -451,7 +455,7 @@ def poc_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def poc_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def poc_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A POC: plan, criteria with results, sign-off and the customer link."""
     poc = _poc_for(request, pk)
     criteria = list(poc.criteria.select_related("test_case"))
@@ -461,7 +465,7 @@ def poc_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "poc": poc,
             "criteria": criteria,
-            "result_choices": ResultForm().fields["result"].choices,
+            "result_choices": cast(ChoiceField, ResultForm().fields["result"]).choices,
             "criterion_form": CriterionForm(),
             "share_form": ShareForm(),
             "can_work": visibility.can_work_on_deal(request.user, poc.opportunity),
@@ -473,19 +477,20 @@ def poc_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def poc_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def poc_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Criteria, results and the customer link."""
     poc = _poc_for(request, pk)
     actor = request.user
+    form: BaseForm  # one of the action's forms
     try:
         if action == "add_criterion":
             form = CriterionForm(request.POST)
             if not form.is_valid():
-                messages.error(request, " ".join(form.non_field_errors()) or _("Check the criterion."))
+                messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or _("Check the criterion."))
             else:
                 services.poc_criterion_add(actor=actor, poc=poc, **form.cleaned_data)
         elif action == "record":
-            criterion = PocCriterion.objects.filter(pk=request.POST.get("target"), poc=poc).first()
+            criterion = PocCriterion.objects.filter(pk=request.POST.get("target"), poc=poc).first()  # type: ignore[misc]  # pk=None matches no row; stubs reject None
             if criterion is None:
                 raise Http404
             form = ResultForm(request.POST)
@@ -529,7 +534,7 @@ def poc_share(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def test_case_list(request: HttpRequest) -> HttpResponse:
+def test_case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The library of reusable test cases; presales people add to it."""
     can_add = visibility.can_log_activity(request.user)
     form = TestCaseForm()
@@ -557,7 +562,7 @@ def test_case_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def gap_list(request: HttpRequest) -> HttpResponse:
+def gap_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Gaps ranked by open pipeline plus lost revenue at stake, over the deals the person can see."""
     visible = ProductGap.objects.visible_to(request.user)
     filterset = ProductGapFilter(request.GET, queryset=visible, request=request)
@@ -573,7 +578,7 @@ def gap_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def gap_create(request: HttpRequest) -> HttpResponse:
+def gap_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Record a product gap on a deal."""
     opportunity = _deal_from_request(request)
     if not visibility.can_work_on_deal(request.user, opportunity):
@@ -596,7 +601,7 @@ def gap_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def gap_status(request: HttpRequest, pk: int) -> HttpResponse:
+def gap_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     gap = visibility.get_object_for_user(ProductGap.objects.select_related("opportunity"), request.user, pk=pk)
     try:
         services.product_gap_set_status(actor=request.user, gap=gap, status=request.POST.get("status", ""))
@@ -609,7 +614,7 @@ def gap_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def deal_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def deal_panel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The deal page's knowledge and bids section (loaded by htmx from deals/_extensions.html)."""
     opportunity = visibility.get_object_for_user(Opportunity.objects.select_related("account"), request.user, pk=pk)
     context = selectors.deal_panel(request.user, opportunity)

@@ -19,7 +19,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -114,7 +115,7 @@ def _filename(basename: str, fmt: str) -> str:
     return f"{basename}-{timezone.localdate().isoformat()}.{fmt}"
 
 
-def export_response(*, queryset: Any, columns: list[Column], fmt: str, basename: str) -> HttpResponse:
+def export_response(*, queryset: Any, columns: list[Column], fmt: str, basename: str) -> HttpResponseBase:
     """Download `queryset` (already filtered for the person) as a dated CSV or XLSX attachment."""
     if fmt not in FORMATS:
         raise ValueError(f"Unknown export format: {fmt}")
@@ -143,7 +144,7 @@ def export_response(*, queryset: Any, columns: list[Column], fmt: str, basename:
 
 def export_if_requested(
     request: HttpRequest, queryset: Any, columns: list[Column], *, basename: str
-) -> HttpResponse | None:
+) -> HttpResponseBase | None:
     """The download when the list URL carries `?export=csv|xlsx`, else None (render the page as usual)."""
     fmt = requested_format(request)
     if fmt is None:

@@ -1,16 +1,17 @@
 """The home page: the person's figures, their role's dashboard and their open deals."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from presales.core import selectors
+from presales.core.typing import AuthenticatedHttpRequest
 from presales.insights import panels as dashboards
 from presales.insights.views import dashboard_context
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = dashboard_context(request, dashboards.dashboard_for_role(request.user))
     context.update(
         summary=selectors.pipeline_summary(request.user),

@@ -11,7 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
+from presales.core.typing import AuthenticatedHttpRequest
 from presales.core.visibility import get_object_for_user
 from presales.customers import services
 from presales.customers.filters import AccountFilterSet, ContactFilterSet, with_open_deals
@@ -28,11 +30,13 @@ from presales.customers.models import Account, Contact, Level
 from presales.deals.models import Opportunity
 
 
-def _page(request: HttpRequest, queryset: Any) -> Any:
+def _page(request: AuthenticatedHttpRequest, queryset: Any) -> Any:
     return Paginator(queryset, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _conflict_form(form_class: type[VersionedForm], request: HttpRequest, error: ConcurrentEditError, **kwargs: Any):
+def _conflict_form(
+    form_class: type[VersionedForm], request: AuthenticatedHttpRequest, error: ConcurrentEditError, **kwargs: Any
+):
     """The form again with what the person typed, now based on the saved version, with the conflict on top.
 
     Carrying the current version means a second, deliberate save goes through; nothing was overwritten so far.
@@ -76,7 +80,7 @@ CONTACT_EXPORT_COLUMNS = [
 
 
 @login_required
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The accounts the person can see, with search, filters, sorting and their open deals."""
     base = with_open_deals(Account.objects.visible_to(request.user).select_related("owner"), request.user)
     filterset = AccountFilterSet(request.GET, queryset=base, request=request)
@@ -98,7 +102,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One account: properties, stakeholders, the deals the person can see, and its history."""
     account = get_object_for_user(Account.objects.select_related("owner", "team"), request.user, pk=pk)
     contacts = account.contacts.select_related("reports_to").order_by("name")
@@ -125,7 +129,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_create(request: HttpRequest) -> HttpResponse:
+def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new account; the person creating it is the owner unless they choose someone else."""
     if not visibility.can_create_account(request.user):
         raise PermissionDenied
@@ -146,7 +150,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def account_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change an account; a save based on an out-of-date version is refused and explained."""
     account = get_object_for_user(Account.objects.select_related("owner"), request.user, pk=pk)
     if not visibility.can_edit_account(request.user, account):
@@ -184,7 +188,7 @@ class OrgNode:
     children: list[OrgNode] = field(default_factory=list)
 
 
-LEVEL_RANK = {Level.EXECUTIVE: 0, Level.MANAGER: 1, Level.STAFF: 2}
+LEVEL_RANK: dict[str, int] = {Level.EXECUTIVE: 0, Level.MANAGER: 1, Level.STAFF: 2}
 
 
 def build_org_tree(contacts: list[Contact]) -> list[OrgNode]:
@@ -218,7 +222,7 @@ def build_org_tree(contacts: list[Contact]) -> list[OrgNode]:
 
 
 @login_required
-def account_org_chart(request: HttpRequest, pk: int) -> HttpResponse:
+def account_org_chart(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Who reports to whom at the account, with each person's level, role, attitude and influence."""
     account = get_object_for_user(Account.objects.all(), request.user, pk=pk)
     contacts = list(account.contacts.all())
@@ -238,7 +242,7 @@ def account_org_chart(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def contact_list(request: HttpRequest) -> HttpResponse:
+def contact_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Every stakeholder at the accounts the person can see."""
     base = Contact.objects.visible_to(request.user).select_related("account", "reports_to")
     filterset = ContactFilterSet(request.GET, queryset=base, request=request)
@@ -260,7 +264,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One stakeholder: their place in the organisation, who reports to them, and the history."""
     contact = get_object_for_user(Contact.objects.select_related("account", "reports_to"), request.user, pk=pk)
     return render(
@@ -277,7 +281,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Add a stakeholder to an account."""
     account = get_object_for_user(Account.objects.all(), request.user, pk=pk)
     if not visibility.can_edit_contacts(request.user, account):
@@ -304,7 +308,7 @@ def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a stakeholder; a save based on an out-of-date version is refused and explained."""
     contact = get_object_for_user(Contact.objects.select_related("account"), request.user, pk=pk)
     if not visibility.can_edit_contact(request.user, contact):
@@ -339,7 +343,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def contact_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Remove a stakeholder after confirmation; their reports move up to their boss."""
     contact = get_object_for_user(Contact.objects.select_related("account", "reports_to"), request.user, pk=pk)
     if not visibility.can_edit_contact(request.user, contact):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -15,7 +15,8 @@ from django.db import transaction
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,6 +27,8 @@ from django.views.decorators.http import require_POST
 from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
+from presales.core.models import BaseModel
+from presales.core.typing import AuthenticatedHttpRequest
 from presales.customers.models import Account
 from presales.deals import services
 from presales.deals.filters import CompetitorFilter, OpportunityFilter
@@ -67,15 +70,16 @@ def _apply_validation_error(
 def _show_conflict(form: forms.BaseForm, error: ConcurrentEditError) -> None:
     """Keep what the person typed, say what changed, and let the next save start from the current version."""
     form.add_error(None, error.message)
-    form.data = form.data.copy()
-    form.data["version"] = str(error.instance.version)  # type: ignore[attr-defined]
+    data = cast(QueryDict, form.data).copy()
+    data["version"] = str(cast(BaseModel, error.instance).version)
+    form.data = data
 
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _safe_next(request: HttpRequest, default: str) -> str:
+def _safe_next(request: AuthenticatedHttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -84,12 +88,12 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
-def _version(request: HttpRequest) -> int | None:
+def _version(request: AuthenticatedHttpRequest) -> int | None:
     value = request.POST.get("version", "")
     return int(value) if value.isdigit() else None
 
 
-def _get_editable_opportunity(request: HttpRequest, pk: int) -> Opportunity:
+def _get_editable_opportunity(request: AuthenticatedHttpRequest, pk: int) -> Opportunity:
     """404 for a deal the person cannot see, 403 for one they can see but not change."""
     opportunity = visibility.get_object_for_user(Opportunity.objects.with_list_relations(), request.user, pk=pk)
     if not visibility.can_edit_opportunity(request.user, opportunity):
@@ -134,7 +138,7 @@ COMPETITOR_EXPORT_COLUMNS = [
 
 
 @login_required
-def opportunity_list(request: HttpRequest) -> HttpResponse:
+def opportunity_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Every deal the person can see: search, filters, sorting, totals and pages."""
     visible = Opportunity.objects.visible_to(request.user).with_list_relations()
     filterset = OpportunityFilter(request.GET, queryset=visible, request=request)
@@ -160,7 +164,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
 # --- board --------------------------------------------------------------------------------------
 
 
-def _board_context(request: HttpRequest) -> dict[str, Any]:
+def _board_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     """Open deals by stage: per-column count and sum, and the first cards of every column, in three queries."""
     data = request.GET.copy()
     data["outcome"] = Outcome.OPEN
@@ -219,14 +223,14 @@ def _board_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The kanban board: open deals in one column per stage."""
     return render(request, "deals/board.html", _board_context(request))
 
 
 @login_required
 @require_POST
-def opportunity_move_stage(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_move_stage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Move a deal to another stage from its card on the board (drag and drop or the select) or the deal page."""
     opportunity = _get_editable_opportunity(request, pk)
     form = StageForm(request.POST)
@@ -254,7 +258,7 @@ def opportunity_move_stage(request: HttpRequest, pk: int) -> HttpResponse:
 # --- detail and actions -------------------------------------------------------------------------
 
 
-def _render_detail(request: HttpRequest, opportunity: Opportunity, **overrides: Any) -> HttpResponse:
+def _render_detail(request: AuthenticatedHttpRequest, opportunity: Opportunity, **overrides: Any) -> HttpResponse:
     can_edit = visibility.can_edit_opportunity(request.user, opportunity)
     stages = list(Stage.objects.order_by("number"))
     context: dict[str, Any] = {
@@ -282,7 +286,7 @@ def _render_detail(request: HttpRequest, opportunity: Opportunity, **overrides: 
 
 
 @login_required
-def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One deal: value, both process views, deal team, competitors, outcome and history."""
     opportunity = visibility.get_object_for_user(Opportunity.objects.with_list_relations(), request.user, pk=pk)
     return _render_detail(request, opportunity)
@@ -290,7 +294,7 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def opportunity_close(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record won, lost or abandoned with the reason."""
     opportunity = _get_editable_opportunity(request, pk)
     form = CloseForm(request.POST)
@@ -317,7 +321,7 @@ def opportunity_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def opportunity_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Put a closed deal back in play."""
     opportunity = _get_editable_opportunity(request, pk)
     try:
@@ -333,7 +337,7 @@ def opportunity_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def deal_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def deal_member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Put somebody on the deal team."""
     opportunity = _get_editable_opportunity(request, pk)
     form = DealMemberForm(request.POST)
@@ -355,7 +359,7 @@ def deal_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def deal_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def deal_member_remove(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     """Take somebody off the deal team."""
     opportunity = _get_editable_opportunity(request, pk)
     member = get_object_or_404(
@@ -368,7 +372,7 @@ def deal_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpRes
 
 @login_required
 @require_POST
-def deal_competitor_add(request: HttpRequest, pk: int) -> HttpResponse:
+def deal_competitor_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record a competitor in the deal, or update how they stand."""
     opportunity = _get_editable_opportunity(request, pk)
     form = DealCompetitorForm(request.POST)
@@ -385,7 +389,7 @@ def deal_competitor_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def deal_competitor_remove(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+def deal_competitor_remove(request: AuthenticatedHttpRequest, pk: int, link_pk: int) -> HttpResponse:
     """Take a competitor off the deal."""
     opportunity = _get_editable_opportunity(request, pk)
     link = get_object_or_404(
@@ -400,7 +404,7 @@ def deal_competitor_remove(request: HttpRequest, pk: int, link_pk: int) -> HttpR
 
 
 @login_required
-def opportunity_create(request: HttpRequest) -> HttpResponse:
+def opportunity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open a new deal, optionally for the account given in `?account=`."""
     if not visibility.can_create_opportunity(request.user):
         raise PermissionDenied
@@ -426,7 +430,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a deal; refused with the differences shown if somebody else saved it meanwhile."""
     opportunity = _get_editable_opportunity(request, pk)
     form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user)
@@ -448,7 +452,7 @@ def opportunity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @transaction.atomic
-def _save_opportunity(request: HttpRequest, pk: int, form: OpportunityForm) -> None:
+def _save_opportunity(request: AuthenticatedHttpRequest, pk: int, form: OpportunityForm) -> None:
     """Fields through opportunity_update, a new stage through opportunity_change_stage (its rules apply)."""
     # Re-read: validating the form wrote the typed values into its instance.
     current = Opportunity.objects.select_related("stage").get(pk=pk)
@@ -486,7 +490,7 @@ THREAT_RANK = Case(
 
 
 @login_required
-def competitor_list(request: HttpRequest) -> HttpResponse:
+def competitor_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The shared competitor profiles."""
     filterset = CompetitorFilter(
         request.GET, queryset=Competitor.objects.annotate(threat_rank=THREAT_RANK), request=request
@@ -510,7 +514,7 @@ def competitor_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def competitor_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def competitor_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A competitor profile and the deals the person can see where it appears."""
     competitor = get_object_or_404(Competitor, pk=pk)
     visible_deals = Opportunity.objects.visible_to(request.user)
@@ -534,7 +538,7 @@ def competitor_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def competitor_create(request: HttpRequest) -> HttpResponse:
+def competitor_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Add a shared competitor profile."""
     if not _can_edit_competitors(request.user):
         raise PermissionDenied
@@ -551,7 +555,7 @@ def competitor_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def competitor_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def competitor_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a competitor profile; refused with the differences shown if somebody else saved it meanwhile."""
     competitor = get_object_or_404(Competitor, pk=pk)
     if not _can_edit_competitors(request.user):

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from presales.core import exports
+from presales.core.typing import AuthenticatedHttpRequest
 from presales.insights import panels as dashboards
 from presales.insights.forms import InsightFilterForm
 
 
-def dashboard_context(request: HttpRequest, key: str) -> dict[str, Any]:
+def dashboard_context(request: AuthenticatedHttpRequest, key: str) -> dict[str, Any]:
     """The filter form, the dashboard and its panels; shared by the dashboard page and the home page."""
     dashboard = dashboards.DASHBOARDS[key]
     form = InsightFilterForm(request.GET or None)
@@ -29,23 +32,30 @@ def dashboard_context(request: HttpRequest, key: str) -> dict[str, Any]:
     }
 
 
-def _export(request: HttpRequest, panels: list[dashboards.Panel], fmt: str, dashboard_key: str) -> HttpResponse:
+def _row_getter(key: str) -> Callable[[dict[str, Any]], Any]:
+    """A value getter for one panel column (a function, so each column keeps its own key)."""
+    return lambda row: row.get(key)
+
+
+def _export(
+    request: AuthenticatedHttpRequest, panels: list[dashboards.Panel], fmt: str, dashboard_key: str
+) -> HttpResponseBase:
     panel = next((p for p in panels if p.key == request.GET.get("panel")), None)
     if panel is None:
         raise Http404
-    columns = [exports.Column(col.label, (lambda row, key=col.key: row.get(key))) for col in panel.columns]
+    columns = [exports.Column(col.label, _row_getter(col.key)) for col in panel.columns]
     return exports.export_response(
         queryset=panel.rows, columns=columns, fmt=fmt, basename=f"{dashboard_key}-{panel.key}".replace("_", "-")
     )
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("insights:dashboard", key=dashboards.dashboard_for_role(request.user))
 
 
 @login_required
-def dashboard(request: HttpRequest, key: str) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest, key: str) -> HttpResponseBase:
     if key not in dashboards.DASHBOARDS:
         raise Http404
     if not dashboards.can_see(request.user, dashboards.DASHBOARDS[key]):

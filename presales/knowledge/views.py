@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,8 @@ from django.views.decorators.http import require_POST
 from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
+from presales.core.models import BaseModel
+from presales.core.typing import AuthenticatedHttpRequest
 from presales.deals.models import Opportunity
 from presales.knowledge import selectors, services
 from presales.knowledge.filters import KnowledgeItemFilter
@@ -36,8 +39,9 @@ def apply_validation_error(form: Any, error: ValidationError) -> None:
 
 def show_conflict(form: Any, error: ConcurrentEditError) -> None:
     form.add_error(None, error.message)
-    form.data = form.data.copy()
-    form.data["version"] = str(error.instance.version)
+    data = cast(QueryDict, form.data).copy()
+    data["version"] = str(cast(BaseModel, error.instance).version)
+    form.data = data
 
 
 ITEM_EXPORT_COLUMNS = [
@@ -57,7 +61,7 @@ ITEM_EXPORT_COLUMNS = [
 
 
 @login_required
-def item_list(request: HttpRequest) -> HttpResponse:
+def item_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The knowledge home: search in Chinese or English, or browse with the most useful items first."""
     visible = (
         KnowledgeItem.objects.visible_to(request.user)
@@ -87,7 +91,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One item with its files, where it was used, and a form to record using it on a deal."""
     item = visibility.get_object_for_user(
         KnowledgeItem.objects.select_related("owner").prefetch_related("competitors"), request.user, pk=pk
@@ -110,7 +114,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def item_create(request: HttpRequest) -> HttpResponse:
+def item_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Write up something worth reusing."""
     if not visibility.can_create_knowledge(request.user):
         raise PermissionDenied
@@ -137,7 +141,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Keep an item current; a concurrent edit is shown, never overwritten."""
     item = visibility.get_object_for_user(KnowledgeItem.objects.select_related("owner"), request.user, pk=pk)
     if not visibility.can_edit_knowledge(request.user, item):
@@ -171,7 +175,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = visibility.get_object_for_user(KnowledgeItem.objects.select_related("owner"), request.user, pk=pk)
     if not visibility.can_edit_knowledge(request.user, item):
         raise PermissionDenied
@@ -182,7 +186,7 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Attach a file; a refused file shows why on the item page."""
     item = visibility.get_object_for_user(KnowledgeItem.objects.select_related("owner"), request.user, pk=pk)
     if not visibility.can_edit_knowledge(request.user, item):
@@ -215,7 +219,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attachment = visibility.get_object_for_user(
         KnowledgeAttachment.objects.select_related("item__owner"), request.user, pk=pk
     )
@@ -228,7 +232,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The only way to a stored file: the person must be able to see the item (else 404)."""
     attachment = visibility.get_object_for_user(KnowledgeAttachment.objects.all(), request.user, pk=pk)
     return download_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
@@ -236,7 +240,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def item_use(request: HttpRequest, pk: int) -> HttpResponse:
+def item_use(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record that the item was used on a deal."""
     item = visibility.get_object_for_user(KnowledgeItem.objects.all(), request.user, pk=pk)
     form = UseForm(request.POST, user=request.user)

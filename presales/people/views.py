@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from presales.core.typing import AuthenticatedHttpRequest
 from presales.people import services
 from presales.people.forms import PreferencesForm
 from presales.people.tokens import ApiToken, api_token_create, api_token_revoke
@@ -36,7 +37,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's own profile: role, team, skills, and the preferences they can change."""
     user = request.user
     if request.method == "POST":
@@ -52,7 +53,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     return _render_profile(request, form=form)
 
 
-def _render_profile(request: HttpRequest, form: PreferencesForm | None = None, **extra: object) -> HttpResponse:
+def _render_profile(
+    request: AuthenticatedHttpRequest, form: PreferencesForm | None = None, **extra: object
+) -> HttpResponse:
     user = request.user
     context = {
         "form": form or PreferencesForm(instance=user),
@@ -77,7 +80,7 @@ class ApiTokenForm(forms.Form):
 
 @login_required
 @require_POST
-def api_token_create_view(request: HttpRequest) -> HttpResponse:
+def api_token_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Issue a personal API token and show its secret this once (it is stored only as a hash)."""
     form = ApiTokenForm(request.POST)
     if form.is_valid():
@@ -95,7 +98,7 @@ def api_token_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_revoke_view(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     """Revoke one of the person's own tokens; scripts using it get 401 from now on."""
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     api_token_revoke(actor=request.user, token=token)

@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
+from presales.core.typing import AuthenticatedHttpRequest
 from presales.core.visibility import get_object_for_user
 from presales.deals.models import Opportunity, Outcome
 from presales.playbook import selectors, services
@@ -33,7 +35,7 @@ from presales.playbook.models import DealPlaybook, DealStep, Notification, Playb
 
 
 @login_required
-def stages(request: HttpRequest) -> HttpResponse:
+def stages(request: AuthenticatedHttpRequest) -> HttpResponse:
     """PRODUCT.md §3.1 as a table, with how many of the person's visible open deals sit in each stage."""
     visible = Opportunity.objects.visible_to(request.user).filter(outcome=Outcome.OPEN).values("pk")
     rows = Stage.objects.annotate(open_deals=Count("opportunities", filter=Q(opportunities__in=visible)))
@@ -51,14 +53,14 @@ def stages(request: HttpRequest) -> HttpResponse:
 # --- A deal's checklist -------------------------------------------------------------------------------------------
 
 
-def _deal(request: HttpRequest, pk: int) -> Opportunity:
+def _deal(request: AuthenticatedHttpRequest, pk: int) -> Opportunity:
     queryset = Opportunity.objects.select_related(
         "account", "stage", "sales_owner", "presales_lead", "team__manager", "presales_team__manager"
     )
     return get_object_for_user(queryset, request.user, pk=pk)
 
 
-def _step(request: HttpRequest, pk: int) -> DealStep:
+def _step(request: AuthenticatedHttpRequest, pk: int) -> DealStep:
     queryset = DealStep.objects.select_related(
         "definition__stage",
         "definition__playbook",
@@ -70,7 +72,7 @@ def _step(request: HttpRequest, pk: int) -> DealStep:
     return get_object_for_user(queryset, request.user, pk=pk)
 
 
-def _safe_next(request: HttpRequest, default: str) -> str:
+def _safe_next(request: AuthenticatedHttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
@@ -78,7 +80,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 @login_required
-def deal_checklist(request: HttpRequest, pk: int) -> HttpResponse:
+def deal_checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every step of one deal with its owner, due date, status and answer, and the qualification summary."""
     opportunity = _deal(request, pk)
     services.ensure_deal_playbook(opportunity)
@@ -106,7 +108,7 @@ def deal_checklist(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def deal_move(request: HttpRequest, pk: int) -> HttpResponse:
+def deal_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Move a deal to another published playbook version (answers of steps that still exist are kept)."""
     opportunity = _deal(request, pk)
     if not services.can_move_deal_playbook(request.user, opportunity):
@@ -125,7 +127,7 @@ def deal_move(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("playbook:deal", pk=opportunity.pk)
 
 
-def _step_context(request: HttpRequest, step: DealStep, **extra: object) -> dict[str, object]:
+def _step_context(request: AuthenticatedHttpRequest, step: DealStep, **extra: object) -> dict[str, object]:
     can_work = services.can_work_step(request.user, step)
     can_reassign = step.is_open and (
         visibility.can_edit_opportunity(request.user, step.opportunity) or step.responsible_id == request.user.pk
@@ -151,14 +153,14 @@ def _step_context(request: HttpRequest, step: DealStep, **extra: object) -> dict
 
 
 @login_required
-def step_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def step_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One step: what it asks, who owns it, its answer form, status, hand-over and history."""
     step = _step(request, pk)
     return render(request, "playbook/step_detail.html", _step_context(request, step))
 
 
 @login_required
-def step_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def step_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Complete a step with its typed answer; from "my next steps" this works inline through htmx."""
     step = _step(request, pk)
     if not services.can_work_step(request.user, step):
@@ -193,7 +195,7 @@ def step_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def step_status(request: HttpRequest, pk: int) -> HttpResponse:
+def step_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Start, block, skip or reopen a step (skip and block need a reason)."""
     step = _step(request, pk)
     if not services.can_work_step(request.user, step):
@@ -225,7 +227,7 @@ def step_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def step_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+def step_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Hand the step over to somebody else who can see the deal."""
     step = _step(request, pk)
     if not (visibility.can_edit_opportunity(request.user, step.opportunity) or step.responsible_id == request.user.pk):
@@ -270,7 +272,7 @@ MY_STEPS_EXPORT_COLUMNS = [
 
 
 @login_required
-def my_steps(request: HttpRequest) -> HttpResponse:
+def my_steps(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Every open step the person is responsible for, overdue first, each completable in place."""
     steps = selectors.my_next_steps(request.user)
     if download := exports.export_if_requested(request, steps, MY_STEPS_EXPORT_COLUMNS, basename="my-steps"):
@@ -280,14 +282,14 @@ def my_steps(request: HttpRequest) -> HttpResponse:
         "playbook/my_steps.html",
         {
             "steps": steps,
-            "overdue_count": sum(1 for s in steps if s.overdue),  # type: ignore[attr-defined]
+            "overdue_count": sum(1 for s in steps if getattr(s, "overdue", False)),
             "unread": Notification.objects.filter(recipient=request.user, read_at__isnull=True).count(),
         },
     )
 
 
 @login_required
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Managers' accountability board: open and overdue steps by role and by person, with the trend."""
     if not services.can_see_board(request.user):
         raise PermissionDenied
@@ -295,7 +297,7 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's notifications, newest first; posting marks them all read."""
     if request.method == "POST":
         services.notification_mark_read(actor=request.user)
@@ -307,7 +309,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Open what a notification is about and mark it read."""
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     services.notification_mark_read(actor=request.user, notification=notification)
@@ -317,13 +319,13 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Editing the playbook -----------------------------------------------------------------------------------------
 
 
-def _require_editor(request: HttpRequest) -> None:
+def _require_editor(request: AuthenticatedHttpRequest) -> None:
     if not services.can_edit_playbook(request.user):
         raise PermissionDenied
 
 
 @login_required
-def playbook_settings(request: HttpRequest) -> HttpResponse:
+def playbook_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The playbook's versions, the current steps and the draft being edited (admins and presales managers)."""
     _require_editor(request)
     versions = PlaybookVersion.objects.annotate(
@@ -342,7 +344,7 @@ def playbook_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def draft_create(request: HttpRequest) -> HttpResponse:
+def draft_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_editor(request)
     services.playbook_draft_create(actor=request.user, notes=request.POST.get("notes", ""))
     return redirect("playbook:settings")
@@ -350,7 +352,7 @@ def draft_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def draft_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_editor(request)
     draft = get_object_or_404(PlaybookVersion, pk=pk)
     try:
@@ -362,7 +364,7 @@ def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def step_definition_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def step_definition_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """Add or change a step of the draft: wording, order, owner, consulted roles, stage, answer and due rule."""
     _require_editor(request)
     draft = PlaybookVersion.objects.filter(published_at__isnull=True).first()
@@ -402,7 +404,7 @@ def step_definition_edit(request: HttpRequest, pk: int | None = None) -> HttpRes
 
 @login_required
 @require_POST
-def step_definition_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def step_definition_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_editor(request)
     step = get_object_or_404(StepDefinition, pk=pk)
     try:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,8 @@ from django.views.decorators.http import require_POST
 
 from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
+from presales.core.models import BaseModel
+from presales.core.typing import AuthenticatedHttpRequest
 from presales.deals.models import Opportunity
 from presales.scoring import formulas, selectors, services
 from presales.scoring.forms import (
@@ -44,7 +47,7 @@ def _apply_error(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _period(request: HttpRequest) -> tuple[str, datetime.date, datetime.date]:
+def _period(request: AuthenticatedHttpRequest) -> tuple[str, datetime.date, datetime.date]:
     kind = request.GET.get("kind", formulas.MONTH)
     if kind not in formulas.PERIOD_KINDS:
         kind = formulas.MONTH
@@ -68,7 +71,7 @@ def _period_nav(kind: str, start: datetime.date, end: datetime.date) -> dict[str
     }
 
 
-def _visible_engineer(request: HttpRequest, pk: int) -> Any:
+def _visible_engineer(request: AuthenticatedHttpRequest, pk: int) -> Any:
     engineer = selectors.engineers_visible_to(request.user).filter(pk=pk).first()
     if engineer is None:
         raise Http404
@@ -138,7 +141,7 @@ EXPORT_COLUMNS = [
 
 
 @login_required
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """All engineers the person may see, side by side for one period, sortable; CSV/XLSX download."""
     kind, start, end = _period(request)
     engineers = list(selectors.engineers_visible_to(request.user))
@@ -161,7 +164,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Engineers land on their own scorecard, managers on the team page."""
     if request.user.role == "presales":
         return redirect("scoring:scorecard", pk=request.user.pk)
@@ -169,7 +172,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
+def scorecard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One engineer's scorecard: parts, weights, composite, rank, trend, and every row behind every number."""
     engineer = _visible_engineer(request, pk)
     kind, start, end = _period(request)
@@ -214,7 +217,7 @@ def scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def capability(request: HttpRequest, pk: int) -> HttpResponse:
+def capability(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The manager scores the rubric for one engineer and one week or month."""
     engineer = _visible_engineer(request, pk)
     if not visibility.can_score_capability(request.user, engineer):
@@ -250,7 +253,7 @@ def capability(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def quota(request: HttpRequest, pk: int) -> HttpResponse:
+def quota(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Set an engineer's weekly visit quota from a given week; the earlier weeks keep theirs."""
     engineer = _visible_engineer(request, pk)
     if not visibility.can_manage_scoring(request.user):
@@ -272,7 +275,7 @@ def quota(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def todo(request: HttpRequest) -> HttpResponse:
+def todo(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ratings and debriefs the person still owes."""
     return render(
         request,
@@ -282,7 +285,7 @@ def todo(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def rate(request: HttpRequest, deal_pk: int) -> HttpResponse:
+def rate(request: AuthenticatedHttpRequest, deal_pk: int) -> HttpResponse:
     """The sales owner rates the presales support on a done request (`?request=`) or on the closed deal."""
     opportunity = get_object_or_404(
         Opportunity.objects.visible_to(request.user).select_related("presales_lead"), pk=deal_pk
@@ -314,7 +317,7 @@ def rate(request: HttpRequest, deal_pk: int) -> HttpResponse:
 
 
 @login_required
-def debrief(request: HttpRequest, deal_pk: int) -> HttpResponse:
+def debrief(request: AuthenticatedHttpRequest, deal_pk: int) -> HttpResponse:
     """A deal-team member's win/loss debrief, asked in their role on the deal."""
     opportunity = get_object_or_404(Opportunity.objects.visible_to(request.user).select_related("account"), pk=deal_pk)
     role = selectors.debrief_role(request.user, opportunity, opportunity.members.filter(user=request.user))
@@ -341,7 +344,7 @@ def debrief(request: HttpRequest, deal_pk: int) -> HttpResponse:
 
 
 @login_required
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The rubric (presales managers) and the weights (admin)."""
     if not visibility.can_manage_scoring(request.user):
         raise PermissionDenied
@@ -379,7 +382,7 @@ def setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dimension_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def dimension_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """Add or change a rubric line."""
     if not visibility.can_manage_scoring(request.user):
         raise PermissionDenied
@@ -401,8 +404,9 @@ def dimension_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 )
         except ConcurrentEditError as error:
             form.add_error(None, error.message)
-            form.data = form.data.copy()
-            form.data["version"] = str(error.instance.version)
+            data = cast(QueryDict, form.data).copy()
+            data["version"] = str(cast(BaseModel, error.instance).version)
+            form.data = data
             conflict = error
         except ValidationError as error:
             _apply_error(form, error)
@@ -414,7 +418,7 @@ def dimension_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 @require_POST
-def period_close(request: HttpRequest) -> HttpResponse:
+def period_close(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = request.POST.get("kind", "")
     start = parse_date(request.POST.get("start", "") or "")
     if kind not in formulas.PERIOD_KINDS or start is None:
@@ -430,7 +434,7 @@ def period_close(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def period_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     from presales.scoring.models import ScoringPeriod
 
     period = get_object_or_404(ScoringPeriod, pk=pk)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -22,6 +24,8 @@ from django.views.decorators.http import require_POST
 from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
+from presales.core.models import BaseModel
+from presales.core.typing import AuthenticatedHttpRequest
 from presales.deals.models import Opportunity
 from presales.people.models import PRESALES_ROLES, User
 from presales.work import selectors, services, triage
@@ -40,11 +44,12 @@ def _apply_validation_error(form: Any, error: ValidationError) -> None:
 
 def _show_conflict(form: Any, error: ConcurrentEditError) -> None:
     form.add_error(None, error.message)
-    form.data = form.data.copy()
-    form.data["version"] = str(error.instance.version)
+    data = cast(QueryDict, form.data).copy()
+    data["version"] = str(cast(BaseModel, error.instance).version)
+    form.data = data
 
 
-def _week_from(request: HttpRequest) -> datetime.date:
+def _week_from(request: AuthenticatedHttpRequest) -> datetime.date:
     day = parse_date(request.GET.get("week", "") or "") or timezone.localdate()
     return selectors.week_start(day)
 
@@ -85,7 +90,7 @@ REQUEST_EXPORT_COLUMNS = [
 
 
 @login_required
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Activities the person can see, filtered by type, person, dates and deal."""
     visible = Activity.objects.visible_to(request.user).with_list_relations()
     filterset = ActivityFilter(request.GET, queryset=visible, request=request)
@@ -123,7 +128,7 @@ def _value_check_for(form: ActivityForm) -> selectors.ValueCheck | None:
 
 
 @login_required
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Log (or plan) an activity in seconds: today, two hours, the deal's current step."""
     if not visibility.can_log_activity(request.user):
         raise PermissionDenied
@@ -163,7 +168,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                 _apply_validation_error(form, error)
             else:
                 messages.success(request, _("Activity saved: %(activity)s.") % {"activity": activity})
-                if request.POST.get("next") == "deal" and activity.opportunity_id:
+                if request.POST.get("next") == "deal" and activity.opportunity_id and activity.opportunity:
                     return redirect(activity.opportunity.get_absolute_url())
                 return redirect("work:activity_list")
     else:
@@ -193,7 +198,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change an activity: mark planned work done, fix hours, write the outcome."""
     activity = visibility.get_object_for_user(Activity.objects.with_list_relations(), request.user, pk=pk)
     if not visibility.can_edit_activity(request.user, activity):
@@ -241,7 +246,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def activity_week(request: HttpRequest) -> HttpResponse:
+def activity_week(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One person's week, Monday to Sunday, like a calendar."""
     start = _week_from(request)
     person: User = request.user
@@ -281,7 +286,7 @@ def _team_people(user: User) -> list[User]:
 
 
 @login_required
-def activity_team(request: HttpRequest) -> HttpResponse:
+def activity_team(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The team's week: hours per engineer per day."""
     if not visibility.can_see_workload(request.user):
         raise PermissionDenied
@@ -302,7 +307,7 @@ def activity_team(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def workload(request: HttpRequest) -> HttpResponse:
+def workload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Committed hours against capacity per engineer per week for the next eight weeks."""
     if not visibility.can_see_workload(request.user):
         raise PermissionDenied
@@ -314,7 +319,7 @@ def workload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Requests the person can see; the presales managers' queue shows forgotten ones first."""
     visible = SupportRequest.objects.visible_to(request.user).with_list_relations()
     filterset = SupportRequestFilter(request.GET, queryset=visible, request=request)
@@ -343,7 +348,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def request_create(request: HttpRequest) -> HttpResponse:
+def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sales asks presales for help on a deal."""
     if not visibility.can_create_request(request.user):
         raise PermissionDenied
@@ -368,7 +373,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
     return render(request, "work/request_form.html", {"form": form})
 
 
-def _request_context(request: HttpRequest, support: SupportRequest, **forms: Any) -> dict[str, Any]:
+def _request_context(request: AuthenticatedHttpRequest, support: SupportRequest, **forms: Any) -> dict[str, Any]:
     user = request.user
     can_decide = visibility.can_decide_request(user, support)
     context: dict[str, Any] = {
@@ -401,7 +406,7 @@ def _request_context(request: HttpRequest, support: SupportRequest, **forms: Any
             else []
         )
         context.update(ranked=ranked, engineer=engineer, verdict=verdict, plan_knowledge=plan_knowledge)
-        initial = {"version": support.version, "assignee": engineer.engineer_id if engineer else None}
+        initial: dict[str, Any] = {"version": support.version, "assignee": engineer.engineer_id if engineer else None}
         context["triage_form"] = forms.get("triage_form") or TriageForm(initial=initial)
         if verdict is not None:
             initial["decision"] = {
@@ -426,7 +431,7 @@ def _request_context(request: HttpRequest, support: SupportRequest, **forms: Any
 
 
 @login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Where a request stands, who works on it, its history; for deciders the three looks and suggestions."""
     support = visibility.get_object_for_user(
         SupportRequest.objects.with_list_relations().select_related("decided_by"), request.user, pk=pk
@@ -436,7 +441,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def request_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """One status change: triage, decide, start, finish or cancel."""
     support = visibility.get_object_for_user(SupportRequest.objects.with_list_relations(), request.user, pk=pk)
     permission = {
@@ -450,6 +455,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied
     version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
     forms: dict[str, Any] = {}
+    form: BaseForm  # one of the action's forms
     try:
         if action == "triage":
             form = TriageForm(request.POST)
