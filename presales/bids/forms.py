@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +65,7 @@ class SectionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = active_people()
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = active_people()
 
 
 class QuestionForm(forms.Form):
@@ -80,7 +80,7 @@ class SubmissionItemForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = active_people()
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = active_people()
 
 
 class DeviationForm(forms.ModelForm):
@@ -94,9 +94,9 @@ class DeviationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = active_people()
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = active_people()
         self.fields["position"].required = False
-        self.fields["compliance"].choices = Compliance.choices
+        cast(forms.ChoiceField, self.fields["compliance"]).choices = Compliance.choices
 
 
 class ImportForm(forms.Form):
@@ -137,7 +137,7 @@ class PocForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = active_people()
+        cast(forms.ModelChoiceField, self.fields["lead"]).queryset = active_people()
         if self.instance.pk:
             del self.fields["test_cases"]
 
@@ -150,7 +150,8 @@ class CriterionForm(forms.Form):
     test_case = forms.ModelChoiceField(label=_("From the library"), queryset=TestCase.objects.all(), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # Form.clean() returns self.cleaned_data (the stubs allow None for overrides).
+        data = cast(dict[str, Any], super().clean())
         if not data.get("title") and not data.get("test_case"):
             raise forms.ValidationError(_("Type a criterion or pick one from the library."))
         return data

@@ -54,7 +54,7 @@ class VersionedForm(forms.ModelForm):
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values the service takes (everything but the version)."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.cleaned_data}
+        return {name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data}
 
     def add_service_error(self, error: ValidationError) -> None:
         """Show a service's validation error next to the field it concerns, or at the top of the form."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -54,11 +54,15 @@ class OpportunityForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
         creating = self.instance.pk is None
-        self.fields["account"].queryset = Account.objects.visible_to(user).order_by("name")
-        self.fields["stage"].queryset = Stage.objects.order_by("number")
-        sales_roles = {*SALES_ROLES, Role.ADMIN}
-        self.fields["sales_owner"].queryset = _people(sales_roles, None if creating else self.instance.sales_owner)
-        self.fields["presales_lead"].queryset = _people(
+        cast(forms.ModelChoiceField, self.fields["account"]).queryset = Account.objects.visible_to(user).order_by(
+            "name"
+        )
+        cast(forms.ModelChoiceField, self.fields["stage"]).queryset = Stage.objects.order_by("number")
+        sales_roles: set[str] = {*SALES_ROLES, Role.ADMIN}
+        cast(forms.ModelChoiceField, self.fields["sales_owner"]).queryset = _people(
+            sales_roles, None if creating else self.instance.sales_owner
+        )
+        cast(forms.ModelChoiceField, self.fields["presales_lead"]).queryset = _people(
             set(PRESALES_ROLES), None if creating else self.instance.presales_lead
         )
         self.fields["presales_lead"].help_text = _("The presales engineer responsible for this deal.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -52,7 +53,8 @@ class InsightFilterForm(forms.Form):
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices, required=False)
 
     def clean(self) -> dict:
-        data = super().clean()
+        # Form.clean() returns self.cleaned_data (the stubs allow None for overrides).
+        data = cast(dict[str, Any], super().clean())
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             self.add_error("end", _("The end of the period comes after its start."))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -78,4 +78,6 @@ class UseForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["opportunity"].queryset = Opportunity.objects.visible_to(user).select_related("account")
+        cast(forms.ModelChoiceField, self.fields["opportunity"]).queryset = Opportunity.objects.visible_to(
+            user
+        ).select_related("account")

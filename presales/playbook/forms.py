@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +11,7 @@ from presales.customers.models import Contact
 from presales.deals.models import Competitor
 from presales.people.models import User
 from presales.playbook import answers
-from presales.playbook.models import AnswerKind, DealStep, StepDefinition, StepRole, StepStatus
+from presales.playbook.models import AnswerKind, DealStep, PlaybookVersion, StepDefinition, StepRole, StepStatus
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -52,7 +52,7 @@ class ContactForm(AnswerForm):
 
     def __init__(self, *args: Any, step: DealStep, **kwargs: Any):
         super().__init__(*args, step=step, **kwargs)
-        self.fields["contact"].queryset = _contacts(step)
+        cast(forms.ModelChoiceField, self.fields["contact"]).queryset = _contacts(step)
 
 
 class BudgetForm(AnswerForm):
@@ -60,7 +60,8 @@ class BudgetForm(AnswerForm):
     amount = forms.DecimalField(label=_("Budget amount"), min_value=0, max_digits=16, decimal_places=2, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # Form.clean() returns self.cleaned_data (the stubs allow None for overrides).
+        data = cast(dict[str, Any], super().clean())
         if data.get("status") in ("approved", "planned") and data.get("amount") is None:
             self.add_error("amount", _("How large is the budget?"))
         return data
@@ -79,7 +80,8 @@ class GoNoGoForm(AnswerForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # Form.clean() returns self.cleaned_data (the stubs allow None for overrides).
+        data = cast(dict[str, Any], super().clean())
         if data.get("decision") == "go" and not data.get("investment"):
             self.add_error("investment", _("How much do we invest?"))
         if data.get("decision") == "no_go" and not (data.get("reason") or "").strip():
@@ -121,7 +123,8 @@ class PainSolvableForm(AnswerForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # Form.clean() returns self.cleaned_data (the stubs allow None for overrides).
+        data = cast(dict[str, Any], super().clean())
         if not self.pains:
             raise forms.ValidationError(_("Record the pain points first."))
         return data
@@ -172,7 +175,7 @@ class StakeholdersForm(AnswerForm):
 
     def __init__(self, *args: Any, step: DealStep, **kwargs: Any):
         super().__init__(*args, step=step, **kwargs)
-        self.fields["decision_maker"].queryset = _contacts(step)
+        cast(forms.ModelChoiceField, self.fields["decision_maker"]).queryset = _contacts(step)
 
 
 class ChampionForm(AnswerForm):
@@ -180,7 +183,7 @@ class ChampionForm(AnswerForm):
 
     def __init__(self, *args: Any, step: DealStep, **kwargs: Any):
         super().__init__(*args, step=step, **kwargs)
-        self.fields["champion"].queryset = _contacts(step)
+        cast(forms.ModelChoiceField, self.fields["champion"]).queryset = _contacts(step)
 
 
 class AmountForm(AnswerForm):
@@ -207,7 +210,8 @@ class RisksForm(AnswerForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # Form.clean() returns self.cleaned_data (the stubs allow None for overrides).
+        data = cast(dict[str, Any], super().clean())
         if not any((data.get(f"risk_{i}") or "").strip() for i in range(self.ROWS)):
             raise forms.ValidationError(_("Name at least one risk (write “none” if there is none)."))
         return data
@@ -293,7 +297,8 @@ class StepStatusForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # Form.clean() returns self.cleaned_data (the stubs allow None for overrides).
+        data = cast(dict[str, Any], super().clean())
         if data.get("status") in (StepStatus.SKIPPED, StepStatus.BLOCKED) and not (data.get("reason") or "").strip():
             self.add_error("reason", _("Say why the step is skipped or blocked."))
         return data
@@ -305,7 +310,9 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args: Any, step: DealStep, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = User.objects.active().order_by("display_name", "username")
+        cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = User.objects.active().order_by(
+            "display_name", "username"
+        )
         self.fields["responsible"].initial = step.responsible_id
         self.fields["version"].initial = step.version
 
@@ -348,10 +355,10 @@ class StepDefinitionForm(forms.ModelForm):
 
 
 class DealMoveForm(forms.Form):
-    playbook = forms.ModelChoiceField(label=_("Playbook version"), queryset=None)
+    playbook: forms.ModelChoiceField[PlaybookVersion] = forms.ModelChoiceField(
+        label=_("Playbook version"), queryset=None
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
-        from presales.playbook.models import PlaybookVersion
-
         super().__init__(*args, **kwargs)
-        self.fields["playbook"].queryset = PlaybookVersion.objects.published()
+        cast(forms.ModelChoiceField, self.fields["playbook"]).queryset = PlaybookVersion.objects.published()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -39,7 +39,8 @@ class CapabilityScoresForm(forms.Form):
         return [(self[f"score_{d.pk}"], self[f"comment_{d.pk}"]) for d in self.dimensions]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # Form.clean() returns self.cleaned_data (the stubs allow None for overrides).
+        data = cast(dict[str, Any], super().clean())
         if not any(data.get(f"score_{d.pk}") for d in self.dimensions):
             raise forms.ValidationError(_("Give at least one score."))
         return data
@@ -88,7 +89,7 @@ class DebriefForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["explanation"].help_text = ROLE_PROMPTS.get(role, "")
         # The deal's own competitors first is what people pick; any competitor stays possible.
-        self.fields["competitor"].queryset = Competitor.objects.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["competitor"]).queryset = Competitor.objects.order_by("name")
         if role in ("commercial", "after_sales"):
             self.fields["product_gap"].help_text = _("Leave empty if you saw none.")
 
@@ -121,7 +122,8 @@ class WeightsForm(forms.ModelForm):
         fields = ["results", "visits", "capability", "rating"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # Form.clean() returns self.cleaned_data (the stubs allow None for overrides).
+        data = cast(dict[str, Any], super().clean())
         if sum(data.get(name) or 0 for name in ("results", "visits", "capability", "rating")) != 100:
             raise forms.ValidationError(_("The four weights must add up to 100."))
         return data

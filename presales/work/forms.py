@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -50,15 +50,18 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, step_choices: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["opportunity"].queryset = Opportunity.objects.visible_to(user).open().select_related("account")
-        self.fields["account"].queryset = Account.objects.visible_to(user)
+        cast(forms.ModelChoiceField, self.fields["opportunity"]).queryset = (
+            Opportunity.objects.visible_to(user).open().select_related("account")
+        )
+        cast(forms.ModelChoiceField, self.fields["account"]).queryset = Account.objects.visible_to(user)
         self.fields["account"].required = False
         self.fields["account"].help_text = _("Only when the work was not for an opportunity.")
-        self.fields["participants"].queryset = presales_people()
-        self.fields["step_key"].choices = [("", "—"), *step_choices]
+        cast(forms.ModelChoiceField, self.fields["participants"]).queryset = presales_people()
+        cast(forms.ChoiceField, self.fields["step_key"]).choices = [("", "—"), *step_choices]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # Form.clean() returns self.cleaned_data (the stubs allow None for overrides).
+        data = cast(dict[str, Any], super().clean())
         if not data.get("opportunity") and not data.get("account"):
             self.add_error("opportunity", _("Choose the opportunity or the account the work was for."))
         return data
@@ -89,8 +92,10 @@ class SupportRequestForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["opportunity"].queryset = Opportunity.objects.visible_to(user).open().select_related("account")
-        self.fields["skills"].queryset = Skill.objects.all()
+        cast(forms.ModelChoiceField, self.fields["opportunity"]).queryset = (
+            Opportunity.objects.visible_to(user).open().select_related("account")
+        )
+        cast(forms.ModelChoiceField, self.fields["skills"]).queryset = Skill.objects.all()
         self.fields["skills"].required = False
         self.fields["expected_uplift"].required = True
 
@@ -101,7 +106,7 @@ class TriageForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = presales_people()
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = presales_people()
 
 
 class DecisionForm(forms.Form):
@@ -125,7 +130,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = presales_people()
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = presales_people()
 
 
 class CancelForm(forms.Form):
