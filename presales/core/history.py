@@ -42,9 +42,8 @@ def _display(record: Any, field_obj: models.Field, related_names: dict[tuple[str
 
 def history_entries(instance: models.Model, limit: int = 50) -> list[Entry]:
     """The newest `limit` changes of one record, with field-by-field differences (a fixed number of queries)."""
-    records = list(
-        instance.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
-    )  # type: ignore[attr-defined]
+    history = instance.history  # type: ignore[attr-defined]  # added by simple_history's HistoricalRecords
+    records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     model = type(instance)
     fields = [f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS]
     # Resolve every related id that appears in these records with one query per related model.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -109,7 +110,7 @@ def get_object_for_user(queryset: models.QuerySet[M], user: User, **lookup: Any)
     visible = queryset.visible_to(user)  # type: ignore[attr-defined]
     try:
         return visible.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:  # what visible.get() raises when nothing matches (the model's DoesNotExist)
         raise Http404 from exc
 
 
