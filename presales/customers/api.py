@@ -10,7 +10,6 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -31,6 +30,7 @@ from presales.core.api_common import (
     resolve,
     text,
 )
+from presales.core.typing import AuthenticatedHttpRequest
 from presales.customers import services
 from presales.customers.filters import AccountFilterSet, ContactFilterSet, with_open_deals
 from presales.customers.models import Account, Attitude, Contact, DecisionRole, Industry, Level, Region
@@ -103,7 +103,7 @@ class AccountPatch(Schema):
 AccountFilters = filter_params(AccountFilterSet, "AccountFilters")
 
 
-def _accounts(request: HttpRequest) -> Any:
+def _accounts(request: AuthenticatedHttpRequest) -> Any:
     return with_open_deals(Account.objects.visible_to(request.user), request.user).select_related("owner", "team")
 
 
@@ -122,25 +122,25 @@ def _account_values(payload: Schema) -> dict[str, Any]:
 
 
 @accounts_router.get("/", response={200: AccountPage, **READ_ERRORS}, summary="List accounts")
-def list_accounts(request: HttpRequest, filters: Query[AccountFilters], page: Query[PageParams]) -> Any:  # type: ignore[valid-type]
+def list_accounts(request: AuthenticatedHttpRequest, filters: Query[AccountFilters], page: Query[PageParams]) -> Any:  # type: ignore[valid-type]
     """Accounts the caller can see, filtered and sorted like the account list page."""
     return paginate(apply_filterset(AccountFilterSet, request, _accounts(request), filters), page)
 
 
 @accounts_router.get("/{account_id}", response={200: AccountOut, **READ_ERRORS}, summary="Get an account")
-def get_account(request: HttpRequest, account_id: int) -> Any:
+def get_account(request: AuthenticatedHttpRequest, account_id: int) -> Any:
     return get_visible(_accounts(request), request, account_id)
 
 
 @accounts_router.post("/", response={201: AccountOut, **WRITE_ERRORS}, summary="Create an account")
-def create_account(request: HttpRequest, payload: AccountIn) -> Any:
+def create_account(request: AuthenticatedHttpRequest, payload: AccountIn) -> Any:
     """Sales, sales managers, presales managers and admins create accounts; the team follows the owner."""
     account = services.account_create(actor=request.user, **_account_values(payload))  # type: ignore[arg-type]
     return Status(201, get_visible(_accounts(request), request, account.pk))
 
 
 @accounts_router.patch("/{account_id}", response={200: AccountOut, **UPDATE_ERRORS}, summary="Update an account")
-def update_account(request: HttpRequest, account_id: int, payload: AccountPatch) -> Any:
+def update_account(request: AuthenticatedHttpRequest, account_id: int, payload: AccountPatch) -> Any:
     """The owner, a manager over the account's team, or an admin; send the `version` you read."""
     account = get_visible(Account.objects.all(), request, account_id)
     services.account_update(
@@ -222,7 +222,7 @@ class ContactPatch(Schema):
 ContactFilters = filter_params(ContactFilterSet, "ContactFilters")
 
 
-def _contacts(request: HttpRequest) -> Any:
+def _contacts(request: AuthenticatedHttpRequest) -> Any:
     return Contact.objects.visible_to(request.user).select_related("account")
 
 
@@ -244,18 +244,18 @@ def _contact_values(payload: Schema, account: Account) -> dict[str, Any]:
 
 
 @contacts_router.get("/", response={200: ContactPage, **READ_ERRORS}, summary="List contacts")
-def list_contacts(request: HttpRequest, filters: Query[ContactFilters], page: Query[PageParams]) -> Any:  # type: ignore[valid-type]
+def list_contacts(request: AuthenticatedHttpRequest, filters: Query[ContactFilters], page: Query[PageParams]) -> Any:  # type: ignore[valid-type]
     """Stakeholders at accounts the caller can see, filtered and sorted like the contact list page."""
     return paginate(apply_filterset(ContactFilterSet, request, _contacts(request), filters), page)
 
 
 @contacts_router.get("/{contact_id}", response={200: ContactOut, **READ_ERRORS}, summary="Get a contact")
-def get_contact(request: HttpRequest, contact_id: int) -> Any:
+def get_contact(request: AuthenticatedHttpRequest, contact_id: int) -> Any:
     return get_visible(_contacts(request), request, contact_id)
 
 
 @contacts_router.post("/", response={201: ContactOut, **WRITE_ERRORS}, summary="Create a contact")
-def create_contact(request: HttpRequest, payload: ContactIn) -> Any:
+def create_contact(request: AuthenticatedHttpRequest, payload: ContactIn) -> Any:
     """Add a stakeholder to an account the caller can see (sales and presales roles)."""
     account = resolve(
         Account.objects.visible_to(request.user), payload.account_id, "account_id", _("Choose an account you can see.")
@@ -265,7 +265,7 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Any:
 
 
 @contacts_router.patch("/{contact_id}", response={200: ContactOut, **UPDATE_ERRORS}, summary="Update a contact")
-def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch) -> Any:
+def update_contact(request: AuthenticatedHttpRequest, contact_id: int, payload: ContactPatch) -> Any:
     contact = get_visible(_contacts(request), request, contact_id)
     services.contact_update(
         actor=request.user,  # type: ignore[arg-type]
@@ -277,7 +277,7 @@ def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch)
 
 
 @contacts_router.delete("/{contact_id}", response={204: None, **WRITE_ERRORS}, summary="Delete a contact")
-def delete_contact(request: HttpRequest, contact_id: int) -> Any:
+def delete_contact(request: AuthenticatedHttpRequest, contact_id: int) -> Any:
     """Whoever may edit the account's stakeholders; their direct reports move up one level."""
     contact = get_visible(_contacts(request), request, contact_id)
     services.contact_delete(actor=request.user, contact=contact)  # type: ignore[arg-type]

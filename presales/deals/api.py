@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.db.models import Case, IntegerField, Prefetch, Value, When
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -32,6 +31,7 @@ from presales.core.api_common import (
     resolve,
     text,
 )
+from presales.core.typing import AuthenticatedHttpRequest
 from presales.customers.models import Account
 from presales.deals import services
 from presales.deals.filters import CompetitorFilter, OpportunityFilter
@@ -189,11 +189,11 @@ class DealCompetitorIn(Schema):
 OpportunityFilters = filter_params(OpportunityFilter, "OpportunityFilters")
 
 
-def _opportunities(request: HttpRequest) -> Any:
+def _opportunities(request: AuthenticatedHttpRequest) -> Any:
     return Opportunity.objects.visible_to(request.user).with_list_relations().select_related("presales_team")
 
 
-def _detail(request: HttpRequest, pk: int) -> Opportunity:
+def _detail(request: AuthenticatedHttpRequest, pk: int) -> Opportunity:
     queryset = _opportunities(request).prefetch_related(
         Prefetch("members", queryset=DealTeamMember.objects.select_related("user")),
         Prefetch("competitor_links", queryset=OpportunityCompetitor.objects.select_related("competitor")),
@@ -205,7 +205,7 @@ def _people() -> Any:
     return User.objects.filter(is_active=True)
 
 
-def _opportunity_values(request: HttpRequest, payload: Schema) -> dict[str, Any]:
+def _opportunity_values(request: AuthenticatedHttpRequest, payload: Schema) -> dict[str, Any]:
     values = payload.dict(exclude_unset=True)
     values.pop("version", None)
     values.pop("competitor_ids", None)
@@ -234,7 +234,11 @@ def _opportunity_values(request: HttpRequest, payload: Schema) -> dict[str, Any]
 
 
 @opportunities_router.get("/", response={200: OpportunityPage, **READ_ERRORS}, summary="List opportunities")
-def list_opportunities(request: HttpRequest, filters: Query[OpportunityFilters], page: Query[PageParams]) -> Any:  # type: ignore[valid-type]
+def list_opportunities(
+    request: AuthenticatedHttpRequest,
+    filters: Query[OpportunityFilters],  # type: ignore[valid-type]
+    page: Query[PageParams],
+) -> Any:
     """Deals the caller can see, filtered and sorted like the deal list; open deals only unless `outcome` is given."""
     return paginate(apply_filterset(OpportunityFilter, request, _opportunities(request), filters), page)
 
@@ -242,13 +246,13 @@ def list_opportunities(request: HttpRequest, filters: Query[OpportunityFilters],
 @opportunities_router.get(
     "/{opportunity_id}", response={200: OpportunityDetailOut, **READ_ERRORS}, summary="Get an opportunity"
 )
-def get_opportunity(request: HttpRequest, opportunity_id: int) -> Any:
+def get_opportunity(request: AuthenticatedHttpRequest, opportunity_id: int) -> Any:
     """One deal with its deal team and competitors."""
     return _detail(request, opportunity_id)
 
 
 @opportunities_router.post("/", response={201: OpportunityDetailOut, **WRITE_ERRORS}, summary="Create an opportunity")
-def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Any:
+def create_opportunity(request: AuthenticatedHttpRequest, payload: OpportunityIn) -> Any:
     """Sales, sales managers and admins open deals at accounts they can see."""
     values = _opportunity_values(request, payload)
     competitors = []
@@ -265,7 +269,7 @@ def create_opportunity(request: HttpRequest, payload: OpportunityIn) -> Any:
 @opportunities_router.patch(
     "/{opportunity_id}", response={200: OpportunityDetailOut, **UPDATE_ERRORS}, summary="Update an opportunity"
 )
-def update_opportunity(request: HttpRequest, opportunity_id: int, payload: OpportunityPatch) -> Any:
+def update_opportunity(request: AuthenticatedHttpRequest, opportunity_id: int, payload: OpportunityPatch) -> Any:
     """The sales owner, the presales lead, their managers or an admin. Stage and outcome have their own actions."""
     opportunity = get_visible(_opportunities(request), request, opportunity_id)
     services.opportunity_update(
@@ -280,7 +284,7 @@ def update_opportunity(request: HttpRequest, opportunity_id: int, payload: Oppor
 @opportunities_router.post(
     "/{opportunity_id}/stage", response={200: OpportunityDetailOut, **UPDATE_ERRORS}, summary="Move to a stage"
 )
-def change_stage(request: HttpRequest, opportunity_id: int, payload: StageChangeIn) -> Any:
+def change_stage(request: AuthenticatedHttpRequest, opportunity_id: int, payload: StageChangeIn) -> Any:
     opportunity = get_visible(_opportunities(request), request, opportunity_id)
     stage = resolve(Stage.objects.all(), payload.stage_id, "stage_id", _("Choose a stage."))
     services.opportunity_change_stage(
@@ -295,7 +299,7 @@ def change_stage(request: HttpRequest, opportunity_id: int, payload: StageChange
 @opportunities_router.post(
     "/{opportunity_id}/close", response={200: OpportunityDetailOut, **UPDATE_ERRORS}, summary="Close (won/lost)"
 )
-def close_opportunity(request: HttpRequest, opportunity_id: int, payload: CloseIn) -> Any:
+def close_opportunity(request: AuthenticatedHttpRequest, opportunity_id: int, payload: CloseIn) -> Any:
     opportunity = get_visible(_opportunities(request), request, opportunity_id)
     services.opportunity_close(
         actor=request.user,  # type: ignore[arg-type]
@@ -311,7 +315,7 @@ def close_opportunity(request: HttpRequest, opportunity_id: int, payload: CloseI
 @opportunities_router.post(
     "/{opportunity_id}/reopen", response={200: OpportunityDetailOut, **UPDATE_ERRORS}, summary="Reopen"
 )
-def reopen_opportunity(request: HttpRequest, opportunity_id: int, payload: ReopenIn) -> Any:
+def reopen_opportunity(request: AuthenticatedHttpRequest, opportunity_id: int, payload: ReopenIn) -> Any:
     opportunity = get_visible(_opportunities(request), request, opportunity_id)
     services.opportunity_reopen(actor=request.user, opportunity=opportunity, expected_version=payload.version)  # type: ignore[arg-type]
     return _detail(request, opportunity_id)
@@ -320,14 +324,14 @@ def reopen_opportunity(request: HttpRequest, opportunity_id: int, payload: Reope
 @opportunities_router.get(
     "/{opportunity_id}/members", response={200: list[MemberOut], **READ_ERRORS}, summary="List the deal team"
 )
-def list_members(request: HttpRequest, opportunity_id: int) -> Any:
+def list_members(request: AuthenticatedHttpRequest, opportunity_id: int) -> Any:
     return list(_detail(request, opportunity_id).members.all())
 
 
 @opportunities_router.post(
     "/{opportunity_id}/members", response={201: MemberOut, **WRITE_ERRORS}, summary="Add to the deal team"
 )
-def add_member(request: HttpRequest, opportunity_id: int, payload: MemberIn) -> Any:
+def add_member(request: AuthenticatedHttpRequest, opportunity_id: int, payload: MemberIn) -> Any:
     opportunity = get_visible(_opportunities(request), request, opportunity_id)
     user = resolve(_people(), payload.user_id, "user_id", _("Choose an active person."))
     member = services.deal_member_add(actor=request.user, opportunity=opportunity, user=user, role=payload.role)  # type: ignore[arg-type]
@@ -337,7 +341,7 @@ def add_member(request: HttpRequest, opportunity_id: int, payload: MemberIn) -> 
 @opportunities_router.delete(
     "/{opportunity_id}/members/{member_id}", response={204: None, **WRITE_ERRORS}, summary="Remove from the deal team"
 )
-def remove_member(request: HttpRequest, opportunity_id: int, member_id: int) -> Any:
+def remove_member(request: AuthenticatedHttpRequest, opportunity_id: int, member_id: int) -> Any:
     opportunity = get_visible(_opportunities(request), request, opportunity_id)
     member = get_visible_child(DealTeamMember.objects.filter(opportunity=opportunity), member_id)
     member.opportunity = opportunity
@@ -350,7 +354,7 @@ def remove_member(request: HttpRequest, opportunity_id: int, member_id: int) -> 
     response={200: list[DealCompetitorOut], **READ_ERRORS},
     summary="List competitors in the deal",
 )
-def list_deal_competitors(request: HttpRequest, opportunity_id: int) -> Any:
+def list_deal_competitors(request: AuthenticatedHttpRequest, opportunity_id: int) -> Any:
     return list(_detail(request, opportunity_id).competitor_links.all())
 
 
@@ -359,7 +363,7 @@ def list_deal_competitors(request: HttpRequest, opportunity_id: int) -> Any:
     response={201: DealCompetitorOut, **WRITE_ERRORS},
     summary="Add or update a competitor in the deal",
 )
-def add_deal_competitor(request: HttpRequest, opportunity_id: int, payload: DealCompetitorIn) -> Any:
+def add_deal_competitor(request: AuthenticatedHttpRequest, opportunity_id: int, payload: DealCompetitorIn) -> Any:
     opportunity = get_visible(_opportunities(request), request, opportunity_id)
     competitor = resolve(
         Competitor.objects.all(), payload.competitor_id, "competitor_id", _("Choose a known competitor.")
@@ -379,7 +383,7 @@ def add_deal_competitor(request: HttpRequest, opportunity_id: int, payload: Deal
     response={204: None, **WRITE_ERRORS},
     summary="Remove a competitor from the deal",
 )
-def remove_deal_competitor(request: HttpRequest, opportunity_id: int, link_id: int) -> Any:
+def remove_deal_competitor(request: AuthenticatedHttpRequest, opportunity_id: int, link_id: int) -> Any:
     opportunity = get_visible(_opportunities(request), request, opportunity_id)
     link = get_visible_child(OpportunityCompetitor.objects.filter(opportunity=opportunity), link_id)
     link.opportunity = opportunity
@@ -455,7 +459,11 @@ def _competitors() -> Any:
 
 
 @competitors_router.get("/", response={200: CompetitorPage, **READ_ERRORS}, summary="List competitors")
-def list_competitors(request: HttpRequest, filters: Query[CompetitorFilters], page: Query[PageParams]) -> Any:  # type: ignore[valid-type]
+def list_competitors(
+    request: AuthenticatedHttpRequest,
+    filters: Query[CompetitorFilters],  # type: ignore[valid-type]
+    page: Query[PageParams],
+) -> Any:
     queryset = apply_filterset(CompetitorFilter, request, _competitors(), filters)
     if not queryset.query.order_by:
         queryset = queryset.order_by("name", "pk")
@@ -463,12 +471,12 @@ def list_competitors(request: HttpRequest, filters: Query[CompetitorFilters], pa
 
 
 @competitors_router.get("/{competitor_id}", response={200: CompetitorOut, **READ_ERRORS}, summary="Get a competitor")
-def get_competitor(request: HttpRequest, competitor_id: int) -> Any:
+def get_competitor(request: AuthenticatedHttpRequest, competitor_id: int) -> Any:
     return get_visible_child(Competitor.objects.all(), competitor_id)
 
 
 @competitors_router.post("/", response={201: CompetitorOut, **WRITE_ERRORS}, summary="Create a competitor")
-def create_competitor(request: HttpRequest, payload: CompetitorIn) -> Any:
+def create_competitor(request: AuthenticatedHttpRequest, payload: CompetitorIn) -> Any:
     if Competitor.objects.filter(name__iexact=payload.name.strip()).exists():
         from django.core.exceptions import ValidationError
 
@@ -480,7 +488,7 @@ def create_competitor(request: HttpRequest, payload: CompetitorIn) -> Any:
 @competitors_router.patch(
     "/{competitor_id}", response={200: CompetitorOut, **UPDATE_ERRORS}, summary="Update a competitor"
 )
-def update_competitor(request: HttpRequest, competitor_id: int, payload: CompetitorPatch) -> Any:
+def update_competitor(request: AuthenticatedHttpRequest, competitor_id: int, payload: CompetitorPatch) -> Any:
     competitor = get_visible_child(Competitor.objects.all(), competitor_id)
     values = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None and k != "version"}
     return services.competitor_update(

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -32,6 +31,7 @@ from presales.core.api_common import (
     resolve,
     text,
 )
+from presales.core.typing import AuthenticatedHttpRequest
 from presales.customers.models import Account
 from presales.deals.models import Opportunity
 from presales.people.models import Skill, User
@@ -124,7 +124,7 @@ class ActivityPatch(Schema):
 ActivityFilters = filter_params(ActivityFilter, "ActivityFilters")
 
 
-def _activities(request: HttpRequest) -> Any:
+def _activities(request: AuthenticatedHttpRequest) -> Any:
     return Activity.objects.visible_to(request.user).with_list_relations()  # type: ignore[arg-type]
 
 
@@ -137,7 +137,7 @@ def _people(ids: list[int], field: str) -> list[User]:
     return people
 
 
-def _visible_deal(request: HttpRequest, pk: int | None, field: str) -> Opportunity | None:
+def _visible_deal(request: AuthenticatedHttpRequest, pk: int | None, field: str) -> Opportunity | None:
     return resolve(
         Opportunity.objects.visible_to(request.user),
         pk,
@@ -147,18 +147,18 @@ def _visible_deal(request: HttpRequest, pk: int | None, field: str) -> Opportuni
 
 
 @activities_router.get("/", response={200: ActivityPage, **READ_ERRORS}, summary="List activities")
-def list_activities(request: HttpRequest, filters: Query[ActivityFilters], page: Query[PageParams]) -> Any:  # type: ignore[valid-type]
+def list_activities(request: AuthenticatedHttpRequest, filters: Query[ActivityFilters], page: Query[PageParams]) -> Any:  # type: ignore[valid-type]
     """Activities the caller can see, filtered and sorted like the activity list (newest first)."""
     return paginate(apply_filterset(ActivityFilter, request, _activities(request), filters), page)
 
 
 @activities_router.get("/{activity_id}", response={200: ActivityOut, **READ_ERRORS}, summary="Get an activity")
-def get_activity(request: HttpRequest, activity_id: int) -> Any:
+def get_activity(request: AuthenticatedHttpRequest, activity_id: int) -> Any:
     return get_visible(_activities(request), request, activity_id)
 
 
 @activities_router.post("/", response={201: ActivityOut, **WRITE_ERRORS}, summary="Log or plan an activity")
-def create_activity(request: HttpRequest, payload: ActivityIn) -> Any:
+def create_activity(request: AuthenticatedHttpRequest, payload: ActivityIn) -> Any:
     """Presales people log done work or plan work, on a deal or on an account."""
     if not visibility.can_log_activity(request.user):  # type: ignore[arg-type]
         raise PermissionDenied
@@ -196,7 +196,7 @@ def create_activity(request: HttpRequest, payload: ActivityIn) -> Any:
 
 
 @activities_router.patch("/{activity_id}", response={200: ActivityOut, **UPDATE_ERRORS}, summary="Update an activity")
-def update_activity(request: HttpRequest, activity_id: int, payload: ActivityPatch) -> Any:
+def update_activity(request: AuthenticatedHttpRequest, activity_id: int, payload: ActivityPatch) -> Any:
     """The owner, a manager over the owner's team, or an admin: mark it done, fix the hours, write the outcome."""
     activity = get_visible(_activities(request), request, activity_id)
     if not visibility.can_edit_activity(request.user, activity):  # type: ignore[arg-type]
@@ -302,11 +302,11 @@ class CancelIn(Schema):
 SupportRequestFilters = filter_params(SupportRequestFilter, "SupportRequestFilters")
 
 
-def _requests(request: HttpRequest) -> Any:
+def _requests(request: AuthenticatedHttpRequest) -> Any:
     return SupportRequest.objects.visible_to(request.user).with_list_relations()  # type: ignore[arg-type]
 
 
-def _support(request: HttpRequest, pk: int) -> SupportRequest:
+def _support(request: AuthenticatedHttpRequest, pk: int) -> SupportRequest:
     return get_visible(_requests(request), request, pk)
 
 
@@ -315,18 +315,22 @@ def _engineer(pk: int | None) -> User | None:
 
 
 @requests_router.get("/", response={200: SupportRequestPage, **READ_ERRORS}, summary="List support requests")
-def list_requests(request: HttpRequest, filters: Query[SupportRequestFilters], page: Query[PageParams]) -> Any:  # type: ignore[valid-type]
+def list_requests(
+    request: AuthenticatedHttpRequest,
+    filters: Query[SupportRequestFilters],  # type: ignore[valid-type]
+    page: Query[PageParams],
+) -> Any:
     """Requests the caller asked, works on, sees through a deal or (presales managers) triages."""
     return paginate(apply_filterset(SupportRequestFilter, request, _requests(request), filters), page)
 
 
 @requests_router.get("/{request_id}", response={200: SupportRequestOut, **READ_ERRORS}, summary="Get a request")
-def get_request(request: HttpRequest, request_id: int) -> Any:
+def get_request(request: AuthenticatedHttpRequest, request_id: int) -> Any:
     return _support(request, request_id)
 
 
 @requests_router.post("/", response={201: SupportRequestOut, **WRITE_ERRORS}, summary="Ask presales for help")
-def create_request(request: HttpRequest, payload: SupportRequestIn) -> Any:
+def create_request(request: AuthenticatedHttpRequest, payload: SupportRequestIn) -> Any:
     """Sales and commercial people ask for help on a deal they can see; the response-time targets start now."""
     if not visibility.can_create_request(request.user):  # type: ignore[arg-type]
         raise PermissionDenied
@@ -359,7 +363,7 @@ ACTION = {200: SupportRequestOut, **UPDATE_ERRORS}
 
 
 @requests_router.post("/{request_id}/triage", response=ACTION, summary="Triage: pick the engineer")
-def triage_request(request: HttpRequest, request_id: int, payload: TriageIn) -> Any:
+def triage_request(request: AuthenticatedHttpRequest, request_id: int, payload: TriageIn) -> Any:
     support = _support(request, request_id)
     _check(visibility.can_decide_request(request.user, support))  # type: ignore[arg-type]
     services.request_triage(
@@ -372,7 +376,9 @@ def triage_request(request: HttpRequest, request_id: int, payload: TriageIn) -> 
     return _support(request, request_id)
 
 
-def _decide(request: HttpRequest, request_id: int, payload: DecisionIn, decision: str, plan: str = "") -> Any:
+def _decide(
+    request: AuthenticatedHttpRequest, request_id: int, payload: DecisionIn, decision: str, plan: str = ""
+) -> Any:
     support = _support(request, request_id)
     _check(visibility.can_decide_request(request.user, support))  # type: ignore[arg-type]
     services.request_decide(
@@ -388,22 +394,22 @@ def _decide(request: HttpRequest, request_id: int, payload: DecisionIn, decision
 
 
 @requests_router.post("/{request_id}/accept", response=ACTION, summary="Accept")
-def accept_request(request: HttpRequest, request_id: int, payload: DecisionIn) -> Any:
+def accept_request(request: AuthenticatedHttpRequest, request_id: int, payload: DecisionIn) -> Any:
     return _decide(request, request_id, payload, RequestStatus.ACCEPTED)
 
 
 @requests_router.post("/{request_id}/accept-with-plan", response=ACTION, summary="Accept with a plan")
-def accept_request_with_plan(request: HttpRequest, request_id: int, payload: PlanDecisionIn) -> Any:
+def accept_request_with_plan(request: AuthenticatedHttpRequest, request_id: int, payload: PlanDecisionIn) -> Any:
     return _decide(request, request_id, payload, RequestStatus.ACCEPTED_WITH_PLAN, plan=payload.plan)
 
 
 @requests_router.post("/{request_id}/decline", response=ACTION, summary="Decline")
-def decline_request(request: HttpRequest, request_id: int, payload: DecisionIn) -> Any:
+def decline_request(request: AuthenticatedHttpRequest, request_id: int, payload: DecisionIn) -> Any:
     return _decide(request, request_id, payload, RequestStatus.DECLINED)
 
 
 @requests_router.post("/{request_id}/start", response=ACTION, summary="Start the work")
-def start_request(request: HttpRequest, request_id: int, payload: VersionIn) -> Any:
+def start_request(request: AuthenticatedHttpRequest, request_id: int, payload: VersionIn) -> Any:
     support = _support(request, request_id)
     _check(visibility.can_work_request(request.user, support))  # type: ignore[arg-type]
     services.request_start(actor=request.user, request=support, expected_version=payload.version)  # type: ignore[arg-type]
@@ -411,7 +417,7 @@ def start_request(request: HttpRequest, request_id: int, payload: VersionIn) -> 
 
 
 @requests_router.post("/{request_id}/done", response=ACTION, summary="Mark the work done")
-def finish_request(request: HttpRequest, request_id: int, payload: VersionIn) -> Any:
+def finish_request(request: AuthenticatedHttpRequest, request_id: int, payload: VersionIn) -> Any:
     support = _support(request, request_id)
     _check(visibility.can_work_request(request.user, support))  # type: ignore[arg-type]
     services.request_complete(actor=request.user, request=support, expected_version=payload.version)  # type: ignore[arg-type]
@@ -419,7 +425,7 @@ def finish_request(request: HttpRequest, request_id: int, payload: VersionIn) ->
 
 
 @requests_router.post("/{request_id}/cancel", response=ACTION, summary="Cancel (withdraw) the request")
-def cancel_request(request: HttpRequest, request_id: int, payload: CancelIn) -> Any:
+def cancel_request(request: AuthenticatedHttpRequest, request_id: int, payload: CancelIn) -> Any:
     support = _support(request, request_id)
     _check(visibility.can_cancel_request(request.user, support))  # type: ignore[arg-type]
     services.request_cancel(
@@ -499,7 +505,7 @@ def _look(look: triage.Look) -> dict[str, Any]:
     response={200: TriageOut, **WRITE_ERRORS},
     summary="The three looks: recommendation, reasons and ranked engineers",
 )
-def triage_recommendation(request: HttpRequest, request_id: int, params: Query[TriageParams]) -> Any:
+def triage_recommendation(request: AuthenticatedHttpRequest, request_id: int, params: Query[TriageParams]) -> Any:
     """For whoever decides the request (presales managers, admins, the assigned engineer)."""
     support = _support(request, request_id)
     _check(visibility.can_decide_request(request.user, support))  # type: ignore[arg-type]
