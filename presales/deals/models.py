@@ -122,7 +122,7 @@ class Opportunity(BaseModel):
         on_delete=models.SET_NULL,
         related_name="presales_opportunities",
     )
-    competitors = models.ManyToManyField(
+    competitors: models.ManyToManyField[Competitor, OpportunityCompetitor] = models.ManyToManyField(
         Competitor, verbose_name=_("competitors"), through="OpportunityCompetitor", blank=True
     )
     outcome = models.CharField(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -105,7 +106,7 @@ class User(AbstractUser):
     )
     is_executive = models.BooleanField(_("executive"), default=False)
 
-    objects = PresalesUserManager()
+    objects: ClassVar[PresalesUserManager] = PresalesUserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:

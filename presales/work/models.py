@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,6 +19,7 @@ from presales.customers.models import Industry
 from presales.people.models import Role
 
 if TYPE_CHECKING:
+    from presales.deals.models import Opportunity
     from presales.people.models import User
 
 
@@ -45,12 +46,12 @@ class ActivityStatus(models.TextChoices):
     DONE = "done", _("Done")
 
 
-HOURS_FIELD_OPTIONS = {
+HOURS_FIELD_OPTIONS: dict[str, Any] = {
     "max_digits": 5,
     "decimal_places": 1,
     "validators": [MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("999"))],
 }
-UPLIFT_FIELD_OPTIONS = {
+UPLIFT_FIELD_OPTIONS: dict[str, Any] = {
     "max_digits": 5,
     "decimal_places": 1,
     "null": True,
@@ -132,7 +133,11 @@ class Activity(BaseModel):
         return reverse("work:activity_edit", args=[self.pk])
 
     def clean(self) -> None:
-        if self.opportunity_id and self.account_id and self.opportunity.account_id != self.account_id:
+        if (
+            self.opportunity_id
+            and self.account_id
+            and cast("Opportunity", self.opportunity).account_id != self.account_id
+        ):
             raise ValidationError({"account": _("The account must be the opportunity's account.")})
 
 
