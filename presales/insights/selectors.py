@@ -34,7 +34,7 @@ from presales.people.models import Role, User
 from presales.playbook.models import OPEN_STATUSES, AnswerKind, DealStep, Stage, StepDefinition, StepStatus
 from presales.work.models import Activity, ActivityStatus, RequestStatus, SupportRequest, WorkType
 
-MONEY = DecimalField(max_digits=20, decimal_places=2)
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY)
 # Qualification: the answers that tell whether a deal is real (budget, pains, solution, decision, champion...).
 QUALIFICATION_KINDS = (
@@ -407,7 +407,7 @@ def influenced_revenue(user: User, f: InsightFilters) -> list[dict[str, Any]]:
     )
     people = ExpressionWrapper(
         Coalesce(Subquery(other_members.values("opportunity").annotate(n=Count("pk")).values("n")[:1]), 0)
-        + Cast(Q(presales_lead__isnull=False), IntegerField()),
+        + Cast(Q(presales_lead__isnull=False), IntegerField()),  # type: ignore[arg-type]  # Q is a boolean expression
         output_field=IntegerField(),
     )
     share = ExpressionWrapper(F("amount") / F("people"), output_field=MONEY)
@@ -435,7 +435,7 @@ def influenced_revenue(user: User, f: InsightFilters) -> list[dict[str, Any]]:
             ),
             0,
         )
-        + Cast(Q(opportunity__presales_lead__isnull=False), IntegerField()),
+        + Cast(Q(opportunity__presales_lead__isnull=False), IntegerField()),  # type: ignore[arg-type]  # Q is a boolean expression
         output_field=IntegerField(),
     )
     for row in (

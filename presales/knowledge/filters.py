@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from presales.customers.models import Industry
 from presales.deals.filters import StableOrderingFilter
 from presales.deals.models import Competitor
-from presales.knowledge.models import KnowledgeItem, KnowledgeKind
+from presales.knowledge.models import KnowledgeItem, KnowledgeItemQuerySet, KnowledgeKind
 from presales.knowledge.selectors import search
 
 
@@ -41,7 +41,7 @@ class KnowledgeItemFilter(django_filters.FilterSet):
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return search(queryset, value) if value.strip() else queryset
 
-    def filter_industry(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+    def filter_industry(self, queryset: KnowledgeItemQuerySet, name: str, value: Any) -> QuerySet:
         return queryset.for_industry(value) if value else queryset
 
     def filter_review_due(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:

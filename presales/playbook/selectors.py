@@ -120,9 +120,9 @@ def qualification(opportunity: Opportunity, steps: list[DealStep]) -> Qualificat
         (AnswerKind.SOLUTION, _("Solution accepted")),
         (AnswerKind.PROCUREMENT, _("Procurement method")),
     ):
-        step = answered(kind)
-        if step:
-            result.known.append((title, step.summary))  # type: ignore[attr-defined]
+        answer_step = answered(kind)
+        if answer_step:
+            result.known.append((title, answer_step.summary))  # type: ignore[attr-defined]
         elif kind in by_kind:
             result.missing.append(title)
     go = answered(AnswerKind.GO_NO_GO)

@@ -7,7 +7,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Q
 from django.utils import timezone
@@ -471,7 +471,9 @@ def owed_ratings(rater: User, today: datetime.date | None = None) -> list[OwedRa
         .order_by("updated_at")
     )
     for request in requests:
-        owed.append(OwedRating(request.opportunity, request.assignee, request, timezone.localdate(request.updated_at)))
+        # assignee__isnull=False above: every request here has an assignee.
+        assignee = cast(User, request.assignee)
+        owed.append(OwedRating(request.opportunity, assignee, request, timezone.localdate(request.updated_at)))
     rated_deals = SalesRating.objects.filter(rater=rater, request__isnull=True).values("opportunity_id")
     deals = (
         Opportunity.objects.closed()
@@ -481,7 +483,8 @@ def owed_ratings(rater: User, today: datetime.date | None = None) -> list[OwedRa
         .order_by("closed_on")
     )
     for deal in deals:
-        owed.append(OwedRating(deal, deal.presales_lead, None, deal.closed_on))
+        # presales_lead__isnull=False and closed_on__gte above: both are set.
+        owed.append(OwedRating(deal, cast(User, deal.presales_lead), None, cast(datetime.date, deal.closed_on)))
     return owed
 
 

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from presales.deals.filters import StableOrderingFilter
 from presales.deals.models import Opportunity
 from presales.people.models import PRESALES_ROLES, User
-from presales.work.models import Activity, ActivityStatus, RequestStatus, SupportRequest, WorkType
+from presales.work.models import (
+    Activity,
+    ActivityStatus,
+    RequestStatus,
+    SupportRequest,
+    SupportRequestQuerySet,
+    WorkType,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -63,7 +70,7 @@ class SupportRequestFilter(django_filters.FilterSet):
         model = SupportRequest
         fields: list[str] = []
 
-    def filter_forgotten(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+    def filter_forgotten(self, queryset: SupportRequestQuerySet, name: str, value: Any) -> QuerySet:
         return queryset.forgotten() if value else queryset
 
     def filter_mine(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:

@@ -27,7 +27,7 @@ from presales.work.models import (
 )
 
 ZERO = Decimal(0)
-HOURS = DecimalField(max_digits=10, decimal_places=1)
+HOURS: DecimalField[Decimal, Decimal] = DecimalField(max_digits=10, decimal_places=1)
 WORKLOAD_WEEKS = 8
 
 
@@ -181,7 +181,7 @@ def _commitments(
     requests = (
         SupportRequest.objects.committed()
         .filter(assignee_id__in=engineer_ids)
-        .exclude(pk=exclude_request)
+        .exclude(pk=exclude_request)  # type: ignore[misc]  # pk=None excludes nothing; stubs reject None
         .annotate(logged=Sum("activities__hours", filter=Q(activities__status=ActivityStatus.DONE)))
         .values(
             "pk",
@@ -206,7 +206,7 @@ def _commitments(
         hours[row["assignee_id"]] += share
         items[row["assignee_id"]].append(
             triage.WorkItem(
-                label=f"{row['opportunity__name']} · {dict(SupportRequest._meta.get_field('kind').choices)[row['kind']]}",
+                label=f"{row['opportunity__name']} · {dict(SupportRequest._meta.get_field('kind').choices or ())[row['kind']]}",
                 hours=share.quantize(Decimal("0.1")),
                 value_per_hour=value.value_per_hour(row["opportunity__amount"], row["expected_uplift"], outstanding),
                 url=f"/work/requests/{row['pk']}/",
@@ -218,17 +218,17 @@ def _commitments(
         .exclude(request__status__in=COMMITTED_STATUSES)
         .values("pk", "owner_id", "kind", "hours", "expected_uplift", "opportunity__name", "opportunity__amount")
     )
-    kinds = dict(Activity._meta.get_field("kind").choices)
-    for row in planned:
-        hours[row["owner_id"]] += row["hours"]
-        items[row["owner_id"]].append(
+    kinds = dict(Activity._meta.get_field("kind").choices or ())
+    for activity_row in planned:
+        hours[activity_row["owner_id"]] += activity_row["hours"]
+        items[activity_row["owner_id"]].append(
             triage.WorkItem(
-                label=f"{row['opportunity__name'] or '—'} · {kinds[row['kind']]}",
-                hours=row["hours"],
+                label=f"{activity_row['opportunity__name'] or '—'} · {kinds[activity_row['kind']]}",
+                hours=activity_row["hours"],
                 value_per_hour=value.value_per_hour(
-                    row["opportunity__amount"] or ZERO, row["expected_uplift"], row["hours"]
+                    activity_row["opportunity__amount"] or ZERO, activity_row["expected_uplift"], activity_row["hours"]
                 ),
-                url=f"/work/activities/{row['pk']}/",
+                url=f"/work/activities/{activity_row['pk']}/",
             )
         )
     return hours, items
