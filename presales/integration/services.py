@@ -154,6 +154,8 @@ def _queue(job: ImportJob, status: str) -> None:
 
 
 def _run_in_thread(job_id: int) -> None:
+    # A fresh thread gets its own connection; drop it when done so it never lingers past its max age.
+    close_old_connections()
     try:
         run_job(job_id)
     finally:
@@ -202,7 +204,6 @@ def run_pending(limit: int | None = None) -> int:
 
 def run_job(job_id: int) -> bool:
     """Claim and run one queued job (check or import). False when another runner claimed it first."""
-    close_old_connections()
     for queued, running in (
         (ImportStatus.CHECK_QUEUED, ImportStatus.CHECKING),
         (ImportStatus.IMPORT_QUEUED, ImportStatus.IMPORTING),

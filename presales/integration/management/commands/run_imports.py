@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from presales.integration.services import run_pending
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop=False, interval=3.0, **options):
         while True:
+            # A long-running worker must not keep a connection past its max age or after an error.
+            close_old_connections()
             count = run_pending()
             if count:
                 self.stdout.write(f"{count} import job(s) processed.")
