@@ -156,7 +156,9 @@ def visit_events(user: User, since: datetime.date) -> Iterator[list[str]]:
         .order_by("date", "pk")
     )
     for visit in visits.iterator(chunk_size=500):
-        where = visit.opportunity.name if visit.opportunity_id else visit.account.name
+        where = (
+            visit.opportunity.name if visit.opportunity is not None else (visit.account.name if visit.account else "")
+        )
         yield _event(
             uid=f"activity-{visit.pk}@presales-hub",
             day=visit.date,

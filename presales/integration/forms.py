@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +22,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[tuple[str, Any]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = kinds
+        cast(forms.ChoiceField, self.fields["kind"]).choices = kinds
 
 
 class MappingForm(forms.Form):
@@ -54,7 +54,7 @@ class MappingForm(forms.Form):
         return [(spec, self[f"field_{spec.key}"]) for spec in m.fields_for(self.job.kind)]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         used: dict[str, str] = {}
         for spec in m.fields_for(self.job.kind):
             column = data.get(f"field_{spec.key}")

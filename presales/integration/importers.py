@@ -50,6 +50,10 @@ class RowImporter:
         self.lookups = lookups
         self._account_names: dict[str, int] | None = None
 
+    def process(self, row: dict[str, str]) -> str:
+        """Write one row through the services; each kind of record implements it."""
+        raise NotImplementedError
+
     # --- helpers --------------------------------------------------------------------------------
 
     def owner(self, row: dict[str, str], key: str = "owner") -> User:
@@ -214,7 +218,7 @@ class OpportunityImporter(RowImporter):
             values["sales_owner"] = self.owner(row)
         if row.get("presales_lead"):
             values["presales_lead"] = self.lookups.user(row["presales_lead"])
-        stage, outcome = (None, Outcome.OPEN)
+        stage, outcome = (None, str(Outcome.OPEN))
         if row.get("stage"):
             stage, outcome = self.lookups.stage(row["stage"])
         external_id = row.get("external_id", "")

@@ -290,8 +290,8 @@ class Lookups:
             stage = self.stages_by_number[self.stage_names[key]]
             return stage, ("won" if stage.is_after_sale else "open")
         if key in STAGE_ALIASES:
-            number, outcome = STAGE_ALIASES[key]
-            return (self.stages_by_number.get(number) if number else None), outcome
+            alias_number, outcome = STAGE_ALIASES[key]
+            return (self.stages_by_number.get(alias_number) if alias_number else None), outcome
         raise CellError(_("Unknown stage “%(value)s”.") % {"value": raw})
 
     def user(self, text: str) -> Any:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from presales.core.typing import AuthenticatedHttpRequest
 from presales.core.visibility import get_object_for_user
 from presales.integration import calendar, services
 from presales.integration.forms import MappingForm, StartForm, UploadForm
@@ -22,14 +23,14 @@ from presales.integration.models import ImportJob, ImportStatus
 PREVIEW_ROWS = 10
 
 
-def _require_importer(request: HttpRequest) -> None:
+def _require_importer(request: AuthenticatedHttpRequest) -> None:
     if not services.can_import(request.user):
         raise PermissionDenied
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a file and say what it holds; the person's earlier imports are listed below."""
     _require_importer(request)
     kinds = services.allowed_kinds(request.user)
@@ -47,7 +48,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     return render(request, "integration/import_start.html", {"form": form, "jobs": jobs})
 
 
-def _job(request: HttpRequest, pk: int) -> ImportJob:
+def _job(request: AuthenticatedHttpRequest, pk: int) -> ImportJob:
     job = get_object_for_user(ImportJob.objects.select_related("owner"), request.user, pk=pk)
     if job.owner_id != request.user.pk:
         # An admin may look at anybody's import but only the uploader runs it.
@@ -71,7 +72,7 @@ def _sample_rows(job: ImportJob) -> list[list[str]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+def import_mapping(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Which column feeds which field: preset to the automatic matches, with the first rows to judge by."""
     job = _job(request, pk)
     form = MappingForm(request.POST if request.method == "POST" else None, job=job)
@@ -94,7 +95,7 @@ def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The job's page: progress while it runs, the preview with every row's errors, then the result."""
     job = _job(request, pk)
     if job.status == ImportStatus.MAPPING:
@@ -134,7 +135,7 @@ def _progress(job: ImportJob) -> dict[str, int]:
 
 @login_required
 @require_GET
-def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def import_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The progress bar, polled every second by htmx; once the job stops, the browser reloads the job page."""
     job = _job(request, pk)
     if not job.is_running:
@@ -149,7 +150,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def calendar_feed_manage(request: HttpRequest) -> HttpResponse:
+def calendar_feed_manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create, regenerate (the old address stops working) or revoke the person's calendar address."""
     new_url = ""
     if request.method == "POST":
