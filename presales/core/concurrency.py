@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import models, router, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 
@@ -74,6 +75,105 @@ def _changes_since(instance: models.Model, expected_version: int, fields: list[s
     return changes, changed_by
 
 
+def loaded_relations(instance: models.Model, unchanged: frozenset[str] | set[str] = frozenset()) -> set[str]:
+    """Foreign keys whose target needs no existence query: the related object was passed in already saved, or (for
+    `unchanged` names) the value was just read from the database, whose foreign-key constraint vouches for it."""
+    names = set()
+    for field in instance._meta.concrete_fields:
+        if not field.many_to_one or field.remote_field.limit_choices_to or field.validators:
+            continue
+        value = getattr(instance, field.attname)
+        if value is None:
+            continue  # nothing to look up; the null/blank check stays
+        if field.name in unchanged:
+            names.add(field.name)
+            continue
+        if field.is_cached(instance):
+            related = field.get_cached_value(instance)
+            target = field.target_field.attname  # type: ignore[attr-defined]
+            if related is not None and not related._state.adding and getattr(related, target, None) == value:
+                names.add(field.name)
+    return names
+
+
+def _constraint_fields(model: type[models.Model], constraint: Any) -> set[str] | None:
+    """The field names a constraint reads, or None when that cannot be told (expressions)."""
+    names: set[str] = set()
+    if getattr(constraint, "expressions", None):
+        return None
+    names.update(getattr(constraint, "fields", ()) or ())
+    condition = getattr(constraint, "condition", None)
+    if condition is not None:
+        if not isinstance(condition, Q):
+            return None
+        names.update(condition.referenced_base_fields)
+    result = set()
+    for name in names:
+        try:
+            result.add(model._meta.get_field(name).name)
+        except FieldDoesNotExist:
+            return None
+    return result
+
+
+def _validate_constraints_on(instance: models.Model, changed: set[str], exclude: set[str]) -> None:
+    """Model.validate_constraints, for the constraints that read a changed field (the row satisfied the others)."""
+    using = router.db_for_write(type(instance), instance=instance)
+    errors: dict[str, Any] = {}
+    for model_class, constraints in instance.get_constraints():
+        for constraint in constraints:
+            fields = _constraint_fields(model_class, constraint)
+            if fields is not None and not fields & changed:
+                continue
+            try:
+                constraint.validate(model_class, instance, exclude=exclude, using=using)
+            except ValidationError as error:
+                if getattr(error, "code", None) == "unique" and len(getattr(constraint, "fields", ())) == 1:
+                    errors.setdefault(constraint.fields[0], []).append(error)
+                else:
+                    errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def full_clean(
+    instance: models.Model, *, unchanged: frozenset[str] | set[str] = frozenset(), changed: set[str] | None = None
+) -> None:
+    """`instance.full_clean()` without a query per foreign key whose related object is known to exist.
+
+    Everything else is validated as Django does (field values, `clean()`, unique checks and constraints, including
+    those on the skipped foreign keys); only the per-field existence lookup of `loaded_relations` is left out.
+    With `changed` (an update of a row read from the database), only the constraints that read one of those fields
+    are checked: each check is a query, and the row as stored already satisfied the others.
+    """
+    trusted = loaded_relations(instance, unchanged)
+    errors: dict[str, Any] = {}
+    try:
+        instance.clean_fields(exclude=trusted)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        instance.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    # As Model.full_clean: unique checks and constraints only for the fields that passed validation.
+    failed = {name for name in errors if name != NON_FIELD_ERRORS}
+    try:
+        instance.validate_unique(exclude=failed)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    failed = {name for name in errors if name != NON_FIELD_ERRORS}
+    try:
+        if changed is None:
+            instance.validate_constraints(exclude=failed)
+        else:
+            _validate_constraints_on(instance, changed, failed)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def save_with_version_check(
     instance: models.Model,
@@ -93,15 +193,18 @@ def save_with_version_check(
     if expected_version is not None and current.version != expected_version:  # type: ignore[attr-defined]
         field_changes, changed_by = _changes_since(current, expected_version, list(changes))
         raise ConcurrentEditError(current, field_changes, changed_by)
+    changed = {model._meta.get_field(name).name for name in changes}
     for name, value in changes.items():
         setattr(current, name, value)
-    current.full_clean()
+    # Foreign keys not in `changes` come from the row just read under the lock: no need to look them up again.
+    unchanged = {f.name for f in model._meta.concrete_fields if f.many_to_one and f.name not in changed}
+    full_clean(current, unchanged=unchanged, changed=changed)
     current.version += 1  # type: ignore[attr-defined]
     if actor is not None:
         current._history_user = actor  # type: ignore[attr-defined]
     if reason:
         current._change_reason = reason  # type: ignore[attr-defined]
-    update_fields = list({model._meta.get_field(n).name for n in changes} | {"version", "updated_at"})
+    update_fields = list(changed | {"version", "updated_at"})
     current.save(update_fields=update_fields)
     return current
 

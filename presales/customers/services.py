@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from presales.core import visibility
-from presales.core.concurrency import save_with_version_check
+from presales.core.concurrency import full_clean, save_with_version_check
 from presales.customers.models import Account, Contact
 from presales.people.models import User
 
@@ -57,7 +57,7 @@ def account_create(*, actor: User, **data: Any) -> Account:
     values.setdefault("owner", actor)
     account = Account(**values)
     account.team_id = account.owner.team_id
-    account.full_clean()
+    full_clean(account)
     account._history_user = actor  # type: ignore[attr-defined]
     account.save()
     return account
@@ -80,7 +80,7 @@ def contact_create(*, actor: User, account: Account, **data: Any) -> Contact:
     if not visibility.can_edit_contacts(actor, account):
         raise PermissionDenied
     contact = Contact(account=account, **_pick(data, CONTACT_FIELDS))
-    contact.full_clean()
+    full_clean(contact)
     contact._history_user = actor  # type: ignore[attr-defined]
     contact.save()
     return contact

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from presales.core import visibility
-from presales.core.concurrency import save_with_version_check
+from presales.core.concurrency import full_clean, save_with_version_check
 from presales.customers.models import Account
 from presales.deals.models import (
     Competitor,
@@ -72,7 +72,7 @@ def opportunity_create(*, actor: User, competitors: list[Competitor] | None = No
         values["probability"] = values["stage"].default_probability
     _derive_teams(values)
     opportunity = Opportunity(**values)
-    opportunity.full_clean()
+    full_clean(opportunity)
     opportunity._history_user = actor  # type: ignore[attr-defined]
     opportunity.save()
     for competitor in competitors or []:
@@ -201,7 +201,7 @@ def deal_member_add(*, actor: User, opportunity: Opportunity, user: User, role: 
     if DealTeamMember.objects.filter(opportunity=opportunity, user=user, role=role).exists():
         raise ValidationError(_("%(person)s is already on the deal team in this role.") % {"person": user})
     member = DealTeamMember(opportunity=opportunity, user=user, role=role)
-    member.full_clean()
+    full_clean(member)
     member._history_user = actor  # type: ignore[attr-defined]
     member.save()
     from presales.playbook.services import deal_steps_sync
