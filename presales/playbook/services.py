@@ -72,33 +72,43 @@ class DealTeam:
     after_sales_manager: User | None = None
     visible_ids: set[int] = field(default_factory=set)
 
+    # Fallback people whose right to see the deal has not been checked yet: checked on first use, so a deal whose
+    # team names a commercial and an after-sales person costs no visibility query at all.
+    unchecked_ids: set[int] = field(default_factory=set)
+
     @classmethod
     def load(cls, opportunity: Opportunity) -> DealTeam:
+        """The deal team, the deal's two team managers and the functional managers, in three queries at most."""
         team = cls(opportunity=opportunity)
         for member in opportunity.members.select_related("user").order_by("pk"):
             team.members.setdefault(member.role, []).append(member.user)
-        managers = {}
-        for kind in (TeamKind.COMMERCIAL, TeamKind.AFTER_SALES):
-            functional = (
-                Team.objects.filter(kind=kind, manager__isnull=False, manager__is_active=True)
-                .select_related("manager")
-                .order_by("pk")
-                .first()
-            )
-            managers[kind] = functional.manager if functional else None
+        _load_teams(opportunity)
+        managers: dict[str, User | None] = {TeamKind.COMMERCIAL: None, TeamKind.AFTER_SALES: None}
+        functional_teams = (
+            Team.objects.filter(kind__in=list(managers), manager__isnull=False, manager__is_active=True)
+            .select_related("manager")
+            .order_by("pk")
+        )
+        for functional in functional_teams:
+            if managers[functional.kind] is None:
+                managers[functional.kind] = functional.manager
         team.commercial_manager = managers[TeamKind.COMMERCIAL]
         team.after_sales_manager = managers[TeamKind.AFTER_SALES]
         # A fallback person must be able to open the deal, or the step would be assigned to someone who can't see it.
-        candidate_ids = {u.pk for u in (team.commercial_manager, team.after_sales_manager) if u}
-        for user in User.objects.filter(pk__in=candidate_ids):
-            if visibility.opportunities_visible_to(user, Opportunity.objects.filter(pk=opportunity.pk)).exists():
-                team.visible_ids.add(user.pk)
+        team.unchecked_ids = {u.pk for u in (team.commercial_manager, team.after_sales_manager) if u}
         return team
 
     def _usable(self, user: User | None, *, needs_check: bool = False) -> bool:
         if user is None or not user.is_active:
             return False
-        return not needs_check or user.pk in self.visible_ids
+        if not needs_check:
+            return True
+        if user.pk in self.unchecked_ids:
+            self.unchecked_ids.discard(user.pk)
+            deal = Opportunity.objects.filter(pk=self.opportunity.pk)
+            if visibility.opportunities_visible_to(user, deal).exists():
+                self.visible_ids.add(user.pk)
+        return user.pk in self.visible_ids
 
     def resolve(self, role: str) -> User:
         """Exactly one person for the role: the first usable candidate, ending with the sales owner."""
@@ -127,6 +137,22 @@ class DealTeam:
             if self._usable(candidate, needs_check=needs_check):
                 return candidate  # type: ignore[return-value]
         return opp.sales_owner
+
+
+def _load_teams(opportunity: Opportunity) -> None:
+    """Put the deal's sales and presales teams (with their managers) on it in one query, unless they are there."""
+    fields = Opportunity._meta
+    wanted = [
+        (name, getattr(opportunity, f"{name}_id"))
+        for name in ("team", "presales_team")
+        if getattr(opportunity, f"{name}_id") and not fields.get_field(name).is_cached(opportunity)
+    ]
+    if not wanted:
+        return
+    teams = Team.objects.select_related("manager").in_bulk([pk for _name, pk in wanted])
+    for name, pk in wanted:
+        if pk in teams:
+            setattr(opportunity, name, teams[pk])
 
 
 def resolve_responsible(opportunity: Opportunity, role: str) -> User:
@@ -302,40 +328,48 @@ def ensure_deal_playbook(opportunity: Opportunity) -> DealPlaybook | None:
 
 @transaction.atomic
 def deal_steps_sync(*, opportunity: Opportunity, actor: User | None = None) -> list[DealStep]:
-    """After the deal team or close date changes: re-resolve owners (unless assigned by hand) and due dates."""
-    opportunity = Opportunity.objects.select_related("team__manager", "presales_team__manager", "sales_owner").get(
-        pk=opportunity.pk
-    )
+    """After the deal team or close date changes: re-resolve owners (unless assigned by hand) and due dates.
+
+    Only open steps change; they are read in one query and written in one bulk update, each change with its
+    history row (the hand-over stays in the step's history).
+    """
+    opportunity = Opportunity.objects.select_related(
+        "team__manager", "presales_team__manager", "sales_owner", "presales_lead"
+    ).get(pk=opportunity.pk)
+    # Every step's definition is needed for the due-date chain; the other columns only for the open ones.
     steps = list(
-        DealStep.objects.filter(opportunity=opportunity)
-        .select_related("definition", "responsible")
-        .order_by("definition__order")
+        DealStep.objects.filter(opportunity=opportunity).select_related("definition").order_by("definition__order")
     )
     if not steps:
         return []
     team = DealTeam.load(opportunity)
     start = timezone.localdate(opportunity.created_at)
     dues = due_dates([s.definition for s in steps], start, opportunity.expected_close_date)
+    now = timezone.now()
     changed, reassigned = [], []
     for step, due in zip(steps, dues, strict=True):
         if step.status not in OPEN_STATUSES:
             continue
-        fields = []
+        step.opportunity = opportunity
+        touched = False
         if not step.assigned_by_hand:
             person = team.resolve(step.definition.responsible_role)
             if person.pk != step.responsible_id:
                 step.responsible = person
-                fields.append("responsible")
                 reassigned.append(step)
+                touched = True
         if step.due_date != due:
             step.due_date = due
-            fields.append("due_date")
-        if fields:
+            touched = True
+        if touched:
             step.version += 1
+            step.updated_at = now
             step._history_user = actor  # type: ignore[attr-defined]
             step._change_reason = "deal team or close date changed"  # type: ignore[attr-defined]
-            step.save(update_fields=[*fields, "version", "updated_at"])
             changed.append(step)
+    if changed:
+        DealStep.objects.bulk_update(changed, ["responsible", "due_date", "version", "updated_at"])
+        DealStep.history.bulk_history_create(changed, update=True, default_user=actor, default_date=now)  # type: ignore[attr-defined]
     _notify_assignments(reassigned, actor)
     return changed
 
@@ -350,24 +384,32 @@ def _check_can_work(actor: User, step: DealStep) -> None:
 def _save_step(
     step: DealStep, actor: User, expected_version: int | None, changes: dict[str, Any], reason: str
 ) -> DealStep:
-    return save_with_version_check(  # type: ignore[return-value]
+    saved: DealStep = save_with_version_check(  # type: ignore[assignment]
         step, changes=changes, expected_version=expected_version, actor=actor, reason=reason
     )
+    # The definition never changes here: keep it instead of reading it again (the deal is read afresh when needed).
+    if DealStep.definition.is_cached(step) and step.definition_id == saved.definition_id:  # type: ignore[attr-defined]
+        saved.definition = step.definition
+    return saved
 
 
-def _advance(actor: User, opportunity: Opportunity) -> None:
+def _advance(actor: User, opportunity_id: int) -> None:
     """Stage follows the checklist: the deal moves to the stage of its first unfinished step."""
     from presales.deals import services as deal_services
 
-    opportunity = Opportunity.objects.select_related("stage").get(pk=opportunity.pk)
+    # Only the first unfinished step (and, once all are finished, the signing step) matters: read just that row,
+    # with the deal and its stage in the same query.
+    steps = DealStep.objects.filter(opportunity_id=opportunity_id).order_by("definition__order")
+    unfinished = (
+        steps.exclude(status__in=FINISHED_STATUSES).select_related("definition__stage", "opportunity__stage").first()
+    )
+    opportunity = (
+        unfinished.opportunity
+        if unfinished is not None
+        else Opportunity.objects.select_related("stage").get(pk=opportunity_id)
+    )
     if not opportunity.is_open:
         return
-    steps = list(
-        DealStep.objects.filter(opportunity=opportunity)
-        .select_related("definition__stage")
-        .order_by("definition__order")
-    )
-    unfinished = next((s for s in steps if s.status not in FINISHED_STATUSES), None)
     if unfinished is not None:
         target = unfinished.definition.stage
         if target.number > opportunity.stage.number and not target.is_after_sale:
@@ -375,7 +417,7 @@ def _advance(actor: User, opportunity: Opportunity) -> None:
                 actor=actor, opportunity=opportunity, stage=target, expected_version=None, enforce_permission=False
             )
         return
-    signed = next((s for s in steps if s.definition.answer_kind == AnswerKind.SIGNED), None)
+    signed = steps.filter(definition__answer_kind=AnswerKind.SIGNED).first()
     if signed is not None and signed.status == StepStatus.DONE:
         # Every step is finished and the contract is signed: the sale is complete.
         deal_services.opportunity_close(
@@ -514,7 +556,7 @@ def deal_step_complete(
             enforce_permission=False,
         )
         return step
-    _advance(actor, step.opportunity)
+    _advance(actor, step.opportunity_id)
     return step
 
 
@@ -539,7 +581,7 @@ def deal_step_set_status(
     changes["completed_by"] = actor if status == StepStatus.SKIPPED else None
     step = _save_step(step, actor, expected_version, changes, status)
     if status == StepStatus.SKIPPED:
-        _advance(actor, step.opportunity)
+        _advance(actor, step.opportunity_id)
     return step
 
 
