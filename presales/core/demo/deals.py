@@ -41,6 +41,9 @@ AMOUNT_BUCKETS = [
 ]
 HISTORY_DAYS = 729  # closed deals spread over the past two years
 SHOWCASE_DEALS = 12  # the first deals belong to the demo sales rep and presales engineer, so their pages are full
+# After the showcase deals, every presales engineer leads one deal won and one lost last month, so last month's
+# scorecards (presales.scoring's demo) have results made by the services like any other closed deal.
+LAST_MONTH_RESULTS = (Outcome.WON, Outcome.LOST)
 DESCRIPTIONS = [
     "客户计划年内完成建设,预算已申报。",
     "现有设备即将过保,需要整体替换。",
@@ -104,6 +107,14 @@ class DealPlanner:
         ]
         self.international_competitors = [c for c in ctx.competitors if c.name.isascii()]
         self.presales_engineers = [user for user in ctx.presales_people if user.role == "presales"]
+        last_month_end = ctx.today.replace(day=1) - datetime.timedelta(days=1)
+        self.last_month = (last_month_end.replace(day=1), last_month_end)
+        self.results: dict[int, tuple[User, str]] = {}
+        active = [user for user in self.presales_engineers if user.is_active]
+        for position, (engineer, outcome) in enumerate(
+            (engineer, outcome) for engineer in active for outcome in LAST_MONTH_RESULTS
+        ):
+            self.results[SHOWCASE_DEALS + position] = (engineer, outcome)
 
     def _amount(self, account: Account) -> Decimal:
         low, high, _weight = self.rng.choices(AMOUNT_BUCKETS, [bucket[2] for bucket in AMOUNT_BUCKETS])[0]
@@ -132,7 +143,10 @@ class DealPlanner:
         team = self.team_info[account.team_id]
         owner: User = account.owner if rng.random() < 0.8 else rng.choice(team.sellers)
         english = account.region == "overseas"
-        if showcase or rng.random() < 0.4:
+        result = self.results.get(index)
+        if result is not None:
+            outcome = result[1]
+        elif showcase or rng.random() < 0.4:
             outcome = Outcome.OPEN
         else:
             outcome = rng.choices(OUTCOMES, OUTCOME_WEIGHTS)[0]
@@ -150,7 +164,11 @@ class DealPlanner:
                 days=rng.randint(-30, -1) if rng.random() < 0.1 else rng.randint(7, 270)
             )
         else:
-            days_ago = rng.randint(1, HISTORY_DAYS)
+            if result is not None:
+                start, end = self.last_month
+                days_ago = (ctx.today - start).days - rng.randint(5, min(24, (end - start).days))
+            else:
+                days_ago = rng.randint(1, HISTORY_DAYS)
             closed_on = ctx.days_ago(days_ago)
             close_date = closed_on + datetime.timedelta(days=rng.randint(-45, 20))
             if outcome == Outcome.WON:
@@ -165,7 +183,7 @@ class DealPlanner:
                 else:
                     stage_number = rng.choices([2, 3, 4], [40, 35, 25])[0]
                     reason = rng.choice(names.ABANDONED_REASONS_EN if english else names.ABANDONED_REASONS)
-        lead = self._lead(stage_number, outcome, showcase)
+        lead = result[0] if result is not None else self._lead(stage_number, outcome, showcase)
         plan = OpportunityPlan(
             account=account,
             name=self._name(account),

@@ -12,6 +12,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+
 from presales.core.demo import names
 from presales.deals.models import Opportunity, Outcome
 from presales.people.models import Role, User
@@ -43,30 +45,43 @@ def _manager(ctx: DemoContext, engineer: User) -> User | None:
 
 
 def _ensure_results(ctx: DemoContext, engineers: list[User], start: datetime.date, end: datetime.date) -> None:
-    """Each engineer gets a won and a lost deal closed last month among the deals they lead (bulk, like the deal
-    generator's closed deals: outcome, reason, probability and closing date set together)."""
-    closed: dict[int, set[str]] = defaultdict(set)
-    for lead_id, outcome in Opportunity.objects.filter(
-        presales_lead__in=engineers, closed_on__gte=start, closed_on__lte=end
-    ).values_list("presales_lead_id", "outcome"):
-        closed[lead_id].add(outcome)
-    open_deals: dict[int, list[Opportunity]] = defaultdict(list)
-    for deal in (
-        Opportunity.objects.open().filter(presales_lead__in=engineers, stage__is_after_sale=False).order_by("pk")
-    ):
-        open_deals[deal.presales_lead_id].append(deal)
+    """Each engineer needs a closed deal last month among the deals they lead.
+
+    The deal generator plans a won and a lost one for every active engineer (deals.LAST_MONTH_RESULTS), walked
+    through the services like every other deal. An engineer still without one (e.g. a generator list changed) gets
+    an open deal of theirs marked lost by its sales owner through deals.services.opportunity_close, at a date last
+    month: a lost deal stops where its checklist stopped, while a won one would need every step done first.
+    """
+    from presales.core.demo.checklists import demo_clock
+    from presales.deals import services as deal_services
+
+    closed = set(
+        Opportunity.objects.filter(presales_lead__in=engineers, closed_on__gte=start, closed_on__lte=end)
+        .values_list("presales_lead_id", flat=True)
+        .distinct()
+    )
     for engineer in engineers:
-        for outcome in (Outcome.WON, Outcome.LOST):
-            if outcome in closed[engineer.pk] or not open_deals[engineer.pk]:
-                continue
-            deal = open_deals[engineer.pk].pop()
-            reasons = names.WON_REASONS if outcome == Outcome.WON else names.LOST_REASONS
-            Opportunity.objects.filter(pk=deal.pk).update(
-                outcome=outcome,
-                closed_on=ctx.rng.choice([start + datetime.timedelta(days=offset) for offset in range(5, 25)]),
-                probability=100 if outcome == Outcome.WON else 0,
-                outcome_reason=ctx.rng.choice(reasons),
-                version=deal.version + 1,
+        if engineer.pk in closed:
+            continue
+        deal = (
+            Opportunity.objects.open()
+            .filter(presales_lead=engineer, stage__number__gte=2, stage__is_after_sale=False)
+            .select_related("sales_owner", "stage")
+            .order_by("-pk")
+            .first()
+        )
+        if deal is None:
+            continue
+        closed_on = start + datetime.timedelta(days=ctx.rng.randint(5, 24))
+        moment = timezone.make_aware(datetime.datetime.combine(closed_on, datetime.time(17, 0)))
+        with demo_clock(min(moment, timezone.now())):
+            deal_services.opportunity_close(
+                actor=deal.sales_owner,
+                opportunity=deal,
+                outcome=Outcome.LOST,
+                reason=ctx.rng.choice(names.LOST_REASONS),
+                closed_on=closed_on,
+                expected_version=deal.version,
             )
 
 
@@ -182,6 +197,8 @@ def generate_scoring(ctx: DemoContext) -> None:
     start, end = _last_month(ctx.today)
     _ensure_results(ctx, engineers, start, end)
     ctx.counts["visits"] = _visits(ctx, engineers, start, end)
+    # The visits are activities too: keep the work generator's count of all activities true.
+    ctx.counts["activities"] = ctx.counts.get("activities", 0) + ctx.counts["visits"]
     ctx.counts["capability scores"] = _capability(ctx, engineers, start)
     ctx.counts["sales ratings"] = _ratings_and_debriefs(ctx, engineers, start, end)
     manager = ctx.logins.get("presalesmgr") or ctx.admin
