@@ -42,7 +42,7 @@ test: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/mypy
-	$(VENV)/bin/pytest -n auto --dist loadfile
+	$(VENV)/bin/pytest -n auto --dist loadgroup
 
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv

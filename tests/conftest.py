@@ -11,9 +11,12 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from presales.customers.models import Account
@@ -88,3 +91,92 @@ def client_for(user: User) -> Client:
 def login():
     """`login(user)` gives a test client signed in as that user."""
     return client_for
+
+
+# --- The small demo company, seeded at most once per test-run worker --------------------------------------------
+
+DEMO_SEED = 42
+
+
+@dataclass
+class SmallDemo:
+    """The seeded small demo: the generators' context (counts, today, logins) and what `seed_demo` printed."""
+
+    ctx: Any
+    output: str
+
+
+class _OpenDemo:
+    """The transaction holding the demo rows; rolled back as soon as no further test needs them."""
+
+    def __init__(self, atomic: Any, blocker: Any):
+        self.atomic = atomic
+        self.blocker = blocker
+        self.closed = False
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+
+
+_open_demo: list[_OpenDemo] = []
+
+
+@pytest.fixture(scope="session")
+def small_demo(django_db_setup, django_db_blocker):
+    """`manage.py seed_demo --size small` (seed 42), once per worker, in a transaction rolled back afterwards.
+
+    Each test runs in its own savepoint inside it, so what one test changes does not leak into the next. Tests
+    using it run one after the other (pytest_collection_modifyitems below; `xdist_group("demo")` keeps them on
+    one xdist worker with `--dist loadgroup`), and the transaction is rolled back right after the last of them, so
+    no other test ever sees the demo company.
+    """
+    from presales.core import demo
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        state = _OpenDemo(atomic, django_db_blocker)
+        _open_demo.append(state)
+        try:
+            out = io.StringIO()
+            # What the command does (manage.py seed_demo --size small), keeping the generators' context.
+            ctx = demo.generate("small", seed=DEMO_SEED, stdout=out, stderr=None)
+            demo.print_logins(out)
+        except BaseException:
+            state.close()
+            raise
+    yield SmallDemo(ctx=ctx, output=out.getvalue())
+    state.close()
+
+
+def pytest_configure(config):
+    # pytest-xdist registers this mark itself; without xdist (-p no:xdist) it would warn as unknown.
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker (--dist loadgroup)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the tests on the small demo one after the other (last), so it is seeded once and rolled back once."""
+    demo_items = [item for item in items if "small_demo" in getattr(item, "fixturenames", ())]
+    if demo_items:
+        others = [item for item in items if "small_demo" not in getattr(item, "fixturenames", ())]
+        items[:] = others + demo_items
+
+
+def pytest_runtest_setup(item):
+    if "small_demo" in getattr(item, "fixturenames", ()) and _open_demo and _open_demo[-1].closed:
+        raise RuntimeError("The small demo was already rolled back: its tests must run one after the other.")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    # After the test's own transaction is gone: drop the demo unless the next test uses it too.
+    if _open_demo and not _open_demo[-1].closed:
+        if nextitem is None or "small_demo" not in getattr(nextitem, "fixturenames", ()):
+            _open_demo[-1].close()
+    return result

@@ -26,23 +26,10 @@ pytestmark = pytest.mark.django_db
 TINY_BULK = dataclasses.replace(demo.SIZES["department"], name="tiny", accounts=40, opportunities=600, batch_size=250)
 
 
-@pytest.fixture(scope="class")
-def small_demo(django_db_setup, django_db_blocker):
-    """Seed the small company once for the class, inside a transaction rolled back afterwards.
-
-    Each test runs in its own savepoint inside it, so what one test changes does not leak into the next, and
-    the other tests in this module (which need an empty database) never see the demo company.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = io.StringIO()
-        call_command("seed_demo", "--size", "small", "--seed", "42", stdout=out, stderr=io.StringIO())
-        yield out.getvalue()
-        transaction.set_rollback(True)
-
-
 @pytest.mark.usefixtures("small_demo")
+@pytest.mark.xdist_group("demo")
 class TestSmallDemoCompany:
-    """The small company through the services (seeded once, several looks at it)."""
+    """The small company through the services (seeded once per worker by conftest's `small_demo`, several looks)."""
 
     def test_people_and_teams(self):
         assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
@@ -165,9 +152,9 @@ class TestSmallDemoCompany:
         assert any(week["done"] for week in board.trend)
 
     def test_logins_printed_and_rerun_changes_nothing(self, small_demo):
-        assert demo.DEMO_PASSWORD in small_demo
+        assert demo.DEMO_PASSWORD in small_demo.output
         for username in demo.DEMO_LOGINS:
-            assert f"  {username} " in small_demo
+            assert f"  {username} " in small_demo.output
         # Running it again changes nothing and still prints the logins.
         counts = (User.objects.count(), Account.objects.count(), Contact.objects.count(), Opportunity.objects.count())
         again = io.StringIO()

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
 from presales.bids.models import Poc, ProductGap, Tender
-from presales.core import demo
 from presales.knowledge.models import KnowledgeItem, KnowledgeUse
 from presales.knowledge.selectors import search
 
 
 @pytest.mark.django_db
-def test_small_demo_has_knowledge_bids_pocs_and_gaps():
-    demo.generate("small", seed=7, stdout=io.StringIO(), stderr=None)
+@pytest.mark.xdist_group("demo")
+def test_small_demo_has_knowledge_bids_pocs_and_gaps(small_demo):
     items = KnowledgeItem.objects.all()
     assert items.count() >= 10
     assert [i.title for i in search(items, "数据中心")][0] == "数据中心双活建设方案"

@@ -1,24 +1,18 @@
 """The demo company has last month's scorecards for every presales engineer, with all four parts filled."""
 
 import datetime
-import io
 
 import pytest
 
-from presales.core import demo
 from presales.people.models import Role, User
 from presales.scoring import formulas, selectors
 from presales.scoring.models import PeriodStatus, ScoringPeriod, WinLossDebrief
 
-# Only the generators the scorecards read from (and ours): faster, and independent of unrelated demo data.
-NEEDED = {"people", "customers", "competitors", "deals", "work", "scoring"}
-
 
 @pytest.mark.django_db
-def test_small_demo_has_last_months_scorecards_with_all_four_parts(monkeypatch):
-    monkeypatch.setattr(demo, "GENERATORS", [entry for entry in demo.GENERATORS if entry[0] in NEEDED])
-    assert "scoring" in [name for name, _generator in demo.GENERATORS]
-    ctx = demo.generate("small", seed=7, stdout=io.StringIO(), stderr=None)
+@pytest.mark.xdist_group("demo")
+def test_small_demo_has_last_months_scorecards_with_all_four_parts(small_demo):
+    ctx = small_demo.ctx
     start, _end = formulas.period_bounds("month", ctx.today.replace(day=1) - datetime.timedelta(days=1))
     period = ScoringPeriod.objects.get(kind="month", start=start)
     assert period.status == PeriodStatus.CLOSED
