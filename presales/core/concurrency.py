@@ -80,7 +80,7 @@ def loaded_relations(instance: models.Model, unchanged: frozenset[str] | set[str
     `unchanged` names) the value was just read from the database, whose foreign-key constraint vouches for it."""
     names = set()
     for field in instance._meta.concrete_fields:
-        if not field.many_to_one or field.remote_field.limit_choices_to or field.validators:
+        if not field.many_to_one or field.remote_field.limit_choices_to or field.validators:  # type: ignore[union-attr]
             continue
         value = getattr(instance, field.attname)
         if value is None:
@@ -88,8 +88,8 @@ def loaded_relations(instance: models.Model, unchanged: frozenset[str] | set[str
         if field.name in unchanged:
             names.add(field.name)
             continue
-        if field.is_cached(instance):
-            related = field.get_cached_value(instance)
+        if field.is_cached(instance):  # type: ignore[attr-defined]
+            related = field.get_cached_value(instance)  # type: ignore[attr-defined]
             target = field.target_field.attname  # type: ignore[attr-defined]
             if related is not None and not related._state.adding and getattr(related, target, None) == value:
                 names.add(field.name)
@@ -126,10 +126,10 @@ def _validate_constraints_on(instance: models.Model, changed: set[str], exclude:
             if fields is not None and not fields & changed:
                 continue
             try:
-                constraint.validate(model_class, instance, exclude=exclude, using=using)
+                constraint.validate(model_class, instance, exclude=exclude, using=using)  # type: ignore[attr-defined]
             except ValidationError as error:
                 if getattr(error, "code", None) == "unique" and len(getattr(constraint, "fields", ())) == 1:
-                    errors.setdefault(constraint.fields[0], []).append(error)
+                    errors.setdefault(constraint.fields[0], []).append(error)  # type: ignore[attr-defined]
                 else:
                     errors = error.update_error_dict(errors)
     if errors:

@@ -145,7 +145,7 @@ def _load_teams(opportunity: Opportunity) -> None:
     wanted = [
         (name, getattr(opportunity, f"{name}_id"))
         for name in ("team", "presales_team")
-        if getattr(opportunity, f"{name}_id") and not fields.get_field(name).is_cached(opportunity)
+        if getattr(opportunity, f"{name}_id") and not fields.get_field(name).is_cached(opportunity)  # type: ignore[union-attr]
     ]
     if not wanted:
         return
