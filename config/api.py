@@ -28,7 +28,7 @@ from presales.work.api import activities_router, requests_router
 def _json_method_not_allowed(response: HttpResponse) -> HttpResponse:
     """Ninja answers an unsupported method with a plain-text 405; give it the API's one JSON error shape."""
     allowed = response.get("Allow", "")
-    body = {
+    body: dict[str, Any] = {
         "error": {
             "code": "method_not_allowed",
             "message": _("This address does not accept that method; it accepts: %(methods)s.") % {"methods": allowed},

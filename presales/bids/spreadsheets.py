@@ -84,7 +84,9 @@ def read_deviation_rows(upload: Any) -> list[dict[str, Any]]:
         if not requirement:
             continue
 
-        def cell(field: str, cells: list[str] = cells, columns: dict[str, int] = columns) -> str:
+        def cell(field: str, cells: list[str] = cells, columns: dict[str, int] | None = columns) -> str:
+            if columns is None:
+                return ""
             index = columns.get(field)
             return cells[index] if index is not None and index < len(cells) else ""
 

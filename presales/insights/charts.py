@@ -88,6 +88,7 @@ def _text_width(text: str, font_size: float) -> float:
 def compact_number(value: float) -> str:
     """Axis labels, the compact_money rule without the symbol: 1.2M / 350K in English, 1.2亿 / 350万 in Chinese."""
     amount = float(value)
+    steps: tuple[tuple[int, str], ...]
     if (get_language() or "").startswith("zh"):
         steps = ((100_000_000, "亿"), (10_000, "万"))
     else:

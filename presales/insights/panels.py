@@ -520,7 +520,7 @@ def score_panel(user: User, f: InsightFilters) -> Panel | None:
         rows=rows,
         chart=render_chart(
             kind="horizontal_bar",
-            labels=[row["part"] for row in rows],
+            labels=[str(row["part"]) for row in rows],
             series=[(_("Score"), [row["score"] for row in rows])],
             label=_("My score this month"),
             range=(0, 100),

@@ -75,7 +75,7 @@ def summary(step: DealStep) -> str:
     opp = step.opportunity
     parts: list[str] = []
     if kind in CHOICES_BY_KIND and step.answer_choice:
-        parts.append(label(CHOICES_BY_KIND[kind], step.answer_choice))
+        parts.append(label(CHOICES_BY_KIND[AnswerKind(kind)], step.answer_choice))
     if kind == AnswerKind.ANALYSIS and opp.source:
         parts.insert(0, opp.source)
     if kind == AnswerKind.GO_NO_GO and step.answer_data.get("investment"):

@@ -378,13 +378,13 @@ def send_rating_reminders(*, today: datetime.date | None = None) -> dict[str, in
             counts["ratings"] += 1
     for deal in closed.iterator(chunk_size=500):
         done = {debrief.author_id for debrief in deal.debriefs.all()}
-        people = {deal.sales_owner_id: deal.sales_owner}
+        people: dict[int, User | None] = {deal.sales_owner_id: deal.sales_owner}
         if deal.presales_lead_id:
             people[deal.presales_lead_id] = deal.presales_lead
         for member in deal.members.all():
             people.setdefault(member.user_id, member.user)
         for person_id, person in people.items():
-            if person_id in done:
+            if person_id in done or person is None:
                 continue
             outcome = Outcome(deal.outcome).label
             message = _("Debrief %(deal)s (%(outcome)s): main reason, competitor, product gap.") % {

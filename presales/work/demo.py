@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from presales.deals.models import Opportunity, Outcome
-from presales.people.models import UserSkill
+from presales.people.models import User, UserSkill
 from presales.work import services
 from presales.work.models import Activity, ActivityStatus, WorkType
 
@@ -48,7 +48,7 @@ def generate_work(ctx: DemoContext) -> None:
             for _ in range(ctx.rng.randint(1, 4)):
                 offset = ctx.rng.randint(-56, 14)
                 services.activity_create(
-                    actor=deal.presales_lead,
+                    actor=cast(User, deal.presales_lead),  # the query keeps deals with a lead
                     kind=ctx.rng.choice(KINDS),
                     date=ctx.today + datetime.timedelta(days=offset),
                     hours=ctx.rng.choice(HOURS),
@@ -119,5 +119,5 @@ def _requests(ctx: DemoContext, deals: list[Opportunity]) -> int:
             reason="三看:时间和把握都具备" if decision == "accepted" else "三看:时间不够,可以拒绝",
         )
         if decision == "accepted" and index % 8 == 2:
-            request = services.request_start(actor=engineer, request=request)
+            request = services.request_start(actor=cast(User, engineer), request=request)
     return count

@@ -110,7 +110,15 @@ class Activity(BaseModel):
     )
     outcome = models.TextField(_("outcome"), blank=True)
     win_rate_answer = models.TextField(_("how this raises the win rate"), blank=True)
-    expected_uplift = models.DecimalField(_("expected uplift (points)"), **UPLIFT_FIELD_OPTIONS)
+    expected_uplift = models.DecimalField(
+        _("expected uplift (points)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=UPLIFT_FIELD_OPTIONS["validators"],
+        help_text=UPLIFT_FIELD_OPTIONS["help_text"],
+    )
 
     objects = ActivityQuerySet.as_manager()
     history = HistoricalRecords()
@@ -196,7 +204,15 @@ class SupportRequest(BaseModel):
     estimate_hours = models.DecimalField(_("effort estimate (hours)"), **HOURS_FIELD_OPTIONS)
     skills = models.ManyToManyField("people.Skill", verbose_name=_("skills needed"), blank=True)
     win_rate_answer = models.TextField(_("how this raises the win rate"))
-    expected_uplift = models.DecimalField(_("expected uplift (points)"), **UPLIFT_FIELD_OPTIONS)
+    expected_uplift = models.DecimalField(
+        _("expected uplift (points)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=UPLIFT_FIELD_OPTIONS["validators"],
+        help_text=UPLIFT_FIELD_OPTIONS["help_text"],
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW, db_index=True
     )

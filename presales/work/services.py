@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -128,10 +128,12 @@ def activity_update(
     if changes.get("opportunity") is not None:
         _check_deal_visible(actor, changes["opportunity"])
         changes["account"] = changes["opportunity"].account
-    updated = save_with_version_check(activity, changes=changes, expected_version=expected_version, actor=actor)
+    updated = cast(
+        Activity, save_with_version_check(activity, changes=changes, expected_version=expected_version, actor=actor)
+    )
     if participants is not None:
         updated.participants.set([p for p in _check_participants(participants) if p.pk != updated.owner_id])
-    return updated  # type: ignore[return-value]
+    return updated
 
 
 # --- support requests ---------------------------------------------------------------------------
