@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -22,5 +22,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, size: str, seed: int, **options: Any) -> None:
         # The raw stream: OutputWrapper would end every progress update with a newline.
-        demo.generate(size, seed=seed, stdout=self.stdout, stderr=self.stderr._out)
-        demo.print_logins(self.stdout)
+        stdout = cast(TextIO, self.stdout)  # OutputWrapper writes like a text stream
+        demo.generate(size, seed=seed, stdout=stdout, stderr=cast(TextIO, self.stderr._out))
+        demo.print_logins(stdout)
