@@ -126,6 +126,22 @@ class _OpenDemo:
 _open_demo: list[_OpenDemo] = []
 
 
+def _ensure_migration_data() -> None:
+    """ensure_default_process, plus the default playbook and the scoring rubric the demo generators read."""
+    from presales.playbook.defaults import install_default_playbook
+    from presales.playbook.models import PlaybookVersion, Stage, StepDefinition
+    from presales.scoring.defaults import install_default_dimensions
+    from presales.scoring.models import CapabilityDimension, ScoringWeights
+
+    ensure_default_process()
+    if not PlaybookVersion.objects.exists():
+        install_default_playbook(PlaybookVersion, StepDefinition, Stage)
+    if not CapabilityDimension.objects.exists():
+        install_default_dimensions(CapabilityDimension)
+    if not ScoringWeights.objects.exists():
+        ScoringWeights.objects.create(results=40, visits=20, capability=20, rating=20)
+
+
 @pytest.fixture(scope="session")
 def small_demo(django_db_setup, django_db_blocker):
     """`manage.py seed_demo --size small` (seed 42), once per worker, in a transaction rolled back afterwards.
@@ -141,8 +157,9 @@ def small_demo(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         state = _OpenDemo(atomic, django_db_blocker)
-        _open_demo.append(state)
         try:
+            # A transactional (browser) test that ran earlier on this worker flushed what data migrations install.
+            _ensure_migration_data()
             out = io.StringIO()
             # What the command does (manage.py seed_demo --size small), keeping the generators' context.
             ctx = demo.generate("small", seed=DEMO_SEED, stdout=out, stderr=None)
@@ -150,6 +167,7 @@ def small_demo(django_db_setup, django_db_blocker):
         except BaseException:
             state.close()
             raise
+    _open_demo.append(state)
     yield SmallDemo(ctx=ctx, output=out.getvalue())
     state.close()
 
