@@ -207,7 +207,9 @@ def test_feed_has_bid_deadlines_and_poc_ends_of_the_persons_tenders(personas, bi
     assert f"tender-{tender.pk}-submission@presales-hub" in owner_uids
     assert f"poc-{poc.pk}-end@presales-hub" not in owner_uids
     outsider_uids = {e["UID"] for e in parse_ics(calendar.feed_text(personas.outsider))}
-    assert {uid for uid in outsider_uids if not uid.startswith("deal-step-")} == {f"tender-{bids['other'].pk}-submission@presales-hub"}
+    assert {uid for uid in outsider_uids if not uid.startswith("deal-step-")} == {
+        f"tender-{bids['other'].pk}-submission@presales-hub"
+    }
 
 
 def test_section_or_checklist_owner_gets_the_tender_and_cancelled_tenders_drop_out(personas, bids):

@@ -276,6 +276,8 @@ def send_step_reminders(*, today: datetime.date | None = None) -> dict[str, int]
         .order_by("pk")
     )
     for step in steps.iterator(chunk_size=500):
+        if step.due_date is None:  # excluded by the query; narrows the type
+            continue
         if step.due_date < today:
             kind, message = NotificationKind.OVERDUE, _("Overdue since %(date)s: %(step)s on %(deal)s.")
         else:
