@@ -42,7 +42,9 @@ test: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/mypy
-	$(VENV)/bin/pytest -n auto --dist loadgroup
+	$(VENV)/bin/pytest -n auto --dist loadgroup --ignore=tests/browser
+	# Browser tests flush the database between tests (live server); they run on their own, in one process.
+	$(VENV)/bin/pytest -p no:xdist tests/browser
 
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv
