@@ -6,6 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 DEMO_SIZE ?= small
 HOST ?= 127.0.0.1:8000
+DEMO_TESTS := tests/test_demo_data.py tests/test_work_demo.py tests/test_knowledge_demo.py tests/test_scoring_demo.py
 
 .PHONY: demo test install lint typecheck messages serve bench clean
 
@@ -42,7 +43,9 @@ test: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/mypy
-	$(VENV)/bin/pytest -n auto --dist loadgroup --ignore=tests/browser
+	$(VENV)/bin/pytest -n auto --dist loadgroup --ignore=tests/browser $(DEMO_TESTS:%=--ignore=%)
+	# The tests on the seeded small demo share one seed inside one transaction: their own run, one process.
+	$(VENV)/bin/pytest -p no:xdist $(DEMO_TESTS)
 	# Browser tests flush the database between tests (live server); they run on their own, in one process.
 	$(VENV)/bin/pytest -p no:xdist tests/browser
 
