@@ -146,6 +146,11 @@ def can_create_opportunity(user: User) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user.role in CREATE_OPPORTUNITY_ROLES))
 
 
+def can_edit_competitors(user: User) -> bool:
+    """Shared competitor profiles: everyone who sells or supports a sale; after-sales only reads them."""
+    return bool(user.is_authenticated and user.role != "after_sales")
+
+
 def can_edit_opportunity(user: User, opportunity: Opportunity) -> bool:
     """The sales owner, the presales lead, managers over the deal's teams, or an admin."""
     scope = scope_for(user)

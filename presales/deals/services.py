@@ -250,7 +250,7 @@ def deal_competitor_remove(*, actor: User, link: OpportunityCompetitor) -> None:
 @transaction.atomic
 def competitor_create(*, actor: User, **data: Any) -> Competitor:
     """Add a shared competitor profile."""
-    if not actor.is_authenticated or actor.role in ("after_sales",):
+    if not visibility.can_edit_competitors(actor):
         raise PermissionDenied
     competitor = Competitor(**data)
     competitor.full_clean()
@@ -262,6 +262,6 @@ def competitor_create(*, actor: User, **data: Any) -> Competitor:
 @transaction.atomic
 def competitor_update(*, actor: User, competitor: Competitor, expected_version: int | None, **data: Any) -> Competitor:
     """Change a competitor profile (threat level, strengths, weaknesses)."""
-    if not actor.is_authenticated or actor.role in ("after_sales",):
+    if not visibility.can_edit_competitors(actor):
         raise PermissionDenied
     return save_with_version_check(competitor, changes=data, expected_version=expected_version, actor=actor)  # type: ignore[return-value]

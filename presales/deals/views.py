@@ -475,11 +475,6 @@ def _save_opportunity(request: AuthenticatedHttpRequest, pk: int, form: Opportun
 # --- competitors --------------------------------------------------------------------------------
 
 
-def _can_edit_competitors(user: Any) -> bool:
-    # Mirrors services.competitor_create/update: everybody but after-sales keeps the shared profiles.
-    return bool(user.is_authenticated and user.role != "after_sales")
-
-
 THREAT_RANK = Case(
     When(threat_level=ThreatLevel.LOW, then=Value(1)),
     When(threat_level=ThreatLevel.MEDIUM, then=Value(2)),
@@ -507,7 +502,7 @@ def competitor_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "filter": filterset,
             "page_obj": page_obj,
             "competitors": page_obj.object_list,
-            "can_edit_competitors": _can_edit_competitors(request.user),
+            "can_edit_competitors": visibility.can_edit_competitors(request.user),
             "filtered": any(value for key, value in request.GET.items() if key not in ("page", "ordering")),
         },
     )
@@ -531,7 +526,7 @@ def competitor_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "competitor": competitor,
             "page_obj": page_obj,
             "links": page_obj.object_list,
-            "can_edit_competitors": _can_edit_competitors(request.user),
+            "can_edit_competitors": visibility.can_edit_competitors(request.user),
             "history": history_entries(competitor),
         },
     )
@@ -540,7 +535,7 @@ def competitor_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @login_required
 def competitor_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Add a shared competitor profile."""
-    if not _can_edit_competitors(request.user):
+    if not visibility.can_edit_competitors(request.user):
         raise PermissionDenied
     form = CompetitorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -558,7 +553,7 @@ def competitor_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def competitor_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a competitor profile; refused with the differences shown if somebody else saved it meanwhile."""
     competitor = get_object_or_404(Competitor, pk=pk)
-    if not _can_edit_competitors(request.user):
+    if not visibility.can_edit_competitors(request.user):
         raise PermissionDenied
     form = CompetitorForm(request.POST or None, instance=competitor)
     conflict = None
