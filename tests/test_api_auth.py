@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from presales.people.tokens import ApiToken, api_token_create, api_token_revoke, hash_token
+from presales.core.secrets import hash_secret
+from presales.people.tokens import ApiToken, api_token_create, api_token_revoke
 from tests.test_api_support import TokenClient, error_code
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def test_token_authenticates_as_its_owner_and_records_last_use(personas):
 def test_token_is_stored_hashed_only(personas):
     token, secret = api_token_create(user=personas.owner, name="CRM sync")
     assert secret.startswith("psh_")
-    assert token.token_hash == hash_token(secret)
+    assert token.token_hash == hash_secret(secret)
     assert secret not in {token.token_hash, token.prefix, token.name}
     assert secret.startswith(token.prefix)
 

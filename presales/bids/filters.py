@@ -16,7 +16,7 @@ from presales.bids.models import (
     Tender,
     TenderStatus,
 )
-from presales.deals.filters import StableOrderingFilter
+from presales.core.filters import StableOrderingFilter
 
 
 def _search(queryset: QuerySet, value: str, fields: tuple[str, ...]) -> QuerySet:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales.core.models import BaseModel
+from presales.core.uploads import stored_name
 
 if TYPE_CHECKING:
     from presales.people.models import User
@@ -221,11 +221,7 @@ class DeviationItem(models.Model):
 
 
 def submission_path(instance: SubmissionItem, filename: str) -> str:
-    import uuid
-
-    from presales.knowledge.uploads import extension_of
-
-    return f"bids/{instance.tender_id}/{uuid.uuid4().hex}.{extension_of(filename)}"
+    return stored_name(f"bids/{instance.tender_id}", filename)
 
 
 class SubmissionItem(models.Model):
@@ -361,10 +357,6 @@ class Poc(BaseModel):
             and self.share_expires_at
             and self.share_expires_at > timezone.now()
         )
-
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:

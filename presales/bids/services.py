@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import secrets
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +29,8 @@ from presales.bids.models import (
 )
 from presales.core import visibility
 from presales.core.concurrency import save_with_version_check
-from presales.knowledge.uploads import clean_filename, validate_upload
+from presales.core.secrets import hash_secret, new_secret
+from presales.core.uploads import clean_filename, validate_upload
 
 if TYPE_CHECKING:
     from presales.deals.models import Opportunity
@@ -363,9 +363,9 @@ def poc_share_create(*, actor: User, poc: Poc, days: int = 14) -> str:
     _require_deal_work(actor, poc.opportunity)
     if not 1 <= days <= 90:
         raise ValidationError(_("A customer link lasts between 1 and 90 days."))
-    token = secrets.token_urlsafe(32)
+    token = new_secret()
     Poc.objects.filter(pk=poc.pk).update(
-        share_token_hash=Poc.hash_token(token),
+        share_token_hash=hash_secret(token),
         share_expires_at=timezone.now() + datetime.timedelta(days=days),
         share_revoked_at=None,
     )
@@ -384,7 +384,7 @@ def poc_for_share_token(token: str) -> Poc | None:
     """The POC behind a customer link, if the link is live (not expired, not revoked)."""
     if not token or len(token) > 100:
         return None
-    poc = Poc.objects.filter(share_token_hash=Poc.hash_token(token)).first()
+    poc = Poc.objects.filter(share_token_hash=hash_secret(token)).first()
     if poc is None or not poc.share_active:
         return None
     return poc

@@ -50,12 +50,12 @@ from presales.bids.models import (
 from presales.bids.spreadsheets import export_deviations
 from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
+from presales.core.forms import apply_validation_error, show_conflict
 from presales.core.history import history_entries
 from presales.core.typing import AuthenticatedHttpRequest
+from presales.core.uploads import download_response
 from presales.deals.models import Opportunity
 from presales.knowledge.models import KnowledgeItem
-from presales.knowledge.uploads import download_response
-from presales.knowledge.views import apply_validation_error, show_conflict
 
 
 def _deal_from_request(request: AuthenticatedHttpRequest) -> Opportunity:

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.filters import StableOrderingFilter
 from presales.customers.models import Industry, Region
 from presales.deals.models import Competitor, DealTeamMember, Opportunity, Outcome, ThreatLevel
 from presales.people.models import PRESALES_ROLES, Team, User
@@ -16,16 +17,6 @@ from presales.playbook.models import Stage
 
 ANY_OUTCOME = "any"
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Sorting by a column that has equal values must still page deterministically: add the primary key."""
-
-    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
-        qs = super().filter(qs, value)
-        if value:
-            return qs.order_by(*qs.query.order_by, "pk")
-        return qs
 
 
 def _search(queryset: QuerySet, fields: list[str], value: str) -> QuerySet:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +14,7 @@ from django.db import transaction
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,8 +25,8 @@ from django.views.decorators.http import require_POST
 
 from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
+from presales.core.forms import apply_validation_error, show_conflict
 from presales.core.history import history_entries
-from presales.core.models import BaseModel
 from presales.core.typing import AuthenticatedHttpRequest
 from presales.customers.models import Account
 from presales.deals import services
@@ -52,27 +51,6 @@ WEIGHTED_AMOUNT = ExpressionWrapper(
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _apply_validation_error(
-    form: forms.BaseForm, error: ValidationError, field_map: dict[str, str] | None = None
-) -> None:
-    """Show a service's ValidationError on the form: on the matching field, else at the top."""
-    field_map = field_map or {}
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.message_dict.items():
-        target = field_map.get(name, name)
-        form.add_error(target if target in form.fields else None, errors)
-
-
-def _show_conflict(form: forms.BaseForm, error: ConcurrentEditError) -> None:
-    """Keep what the person typed, say what changed, and let the next save start from the current version."""
-    form.add_error(None, error.message)
-    data = cast(QueryDict, form.data).copy()
-    data["version"] = str(cast(BaseModel, error.instance).version)
-    form.data = data
 
 
 def _error_text(error: ValidationError) -> str:
@@ -309,10 +287,10 @@ def opportunity_close(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 expected_version=form.cleaned_data["version"],
             )
         except ConcurrentEditError as error:
-            _show_conflict(form, error)
+            show_conflict(form, error)
             return _render_detail(request, opportunity, close_form=form, conflict=error)
         except ValidationError as error:
-            _apply_validation_error(form, error, {"outcome_reason": "reason"})
+            apply_validation_error(form, error, {"outcome_reason": "reason"})
         else:
             messages.success(request, _("The result was recorded."))
             return redirect(opportunity)
@@ -350,7 +328,7 @@ def deal_member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 role=form.cleaned_data["role"],
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("%(person)s joined the deal team.") % {"person": member.user})
             return redirect(opportunity)
@@ -380,7 +358,7 @@ def deal_competitor_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         try:
             link = services.deal_competitor_add(actor=request.user, opportunity=opportunity, **form.cleaned_data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("%(competitor)s is recorded in this deal.") % {"competitor": link.competitor})
             return redirect(opportunity)
@@ -422,7 +400,7 @@ def opportunity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 actor=request.user, competitors=list(form.cleaned_data["competitors"]), **form.service_data()
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The opportunity was created."))
             return redirect(opportunity)
@@ -440,9 +418,9 @@ def opportunity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             _save_opportunity(request, pk, form)
         except ConcurrentEditError as error:
             conflict = error
-            _show_conflict(form, error)
+            show_conflict(form, error)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The opportunity was saved."))
             return redirect("deals:detail", pk=pk)
@@ -542,7 +520,7 @@ def competitor_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             competitor = services.competitor_create(actor=request.user, **form.service_data())
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The competitor was added."))
             return redirect("deals:competitor_detail", pk=competitor.pk)
@@ -567,9 +545,9 @@ def competitor_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
         except ConcurrentEditError as error:
             conflict = error
-            _show_conflict(form, error)
+            show_conflict(form, error)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The competitor was saved."))
             return redirect("deals:competitor_detail", pk=pk)

@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from presales.integration.models import CalendarFeed, hash_feed_token
+from presales.core.secrets import hash_secret, new_secret
+from presales.integration.models import CalendarFeed
 from presales.people.models import User
 
 PAST_DAYS = 90  # calendar apps re-read the whole feed often: keep it to what is still useful
@@ -35,9 +36,9 @@ def feed_for(user: User) -> CalendarFeed | None:
 @transaction.atomic
 def calendar_feed_regenerate(*, user: User) -> str:
     """Give the person a new secret calendar address (any earlier one stops working); returns the secret."""
-    secret = CalendarFeed.new_secret()
+    secret = new_secret()
     CalendarFeed.objects.update_or_create(
-        user=user, defaults={"token_hash": hash_feed_token(secret), "revoked_at": None, "last_used_at": None}
+        user=user, defaults={"token_hash": hash_secret(secret), "revoked_at": None, "last_used_at": None}
     )
     return secret
 
@@ -51,7 +52,7 @@ def calendar_feed_revoke(*, user: User) -> None:
 def user_for_token(secret: str) -> User | None:
     feed = (
         CalendarFeed.objects.select_related("user")
-        .filter(token_hash=hash_feed_token(secret), revoked_at__isnull=True, user__is_active=True)
+        .filter(token_hash=hash_secret(secret), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if feed is None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -126,10 +124,6 @@ class ImportedRecord(models.Model):
         return f"{self.kind}:{self.external_id}"
 
 
-def hash_feed_token(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 class CalendarFeed(BaseModel):
     """A person's secret calendar address; only a hash of the secret is stored, and revoking it ends the feed."""
 
@@ -148,7 +142,3 @@ class CalendarFeed(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-    @staticmethod
-    def new_secret() -> str:
-        return secrets.token_urlsafe(32)

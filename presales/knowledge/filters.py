@@ -9,8 +9,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.filters import StableOrderingFilter
 from presales.customers.models import Industry
-from presales.deals.filters import StableOrderingFilter
 from presales.deals.models import Competitor
 from presales.knowledge.models import KnowledgeItem, KnowledgeItemQuerySet, KnowledgeKind
 from presales.knowledge.selectors import search

@@ -7,10 +7,10 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.uploads import allowed_extensions
 from presales.customers.models import Industry
 from presales.deals.models import Competitor, Opportunity
 from presales.knowledge.models import KnowledgeItem
-from presales.knowledge.uploads import allowed_extensions
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from presales.core.models import BaseModel
+from presales.core.uploads import stored_name
 
 if TYPE_CHECKING:
     from presales.people.models import User
@@ -123,12 +124,7 @@ class KnowledgeItem(BaseModel):
 
 
 def attachment_path(instance: KnowledgeAttachment, filename: str) -> str:
-    # A random name on disk: the original name is kept in the row and only used for the download.
-    import uuid
-
-    from presales.knowledge.uploads import extension_of
-
-    return f"knowledge/{instance.item_id}/{uuid.uuid4().hex}.{extension_of(filename)}"
+    return stored_name(f"knowledge/{instance.item_id}", filename)
 
 
 class KnowledgeAttachmentQuerySet(models.QuerySet["KnowledgeAttachment"]):

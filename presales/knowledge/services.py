@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from presales.core import visibility
 from presales.core.concurrency import save_with_version_check
+from presales.core.uploads import clean_filename, validate_upload
 from presales.knowledge.models import KnowledgeAttachment, KnowledgeItem, KnowledgeUse
-from presales.knowledge.uploads import clean_filename, validate_upload
 
 if TYPE_CHECKING:
     from presales.deals.models import Competitor, Opportunity

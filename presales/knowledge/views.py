@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,31 +16,15 @@ from django.views.decorators.http import require_POST
 
 from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
+from presales.core.forms import apply_validation_error, show_conflict
 from presales.core.history import history_entries
-from presales.core.models import BaseModel
 from presales.core.typing import AuthenticatedHttpRequest
+from presales.core.uploads import download_response
 from presales.deals.models import Opportunity
 from presales.knowledge import selectors, services
 from presales.knowledge.filters import KnowledgeItemFilter
 from presales.knowledge.forms import AttachmentForm, KnowledgeItemForm, UseForm
 from presales.knowledge.models import KnowledgeAttachment, KnowledgeItem
-from presales.knowledge.uploads import download_response
-
-
-def apply_validation_error(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def show_conflict(form: Any, error: ConcurrentEditError) -> None:
-    form.add_error(None, error.message)
-    data = cast(QueryDict, form.data).copy()
-    data["version"] = str(cast(BaseModel, error.instance).version)
-    form.data = data
-
 
 ITEM_EXPORT_COLUMNS = [
     exports.Column(gettext_lazy("Title"), "title"),

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
-import secrets
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -14,17 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from presales.core.secrets import hash_secret, new_secret
+
 if TYPE_CHECKING:
     from presales.people.models import User
 
 TOKEN_PREFIX = "psh_"  # noqa: S105  (a marker that makes leaked tokens easy to spot, not a secret)
 # Writing "last used" on every request would turn each API read into a write; once a minute is enough.
 LAST_USED_RESOLUTION = datetime.timedelta(seconds=60)
-
-
-def hash_token(secret: str) -> str:
-    """The stored form of a secret: a random 256-bit secret needs no salt or slow hash."""
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
@@ -74,8 +69,8 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
         raise ValidationError({"name": _("Give the token a name, so you know later what uses it.")})
     if not user.is_active:
         raise ValidationError(_("An inactive account cannot have API tokens."))
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, prefix=secret[: len(TOKEN_PREFIX) + 6], token_hash=hash_token(secret))
+    secret = new_secret(TOKEN_PREFIX)
+    token = ApiToken(user=user, name=name, prefix=secret[: len(TOKEN_PREFIX) + 6], token_hash=hash_secret(secret))
     token.full_clean()
     token.save()
     return token, secret
@@ -96,7 +91,7 @@ def api_token_authenticate(secret: str) -> User | None:
     """The active user behind an unrevoked token, or None; records when the token was last used."""
     if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    token = ApiToken.objects.active().select_related("user").filter(token_hash=hash_token(secret)).first()
+    token = ApiToken.objects.active().select_related("user").filter(token_hash=hash_secret(secret)).first()
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from presales.deals.filters import StableOrderingFilter
+from presales.core.filters import StableOrderingFilter
 from presales.deals.models import Opportunity
 from presales.people.models import PRESALES_ROLES, User
 from presales.work.models import (

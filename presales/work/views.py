@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseForm
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST
 
 from presales.core import exports, visibility
 from presales.core.concurrency import ConcurrentEditError
+from presales.core.forms import apply_validation_error, show_conflict
 from presales.core.history import history_entries
-from presales.core.models import BaseModel
 from presales.core.typing import AuthenticatedHttpRequest
 from presales.deals.models import Opportunity
 from presales.people.models import PRESALES_ROLES, User
@@ -32,21 +32,6 @@ from presales.work import selectors, services, triage
 from presales.work.filters import ActivityFilter, SupportRequestFilter
 from presales.work.forms import ActivityForm, CancelForm, DecisionForm, SupportRequestForm, TriageForm
 from presales.work.models import Activity, ActivityStatus, RequestStatus, SupportRequest
-
-
-def _apply_validation_error(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def _show_conflict(form: Any, error: ConcurrentEditError) -> None:
-    form.add_error(None, error.message)
-    data = cast(QueryDict, form.data).copy()
-    data["version"] = str(cast(BaseModel, error.instance).version)
-    form.data = data
 
 
 def _week_from(request: AuthenticatedHttpRequest) -> datetime.date:
@@ -165,7 +150,7 @@ def activity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     request=support_request,
                 )
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("Activity saved: %(activity)s.") % {"activity": activity})
                 if request.POST.get("next") == "deal" and activity.opportunity_id and activity.opportunity:
@@ -221,9 +206,9 @@ def activity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 )
             except ConcurrentEditError as error:
                 conflict = error
-                _show_conflict(form, error)
+                show_conflict(form, error)
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("Activity updated."))
                 return redirect("work:activity_list")
@@ -358,7 +343,7 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             try:
                 support = services.request_create(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("Request sent to presales."))
                 return redirect(support)
@@ -511,5 +496,5 @@ def request_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
         if target is None:
             messages.error(request, " ".join(error.messages))
         else:
-            _apply_validation_error(target, error)
+            apply_validation_error(target, error)
     return render(request, "work/request_detail.html", _request_context(request, support, **forms), status=400)

@@ -8,6 +8,7 @@ outside the web root: files are only ever served through permission-checked down
 from __future__ import annotations
 
 import os
+import uuid
 import zipfile
 from typing import Any
 
@@ -37,6 +38,11 @@ def allowed_extensions() -> list[str]:
 
 def extension_of(name: str) -> str:
     return os.path.splitext(name)[1].lower().lstrip(".")
+
+
+def stored_name(folder: str, filename: str) -> str:
+    """Where an upload goes under MEDIA_ROOT: a random name (the original name is kept in the row, for downloads)."""
+    return f"{folder}/{uuid.uuid4().hex}.{extension_of(filename)}"
 
 
 def _sniff(extension: str, upload: Any) -> bool:
