@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from presales.core import visibility
+from presales import access
 from presales.customers.models import Account, Industry, Region
 from presales.integration import bulk, services
 from presales.integration.models import ImportJob, ImportRowError, ImportStatus
@@ -130,7 +130,7 @@ def test_bulk_rows_pass_the_services_validation(personas, settings):
         account.full_clean()  # every field, foreign keys included, as account_create validates
         assert account.team_id == account.owner.team_id, "customers.services: the team is the owner's team"
         assert account.version == 1
-        assert visibility.can_edit_account(personas.owner, account) or account.owner == personas.teammate
+        assert access.can_edit_account(personas.owner, account) or account.owner == personas.teammate
         history = list(account.history.all())
         assert [(h.history_type, h.history_user) for h in history] == [("+", personas.owner)]
         number = int(account.external_id.split("-")[1])

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from presales.core.uploads import validate_upload
 from presales.knowledge import services
 from presales.knowledge.models import KnowledgeAttachment, KnowledgeKind
-from presales.core.uploads import validate_upload
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

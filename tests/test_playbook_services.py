@@ -134,7 +134,6 @@ def test_every_role_resolves_to_exactly_one_person_who_can_see_the_deal(
     commercial_team_manager,
     after_sales_member,
 ):
-    from presales.core.visibility import opportunities_visible_to
     from presales.deals.models import Opportunity
 
     n = UserFactory.reset_sequence  # noqa: F841 - sequences keep usernames unique across examples
@@ -166,12 +165,12 @@ def test_every_role_resolves_to_exactly_one_person_who_can_see_the_deal(
     for role in StepRole.values:
         person = services.resolve_responsible(deal, role)
         assert person is not None and person.is_active or person == owner
-        assert opportunities_visible_to(person, Opportunity.objects.filter(pk=deal.pk)).exists()
+        assert Opportunity.objects.filter(pk=deal.pk).visible_to(person).exists()
     rows = steps_of(deal)
     assert len(rows) == 24
     for row in rows:
         assert row.responsible_id is not None
-        assert opportunities_visible_to(row.responsible, Opportunity.objects.filter(pk=deal.pk)).exists()
+        assert Opportunity.objects.filter(pk=deal.pk).visible_to(row.responsible).exists()
 
 
 def test_team_change_reassigns_open_steps_but_not_hand_assigned_ones(personas):

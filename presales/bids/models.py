@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from presales import access
 from presales.core.models import BaseModel
 from presales.core.uploads import stored_name
 
@@ -23,9 +24,7 @@ class DealRecordQuerySet(models.QuerySet):
     """Everything here hangs off an opportunity and is visible exactly when the opportunity is."""
 
     def visible_to(self, user: User) -> models.QuerySet:
-        from presales.core.visibility import deal_records_visible_to
-
-        return deal_records_visible_to(user, self)
+        return access.deal_records_visible_to(user, self)
 
 
 class TenderChildQuerySet(models.QuerySet):

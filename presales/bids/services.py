@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from presales import access
 from presales.bids.models import (
     DEFAULT_SUBMISSION_ITEMS,
     Compliance,
@@ -27,7 +28,6 @@ from presales.bids.models import (
     TenderSection,
     TestCase,
 )
-from presales.core import visibility
 from presales.core.concurrency import save_with_version_check
 from presales.core.secrets import hash_secret, new_secret
 from presales.core.uploads import clean_filename, validate_upload
@@ -70,7 +70,7 @@ POC_FIELDS = {
 
 
 def _require_deal_work(actor: User, opportunity: Opportunity) -> None:
-    if not visibility.can_work_on_deal(actor, opportunity):
+    if not access.can_work_on_deal(actor, opportunity):
         raise PermissionDenied
 
 
@@ -290,7 +290,7 @@ def test_case_create(
     *, actor: User, title: str, validation: str, category: str = "", description: str = ""
 ) -> TestCase:
     """Add a reusable test case to the library (presales people and admins)."""
-    if not visibility.can_log_activity(actor):
+    if not access.can_log_activity(actor):
         raise PermissionDenied
     case = TestCase(title=title, validation=validation, category=category, description=description, created_by=actor)
     case.full_clean()

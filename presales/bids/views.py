@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from presales import access
 from presales.bids import selectors, services
 from presales.bids.filters import PocFilter, ProductGapFilter, TenderFilter
 from presales.bids.forms import (
@@ -48,10 +49,11 @@ from presales.bids.models import (
     TestCase,
 )
 from presales.bids.spreadsheets import export_deviations
-from presales.core import exports, visibility
+from presales.core import exports
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.forms import apply_validation_error, show_conflict
 from presales.core.history import history_entries
+from presales.core.lookups import get_object_for_user
 from presales.core.typing import AuthenticatedHttpRequest
 from presales.core.uploads import download_response
 from presales.deals.models import Opportunity
@@ -63,7 +65,7 @@ def _deal_from_request(request: AuthenticatedHttpRequest) -> Opportunity:
     pk = source.get("opportunity", "")
     if not pk.isdigit():
         raise Http404
-    return visibility.get_object_for_user(Opportunity.objects.select_related("account"), request.user, pk=int(pk))
+    return get_object_for_user(Opportunity.objects.select_related("account"), request.user, pk=int(pk))
 
 
 def _filtered(request: AuthenticatedHttpRequest) -> bool:
@@ -135,7 +137,7 @@ def tender_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
 def tender_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open a tender on a deal."""
     opportunity = _deal_from_request(request)
-    if not visibility.can_work_on_deal(request.user, opportunity):
+    if not access.can_work_on_deal(request.user, opportunity):
         raise PermissionDenied
     if request.method == "POST":
         form = TenderForm(request.POST)
@@ -155,7 +157,7 @@ def tender_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _tender_for(request: AuthenticatedHttpRequest, pk: int) -> Tender:
-    return visibility.get_object_for_user(
+    return get_object_for_user(
         Tender.objects.select_related("opportunity__account", "winning_competitor"), request.user, pk=pk
     )
 
@@ -164,7 +166,7 @@ def _tender_for(request: AuthenticatedHttpRequest, pk: int) -> Tender:
 def tender_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Dates, status and result of a tender; a concurrent edit is shown, never overwritten."""
     tender = _tender_for(request, pk)
-    if not visibility.can_work_on_deal(request.user, tender.opportunity):
+    if not access.can_work_on_deal(request.user, tender.opportunity):
         raise PermissionDenied
     conflict = None
     if request.method == "POST":
@@ -198,7 +200,7 @@ def _tender_context(request: AuthenticatedHttpRequest, tender: Tender, **forms: 
         "sections": tender.sections.select_related("owner"),
         "questions": tender.questions.select_related("asked_by", "knowledge_item"),
         "submission_items": tender.submission_items.select_related("owner", "done_by"),
-        "can_work": visibility.can_work_on_deal(request.user, tender.opportunity),
+        "can_work": access.can_work_on_deal(request.user, tender.opportunity),
         "section_form": forms.get("section_form") or SectionForm(),
         "question_form": forms.get("question_form") or QuestionForm(),
         "submission_form": forms.get("submission_form") or SubmissionItemForm(),
@@ -239,7 +241,7 @@ def tender_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> Ht
             if form.is_valid():
                 item = None
                 if form.cleaned_data["knowledge_item"]:
-                    item = visibility.get_object_for_user(
+                    item = get_object_for_user(
                         KnowledgeItem.objects.all(), actor, pk=form.cleaned_data["knowledge_item"]
                     )
                 services.tender_question_add(
@@ -286,7 +288,7 @@ def tender_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> Ht
 @login_required
 def submission_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """A submission checklist file, for people who can see the tender (else 404)."""
-    item = visibility.get_object_for_user(SubmissionItem.objects.all(), request.user, pk=pk)
+    item = get_object_for_user(SubmissionItem.objects.all(), request.user, pk=pk)
     if not item.attachment:
         raise Http404
     return download_response(item.attachment, filename=item.attachment_name, content_type=item.attachment_type)
@@ -303,7 +305,7 @@ def deviation_table(request: AuthenticatedHttpRequest, pk: int, table: str) -> H
     """One deviation table: every requirement and our response; add, edit and import rows."""
     tender = _tender_for(request, pk)
     table = _table_or_404(table)
-    can_work = visibility.can_work_on_deal(request.user, tender.opportunity)
+    can_work = access.can_work_on_deal(request.user, tender.opportunity)
     form = DeviationForm()
     import_form = ImportForm()
     editing = None
@@ -400,7 +402,7 @@ def poc_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 def poc_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Plan a POC on a deal, starting from library test cases."""
     opportunity = _deal_from_request(request)
-    if not visibility.can_work_on_deal(request.user, opportunity):
+    if not access.can_work_on_deal(request.user, opportunity):
         raise PermissionDenied
     if request.method == "POST":
         form = PocForm(request.POST)
@@ -422,15 +424,13 @@ def poc_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _poc_for(request: AuthenticatedHttpRequest, pk: int) -> Poc:
-    return visibility.get_object_for_user(
-        Poc.objects.select_related("opportunity__account", "lead"), request.user, pk=pk
-    )
+    return get_object_for_user(Poc.objects.select_related("opportunity__account", "lead"), request.user, pk=pk)
 
 
 @login_required
 def poc_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     poc = _poc_for(request, pk)
-    if not visibility.can_work_on_deal(request.user, poc.opportunity):
+    if not access.can_work_on_deal(request.user, poc.opportunity):
         raise PermissionDenied
     conflict = None
     if request.method == "POST":
@@ -468,7 +468,7 @@ def poc_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "result_choices": cast(ChoiceField, ResultForm().fields["result"]).choices,
             "criterion_form": CriterionForm(),
             "share_form": ShareForm(),
-            "can_work": visibility.can_work_on_deal(request.user, poc.opportunity),
+            "can_work": access.can_work_on_deal(request.user, poc.opportunity),
             "share_url": request.session.pop(f"poc-share-{poc.pk}", None),
             "history": history_entries(poc),
         },
@@ -536,7 +536,7 @@ def poc_share(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def test_case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The library of reusable test cases; presales people add to it."""
-    can_add = visibility.can_log_activity(request.user)
+    can_add = access.can_log_activity(request.user)
     form = TestCaseForm()
     status = 200
     if request.method == "POST":
@@ -581,7 +581,7 @@ def gap_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 def gap_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Record a product gap on a deal."""
     opportunity = _deal_from_request(request)
-    if not visibility.can_work_on_deal(request.user, opportunity):
+    if not access.can_work_on_deal(request.user, opportunity):
         raise PermissionDenied
     if request.method == "POST":
         form = GapForm(request.POST)
@@ -602,7 +602,7 @@ def gap_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def gap_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    gap = visibility.get_object_for_user(ProductGap.objects.select_related("opportunity"), request.user, pk=pk)
+    gap = get_object_for_user(ProductGap.objects.select_related("opportunity"), request.user, pk=pk)
     try:
         services.product_gap_set_status(actor=request.user, gap=gap, status=request.POST.get("status", ""))
     except ValidationError as error:
@@ -616,11 +616,11 @@ def gap_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def deal_panel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The deal page's knowledge and bids section (loaded by htmx from deals/_extensions.html)."""
-    opportunity = visibility.get_object_for_user(Opportunity.objects.select_related("account"), request.user, pk=pk)
+    opportunity = get_object_for_user(Opportunity.objects.select_related("account"), request.user, pk=pk)
     context = selectors.deal_panel(request.user, opportunity)
     context.update(
         deal=opportunity,
-        can_work=visibility.can_work_on_deal(request.user, opportunity),
+        can_work=access.can_work_on_deal(request.user, opportunity),
         gap_statuses=ProductGap._meta.get_field("status").choices,
     )
     return render(request, "bids/_deal_panel.html", context)

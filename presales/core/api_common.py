@@ -19,7 +19,7 @@ from pydantic import AfterValidator, Field, create_model
 
 from presales.core.api_auth import CsrfFailed
 from presales.core.concurrency import ConcurrentEditError
-from presales.core.visibility import get_object_for_user
+from presales.core.lookups import get_object_for_user
 
 NON_FIELD = "__all__"
 MAX_LIMIT = 100

@@ -10,38 +10,11 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from presales import access
+
 
 def _everyone(user: Any) -> bool:
     return True
-
-
-def _can_log_activity(user: Any) -> bool:
-    from presales.core import visibility
-
-    return visibility.can_log_activity(user)
-
-
-def _can_read_scorecards(user: Any) -> bool:
-    # Sales reps have no scorecards of their own nor a team of engineers; the page would be empty.
-    return bool(user.is_superuser or user.role in ("presales", "presales_manager", "sales_manager", "admin"))
-
-
-def _can_see_playbook_board(user: Any) -> bool:
-    from presales.playbook.services import can_see_board
-
-    return can_see_board(user)
-
-
-def _can_edit_playbook(user: Any) -> bool:
-    from presales.playbook.services import can_edit_playbook
-
-    return can_edit_playbook(user)
-
-
-def _can_import(user: Any) -> bool:
-    from presales.integration.services import can_import
-
-    return can_import(user)
 
 
 def _is_admin(user: Any) -> bool:
@@ -65,7 +38,7 @@ class NavEntry:
 
 def _work_url(user: Any) -> str:
     # People who log presales work land on their activities; the others on the requests they raised.
-    return "work:activity_list" if _can_log_activity(user) else "work:request_list"
+    return "work:activity_list" if access.can_log_activity(user) else "work:request_list"
 
 
 NAVIGATION: list[NavEntry] = [
@@ -88,9 +61,11 @@ NAVIGATION: list[NavEntry] = [
         "board",
         "more",
         ("playbook:board",),
-        visible=_can_see_playbook_board,
+        visible=access.can_see_accountability_board,
     ),
-    NavEntry("scoring", "scoring:mine", _("Scorecards"), "award", "more", ("scoring:",), visible=_can_read_scorecards),
+    NavEntry(
+        "scoring", "scoring:mine", _("Scorecards"), "award", "more", ("scoring:",), visible=access.can_read_scorecards
+    ),
     NavEntry(
         "playbook_settings",
         "playbook:settings",
@@ -98,10 +73,16 @@ NAVIGATION: list[NavEntry] = [
         "settings",
         "more",
         ("playbook:settings", "playbook:draft", "playbook:step_definition"),
-        visible=_can_edit_playbook,
+        visible=access.can_edit_playbook,
     ),
     NavEntry(
-        "import", "integration:import_start", _("Import"), "download", "more", ("integration:import",), _can_import
+        "import",
+        "integration:import_start",
+        _("Import"),
+        "download",
+        "more",
+        ("integration:import",),
+        access.can_import,
     ),
     NavEntry("admin", "/admin/", _("Admin"), "settings", "more", (), visible=_is_admin, raw_url=True),
 ]
@@ -143,8 +124,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 "active": entry.key == active,
             }
         )
-    from presales.core import visibility
-
     return {
         "nav_items": items,
         "nav_primary": [item for item in items if item["group"] == "primary"],
@@ -152,6 +131,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # The More menu is highlighted when the current page is one of its entries (or, on a phone, not a tab).
         "nav_more_active": any(item["active"] for item in items if item["group"] == "more"),
         "nav_more_active_phone": any(item["active"] for item in items if not item["tab"]),
-        "can_create_opportunity": visibility.can_create_opportunity(user),
-        "can_create_account": visibility.can_create_account(user),
+        "can_create_opportunity": access.can_create_opportunity(user),
+        "can_create_account": access.can_create_account(user),
     }

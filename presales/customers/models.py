@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from presales import access
 from presales.core.models import BaseModel
 
 if TYPE_CHECKING:
@@ -44,9 +45,7 @@ class Region(models.TextChoices):
 
 class AccountQuerySet(models.QuerySet["Account"]):
     def visible_to(self, user: User) -> AccountQuerySet:
-        from presales.core.visibility import accounts_visible_to
-
-        return accounts_visible_to(user, self)
+        return access.accounts_visible_to(user, self)
 
 
 class Account(BaseModel):
@@ -119,9 +118,7 @@ class Attitude(models.TextChoices):
 
 class ContactQuerySet(models.QuerySet["Contact"]):
     def visible_to(self, user: User) -> ContactQuerySet:
-        from presales.core.visibility import accounts_visible_to
-
-        return self.filter(account__in=accounts_visible_to(user, Account.objects.all()).values("pk"))
+        return access.contacts_visible_to(user, self)
 
 
 class Contact(BaseModel):

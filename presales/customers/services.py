@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from presales.core import visibility
+from presales import access
 from presales.core.concurrency import full_clean, save_with_version_check
 from presales.customers.models import Account, Contact
 from presales.people.models import User
@@ -51,7 +51,7 @@ def _pick(data: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
 @transaction.atomic
 def account_create(*, actor: User, **data: Any) -> Account:
     """Create an account; its team is the owner's team (who can see it follows from that)."""
-    if not visibility.can_create_account(actor):
+    if not access.can_create_account(actor):
         raise PermissionDenied
     values = _pick(data, ACCOUNT_FIELDS)
     values.setdefault("owner", actor)
@@ -66,7 +66,7 @@ def account_create(*, actor: User, **data: Any) -> Account:
 @transaction.atomic
 def account_update(*, actor: User, account: Account, expected_version: int | None, **data: Any) -> Account:
     """Change an account unless somebody else saved it since `expected_version`."""
-    if not visibility.can_edit_account(actor, account):
+    if not access.can_edit_account(actor, account):
         raise PermissionDenied
     changes = _pick(data, ACCOUNT_FIELDS)
     if "owner" in changes:
@@ -77,7 +77,7 @@ def account_update(*, actor: User, account: Account, expected_version: int | Non
 @transaction.atomic
 def contact_create(*, actor: User, account: Account, **data: Any) -> Contact:
     """Add a stakeholder to an account."""
-    if not visibility.can_edit_contacts(actor, account):
+    if not access.can_edit_contacts(actor, account):
         raise PermissionDenied
     contact = Contact(account=account, **_pick(data, CONTACT_FIELDS))
     full_clean(contact)
@@ -89,7 +89,7 @@ def contact_create(*, actor: User, account: Account, **data: Any) -> Contact:
 @transaction.atomic
 def contact_update(*, actor: User, contact: Contact, expected_version: int | None, **data: Any) -> Contact:
     """Change a stakeholder unless somebody else saved them since `expected_version`."""
-    if not visibility.can_edit_contact(actor, contact):
+    if not access.can_edit_contact(actor, contact):
         raise PermissionDenied
     changes = _pick(data, CONTACT_FIELDS)
     return save_with_version_check(contact, changes=changes, expected_version=expected_version, actor=actor)  # type: ignore[return-value]
@@ -98,7 +98,7 @@ def contact_update(*, actor: User, contact: Contact, expected_version: int | Non
 @transaction.atomic
 def contact_delete(*, actor: User, contact: Contact) -> None:
     """Remove a stakeholder; people who reported to them keep their place one level up."""
-    if not visibility.can_edit_contact(actor, contact):
+    if not access.can_edit_contact(actor, contact):
         raise PermissionDenied
     Contact.objects.filter(reports_to=contact).update(reports_to=contact.reports_to)
     contact._history_user = actor  # type: ignore[attr-defined]

@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from presales.core import exports, visibility
+from presales import access
+from presales.core import exports
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
+from presales.core.lookups import get_object_for_user
 from presales.core.typing import AuthenticatedHttpRequest
-from presales.core.visibility import get_object_for_user
 from presales.customers import services
 from presales.customers.filters import AccountFilterSet, ContactFilterSet, with_open_deals
 from presales.customers.forms import AccountForm, ContactForm, VersionedForm
@@ -120,9 +121,9 @@ def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "contacts": contacts,
             "opportunities": opportunities,
             "entries": history_entries(account),
-            "can_edit": visibility.can_edit_account(request.user, account),
-            "can_edit_contacts": visibility.can_edit_contacts(request.user, account),
-            "can_create_opportunity": visibility.can_create_opportunity(request.user),
+            "can_edit": access.can_edit_account(request.user, account),
+            "can_edit_contacts": access.can_edit_contacts(request.user, account),
+            "can_create_opportunity": access.can_create_opportunity(request.user),
         },
     )
 
@@ -131,7 +132,7 @@ def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new account; the person creating it is the owner unless they choose someone else."""
-    if not visibility.can_create_account(request.user):
+    if not access.can_create_account(request.user):
         raise PermissionDenied
     if request.method == "POST":
         form = AccountForm(request.POST, user=request.user)
@@ -153,7 +154,7 @@ def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def account_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change an account; a save based on an out-of-date version is refused and explained."""
     account = get_object_for_user(Account.objects.select_related("owner"), request.user, pk=pk)
-    if not visibility.can_edit_account(request.user, account):
+    if not access.can_edit_account(request.user, account):
         raise PermissionDenied
     conflict = None
     if request.method == "POST":
@@ -233,7 +234,7 @@ def account_org_chart(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "account": account,
             "roots": build_org_tree(contacts),
             "contact_count": len(contacts),
-            "can_edit_contacts": visibility.can_edit_contacts(request.user, account),
+            "can_edit_contacts": access.can_edit_contacts(request.user, account),
         },
     )
 
@@ -274,7 +275,7 @@ def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "direct_reports": contact.direct_reports.order_by("name"),
             "entries": history_entries(contact),
-            "can_edit": visibility.can_edit_contact(request.user, contact),
+            "can_edit": access.can_edit_contact(request.user, contact),
         },
     )
 
@@ -284,7 +285,7 @@ def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def contact_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Add a stakeholder to an account."""
     account = get_object_for_user(Account.objects.all(), request.user, pk=pk)
-    if not visibility.can_edit_contacts(request.user, account):
+    if not access.can_edit_contacts(request.user, account):
         raise PermissionDenied
     if request.method == "POST":
         form = ContactForm(request.POST, instance=Contact(account=account))
@@ -311,7 +312,7 @@ def contact_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a stakeholder; a save based on an out-of-date version is refused and explained."""
     contact = get_object_for_user(Contact.objects.select_related("account"), request.user, pk=pk)
-    if not visibility.can_edit_contact(request.user, contact):
+    if not access.can_edit_contact(request.user, contact):
         raise PermissionDenied
     conflict = None
     if request.method == "POST":
@@ -346,7 +347,7 @@ def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def contact_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Remove a stakeholder after confirmation; their reports move up to their boss."""
     contact = get_object_for_user(Contact.objects.select_related("account", "reports_to"), request.user, pk=pk)
-    if not visibility.can_edit_contact(request.user, contact):
+    if not access.can_edit_contact(request.user, contact):
         raise PermissionDenied
     if request.method == "POST":
         account = contact.account

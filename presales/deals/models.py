@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from presales import access
 from presales.core.models import BaseModel
 
 if TYPE_CHECKING:
@@ -63,9 +64,7 @@ class Currency(models.TextChoices):
 
 class OpportunityQuerySet(models.QuerySet["Opportunity"]):
     def visible_to(self, user: User) -> OpportunityQuerySet:
-        from presales.core.visibility import opportunities_visible_to
-
-        return opportunities_visible_to(user, self)
+        return access.opportunities_visible_to(user, self)
 
     def open(self) -> OpportunityQuerySet:
         return self.filter(outcome=Outcome.OPEN)

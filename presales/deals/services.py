@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from presales.core import visibility
+from presales import access
 from presales.core.concurrency import full_clean, save_with_version_check
 from presales.customers.models import Account
 from presales.deals.models import (
@@ -59,11 +59,11 @@ def _derive_teams(values: dict[str, Any], current: Opportunity | None = None) ->
 @transaction.atomic
 def opportunity_create(*, actor: User, competitors: list[Competitor] | None = None, **data: Any) -> Opportunity:
     """Open a new deal; stage and probability default to the first sales stage."""
-    if not visibility.can_create_opportunity(actor):
+    if not access.can_create_opportunity(actor):
         raise PermissionDenied
     values = _check_fields(data)
     account: Account = values["account"]
-    if not visibility.accounts_visible_to(actor, Account.objects.filter(pk=account.pk)).exists():
+    if not access.accounts_visible_to(actor, Account.objects.filter(pk=account.pk)).exists():
         raise PermissionDenied
     values.setdefault("sales_owner", actor)
     if values.get("stage") is None:
@@ -98,7 +98,7 @@ def opportunity_update(
     `enforce_permission=False` is only for the playbook, which has already checked that the actor owns the step
     whose answer is written here.
     """
-    if enforce_permission and not visibility.can_edit_opportunity(actor, opportunity):
+    if enforce_permission and not access.can_edit_opportunity(actor, opportunity):
         raise PermissionDenied
     changes = _check_fields(data)
     _derive_teams(changes)
@@ -121,7 +121,7 @@ def opportunity_change_stage(
     enforce_permission: bool = True,
 ) -> Opportunity:
     """Move a deal to another sales stage (the kanban, the form and the playbook's checklist call this)."""
-    if enforce_permission and not visibility.can_edit_opportunity(actor, opportunity):
+    if enforce_permission and not access.can_edit_opportunity(actor, opportunity):
         raise PermissionDenied
     if not opportunity.is_open and not stage.is_after_sale:
         raise ValidationError(_("A closed deal cannot move back into the sales stages. Reopen it first."))
@@ -148,7 +148,7 @@ def opportunity_close(
     enforce_permission: bool = True,
 ) -> Opportunity:
     """Record the result of a deal: won, lost or abandoned, with the reason; won only once the signing step is done."""
-    if enforce_permission and not visibility.can_edit_opportunity(actor, opportunity):
+    if enforce_permission and not access.can_edit_opportunity(actor, opportunity):
         raise PermissionDenied
     if outcome not in (Outcome.WON, Outcome.LOST, Outcome.ABANDONED):
         raise ValidationError({"outcome": _("Choose won, lost or abandoned.")})
@@ -172,7 +172,7 @@ def opportunity_close(
 @transaction.atomic
 def opportunity_reopen(*, actor: User, opportunity: Opportunity, expected_version: int | None) -> Opportunity:
     """Put a closed deal back in play, at the stage it had, with that stage's default probability."""
-    if not visibility.can_edit_opportunity(actor, opportunity):
+    if not access.can_edit_opportunity(actor, opportunity):
         raise PermissionDenied
     if opportunity.is_open:
         raise ValidationError(_("This deal is open already."))
@@ -194,7 +194,7 @@ def opportunity_reopen(*, actor: User, opportunity: Opportunity, expected_versio
 @transaction.atomic
 def deal_member_add(*, actor: User, opportunity: Opportunity, user: User, role: str) -> DealTeamMember:
     """Put somebody on the deal team in a role."""
-    if not visibility.can_edit_opportunity(actor, opportunity):
+    if not access.can_edit_opportunity(actor, opportunity):
         raise PermissionDenied
     if role not in DealRole.values:
         raise ValidationError({"role": _("Choose a deal team role.")})
@@ -213,7 +213,7 @@ def deal_member_add(*, actor: User, opportunity: Opportunity, user: User, role: 
 @transaction.atomic
 def deal_member_remove(*, actor: User, member: DealTeamMember) -> None:
     """Take somebody off the deal team."""
-    if not visibility.can_edit_opportunity(actor, member.opportunity):
+    if not access.can_edit_opportunity(actor, member.opportunity):
         raise PermissionDenied
     opportunity = member.opportunity
     member._history_user = actor  # type: ignore[attr-defined]
@@ -228,7 +228,7 @@ def deal_competitor_add(
     *, actor: User, opportunity: Opportunity, competitor: Competitor, notes: str = "", is_ahead: bool = False
 ) -> OpportunityCompetitor:
     """Record that a competitor is in this deal."""
-    if not visibility.can_edit_opportunity(actor, opportunity):
+    if not access.can_edit_opportunity(actor, opportunity):
         raise PermissionDenied
     link, _created = OpportunityCompetitor.objects.get_or_create(opportunity=opportunity, competitor=competitor)
     link.notes = notes
@@ -241,7 +241,7 @@ def deal_competitor_add(
 @transaction.atomic
 def deal_competitor_remove(*, actor: User, link: OpportunityCompetitor) -> None:
     """Take a competitor off a deal."""
-    if not visibility.can_edit_opportunity(actor, link.opportunity):
+    if not access.can_edit_opportunity(actor, link.opportunity):
         raise PermissionDenied
     link._history_user = actor  # type: ignore[attr-defined]
     link.delete()
@@ -250,7 +250,7 @@ def deal_competitor_remove(*, actor: User, link: OpportunityCompetitor) -> None:
 @transaction.atomic
 def competitor_create(*, actor: User, **data: Any) -> Competitor:
     """Add a shared competitor profile."""
-    if not visibility.can_edit_competitors(actor):
+    if not access.can_edit_competitors(actor):
         raise PermissionDenied
     competitor = Competitor(**data)
     competitor.full_clean()
@@ -262,6 +262,6 @@ def competitor_create(*, actor: User, **data: Any) -> Competitor:
 @transaction.atomic
 def competitor_update(*, actor: User, competitor: Competitor, expected_version: int | None, **data: Any) -> Competitor:
     """Change a competitor profile (threat level, strengths, weaknesses)."""
-    if not visibility.can_edit_competitors(actor):
+    if not access.can_edit_competitors(actor):
         raise PermissionDenied
     return save_with_version_check(competitor, changes=data, expected_version=expected_version, actor=actor)  # type: ignore[return-value]

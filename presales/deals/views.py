@@ -23,10 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from presales.core import exports, visibility
+from presales import access
+from presales.core import exports
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.forms import apply_validation_error, show_conflict
 from presales.core.history import history_entries
+from presales.core.lookups import get_object_for_user
 from presales.core.typing import AuthenticatedHttpRequest
 from presales.customers.models import Account
 from presales.deals import services
@@ -73,8 +75,8 @@ def _version(request: AuthenticatedHttpRequest) -> int | None:
 
 def _get_editable_opportunity(request: AuthenticatedHttpRequest, pk: int) -> Opportunity:
     """404 for a deal the person cannot see, 403 for one they can see but not change."""
-    opportunity = visibility.get_object_for_user(Opportunity.objects.with_list_relations(), request.user, pk=pk)
-    if not visibility.can_edit_opportunity(request.user, opportunity):
+    opportunity = get_object_for_user(Opportunity.objects.with_list_relations(), request.user, pk=pk)
+    if not access.can_edit_opportunity(request.user, opportunity):
         raise PermissionDenied
     return opportunity
 
@@ -177,7 +179,7 @@ def _board_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
         .order_by("stage__number", "expected_close_date", "pk")
     )
     for deal in ranked:
-        deal.can_edit = visibility.can_edit_opportunity(request.user, deal)  # type: ignore[attr-defined]
+        deal.can_edit = access.can_edit_opportunity(request.user, deal)  # type: ignore[attr-defined]
         columns[deal.stage_id]["deals"].append(deal)
 
     query = data.copy()
@@ -237,7 +239,7 @@ def opportunity_move_stage(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 
 
 def _render_detail(request: AuthenticatedHttpRequest, opportunity: Opportunity, **overrides: Any) -> HttpResponse:
-    can_edit = visibility.can_edit_opportunity(request.user, opportunity)
+    can_edit = access.can_edit_opportunity(request.user, opportunity)
     stages = list(Stage.objects.order_by("number"))
     context: dict[str, Any] = {
         "deal": opportunity,
@@ -266,7 +268,7 @@ def _render_detail(request: AuthenticatedHttpRequest, opportunity: Opportunity, 
 @login_required
 def opportunity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One deal: value, both process views, deal team, competitors, outcome and history."""
-    opportunity = visibility.get_object_for_user(Opportunity.objects.with_list_relations(), request.user, pk=pk)
+    opportunity = get_object_for_user(Opportunity.objects.with_list_relations(), request.user, pk=pk)
     return _render_detail(request, opportunity)
 
 
@@ -384,7 +386,7 @@ def deal_competitor_remove(request: AuthenticatedHttpRequest, pk: int, link_pk: 
 @login_required
 def opportunity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Open a new deal, optionally for the account given in `?account=`."""
-    if not visibility.can_create_opportunity(request.user):
+    if not access.can_create_opportunity(request.user):
         raise PermissionDenied
     initial: dict[str, Any] = {}
     account_pk = request.GET.get("account", "")
@@ -480,7 +482,7 @@ def competitor_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "filter": filterset,
             "page_obj": page_obj,
             "competitors": page_obj.object_list,
-            "can_edit_competitors": visibility.can_edit_competitors(request.user),
+            "can_edit_competitors": access.can_edit_competitors(request.user),
             "filtered": any(value for key, value in request.GET.items() if key not in ("page", "ordering")),
         },
     )
@@ -504,7 +506,7 @@ def competitor_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "competitor": competitor,
             "page_obj": page_obj,
             "links": page_obj.object_list,
-            "can_edit_competitors": visibility.can_edit_competitors(request.user),
+            "can_edit_competitors": access.can_edit_competitors(request.user),
             "history": history_entries(competitor),
         },
     )
@@ -513,7 +515,7 @@ def competitor_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @login_required
 def competitor_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Add a shared competitor profile."""
-    if not visibility.can_edit_competitors(request.user):
+    if not access.can_edit_competitors(request.user):
         raise PermissionDenied
     form = CompetitorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -531,7 +533,7 @@ def competitor_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def competitor_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a competitor profile; refused with the differences shown if somebody else saved it meanwhile."""
     competitor = get_object_or_404(Competitor, pk=pk)
-    if not visibility.can_edit_competitors(request.user):
+    if not access.can_edit_competitors(request.user):
         raise PermissionDenied
     form = CompetitorForm(request.POST or None, instance=competitor)
     conflict = None

@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from presales import access
 from presales.insights import selectors
 from presales.insights.charts import render_chart
 from presales.insights.forms import InsightFilters
@@ -47,7 +48,7 @@ class Panel:
 class Dashboard:
     key: str
     title: Any
-    roles: frozenset[str] | None  # None: everybody (figures are still limited to what the person sees)
+    managers_only: bool  # else everybody (figures are still limited to what the person sees)
     build: Callable[[User, InsightFilters], list[Panel]]
 
 
@@ -607,12 +608,11 @@ def win_loss_panels(user: User, f: InsightFilters) -> list[Panel]:
     ]
 
 
-MANAGERS = frozenset({Role.SALES_MANAGER, Role.PRESALES_MANAGER, Role.ADMIN})
 DASHBOARDS: dict[str, Dashboard] = {
-    "sales": Dashboard("sales", gettext_lazy("Sales pipeline"), MANAGERS, sales_panels),
-    "presales": Dashboard("presales", gettext_lazy("Presales team"), MANAGERS, presales_panels),
-    "mine": Dashboard("mine", gettext_lazy("My week"), None, my_week_panels),
-    "winloss": Dashboard("winloss", gettext_lazy("Win / loss"), None, win_loss_panels),
+    "sales": Dashboard("sales", gettext_lazy("Sales pipeline"), True, sales_panels),
+    "presales": Dashboard("presales", gettext_lazy("Presales team"), True, presales_panels),
+    "mine": Dashboard("mine", gettext_lazy("My week"), False, my_week_panels),
+    "winloss": Dashboard("winloss", gettext_lazy("Win / loss"), False, win_loss_panels),
 }
 
 
@@ -626,4 +626,4 @@ def dashboard_for_role(user: User) -> str:
 
 
 def can_see(user: User, dashboard: Dashboard) -> bool:
-    return dashboard.roles is None or user.is_superuser or user.role in dashboard.roles
+    return not dashboard.managers_only or access.can_see_team_dashboards(user)

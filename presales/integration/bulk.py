@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from presales.core import visibility
+from presales import access
 from presales.customers.models import Account
 from presales.integration import mapping as m
 from presales.integration.importers import CREATED, UNCHANGED, UPDATED, RowImporter, _changed, error_messages
@@ -62,7 +62,7 @@ class BulkAccountWriter(RowImporter):
 
     def __init__(self, *, actor: Any, defaults: dict[str, str], lookups: m.Lookups):
         super().__init__(actor=actor, defaults=defaults, lookups=lookups)
-        self.may_create = visibility.can_create_account(actor)  # account_create's check, once per job
+        self.may_create = access.can_create_account(actor)  # account_create's check, once per job
         self.counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, "skipped": 0, "errors": 0}
 
     # --- one batch ------------------------------------------------------------------------------------
@@ -188,7 +188,7 @@ class BulkAccountWriter(RowImporter):
         if not changes:
             return UNCHANGED
         # customers.services.account_update + core.concurrency.save_with_version_check (expected_version=None).
-        if not visibility.can_edit_account(self.actor, existing):
+        if not access.can_edit_account(self.actor, existing):
             raise PermissionDenied
         if "owner" in changes:
             changes["team_id"] = changes["owner"].team_id

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from presales.core import visibility
+from presales import access
 from presales.customers import services as customer_services
 from presales.customers.models import Account, Contact
 from presales.deals import services as deal_services
@@ -106,7 +106,7 @@ class RowImporter:
             return account
         if not create or not name:
             raise m.CellError(_("No account “%(name)s” that you can see.") % {"name": name or external_id})
-        if not visibility.can_create_account(self.actor):
+        if not access.can_create_account(self.actor):
             raise PermissionDenied(
                 _("No account “%(name)s” that you can see, and you may not create accounts.") % {"name": name}
             )

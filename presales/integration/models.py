@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from presales import access
 from presales.core.models import BaseModel
 from presales.integration.mapping import ImportKind
 
@@ -36,14 +37,7 @@ RUNNING_STATUSES = (
 
 class ImportJobQuerySet(models.QuerySet["ImportJob"]):
     def visible_to(self, user: User) -> ImportJobQuerySet:
-        """An import is the uploader's own business (it may hold rows others cannot see); admins see all."""
-        from presales.core.visibility import scope_for
-
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if scope_for(user).sees_everything:
-            return self
-        return self.filter(owner=user)
+        return access.import_jobs_visible_to(user, self)
 
 
 class ImportJob(BaseModel):

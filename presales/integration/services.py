@@ -32,7 +32,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from presales.core import visibility
+from presales import access
 from presales.integration import bulk, parsers
 from presales.integration import mapping as m
 from presales.integration.importers import IMPORTERS, error_messages
@@ -51,19 +51,13 @@ class _Rollback(Exception):
 # --- who may import what ---------------------------------------------------------------------------------
 
 
-def can_import(user: User) -> bool:
-    """Importing creates accounts and deals: the roles that may create them."""
-    return bool(visibility.can_create_account(user) or visibility.can_create_opportunity(user))
-
-
 def allowed_kinds(user: User) -> list[tuple[str, Any]]:
+    """What the person may import (presales.access decides): the same roles that may create those records."""
     allowed = {
-        m.ImportKind.ACCOUNTS: visibility.can_create_account(user),
-        m.ImportKind.CONTACTS: can_import(user)
-        and user.role in visibility.STAKEHOLDER_EDITOR_ROLES
-        or visibility.scope_for(user).sees_everything,
-        m.ImportKind.OPPORTUNITIES: visibility.can_create_opportunity(user),
-        m.ImportKind.ACTIVITIES: can_import(user) and visibility.can_log_activity(user),
+        m.ImportKind.ACCOUNTS: access.can_create_account(user),
+        m.ImportKind.CONTACTS: access.can_import_contacts(user),
+        m.ImportKind.OPPORTUNITIES: access.can_create_opportunity(user),
+        m.ImportKind.ACTIVITIES: access.can_import_activities(user),
     }
     return [(value, label) for value, label in m.ImportKind.choices if allowed[value]]
 
@@ -73,7 +67,7 @@ def allowed_kinds(user: User) -> list[tuple[str, Any]]:
 
 def import_job_create(*, actor: User, kind: str, upload: UploadedFile) -> ImportJob:
     """Store an upload and scan it; a bad file raises ValidationError and leaves nothing behind."""
-    if not can_import(actor) or kind not in dict(allowed_kinds(actor)):
+    if not access.can_import(actor) or kind not in dict(allowed_kinds(actor)):
         raise PermissionDenied
     limit = getattr(settings, "PRESALES_IMPORT_MAX_MB", 100)
     if upload.size and upload.size > limit * 1024 * 1024:

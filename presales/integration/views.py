@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from presales import access
+from presales.core.lookups import get_object_for_user
 from presales.core.typing import AuthenticatedHttpRequest
-from presales.core.visibility import get_object_for_user
 from presales.integration import calendar, services
 from presales.integration.forms import MappingForm, StartForm, UploadForm
 from presales.integration.mapping import fields_for
@@ -24,7 +25,7 @@ PREVIEW_ROWS = 10
 
 
 def _require_importer(request: AuthenticatedHttpRequest) -> None:
-    if not services.can_import(request.user):
+    if not access.can_import(request.user):
         raise PermissionDenied
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from presales import access
 from presales.core.models import BaseModel
 from presales.core.uploads import stored_name
 
@@ -40,9 +41,7 @@ def split_list(value: str) -> list[str]:
 
 class KnowledgeItemQuerySet(models.QuerySet["KnowledgeItem"]):
     def visible_to(self, user: User) -> KnowledgeItemQuerySet:
-        from presales.core.visibility import knowledge_items_visible_to
-
-        return knowledge_items_visible_to(user, self)
+        return access.knowledge_items_visible_to(user, self)
 
     def for_industry(self, industry: str) -> KnowledgeItemQuerySet:
         return self.filter(industries__contains=f",{industry},")

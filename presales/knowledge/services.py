@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from presales.core import visibility
+from presales import access
 from presales.core.concurrency import save_with_version_check
 from presales.core.uploads import clean_filename, validate_upload
 from presales.knowledge.models import KnowledgeAttachment, KnowledgeItem, KnowledgeUse
@@ -52,7 +52,7 @@ def knowledge_item_create(
     *, actor: User, competitors: Iterable[Competitor] = (), industries: Iterable[str] = (), **fields: Any
 ) -> KnowledgeItem:
     """Add an item to the knowledge base; the author owns it unless an owner is given."""
-    if not visibility.can_create_knowledge(actor):
+    if not access.can_create_knowledge(actor):
         raise PermissionDenied
     unknown = set(fields) - ITEM_FIELDS
     if unknown:
@@ -78,7 +78,7 @@ def knowledge_item_update(
     **changes: Any,
 ) -> KnowledgeItem:
     """Change an item if nobody saved it since the person started editing."""
-    if not visibility.can_edit_knowledge(actor, item):
+    if not access.can_edit_knowledge(actor, item):
         raise PermissionDenied
     unknown = set(changes) - ITEM_FIELDS
     if unknown:
@@ -97,7 +97,7 @@ def knowledge_item_update(
 @transaction.atomic
 def knowledge_item_delete(*, actor: User, item: KnowledgeItem) -> None:
     """Remove an item and its files."""
-    if not visibility.can_edit_knowledge(actor, item):
+    if not access.can_edit_knowledge(actor, item):
         raise PermissionDenied
     files = [attachment.file for attachment in item.attachments.all()]
     item.delete()
@@ -107,7 +107,7 @@ def knowledge_item_delete(*, actor: User, item: KnowledgeItem) -> None:
 @transaction.atomic
 def knowledge_attachment_add(*, actor: User, item: KnowledgeItem, upload: Any) -> KnowledgeAttachment:
     """Store a checked file (size, extension, content) with an item."""
-    if not visibility.can_edit_knowledge(actor, item):
+    if not access.can_edit_knowledge(actor, item):
         raise PermissionDenied
     content_type = validate_upload(upload)
     attachment = KnowledgeAttachment(
@@ -125,7 +125,7 @@ def knowledge_attachment_add(*, actor: User, item: KnowledgeItem, upload: Any) -
 @transaction.atomic
 def knowledge_attachment_delete(*, actor: User, attachment: KnowledgeAttachment) -> None:
     """Remove a file from an item (and from disk once the transaction commits)."""
-    if not visibility.can_edit_knowledge(actor, attachment.item):
+    if not access.can_edit_knowledge(actor, attachment.item):
         raise PermissionDenied
     stored = attachment.file
     attachment.delete()

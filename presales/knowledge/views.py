@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from presales.core import exports, visibility
+from presales import access
+from presales.core import exports
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.forms import apply_validation_error, show_conflict
 from presales.core.history import history_entries
+from presales.core.lookups import get_object_for_user
 from presales.core.typing import AuthenticatedHttpRequest
 from presales.core.uploads import download_response
 from presales.deals.models import Opportunity
@@ -67,7 +69,7 @@ def item_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "items": items,
             "query": query,
             "filtered": filtered,
-            "can_create": visibility.can_create_knowledge(request.user),
+            "can_create": access.can_create_knowledge(request.user),
         },
     )
 
@@ -75,7 +77,7 @@ def item_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 @login_required
 def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One item with its files, where it was used, and a form to record using it on a deal."""
-    item = visibility.get_object_for_user(
+    item = get_object_for_user(
         KnowledgeItem.objects.select_related("owner").prefetch_related("competitors"), request.user, pk=pk
     )
     visible_deals = Opportunity.objects.visible_to(request.user).values("pk")
@@ -89,7 +91,7 @@ def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "uses": uses,
             "use_form": UseForm(user=request.user, initial={"opportunity": request.GET.get("opportunity")}),
             "attachment_form": AttachmentForm(),
-            "can_edit": visibility.can_edit_knowledge(request.user, item),
+            "can_edit": access.can_edit_knowledge(request.user, item),
             "history": history_entries(item),
         },
     )
@@ -98,7 +100,7 @@ def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def item_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Write up something worth reusing."""
-    if not visibility.can_create_knowledge(request.user):
+    if not access.can_create_knowledge(request.user):
         raise PermissionDenied
     if request.method == "POST":
         form = KnowledgeItemForm(request.POST)
@@ -125,8 +127,8 @@ def item_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Keep an item current; a concurrent edit is shown, never overwritten."""
-    item = visibility.get_object_for_user(KnowledgeItem.objects.select_related("owner"), request.user, pk=pk)
-    if not visibility.can_edit_knowledge(request.user, item):
+    item = get_object_for_user(KnowledgeItem.objects.select_related("owner"), request.user, pk=pk)
+    if not access.can_edit_knowledge(request.user, item):
         raise PermissionDenied
     conflict = None
     if request.method == "POST":
@@ -158,8 +160,8 @@ def item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = visibility.get_object_for_user(KnowledgeItem.objects.select_related("owner"), request.user, pk=pk)
-    if not visibility.can_edit_knowledge(request.user, item):
+    item = get_object_for_user(KnowledgeItem.objects.select_related("owner"), request.user, pk=pk)
+    if not access.can_edit_knowledge(request.user, item):
         raise PermissionDenied
     services.knowledge_item_delete(actor=request.user, item=item)
     messages.success(request, _("Knowledge item deleted."))
@@ -170,8 +172,8 @@ def item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Attach a file; a refused file shows why on the item page."""
-    item = visibility.get_object_for_user(KnowledgeItem.objects.select_related("owner"), request.user, pk=pk)
-    if not visibility.can_edit_knowledge(request.user, item):
+    item = get_object_for_user(KnowledgeItem.objects.select_related("owner"), request.user, pk=pk)
+    if not access.can_edit_knowledge(request.user, item):
         raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -202,10 +204,8 @@ def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @login_required
 @require_POST
 def attachment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    attachment = visibility.get_object_for_user(
-        KnowledgeAttachment.objects.select_related("item__owner"), request.user, pk=pk
-    )
-    if not visibility.can_edit_knowledge(request.user, attachment.item):
+    attachment = get_object_for_user(KnowledgeAttachment.objects.select_related("item__owner"), request.user, pk=pk)
+    if not access.can_edit_knowledge(request.user, attachment.item):
         raise PermissionDenied
     item = attachment.item
     services.knowledge_attachment_delete(actor=request.user, attachment=attachment)
@@ -216,7 +216,7 @@ def attachment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @login_required
 def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     """The only way to a stored file: the person must be able to see the item (else 404)."""
-    attachment = visibility.get_object_for_user(KnowledgeAttachment.objects.all(), request.user, pk=pk)
+    attachment = get_object_for_user(KnowledgeAttachment.objects.all(), request.user, pk=pk)
     return download_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
 
 
@@ -224,7 +224,7 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @require_POST
 def item_use(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record that the item was used on a deal."""
-    item = visibility.get_object_for_user(KnowledgeItem.objects.all(), request.user, pk=pk)
+    item = get_object_for_user(KnowledgeItem.objects.all(), request.user, pk=pk)
     form = UseForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Choose an opportunity you can see."))

@@ -79,7 +79,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 @transaction.atomic
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     """Revoke a token at once: its owner or an administrator may do it."""
-    if token.user_id != actor.pk and not (actor.is_superuser or actor.role == "admin"):
+    if token.user_id != actor.pk and not actor.is_admin_role:
         raise PermissionDenied
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
+from presales import access
 from presales.core.api_common import READ_ERRORS, UPDATE_ERRORS, Id, SafeStr, UserRef, get_visible, resolve, text
-from presales.core.visibility import get_object_for_user
+from presales.core.lookups import get_object_for_user
 from presales.deals.models import Opportunity, OpportunityCompetitor
 from presales.people.models import User
 from presales.playbook import answers, services
@@ -224,7 +225,7 @@ def update_step(request: HttpRequest, step_id: int, payload: StepPatch) -> Any:
         step = services.deal_step_reassign(actor=user, step=step, user=person, expected_version=version)
         version = step.version
     if payload.status is not None:
-        if not services.can_work_step(user, step):
+        if not access.can_work_step(user, step):
             raise_forbidden()
         if payload.status == StepStatus.DONE:
             _complete(request, step, payload, version)

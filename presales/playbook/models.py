@@ -13,7 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from presales import access
 from presales.core.models import BaseModel
+from presales.people.models import Role
 
 if TYPE_CHECKING:
     from presales.people.models import User
@@ -73,12 +75,13 @@ class Stage(BaseModel):
 class StepRole(models.TextChoices):
     """Who a step belongs to in the responsibility matrix (PRODUCT.md §3.2 R/C columns)."""
 
-    SALES = "sales", _("Sales")
-    SALES_MANAGER = "sales_manager", _("Sales manager")
-    PRESALES = "presales", _("Presales")
-    PRESALES_MANAGER = "presales_manager", _("Presales manager")
-    COMMERCIAL = "commercial", _("Commercial")
-    AFTER_SALES = "after_sales", _("After-sales")
+    # The same values as the people's roles (presales.people.models.Role), so a step's role names a kind of person.
+    SALES = Role.SALES.value, _("Sales")
+    SALES_MANAGER = Role.SALES_MANAGER.value, _("Sales manager")
+    PRESALES = Role.PRESALES.value, _("Presales")
+    PRESALES_MANAGER = Role.PRESALES_MANAGER.value, _("Presales manager")
+    COMMERCIAL = Role.COMMERCIAL.value, _("Commercial")
+    AFTER_SALES = Role.AFTER_SALES.value, _("After-sales")
 
 
 class AnswerKind(models.TextChoices):
@@ -217,10 +220,7 @@ FINISHED_STATUSES = (StepStatus.DONE, StepStatus.SKIPPED)
 
 class DealStepQuerySet(models.QuerySet["DealStep"]):
     def visible_to(self, user: User) -> DealStepQuerySet:
-        from presales.core.visibility import opportunities_visible_to
-        from presales.deals.models import Opportunity
-
-        return self.filter(opportunity__in=opportunities_visible_to(user, Opportunity.objects.all()).values("pk"))
+        return access.deal_records_visible_to(user, self)
 
     def open(self) -> DealStepQuerySet:
         """Steps still to do on deals still being pursued."""

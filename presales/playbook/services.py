@@ -14,10 +14,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from presales.core import visibility
+from presales import access
 from presales.core.concurrency import save_with_version_check
+from presales.customers.models import Attitude, DecisionRole
 from presales.deals.models import DealRole, Opportunity, Outcome
-from presales.people.models import Role, Team, TeamKind, User
+from presales.people.models import Team, TeamKind, User
 from presales.playbook.models import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
@@ -33,30 +34,7 @@ from presales.playbook.models import (
     StepStatus,
 )
 
-PLAYBOOK_EDITOR_ROLES = {Role.ADMIN, Role.PRESALES_MANAGER}
-BOARD_ROLES = {Role.ADMIN, Role.SALES_MANAGER, Role.PRESALES_MANAGER}
 DUE_SOON_DAYS = 2
-
-
-# --- Permissions ------------------------------------------------------------------------------------------------
-
-
-def can_edit_playbook(user: User) -> bool:
-    """Admins and presales managers own the playbook and its responsibility matrix."""
-    return bool(user.is_authenticated and (user.is_superuser or user.role in PLAYBOOK_EDITOR_ROLES))
-
-
-def can_see_board(user: User) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.role in BOARD_ROLES))
-
-
-def can_work_step(user: User, step: DealStep) -> bool:
-    """The person responsible, or anybody who may edit the deal (owner, lead, their managers, admin)."""
-    return step.responsible_id == user.pk or visibility.can_edit_opportunity(user, step.opportunity)
-
-
-def can_move_deal_playbook(user: User, opportunity: Opportunity) -> bool:
-    return visibility.can_edit_opportunity(user, opportunity)
 
 
 # --- The responsibility matrix: step role -> one named person ---------------------------------------------------
@@ -106,7 +84,7 @@ class DealTeam:
         if user.pk in self.unchecked_ids:
             self.unchecked_ids.discard(user.pk)
             deal = Opportunity.objects.filter(pk=self.opportunity.pk)
-            if visibility.opportunities_visible_to(user, deal).exists():
+            if access.opportunities_visible_to(user, deal).exists():
                 self.visible_ids.add(user.pk)
         return user.pk in self.visible_ids
 
@@ -377,9 +355,9 @@ def deal_steps_sync(*, opportunity: Opportunity, actor: User | None = None) -> l
 
 
 def _check_can_work(actor: User, step: DealStep) -> None:
-    if not visibility.opportunities_visible_to(actor, Opportunity.objects.filter(pk=step.opportunity_id)).exists():
+    if not access.opportunities_visible_to(actor, Opportunity.objects.filter(pk=step.opportunity_id)).exists():
         raise PermissionDenied
-    if not can_work_step(actor, step):
+    if not access.can_work_step(actor, step):
         raise PermissionDenied
 
 
@@ -494,15 +472,17 @@ def _apply_answer(actor: User, step: DealStep, answer: dict[str, Any]) -> dict[s
         changes.update(answer_text=answer.get("differentiators", ""))
     elif kind == AnswerKind.STAKEHOLDERS:
         contact = answer["decision_maker"]
-        if contact.decision_role != "decision_maker":
+        if contact.decision_role != DecisionRole.DECISION_MAKER:
             customer_services.contact_update(
-                actor=actor, contact=contact, expected_version=None, decision_role="decision_maker"
+                actor=actor, contact=contact, expected_version=None, decision_role=DecisionRole.DECISION_MAKER
             )
         changes.update(answer_contact=contact, answer_choice=answer["method"])
     elif kind == AnswerKind.CHAMPION:
         contact = answer["champion"]
-        if contact.attitude != "champion":
-            customer_services.contact_update(actor=actor, contact=contact, expected_version=None, attitude="champion")
+        if contact.attitude != Attitude.CHAMPION:
+            customer_services.contact_update(
+                actor=actor, contact=contact, expected_version=None, attitude=Attitude.CHAMPION
+            )
         changes.update(answer_contact=contact)
     elif kind == AnswerKind.AMOUNT:
         changes.update(answer_amount=answer["amount"])
@@ -590,11 +570,11 @@ def deal_step_set_status(
 @transaction.atomic
 def deal_step_reassign(*, actor: User, step: DealStep, user: User, expected_version: int | None = None) -> DealStep:
     """Hand a step over to somebody who can see the deal; the hand-over stays in the step's history."""
-    if not (visibility.can_edit_opportunity(actor, step.opportunity) or step.responsible_id == actor.pk):
+    if not access.can_work_step(actor, step):
         raise PermissionDenied
     if not user.is_active:
         raise ValidationError({"responsible": _("Choose an active person.")})
-    if not visibility.opportunities_visible_to(user, Opportunity.objects.filter(pk=step.opportunity_id)).exists():
+    if not access.opportunities_visible_to(user, Opportunity.objects.filter(pk=step.opportunity_id)).exists():
         raise ValidationError({"responsible": _("%(person)s cannot see this deal.") % {"person": user}})
     step = _save_step(step, actor, expected_version, {"responsible": user, "assigned_by_hand": True}, "handed over")
     _notify_assignments([step], actor)
@@ -604,7 +584,7 @@ def deal_step_reassign(*, actor: User, step: DealStep, user: User, expected_vers
 @transaction.atomic
 def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: PlaybookVersion) -> DealPlaybook:
     """Move a deal to another published playbook version, keeping answers of steps that still exist (by key)."""
-    if not can_move_deal_playbook(actor, opportunity):
+    if not access.can_move_deal_playbook(actor, opportunity):
         raise PermissionDenied
     if version.is_draft:
         raise ValidationError(_("Publish the version before moving deals to it."))
@@ -678,7 +658,7 @@ STEP_FIELDS = (
 
 
 def _check_editor(actor: User) -> None:
-    if not can_edit_playbook(actor):
+    if not access.can_edit_playbook(actor):
         raise PermissionDenied
 
 

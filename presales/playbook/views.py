@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from presales.core import exports, visibility
+from presales import access
+from presales.core import exports
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
+from presales.core.lookups import get_object_for_user
 from presales.core.typing import AuthenticatedHttpRequest
-from presales.core.visibility import get_object_for_user
 from presales.deals.models import Opportunity, Outcome
 from presales.playbook import selectors, services
 from presales.playbook.forms import (
@@ -44,8 +45,8 @@ def stages(request: AuthenticatedHttpRequest) -> HttpResponse:
         "playbook/stages.html",
         {
             "stages": rows,
-            "can_edit_playbook": services.can_edit_playbook(request.user),
-            "perms_board": services.can_see_board(request.user),
+            "can_edit_playbook": access.can_edit_playbook(request.user),
+            "perms_board": access.can_see_accountability_board(request.user),
         },
     )
 
@@ -91,7 +92,7 @@ def deal_checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         deal_playbook is not None
         and current is not None
         and current.pk != deal_playbook.playbook_id
-        and services.can_move_deal_playbook(request.user, opportunity)
+        and access.can_move_deal_playbook(request.user, opportunity)
     )
     context = {
         "opportunity": opportunity,
@@ -100,7 +101,7 @@ def deal_checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "deal_playbook": deal_playbook,
         "current_playbook": current,
         "move_form": DealMoveForm(initial={"playbook": current}) if can_move else None,
-        "can_edit": visibility.can_edit_opportunity(request.user, opportunity),
+        "can_edit": access.can_edit_opportunity(request.user, opportunity),
     }
     template = "playbook/_deal_checklist.html" if request.htmx else "playbook/deal_checklist.html"
     return render(request, template, context)
@@ -111,7 +112,7 @@ def deal_checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def deal_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Move a deal to another published playbook version (answers of steps that still exist are kept)."""
     opportunity = _deal(request, pk)
-    if not services.can_move_deal_playbook(request.user, opportunity):
+    if not access.can_move_deal_playbook(request.user, opportunity):
         raise PermissionDenied
     form = DealMoveForm(request.POST)
     if form.is_valid():
@@ -128,10 +129,8 @@ def deal_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _step_context(request: AuthenticatedHttpRequest, step: DealStep, **extra: object) -> dict[str, object]:
-    can_work = services.can_work_step(request.user, step)
-    can_reassign = step.is_open and (
-        visibility.can_edit_opportunity(request.user, step.opportunity) or step.responsible_id == request.user.pk
-    )
+    can_work = access.can_work_step(request.user, step)
+    can_reassign = step.is_open and can_work
     return {
         "step": step,
         "opportunity": step.opportunity,
@@ -163,7 +162,7 @@ def step_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def step_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Complete a step with its typed answer; from "my next steps" this works inline through htmx."""
     step = _step(request, pk)
-    if not services.can_work_step(request.user, step):
+    if not access.can_work_step(request.user, step):
         raise PermissionDenied
     inline = bool(request.htmx) and request.GET.get("inline") != "0"
     if request.method != "POST":
@@ -198,7 +197,7 @@ def step_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def step_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Start, block, skip or reopen a step (skip and block need a reason)."""
     step = _step(request, pk)
-    if not services.can_work_step(request.user, step):
+    if not access.can_work_step(request.user, step):
         raise PermissionDenied
     form = StepStatusForm(request.POST)
     conflict = None
@@ -230,7 +229,7 @@ def step_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def step_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Hand the step over to somebody else who can see the deal."""
     step = _step(request, pk)
-    if not (visibility.can_edit_opportunity(request.user, step.opportunity) or step.responsible_id == request.user.pk):
+    if not access.can_work_step(request.user, step):
         raise PermissionDenied
     form = ReassignForm(request.POST, step=step)
     conflict = None
@@ -291,7 +290,7 @@ def my_steps(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 @login_required
 def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Managers' accountability board: open and overdue steps by role and by person, with the trend."""
-    if not services.can_see_board(request.user):
+    if not access.can_see_accountability_board(request.user):
         raise PermissionDenied
     return render(request, "playbook/board.html", {"board": selectors.accountability_board(request.user)})
 
@@ -320,7 +319,7 @@ def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 
 def _require_editor(request: AuthenticatedHttpRequest) -> None:
-    if not services.can_edit_playbook(request.user):
+    if not access.can_edit_playbook(request.user):
         raise PermissionDenied
 
 

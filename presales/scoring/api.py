@@ -1,7 +1,7 @@
 """REST API for evaluation: sales ratings of the presales support (list, read, give) and scorecards (read only).
 
 Scorecards are the same numbers as the scorecard pages: live for an open period, the frozen snapshot for a closed
-one; whose scorecards a caller reads follows presales.core.visibility (own; managers their teams; admins all).
+one; whose scorecards a caller reads follows presales.access (own; managers their teams; admins all).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from presales import access
 from presales.core.api_common import (
     MAX_ID,
     READ_ERRORS,
@@ -30,7 +31,6 @@ from presales.core.api_common import (
     resolve,
     text,
 )
-from presales.core.visibility import scorecard_engineers_visible_to
 from presales.deals.models import Opportunity
 from presales.scoring import formulas, selectors, services
 from presales.scoring.models import SalesRating
@@ -192,7 +192,7 @@ def _bounds(params: PeriodParams) -> tuple[str, datetime.date]:
 
 
 def _engineers(request: HttpRequest) -> Any:
-    return scorecard_engineers_visible_to(request.user, selectors.scorable_engineers())  # type: ignore[arg-type]
+    return access.scorecard_engineers_visible_to(request.user, selectors.scorable_engineers())  # type: ignore[arg-type]
 
 
 @scorecards_router.get("/", response={200: list[ScorecardOut], **READ_ERRORS}, summary="List scorecards")

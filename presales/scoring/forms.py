@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from presales.deals.models import Competitor
+from presales.deals.models import Competitor, DealRole
 from presales.scoring.models import CapabilityDimension, DebriefReason, ScoringWeights
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -69,9 +69,11 @@ class SalesRatingForm(forms.Form):
 ROLE_PROMPTS = {
     "sales_owner": _("From the customer relationship and the buying process: what decided it?"),
     "presales_lead": _("From the solution, demo and POC: what decided it, and what did the product lack?"),
-    "presales_member": _("From your technical work on the deal: what decided it, and what did the product lack?"),
-    "commercial": _("From price, terms and the contract: what decided it?"),
-    "after_sales": _("From delivery and service: what decided it?"),
+    DealRole.PRESALES_MEMBER: _(
+        "From your technical work on the deal: what decided it, and what did the product lack?"
+    ),
+    DealRole.COMMERCIAL: _("From price, terms and the contract: what decided it?"),
+    DealRole.AFTER_SALES: _("From delivery and service: what decided it?"),
 }
 
 
@@ -90,7 +92,7 @@ class DebriefForm(forms.Form):
         self.fields["explanation"].help_text = ROLE_PROMPTS.get(role, "")
         # The deal's own competitors first is what people pick; any competitor stays possible.
         cast(forms.ModelChoiceField, self.fields["competitor"]).queryset = Competitor.objects.order_by("name")
-        if role in ("commercial", "after_sales"):
+        if role in (DealRole.COMMERCIAL, DealRole.AFTER_SALES):
             self.fields["product_gap"].help_text = _("Leave empty if you saw none.")
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from presales import access
 from presales.core.models import BaseModel
 from presales.scoring.formulas import MONTH, QUARTER, WEEK
 
@@ -53,9 +54,7 @@ class CapabilityDimension(BaseModel):
 
 class CapabilityScoreQuerySet(models.QuerySet["CapabilityScore"]):
     def visible_to(self, user: User) -> CapabilityScoreQuerySet:
-        from presales.core.visibility import scorecard_records_visible_to
-
-        return scorecard_records_visible_to(user, self)
+        return access.scorecard_records_visible_to(user, self)
 
 
 class CapabilityScore(BaseModel):
@@ -103,9 +102,7 @@ class RatingOccasion(models.TextChoices):
 
 class SalesRatingQuerySet(models.QuerySet["SalesRating"]):
     def visible_to(self, user: User) -> SalesRatingQuerySet:
-        from presales.core.visibility import sales_ratings_visible_to
-
-        return sales_ratings_visible_to(user, self)
+        return access.sales_ratings_visible_to(user, self)
 
 
 class SalesRating(BaseModel):
@@ -187,9 +184,7 @@ class DebriefRole(models.TextChoices):
 
 class WinLossDebriefQuerySet(models.QuerySet["WinLossDebrief"]):
     def visible_to(self, user: User) -> WinLossDebriefQuerySet:
-        from presales.core.visibility import deal_records_visible_to
-
-        return deal_records_visible_to(user, self)
+        return access.deal_records_visible_to(user, self)
 
 
 class WinLossDebrief(BaseModel):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.db.models import Q
 from django.utils import timezone
 
+from presales import access
 from presales.deals.models import DealTeamMember, Opportunity, Outcome
 from presales.people.models import PRESALES_ROLES, Role, User
 from presales.scoring import formulas
@@ -133,9 +134,7 @@ def scorable_engineers() -> Any:
 
 
 def engineers_visible_to(user: User) -> Any:
-    from presales.core.visibility import scorecard_engineers_visible_to
-
-    return scorecard_engineers_visible_to(user, scorable_engineers()).order_by("display_name", "username")
+    return access.scorecard_engineers_visible_to(user, scorable_engineers()).order_by("display_name", "username")
 
 
 def period_for(kind: str, start: datetime.date) -> ScoringPeriod | None:

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from presales.core import visibility
+from presales import access
 from presales.core.concurrency import save_with_version_check
 from presales.deals.models import Competitor, DealTeamMember, Opportunity, Outcome
 from presales.people.models import User
@@ -34,7 +34,7 @@ from presales.work.models import RequestStatus, SupportRequest
 
 
 def _check_manager(actor: User) -> None:
-    if not visibility.can_manage_scoring(actor):
+    if not access.can_manage_scoring(actor):
         raise PermissionDenied(_("Only presales managers and administrators change the scoring set-up."))
 
 
@@ -71,7 +71,7 @@ def capability_scores_save(
     scores: dict[CapabilityDimension, tuple[int, str]],
 ) -> list[CapabilityScore]:
     """The manager's rubric marks (1–5 with a comment) for one engineer and one week or month; re-scoring replaces."""
-    if not visibility.can_score_capability(actor, engineer):
+    if not access.can_score_capability(actor, engineer):
         raise PermissionDenied(_("Only the engineer's manager scores their capability."))
     if period_kind not in (formulas.WEEK, formulas.MONTH):
         raise ValidationError({"period_kind": _("Capability is scored per week or per month.")})
@@ -213,7 +213,7 @@ def visit_quota_set(
 ) -> VisitQuotaChange:
     """Change an engineer's weekly visit quota from a week on; the history keeps the quota earlier weeks had."""
     _check_manager(actor)
-    if not visibility.can_see_scorecard(actor, engineer):
+    if not access.can_see_scorecard(actor, engineer):
         raise PermissionDenied
     if not 0 <= quota <= 50:
         raise ValidationError({"quota": _("A weekly quota is from 0 to 50 visits.")})
@@ -253,7 +253,7 @@ def weights_update(
     *, actor: User, expected_version: int | None, results: int, visits: int, capability: int, rating: int
 ) -> ScoringWeights:
     """Set the weights of the four scorecard parts; they must add up to 100."""
-    if not visibility.can_edit_scoring_weights(actor):
+    if not access.can_edit_scoring_weights(actor):
         raise PermissionDenied
     if results + visits + capability + rating != 100:
         raise ValidationError(_("The four weights must add up to 100."))

@@ -20,11 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from presales.core import exports, visibility
+from presales import access
+from presales.core import exports
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.models import BaseModel
 from presales.core.typing import AuthenticatedHttpRequest
 from presales.deals.models import Opportunity
+from presales.people.models import Role
 from presales.scoring import formulas, selectors, services
 from presales.scoring.forms import (
     CapabilityScoresForm,
@@ -157,7 +159,7 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "period": period,
             "nav": _period_nav(kind, start, end),
             "weights": selectors.current_weights(),
-            "can_manage": visibility.can_manage_scoring(request.user),
+            "can_manage": access.can_manage_scoring(request.user),
             "reopen_form": ReopenForm(),
         },
     )
@@ -166,7 +168,7 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 @login_required
 def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Engineers land on their own scorecard, managers on the team page."""
-    if request.user.role == "presales":
+    if request.user.role == Role.PRESALES:
         return redirect("scoring:scorecard", pk=request.user.pk)
     return redirect("scoring:team")
 
@@ -207,8 +209,8 @@ def scorecard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "trend_max": max([point["composite"] or 0 for point in trend] + [1]),
             "nav": _period_nav(kind, start, end),
             "quota_history": history,
-            "can_score": visibility.can_score_capability(request.user, engineer),
-            "can_manage": visibility.can_manage_scoring(request.user),
+            "can_score": access.can_score_capability(request.user, engineer),
+            "can_manage": access.can_manage_scoring(request.user),
         },
     )
 
@@ -220,7 +222,7 @@ def scorecard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def capability(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The manager scores the rubric for one engineer and one week or month."""
     engineer = _visible_engineer(request, pk)
-    if not visibility.can_score_capability(request.user, engineer):
+    if not access.can_score_capability(request.user, engineer):
         raise PermissionDenied
     dimensions = selectors.active_dimensions()
     if request.method == "POST":
@@ -256,7 +258,7 @@ def capability(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def quota(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Set an engineer's weekly visit quota from a given week; the earlier weeks keep theirs."""
     engineer = _visible_engineer(request, pk)
-    if not visibility.can_manage_scoring(request.user):
+    if not access.can_manage_scoring(request.user):
         raise PermissionDenied
     form = VisitQuotaForm(request.POST or None, initial={"quota": engineer.weekly_visit_quota})
     if request.method == "POST" and form.is_valid():
@@ -346,13 +348,13 @@ def debrief(request: AuthenticatedHttpRequest, deal_pk: int) -> HttpResponse:
 @login_required
 def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The rubric (presales managers) and the weights (admin)."""
-    if not visibility.can_manage_scoring(request.user):
+    if not access.can_manage_scoring(request.user):
         raise PermissionDenied
     weights = services.weights_get()
     weights_form = WeightsForm(instance=weights, initial={"version": weights.version})
     conflict = None
     if request.method == "POST" and "weights" in request.POST:
-        if not visibility.can_edit_scoring_weights(request.user):
+        if not access.can_edit_scoring_weights(request.user):
             raise PermissionDenied
         weights_form = WeightsForm(request.POST, instance=services.weights_get())
         if weights_form.is_valid():
@@ -375,7 +377,7 @@ def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "dimensions": CapabilityDimension.objects.all(),
             "weights_form": weights_form,
-            "can_edit_weights": visibility.can_edit_scoring_weights(request.user),
+            "can_edit_weights": access.can_edit_scoring_weights(request.user),
             "conflict": conflict,
         },
     )
@@ -384,7 +386,7 @@ def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def dimension_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """Add or change a rubric line."""
-    if not visibility.can_manage_scoring(request.user):
+    if not access.can_manage_scoring(request.user):
         raise PermissionDenied
     dimension = get_object_or_404(CapabilityDimension, pk=pk) if pk else None
     initial = {"version": dimension.version} if dimension else {}
@@ -439,7 +441,7 @@ def period_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
     period = get_object_or_404(ScoringPeriod, pk=pk)
     form = ReopenForm(request.POST)
-    if not visibility.can_manage_scoring(request.user):
+    if not access.can_manage_scoring(request.user):
         raise PermissionDenied
     if form.is_valid():
         try:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from presales.core import visibility
+from presales import access
 from presales.core.api_common import (
     READ_ERRORS,
     UPDATE_ERRORS,
@@ -160,7 +160,7 @@ def get_activity(request: AuthenticatedHttpRequest, activity_id: int) -> Any:
 @activities_router.post("/", response={201: ActivityOut, **WRITE_ERRORS}, summary="Log or plan an activity")
 def create_activity(request: AuthenticatedHttpRequest, payload: ActivityIn) -> Any:
     """Presales people log done work or plan work, on a deal or on an account."""
-    if not visibility.can_log_activity(request.user):  # type: ignore[arg-type]
+    if not access.can_log_activity(request.user):  # type: ignore[arg-type]
         raise PermissionDenied
     opportunity = _visible_deal(request, payload.opportunity_id, "opportunity_id")
     account = resolve(
@@ -199,7 +199,7 @@ def create_activity(request: AuthenticatedHttpRequest, payload: ActivityIn) -> A
 def update_activity(request: AuthenticatedHttpRequest, activity_id: int, payload: ActivityPatch) -> Any:
     """The owner, a manager over the owner's team, or an admin: mark it done, fix the hours, write the outcome."""
     activity = get_visible(_activities(request), request, activity_id)
-    if not visibility.can_edit_activity(request.user, activity):  # type: ignore[arg-type]
+    if not access.can_edit_activity(request.user, activity):  # type: ignore[arg-type]
         raise PermissionDenied
     values = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "expected_uplift"}
     values.pop("version", None)
@@ -332,7 +332,7 @@ def get_request(request: AuthenticatedHttpRequest, request_id: int) -> Any:
 @requests_router.post("/", response={201: SupportRequestOut, **WRITE_ERRORS}, summary="Ask presales for help")
 def create_request(request: AuthenticatedHttpRequest, payload: SupportRequestIn) -> Any:
     """Sales and commercial people ask for help on a deal they can see; the response-time targets start now."""
-    if not visibility.can_create_request(request.user):  # type: ignore[arg-type]
+    if not access.can_create_request(request.user):  # type: ignore[arg-type]
         raise PermissionDenied
     opportunity = _visible_deal(request, payload.opportunity_id, "opportunity_id")
     skills = list(Skill.objects.filter(pk__in=payload.skill_ids))
@@ -365,7 +365,7 @@ ACTION = {200: SupportRequestOut, **UPDATE_ERRORS}
 @requests_router.post("/{request_id}/triage", response=ACTION, summary="Triage: pick the engineer")
 def triage_request(request: AuthenticatedHttpRequest, request_id: int, payload: TriageIn) -> Any:
     support = _support(request, request_id)
-    _check(visibility.can_decide_request(request.user, support))  # type: ignore[arg-type]
+    _check(access.can_decide_request(request.user, support))  # type: ignore[arg-type]
     services.request_triage(
         actor=request.user,  # type: ignore[arg-type]
         request=support,
@@ -380,7 +380,7 @@ def _decide(
     request: AuthenticatedHttpRequest, request_id: int, payload: DecisionIn, decision: str, plan: str = ""
 ) -> Any:
     support = _support(request, request_id)
-    _check(visibility.can_decide_request(request.user, support))  # type: ignore[arg-type]
+    _check(access.can_decide_request(request.user, support))  # type: ignore[arg-type]
     services.request_decide(
         actor=request.user,  # type: ignore[arg-type]
         request=support,
@@ -411,7 +411,7 @@ def decline_request(request: AuthenticatedHttpRequest, request_id: int, payload:
 @requests_router.post("/{request_id}/start", response=ACTION, summary="Start the work")
 def start_request(request: AuthenticatedHttpRequest, request_id: int, payload: VersionIn) -> Any:
     support = _support(request, request_id)
-    _check(visibility.can_work_request(request.user, support))  # type: ignore[arg-type]
+    _check(access.can_work_request(request.user, support))  # type: ignore[arg-type]
     services.request_start(actor=request.user, request=support, expected_version=payload.version)  # type: ignore[arg-type]
     return _support(request, request_id)
 
@@ -419,7 +419,7 @@ def start_request(request: AuthenticatedHttpRequest, request_id: int, payload: V
 @requests_router.post("/{request_id}/done", response=ACTION, summary="Mark the work done")
 def finish_request(request: AuthenticatedHttpRequest, request_id: int, payload: VersionIn) -> Any:
     support = _support(request, request_id)
-    _check(visibility.can_work_request(request.user, support))  # type: ignore[arg-type]
+    _check(access.can_work_request(request.user, support))  # type: ignore[arg-type]
     services.request_complete(actor=request.user, request=support, expected_version=payload.version)  # type: ignore[arg-type]
     return _support(request, request_id)
 
@@ -427,7 +427,7 @@ def finish_request(request: AuthenticatedHttpRequest, request_id: int, payload: 
 @requests_router.post("/{request_id}/cancel", response=ACTION, summary="Cancel (withdraw) the request")
 def cancel_request(request: AuthenticatedHttpRequest, request_id: int, payload: CancelIn) -> Any:
     support = _support(request, request_id)
-    _check(visibility.can_cancel_request(request.user, support))  # type: ignore[arg-type]
+    _check(access.can_cancel_request(request.user, support))  # type: ignore[arg-type]
     services.request_cancel(
         actor=request.user,  # type: ignore[arg-type]
         request=support,
@@ -508,7 +508,7 @@ def _look(look: triage.Look) -> dict[str, Any]:
 def triage_recommendation(request: AuthenticatedHttpRequest, request_id: int, params: Query[TriageParams]) -> Any:
     """For whoever decides the request (presales managers, admins, the assigned engineer)."""
     support = _support(request, request_id)
-    _check(visibility.can_decide_request(request.user, support))  # type: ignore[arg-type]
+    _check(access.can_decide_request(request.user, support))  # type: ignore[arg-type]
     inputs = selectors.triage_inputs(support)
     ranked = triage.rank_engineers(inputs.request, inputs.engineers)
     chosen = params.engineer_id or support.assignee_id or support.opportunity.presales_lead_id

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
 from presales.deals.models import Opportunity, Outcome
-from presales.people.models import User, UserSkill
+from presales.people.models import SALES_ROLES, User, UserSkill
 from presales.work import services
 from presales.work.models import Activity, ActivityStatus, WorkType
 
@@ -91,7 +91,7 @@ def _requests(ctx: DemoContext, deals: list[Opportunity]) -> int:
     count = 0
     for index, deal in enumerate(deals):
         requester = sales if (index == 0 and sales) else deal.sales_owner
-        if not deal.account or requester.role not in ("sales", "sales_manager"):
+        if not deal.account or requester.role not in SALES_ROLES:
             continue
         request = services.request_create(
             actor=requester,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from presales import access
 from presales.core.models import BaseModel
 from presales.customers.models import Industry
 from presales.people.models import Role
@@ -63,9 +64,7 @@ UPLIFT_FIELD_OPTIONS: dict[str, Any] = {
 
 class ActivityQuerySet(models.QuerySet["Activity"]):
     def visible_to(self, user: User) -> ActivityQuerySet:
-        from presales.core.visibility import activities_visible_to
-
-        return activities_visible_to(user, self)
+        return access.activities_visible_to(user, self)
 
     def with_list_relations(self) -> ActivityQuerySet:
         return self.select_related("owner", "opportunity", "account", "request").prefetch_related("participants")
@@ -168,9 +167,7 @@ CLOSED_STATUSES = (RequestStatus.DONE, RequestStatus.CANCELLED, RequestStatus.DE
 
 class SupportRequestQuerySet(models.QuerySet["SupportRequest"]):
     def visible_to(self, user: User) -> SupportRequestQuerySet:
-        from presales.core.visibility import support_requests_visible_to
-
-        return support_requests_visible_to(user, self)
+        return access.support_requests_visible_to(user, self)
 
     def with_list_relations(self) -> SupportRequestQuerySet:
         return self.select_related("opportunity", "opportunity__account", "requester", "assignee").prefetch_related(

@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from presales.core import visibility
+from presales import access
 from presales.core.concurrency import save_with_version_check
 from presales.customers.models import Account
 from presales.deals.models import Opportunity
-from presales.people.models import PRESALES_ROLES, Skill, User
+from presales.people.models import PRESALES_ROLES, Role, Skill, User
 from presales.work.defaults import FALLBACK_TARGET_HOURS
 from presales.work.models import (
     Activity,
@@ -75,10 +75,10 @@ def activity_create(
     request: SupportRequest | None = None,
 ) -> Activity:
     """Log done work or plan work on a deal or an account; the account follows the deal."""
-    if not visibility.can_log_activity(actor):
+    if not access.can_log_activity(actor):
         raise PermissionDenied(_("Only presales people log presales activities."))
     owner = owner or actor
-    if owner != actor and not (visibility.scope_for(actor).sees_everything or actor.role == "presales_manager"):
+    if not access.can_log_activity_for(actor, owner):
         raise PermissionDenied(_("Only a presales manager logs work for somebody else."))
     if opportunity is not None:
         _check_deal_visible(actor, opportunity)
@@ -120,7 +120,7 @@ def activity_update(
     **changes: Any,
 ) -> Activity:
     """Change an activity (mark it done, fix the hours, write the outcome) unless somebody changed it meanwhile."""
-    if not visibility.can_edit_activity(actor, activity):
+    if not access.can_edit_activity(actor, activity):
         raise PermissionDenied(_("You cannot change this activity."))
     unknown = set(changes) - set(ACTIVITY_FIELDS)
     if unknown:
@@ -163,7 +163,7 @@ def request_create(
     """Sales asks presales for help on a deal; the duty flag and the response-time targets are set here."""
     from presales.work.selectors import is_presales_duty
 
-    if not visibility.can_create_request(actor):
+    if not access.can_create_request(actor):
         raise PermissionDenied(_("Only sales and commercial people file support requests."))
     _check_deal_visible(actor, opportunity)
     if needed_by < timezone.localdate():
@@ -202,10 +202,10 @@ def presales_managers_for(request: SupportRequest) -> list[User]:
     if team is not None:
         if team.manager is not None and team.manager.is_active:
             people[team.manager.pk] = team.manager
-        for person in User.objects.filter(team=team, role="presales_manager", is_active=True):
+        for person in User.objects.filter(team=team, role=Role.PRESALES_MANAGER, is_active=True):
             people.setdefault(person.pk, person)
     if not people:
-        for person in User.objects.filter(role="presales_manager", is_active=True).order_by("pk"):
+        for person in User.objects.filter(role=Role.PRESALES_MANAGER, is_active=True).order_by("pk"):
             people[person.pk] = person
     return list(people.values())
 
@@ -294,7 +294,7 @@ def request_triage(
     expected_version: int | None = None,
 ) -> SupportRequest:
     """A presales manager (or the engineer) looks at the request: picks the engineer and keeps the recommendation."""
-    if not visibility.can_decide_request(actor, request):
+    if not access.can_decide_request(actor, request):
         raise PermissionDenied(_("Only a presales manager or the assigned engineer triages a request."))
     _check_transition(request, RequestStatus.TRIAGED)
     _check_engineer(assignee)
@@ -324,7 +324,7 @@ def request_decide(
     """A person decides: accept, accept with a plan, or decline; the decision and its reason are kept."""
     if decision not in (RequestStatus.ACCEPTED, RequestStatus.ACCEPTED_WITH_PLAN, RequestStatus.DECLINED):
         raise ValueError(f"Not a decision: {decision}")
-    if not visibility.can_decide_request(actor, request):
+    if not access.can_decide_request(actor, request):
         raise PermissionDenied(_("Only a presales manager or the assigned engineer decides on a request."))
     _check_transition(request, decision)
     assignee = assignee or request.assignee
@@ -358,7 +358,7 @@ def request_decide(
 @transaction.atomic
 def request_start(*, actor: User, request: SupportRequest, expected_version: int | None = None) -> SupportRequest:
     """The engineer starts the accepted work."""
-    if not visibility.can_work_request(actor, request):
+    if not access.can_work_request(actor, request):
         raise PermissionDenied(_("Only the assigned engineer or a presales manager starts the work."))
     _check_transition(request, RequestStatus.IN_PROGRESS)
     return _move(request, actor=actor, expected_version=expected_version, changes={"status": RequestStatus.IN_PROGRESS})
@@ -367,7 +367,7 @@ def request_start(*, actor: User, request: SupportRequest, expected_version: int
 @transaction.atomic
 def request_complete(*, actor: User, request: SupportRequest, expected_version: int | None = None) -> SupportRequest:
     """The work is done; the requester sees it."""
-    if not visibility.can_work_request(actor, request):
+    if not access.can_work_request(actor, request):
         raise PermissionDenied(_("Only the assigned engineer or a presales manager finishes the work."))
     _check_transition(request, RequestStatus.DONE)
     moved = _move(request, actor=actor, expected_version=expected_version, changes={"status": RequestStatus.DONE})
@@ -389,7 +389,7 @@ def request_cancel(
     *, actor: User, request: SupportRequest, reason: str, expected_version: int | None = None
 ) -> SupportRequest:
     """The requester (or a presales manager) withdraws a request that is no longer needed."""
-    if not visibility.can_cancel_request(actor, request):
+    if not access.can_cancel_request(actor, request):
         raise PermissionDenied(_("Only the requester or a presales manager cancels a request."))
     _check_transition(request, RequestStatus.CANCELLED)
     if not reason.strip():

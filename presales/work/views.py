@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from presales.core import exports, visibility
+from presales import access
+from presales.core import exports
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.forms import apply_validation_error, show_conflict
 from presales.core.history import history_entries
+from presales.core.lookups import get_object_for_user
 from presales.core.typing import AuthenticatedHttpRequest
 from presales.deals.models import Opportunity
 from presales.people.models import PRESALES_ROLES, User
@@ -91,7 +93,7 @@ def activity_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "page_obj": page_obj,
             "activities": page_obj.object_list,
             "filtered": filtered,
-            "can_log": visibility.can_log_activity(request.user),
+            "can_log": access.can_log_activity(request.user),
         },
     )
 
@@ -115,20 +117,18 @@ def _value_check_for(form: ActivityForm) -> selectors.ValueCheck | None:
 @login_required
 def activity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Log (or plan) an activity in seconds: today, two hours, the deal's current step."""
-    if not visibility.can_log_activity(request.user):
+    if not access.can_log_activity(request.user):
         raise PermissionDenied
     opportunity = None
     source = request.POST if request.method == "POST" else request.GET
     if source.get("opportunity", "").isdigit():
-        opportunity = visibility.get_object_for_user(
+        opportunity = get_object_for_user(
             Opportunity.objects.select_related("account"), request.user, pk=int(source["opportunity"])
         )
     step_choices = selectors.step_choices(opportunity)
     support_request = None
     if source.get("request", "").isdigit():
-        support_request = visibility.get_object_for_user(
-            SupportRequest.objects.all(), request.user, pk=int(source["request"])
-        )
+        support_request = get_object_for_user(SupportRequest.objects.all(), request.user, pk=int(source["request"]))
     if request.method == "POST":
         form = ActivityForm(request.POST, user=request.user, step_choices=step_choices)
         if form.is_valid():
@@ -185,8 +185,8 @@ def activity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def activity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change an activity: mark planned work done, fix hours, write the outcome."""
-    activity = visibility.get_object_for_user(Activity.objects.with_list_relations(), request.user, pk=pk)
-    if not visibility.can_edit_activity(request.user, activity):
+    activity = get_object_for_user(Activity.objects.with_list_relations(), request.user, pk=pk)
+    if not access.can_edit_activity(request.user, activity):
         raise PermissionDenied
     step_choices = selectors.step_choices(activity.opportunity)
     conflict = None
@@ -239,10 +239,8 @@ def activity_week(request: AuthenticatedHttpRequest) -> HttpResponse:
         candidate = User.objects.filter(pk=int(request.GET["person"]), is_active=True).first()
         if candidate is None:
             raise PermissionDenied
-        if candidate != request.user:
-            scope = visibility.scope_for(request.user)
-            if not (scope.sees_everything or candidate.team_id in scope.managed_team_ids):
-                raise PermissionDenied
+        if not access.can_see_week_of(request.user, candidate):
+            raise PermissionDenied
         person = candidate
     days = selectors.person_week(Activity.objects.visible_to(request.user), person, start)
     return render(
@@ -256,24 +254,21 @@ def activity_week(request: AuthenticatedHttpRequest) -> HttpResponse:
             "next_week": start + datetime.timedelta(days=7),
             "total": sum((d["hours"] for d in days), Decimal(0)),
             "today": timezone.localdate(),
-            "can_log": visibility.can_log_activity(request.user),
+            "can_log": access.can_log_activity(request.user),
         },
     )
 
 
 def _team_people(user: User) -> list[User]:
     """The presales people a person can look at: their own team and the teams they manage."""
-    scope = visibility.scope_for(user)
     people = User.objects.filter(is_active=True, role__in=PRESALES_ROLES).select_related("team")
-    if not scope.sees_everything:
-        people = people.filter(team_id__in=scope.team_ids)
-    return list(people.order_by("display_name", "username"))
+    return list(access.colleagues_visible_to(user, people).order_by("display_name", "username"))
 
 
 @login_required
 def activity_team(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The team's week: hours per engineer per day."""
-    if not visibility.can_see_workload(request.user):
+    if not access.can_see_workload(request.user):
         raise PermissionDenied
     start = _week_from(request)
     people = _team_people(request.user)
@@ -294,7 +289,7 @@ def activity_team(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def workload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Committed hours against capacity per engineer per week for the next eight weeks."""
-    if not visibility.can_see_workload(request.user):
+    if not access.can_see_workload(request.user):
         raise PermissionDenied
     data = selectors.workload(_team_people(request.user))
     return render(request, "work/workload.html", data)
@@ -326,8 +321,8 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             "page_obj": page_obj,
             "requests": page_obj.object_list,
             "filtered": filtered,
-            "forgotten_count": visible.forgotten(now).count() if request.user.role == "presales_manager" else None,
-            "can_create": visibility.can_create_request(request.user),
+            "forgotten_count": visible.forgotten(now).count() if access.watches_request_queue(request.user) else None,
+            "can_create": access.can_create_request(request.user),
         },
     )
 
@@ -335,7 +330,7 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 @login_required
 def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sales asks presales for help on a deal."""
-    if not visibility.can_create_request(request.user):
+    if not access.can_create_request(request.user):
         raise PermissionDenied
     if request.method == "POST":
         form = SupportRequestForm(request.POST, user=request.user)
@@ -350,9 +345,7 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         initial: dict[str, Any] = {"needed_by": timezone.localdate() + datetime.timedelta(days=7)}
         if request.GET.get("opportunity", "").isdigit():
-            deal = visibility.get_object_for_user(
-                Opportunity.objects.all(), request.user, pk=int(request.GET["opportunity"])
-            )
+            deal = get_object_for_user(Opportunity.objects.all(), request.user, pk=int(request.GET["opportunity"]))
             initial["opportunity"] = deal.pk
         form = SupportRequestForm(initial=initial, user=request.user)
     return render(request, "work/request_form.html", {"form": form})
@@ -360,16 +353,15 @@ def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _request_context(request: AuthenticatedHttpRequest, support: SupportRequest, **forms: Any) -> dict[str, Any]:
     user = request.user
-    can_decide = visibility.can_decide_request(user, support)
+    can_decide = access.can_decide_request(user, support)
     context: dict[str, Any] = {
         "support": support,
         "forgotten": support.is_forgotten(),
         "history": history_entries(support),
         "activities": support.activities.select_related("owner").order_by("-date"),
         "can_decide": can_decide,
-        "can_work": visibility.can_work_request(user, support),
-        "can_cancel": visibility.can_cancel_request(user, support)
-        and support.status in services.ALLOWED_FROM["cancelled"],
+        "can_work": access.can_work_request(user, support),
+        "can_cancel": access.can_cancel_request(user, support) and support.status in services.ALLOWED_FROM["cancelled"],
         "statuses": RequestStatus,
         "value_check": selectors.value_check(
             opportunity=support.opportunity,
@@ -418,7 +410,7 @@ def _request_context(request: AuthenticatedHttpRequest, support: SupportRequest,
 @login_required
 def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Where a request stands, who works on it, its history; for deciders the three looks and suggestions."""
-    support = visibility.get_object_for_user(
+    support = get_object_for_user(
         SupportRequest.objects.with_list_relations().select_related("decided_by"), request.user, pk=pk
     )
     return render(request, "work/request_detail.html", _request_context(request, support))
@@ -428,13 +420,13 @@ def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """One status change: triage, decide, start, finish or cancel."""
-    support = visibility.get_object_for_user(SupportRequest.objects.with_list_relations(), request.user, pk=pk)
+    support = get_object_for_user(SupportRequest.objects.with_list_relations(), request.user, pk=pk)
     permission = {
-        "triage": visibility.can_decide_request,
-        "decide": visibility.can_decide_request,
-        "start": visibility.can_work_request,
-        "done": visibility.can_work_request,
-        "cancel": visibility.can_cancel_request,
+        "triage": access.can_decide_request,
+        "decide": access.can_decide_request,
+        "start": access.can_work_request,
+        "done": access.can_work_request,
+        "cancel": access.can_cancel_request,
     }.get(action)
     if permission is None or not permission(request.user, support):
         raise PermissionDenied

@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from presales.core import visibility
+from presales import access
 from presales.customers.models import Attitude, Contact, DecisionRole, Level
 from presales.deals.models import Opportunity, Outcome
 from presales.people.models import Team, TeamKind, User
 from presales.playbook import services as playbook
-from presales.playbook.models import AnswerKind, DealStep, PlaybookVersion, StepDefinition, StepStatus
+from presales.playbook.models import AnswerKind, DealStep, PlaybookVersion, StepDefinition, StepRole, StepStatus
 
 if TYPE_CHECKING:
     from presales.core.demo.context import DemoContext
@@ -427,7 +427,7 @@ class ChecklistWalker:
             count = self.handovers.get(login, 0)
             if count >= 3 and self.rng.random() >= 0.1:
                 continue
-            if role == "presales" and opportunity.presales_lead_id is None:
+            if role == StepRole.PRESALES and opportunity.presales_lead_id is None:
                 continue  # the presales director only sees deals with a presales lead from their team
             step = next(
                 (s for s in open_steps if s.definition.responsible_role == role and s.responsible_id != director.pk),
@@ -479,7 +479,7 @@ class BulkChecklists:
         visible: dict[int, set[int]] = {}
         for manager in {m for m in (commercial, after_sales) if m is not None}:
             visible[manager.pk] = set(
-                visibility.opportunities_visible_to(manager, Opportunity.objects.filter(pk__in=ids)).values_list(
+                access.opportunities_visible_to(manager, Opportunity.objects.filter(pk__in=ids)).values_list(
                     "pk", flat=True
                 )
             )

@@ -25,7 +25,7 @@ from presales.deals.models import (
     OpportunityCompetitor,
     Outcome,
 )
-from presales.people.models import PRESALES_ROLES, SALES_ROLES, User
+from presales.people.models import PRESALES_ROLES, SALES_ROLES, Role, User
 from presales.playbook.models import DealPlaybook, DealStep, Stage
 
 OPEN_STAGES = [1, 2, 3, 4, 5, 6]
@@ -106,7 +106,7 @@ class DealPlanner:
             account for account in ctx.accounts if account.owner_id == getattr(self.sales_login, "pk", None)
         ]
         self.international_competitors = [c for c in ctx.competitors if c.name.isascii()]
-        self.presales_engineers = [user for user in ctx.presales_people if user.role == "presales"]
+        self.presales_engineers = [user for user in ctx.presales_people if user.role == Role.PRESALES]
         last_month_end = ctx.today.replace(day=1) - datetime.timedelta(days=1)
         self.last_month = (last_month_end.replace(day=1), last_month_end)
         self.results: dict[int, tuple[User, str]] = {}

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from presales.core import visibility
+from presales import access
 from presales.work import selectors
 
 register = template.Library()
@@ -19,7 +19,7 @@ def deal_work_panel(context: dict[str, Any], deal: Any) -> dict[str, Any]:
     data = selectors.deal_work(user, deal)
     return {
         "deal": deal,
-        "can_log": visibility.can_log_activity(user),
-        "can_ask": visibility.can_create_request(user) and deal.is_open,
+        "can_log": access.can_log_activity(user),
+        "can_ask": access.can_create_request(user) and deal.is_open,
         **data,
     }

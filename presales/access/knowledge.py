@@ -1,0 +1,39 @@
+"""The knowledge base: everybody reads it, except restricted items outside their team's reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from presales.access.scope import QS, has_role, is_active, scope_for
+from presales.people.models import Role, User
+
+KNOWLEDGE_AUTHOR_ROLES = {Role.PRESALES, Role.PRESALES_MANAGER, Role.SALES_MANAGER, Role.COMMERCIAL, Role.ADMIN}
+
+
+def knowledge_items_visible_to(user: User, queryset: QS) -> QS:
+    """Every signed-in person reads the knowledge base, except restricted items outside their team's reach."""
+    if not is_active(user):
+        return queryset.none()
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return queryset
+    condition = Q(restricted=False) | Q(owner=user)
+    if scope.team_ids:
+        # The owner's team, and managers over it (their scope holds the teams they manage).
+        condition |= Q(owner__team_id__in=scope.team_ids)
+    return queryset.filter(condition)
+
+
+def can_create_knowledge(user: User) -> bool:
+    return has_role(user, KNOWLEDGE_AUTHOR_ROLES)
+
+
+def can_edit_knowledge(user: User, item: Any) -> bool:
+    """The owner, a manager over the owner's team, or an admin."""
+    scope = scope_for(user)
+    if scope.sees_everything or item.owner_id == user.pk:
+        return True
+    owner_team = item.owner.team_id
+    return owner_team is not None and owner_team in scope.managed_team_ids

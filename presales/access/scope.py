@@ -1,0 +1,74 @@
+"""Whose teams a person sees into, and the small helpers every rule here shares.
+
+The rules never import the apps above `people`: they name fields ("sales_owner", "opportunity", "opportunities")
+and reach the related models through those relations, so the domain apps can call them without a cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from typing import Any, TypeVar
+
+from django.db import models
+
+from presales.people.models import Role, Team, User
+
+QS = TypeVar("QS", bound=models.QuerySet[Any])
+
+
+class Scope:
+    """The teams a person can see into, computed once per request."""
+
+    def __init__(self, user: User):
+        self.user = user
+
+    @property
+    def sees_everything(self) -> bool:
+        return bool(self.user.is_authenticated and (self.user.is_superuser or self.user.role == Role.ADMIN))
+
+    @cached_property
+    def team_ids(self) -> frozenset[int]:
+        """The person's own team plus every team (and sub-team) they manage."""
+        ids: set[int] = set()
+        if self.user.team_id:
+            ids.add(self.user.team_id)
+        return frozenset(ids | _managed_teams(self.user))
+
+    @cached_property
+    def managed_team_ids(self) -> frozenset[int]:
+        """Teams the person manages, directly or through a parent team."""
+        return frozenset(_managed_teams(self.user))
+
+
+def _managed_teams(user: User) -> set[int]:
+    ids: set[int] = set()
+    frontier = set(Team.objects.filter(manager=user).values_list("pk", flat=True))
+    while frontier:
+        ids |= frontier
+        frontier = set(Team.objects.filter(parent__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
+    return ids
+
+
+def scope_for(user: User) -> Scope:
+    """The person's scope, cached on the user object for the rest of the request."""
+    cached: Scope | None = getattr(user, "_presales_scope", None)
+    if cached is None:
+        cached = Scope(user)
+        user._presales_scope = cached  # type: ignore[attr-defined]  # a per-request cache on the user object
+    return cached
+
+
+def is_active(user: User) -> bool:
+    """Signed in with an account that is still active: everybody else sees nothing."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def has_role(user: User, roles: Iterable[str]) -> bool:
+    """Signed in with one of `roles`; a superuser counts as every role."""
+    return bool(user.is_authenticated and (user.is_superuser or user.role in set(roles)))
+
+
+def related_model(model: type[models.Model], name: str) -> Any:
+    """The model at the other end of the relation `name` (forward or reverse), without importing its app."""
+    return model._meta.get_field(name).related_model
