@@ -88,13 +88,13 @@ def main() -> None:
     parser.add_argument("--database", help="an already seeded SQLite file to use instead")
     options = parser.parse_args()
     path = configure(options.database)
-    from presales.core import demo
     from presales.deals.models import Opportunity
+    from presales.demo import company
     from presales.people.models import User
 
     if not options.database:
         started = time.monotonic()
-        demo.generate(options.size, seed=42, stdout=sys.stdout, stderr=sys.stderr)
+        company.generate(options.size, seed=42, stdout=sys.stdout, stderr=sys.stderr)
         print(f"seeded {options.size} in {time.monotonic() - started:.1f}s")
     total = Opportunity.objects.count()
     print(f"\n{total:,} opportunities in {path}\n")

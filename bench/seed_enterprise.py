@@ -24,10 +24,10 @@ def main() -> None:
     path = configure()
     from django.db import connection
 
-    from presales.core import demo
+    from presales.demo import company
 
     started = time.monotonic()
-    demo.generate(options.size, seed=options.seed, stdout=sys.stdout, stderr=sys.stderr)
+    company.generate(options.size, seed=options.seed, stdout=sys.stdout, stderr=sys.stderr)
     elapsed = time.monotonic() - started
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -15,12 +15,12 @@ from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
-from presales.core.api_auth import api_auth
 from presales.core.api_common import install_error_handlers
 from presales.customers.api import accounts_router, contacts_router
 from presales.deals.api import competitors_router, opportunities_router
-from presales.people.api import stages_router, users_router
-from presales.playbook.api import steps_router
+from presales.people.api import users_router
+from presales.people.api_auth import api_auth
+from presales.playbook.api import stages_router, steps_router
 from presales.scoring.api import ratings_router, scorecards_router
 from presales.work.api import activities_router, requests_router
 

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "presales.integration",
     "presales.scoring",
     "presales.insights",
+    "presales.web",
+    "presales.demo",
 ]
 
 MIDDLEWARE = [
@@ -91,7 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "presales.core.context_processors.navigation",
+                "presales.web.context_processors.navigation",
             ],
         },
     },
@@ -121,7 +123,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
 LOGIN_URL = "people:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "people:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

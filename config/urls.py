@@ -6,7 +6,7 @@ from django.urls import include, path
 from config.api import api
 
 urlpatterns = [
-    path("", include("presales.core.urls")),
+    path("", include("presales.web.urls")),
     path("", include("presales.people.urls")),
     path("accounts/", include("presales.customers.urls")),
     path("deals/", include("presales.deals.urls")),

@@ -151,7 +151,7 @@ def small_demo(django_db_setup, django_db_blocker):
     one xdist worker with `--dist loadgroup`), and the transaction is rolled back right after the last of them, so
     no other test ever sees the demo company.
     """
-    from presales.core import demo
+    from presales.demo import company
 
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
@@ -162,8 +162,8 @@ def small_demo(django_db_setup, django_db_blocker):
             _ensure_migration_data()
             out = io.StringIO()
             # What the command does (manage.py seed_demo --size small), keeping the generators' context.
-            ctx = demo.generate("small", seed=DEMO_SEED, stdout=out, stderr=None)
-            demo.print_logins(out)
+            ctx = company.generate("small", seed=DEMO_SEED, stdout=out, stderr=None)
+            company.print_logins(out)
         except BaseException:
             state.close()
             raise

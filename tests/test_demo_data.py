@@ -13,17 +13,19 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from presales.core import demo
-from presales.core.demo.deals import opportunity_problems
 from presales.customers.models import Account, Contact, Region
 from presales.deals.models import DealRole, DealTeamMember, Opportunity, OpportunityCompetitor, Outcome
+from presales.demo import company
+from presales.demo.deals import opportunity_problems
 from presales.people.models import Role, Skill, Team, User
 from presales.playbook.models import FINISHED_STATUSES, AnswerKind, DealStep, StepStatus
 
 pytestmark = pytest.mark.django_db
 
 # The department layout with fewer rows and several batches, so the bulk path is exercised quickly.
-TINY_BULK = dataclasses.replace(demo.SIZES["department"], name="tiny", accounts=40, opportunities=600, batch_size=250)
+TINY_BULK = dataclasses.replace(
+    company.SIZES["department"], name="tiny", accounts=40, opportunities=600, batch_size=250
+)
 
 
 @pytest.mark.usefixtures("small_demo")
@@ -152,8 +154,8 @@ class TestSmallDemoCompany:
         assert any(week["done"] for week in board.trend)
 
     def test_logins_printed_and_rerun_changes_nothing(self, small_demo):
-        assert demo.DEMO_PASSWORD in small_demo.output
-        for username in demo.DEMO_LOGINS:
+        assert company.DEMO_PASSWORD in small_demo.output
+        for username in company.DEMO_LOGINS:
             assert f"  {username} " in small_demo.output
         # Running it again changes nothing and still prints the logins.
         counts = (User.objects.count(), Account.objects.count(), Contact.objects.count(), Opportunity.objects.count())
@@ -170,7 +172,7 @@ class TestSmallDemoCompany:
 
 
 def test_bulk_rows_are_what_the_services_would_accept():
-    ctx = demo.generate(TINY_BULK, seed=3, stdout=io.StringIO(), stderr=None)
+    ctx = company.generate(TINY_BULK, seed=3, stdout=io.StringIO(), stderr=None)
     assert ctx is not None
     today = timezone.localdate()
     assert Opportunity.objects.count() == 600
@@ -193,7 +195,7 @@ def test_bulk_rows_are_what_the_services_would_accept():
 def _snapshot(seed: int) -> tuple[list, list, list]:
     """Generate inside a transaction that is rolled back, and return what a person would see."""
     with transaction.atomic():
-        demo.generate(TINY_BULK, seed=seed, stdout=io.StringIO(), stderr=None)
+        company.generate(TINY_BULK, seed=seed, stdout=io.StringIO(), stderr=None)
         snapshot = (
             list(User.objects.order_by("username").values_list("username", "display_name", "team__name")),
             list(Account.objects.order_by("pk").values_list("name", "owner__username")),
@@ -210,14 +212,23 @@ def test_same_seed_same_company():
     assert _snapshot(seed=8)[2] != first[2]
 
 
-def test_later_capabilities_add_their_own_generator(monkeypatch):
+def test_generators_run_in_order_and_read_what_earlier_ones_made(monkeypatch):
+    assert [name for name, _generator in company.GENERATORS] == [
+        "people",
+        "customers",
+        "competitors",
+        "deals",
+        "work",
+        "knowledge",
+        "bids",
+        "scoring",
+    ]
     seen = {}
 
     def generate_activities(ctx):
         seen["accounts"] = len(ctx.accounts)
         seen["presales"] = ctx.logins["presales"].username
 
-    monkeypatch.setattr(demo, "GENERATORS", list(demo.GENERATORS))
-    demo.register_generator("activities", generate_activities)
-    demo.generate(dataclasses.replace(TINY_BULK, opportunities=20), stdout=io.StringIO(), stderr=None)
+    monkeypatch.setattr(company, "GENERATORS", [*company.GENERATORS[:4], ("activities", generate_activities)])
+    company.generate(dataclasses.replace(TINY_BULK, opportunities=20), stdout=io.StringIO(), stderr=None)
     assert seen == {"accounts": 40, "presales": "presales"}

@@ -327,7 +327,7 @@ def test_visibility_limits_the_figures(personas):
 )
 def test_home_shows_the_role_dashboard(personas, login, persona, key):
     make_world(personas, copies=1)
-    response = login(getattr(personas, persona)).get(reverse("core:home"))
+    response = login(getattr(personas, persona)).get(reverse("web:home"))
     assert response.status_code == 200
     assert response.context["dashboard"].key == key
     body = response.content.decode()

@@ -11,7 +11,7 @@ from tests.conftest import PASSWORD
 
 
 def test_anonymous_is_sent_to_login(db):
-    for name in ("core:home", "people:profile", "people:password_change"):
+    for name in ("web:home", "people:profile", "people:password_change"):
         response = Client().get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("people:login"))
@@ -28,9 +28,9 @@ def test_login_and_logout(personas):
     client = Client()
     response = client.post(reverse("people:login"), {"username": "owner", "password": PASSWORD})
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("web:home")).status_code == 200
     client.post(reverse("people:logout"))
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("web:home")).status_code == 302
 
 
 def test_profile_saves_preferences_and_keeps_typed_values_on_error(personas, login):
@@ -68,10 +68,10 @@ def test_profile_saves_preferences_and_keeps_typed_values_on_error(personas, log
 
 def test_language_follows_the_browser_until_the_person_chooses(personas, login):
     client = login(personas.owner)
-    response = client.get(reverse("core:home"), headers={"accept-language": "zh-CN,zh;q=0.9"})
+    response = client.get(reverse("web:home"), headers={"accept-language": "zh-CN,zh;q=0.9"})
     assert '<html lang="zh-hans">' in response.content.decode()
     client.post(reverse("people:set_language"), {"language": "en", "next": "/"})
-    response = client.get(reverse("core:home"), headers={"accept-language": "zh-CN,zh;q=0.9"})
+    response = client.get(reverse("web:home"), headers={"accept-language": "zh-CN,zh;q=0.9"})
     assert '<html lang="en">' in response.content.decode()
     personas.owner.refresh_from_db()
     assert personas.owner.language == "en"
@@ -118,10 +118,10 @@ def test_password_change(personas, login):
 
 
 def test_home_shows_only_visible_pipeline(personas, login):
-    response = login(personas.owner).get(reverse("core:home"))
+    response = login(personas.owner).get(reverse("web:home"))
     assert response.status_code == 200
     assert "数据中心升级" in response.content.decode()
-    response = login(personas.outsider).get(reverse("core:home"))
+    response = login(personas.outsider).get(reverse("web:home"))
     assert "数据中心升级" not in response.content.decode()
     assert response.context["summary"]["open_count"] == 0
 

@@ -7,12 +7,3 @@ class BidsConfig(AppConfig):
     name = "presales.bids"
     label = "bids"
     verbose_name = _("Bids and POCs")
-
-    def ready(self) -> None:
-        try:
-            from presales.core.demo import register_generator
-        except ImportError:  # the demo generator is optional (not every checkout has it yet)
-            return
-        from presales.core.demo.bids import generate_bids
-
-        register_generator("bids", generate_bids)

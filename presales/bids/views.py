@@ -54,10 +54,10 @@ from presales.core.concurrency import ConcurrentEditError
 from presales.core.forms import apply_validation_error, show_conflict
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
-from presales.core.typing import AuthenticatedHttpRequest
 from presales.core.uploads import download_response
 from presales.deals.models import Opportunity
 from presales.knowledge.models import KnowledgeItem
+from presales.people.typing import AuthenticatedHttpRequest
 
 
 def _deal_from_request(request: AuthenticatedHttpRequest) -> Opportunity:

@@ -17,7 +17,6 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import AfterValidator, Field, create_model
 
-from presales.core.api_auth import CsrfFailed
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.lookups import get_object_for_user
 
@@ -26,6 +25,13 @@ MAX_LIMIT = 100
 
 
 # --- The error shape ------------------------------------------------------------------------------
+
+
+class CsrfFailed(HttpError):
+    """A session-authenticated write without a valid CSRF token (raised by the session authentication)."""
+
+    def __init__(self) -> None:
+        super().__init__(403, "CSRF check failed")
 
 
 class FieldChangeOut(Schema):

@@ -30,11 +30,11 @@ from presales.core.api_common import (
     resolve,
     text,
 )
-from presales.core.typing import AuthenticatedHttpRequest
 from presales.customers import services
 from presales.customers.filters import AccountFilterSet, ContactFilterSet, with_open_deals
 from presales.customers.models import Account, Attitude, Contact, DecisionRole, Industry, Level, Region
 from presales.people.models import User
+from presales.people.typing import AuthenticatedHttpRequest
 
 accounts_router = Router(tags=["accounts"])
 contacts_router = Router(tags=["contacts"])

@@ -23,12 +23,12 @@ from presales.core import exports
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
-from presales.core.typing import AuthenticatedHttpRequest
 from presales.customers import services
 from presales.customers.filters import AccountFilterSet, ContactFilterSet, with_open_deals
 from presales.customers.forms import AccountForm, ContactForm, VersionedForm
 from presales.customers.models import Account, Contact, Level
 from presales.deals.models import Opportunity
+from presales.people.typing import AuthenticatedHttpRequest
 
 
 def _page(request: AuthenticatedHttpRequest, queryset: Any) -> Any:

@@ -31,7 +31,6 @@ from presales.core.api_common import (
     resolve,
     text,
 )
-from presales.core.typing import AuthenticatedHttpRequest
 from presales.customers.models import Account
 from presales.deals import services
 from presales.deals.filters import CompetitorFilter, OpportunityFilter
@@ -45,6 +44,7 @@ from presales.deals.models import (
     ThreatLevel,
 )
 from presales.people.models import User
+from presales.people.typing import AuthenticatedHttpRequest
 from presales.playbook.models import Stage
 
 opportunities_router = Router(tags=["opportunities"])

@@ -29,7 +29,6 @@ from presales.core.concurrency import ConcurrentEditError
 from presales.core.forms import apply_validation_error, show_conflict
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
-from presales.core.typing import AuthenticatedHttpRequest
 from presales.customers.models import Account
 from presales.deals import services
 from presales.deals.filters import CompetitorFilter, OpportunityFilter
@@ -42,6 +41,7 @@ from presales.deals.forms import (
     StageForm,
 )
 from presales.deals.models import Competitor, DealTeamMember, Opportunity, OpportunityCompetitor, Outcome, ThreatLevel
+from presales.people.typing import AuthenticatedHttpRequest
 from presales.playbook.models import Stage
 
 # Cards per board column: enough to work with, few enough that a column of thousands stays fast.

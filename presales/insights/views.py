@@ -12,9 +12,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from presales.core import exports
-from presales.core.typing import AuthenticatedHttpRequest
 from presales.insights import panels as dashboards
 from presales.insights.forms import InsightFilterForm
+from presales.people.typing import AuthenticatedHttpRequest
 
 
 def dashboard_context(request: AuthenticatedHttpRequest, key: str) -> dict[str, Any]:

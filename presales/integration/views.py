@@ -15,11 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from presales import access
 from presales.core.lookups import get_object_for_user
-from presales.core.typing import AuthenticatedHttpRequest
 from presales.integration import calendar, services
 from presales.integration.forms import MappingForm, StartForm, UploadForm
 from presales.integration.mapping import fields_for
 from presales.integration.models import ImportJob, ImportStatus
+from presales.people.typing import AuthenticatedHttpRequest
 
 PREVIEW_ROWS = 10
 

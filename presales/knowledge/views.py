@@ -20,13 +20,13 @@ from presales.core.concurrency import ConcurrentEditError
 from presales.core.forms import apply_validation_error, show_conflict
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
-from presales.core.typing import AuthenticatedHttpRequest
 from presales.core.uploads import download_response
 from presales.deals.models import Opportunity
 from presales.knowledge import selectors, services
 from presales.knowledge.filters import KnowledgeItemFilter
 from presales.knowledge.forms import AttachmentForm, KnowledgeItemForm, UseForm
 from presales.knowledge.models import KnowledgeAttachment, KnowledgeItem
+from presales.people.typing import AuthenticatedHttpRequest
 
 ITEM_EXPORT_COLUMNS = [
     exports.Column(gettext_lazy("Title"), "title"),

@@ -1,4 +1,4 @@
-"""REST API for the people directory and the sales stages (read only).
+"""REST API for the people directory (read only).
 
 The directory lists every active colleague with minimal fields (name, role, team): choosing a
 presales lead or a deal team member needs it, and nothing private (phone, targets, capacity) is shown.
@@ -15,10 +15,8 @@ from ninja import Field, Query, Router, Schema
 
 from presales.core.api_common import MAX_ID, READ_ERRORS, Id, PageParams, SafeStr, TeamRef, paginate
 from presales.people.models import Role, User
-from presales.playbook.models import Stage
 
 users_router = Router(tags=["users"])
-stages_router = Router(tags=["stages"])
 
 
 class UserOut(Schema):
@@ -76,19 +74,3 @@ def get_user(request: HttpRequest, user_id: int) -> Any:
     if not 1 <= user_id <= MAX_ID:
         raise Http404
     return get_object_or_404(_directory(), pk=user_id)
-
-
-class StageOut(Schema):
-    id: int
-    number: int
-    label: str
-    customer: str
-    vendor: str
-    default_probability: int
-    is_after_sale: bool
-
-
-@stages_router.get("/", response={200: list[StageOut], **READ_ERRORS}, summary="List stages")
-def list_stages(request: HttpRequest) -> Any:
-    """The eight paired stages (customer procurement and our sales process), in order, in the request's language."""
-    return list(Stage.objects.order_by("number"))

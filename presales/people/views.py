@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from presales.core.typing import AuthenticatedHttpRequest
 from presales.people import services
 from presales.people.forms import PreferencesForm
 from presales.people.tokens import ApiToken, api_token_create, api_token_revoke
+from presales.people.typing import AuthenticatedHttpRequest
 
 
 class LoginView(auth_views.LoginView):

@@ -1,4 +1,4 @@
-"""REST API for a deal's checklist steps: read the checklist, work one step (status, hand-over, complete with its
+"""REST API for the sales stages (read only) and a deal's checklist steps: read the checklist, work one step (status, hand-over, complete with its
 typed answer) and "my next steps".
 
 Completing a step validates the answer with the same per-kind form as the step page, so the API accepts exactly
@@ -26,11 +26,28 @@ from presales.deals.models import Opportunity, OpportunityCompetitor
 from presales.people.models import User
 from presales.playbook import answers, services
 from presales.playbook.forms import answer_form
-from presales.playbook.models import DealStep, StepStatus
+from presales.playbook.models import DealStep, Stage, StepStatus
 
+stages_router = Router(tags=["stages"])
 steps_router = Router(tags=["steps"])
 
 VERSION = Field(..., ge=0, description="The version you read; a stale one gets 409 and nothing is saved.")
+
+
+class StageOut(Schema):
+    id: int
+    number: int
+    label: str
+    customer: str
+    vendor: str
+    default_probability: int
+    is_after_sale: bool
+
+
+@stages_router.get("/", response={200: list[StageOut], **READ_ERRORS}, summary="List stages")
+def list_stages(request: HttpRequest) -> Any:
+    """The eight paired stages (customer procurement and our sales process), in order, in the request's language."""
+    return list(Stage.objects.order_by("number"))
 
 
 class DealRef(Schema):

@@ -22,8 +22,8 @@ from presales.core import exports
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
-from presales.core.typing import AuthenticatedHttpRequest
 from presales.deals.models import Opportunity, Outcome
+from presales.people.typing import AuthenticatedHttpRequest
 from presales.playbook import selectors, services
 from presales.playbook.forms import (
     DealMoveForm,

@@ -24,9 +24,9 @@ from presales import access
 from presales.core import exports
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.models import BaseModel
-from presales.core.typing import AuthenticatedHttpRequest
 from presales.deals.models import Opportunity
 from presales.people.models import Role
+from presales.people.typing import AuthenticatedHttpRequest
 from presales.scoring import formulas, selectors, services
 from presales.scoring.forms import (
     CapabilityScoresForm,

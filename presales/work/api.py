@@ -31,10 +31,10 @@ from presales.core.api_common import (
     resolve,
     text,
 )
-from presales.core.typing import AuthenticatedHttpRequest
 from presales.customers.models import Account
 from presales.deals.models import Opportunity
 from presales.people.models import Skill, User
+from presales.people.typing import AuthenticatedHttpRequest
 from presales.work import selectors, services, triage
 from presales.work.filters import ActivityFilter, SupportRequestFilter
 from presales.work.models import Activity, ActivityStatus, RequestStatus, SupportRequest, WorkType

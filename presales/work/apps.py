@@ -7,12 +7,3 @@ class WorkConfig(AppConfig):
     name = "presales.work"
     label = "work"
     verbose_name = _("Presales work")
-
-    def ready(self) -> None:
-        try:
-            from presales.core.demo import register_generator
-        except ImportError:  # the demo generator is optional (not every checkout has it yet)
-            return
-        from presales.work.demo import generate_work
-
-        register_generator("work", generate_work)

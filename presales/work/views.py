@@ -27,9 +27,9 @@ from presales.core.concurrency import ConcurrentEditError
 from presales.core.forms import apply_validation_error, show_conflict
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
-from presales.core.typing import AuthenticatedHttpRequest
 from presales.deals.models import Opportunity
 from presales.people.models import PRESALES_ROLES, User
+from presales.people.typing import AuthenticatedHttpRequest
 from presales.work import selectors, services, triage
 from presales.work.filters import ActivityFilter, SupportRequestFilter
 from presales.work.forms import ActivityForm, CancelForm, DecisionForm, SupportRequestForm, TriageForm

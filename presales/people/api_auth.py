@@ -6,18 +6,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from presales.core.api_common import CsrfFailed
 from presales.people.tokens import api_token_authenticate
-
-
-class CsrfFailed(HttpError):
-    """A session-authenticated write without a valid CSRF token."""
-
-    def __init__(self) -> None:
-        super().__init__(403, "CSRF check failed")
 
 
 class ApiTokenAuth(HttpBearer):

@@ -29,8 +29,8 @@ from presales.playbook import services as playbook
 from presales.playbook.models import AnswerKind, DealStep, PlaybookVersion, StepDefinition, StepRole, StepStatus
 
 if TYPE_CHECKING:
-    from presales.core.demo.context import DemoContext
-    from presales.core.demo.deals import OpportunityPlan
+    from presales.demo.context import DemoContext
+    from presales.demo.deals import OpportunityPlan
 
 PAINS = [
     ("现有系统性能不足,业务高峰期响应缓慢", "The current system is slow at peak times"),

@@ -25,7 +25,7 @@ from presales.bids.models import (
 from presales.deals.models import Opportunity, Outcome
 
 if TYPE_CHECKING:
-    from presales.core.demo.context import DemoContext
+    from presales.demo.context import DemoContext
 
 TEST_CASES = [
     ("同城双活故障切换", "高可用", "切断主站点电源，观察业务切换", "业务中断时间 < 30 秒，无数据丢失"),

@@ -4,10 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from presales.core import selectors
-from presales.core.typing import AuthenticatedHttpRequest
 from presales.insights import panels as dashboards
 from presales.insights.views import dashboard_context
+from presales.people.typing import AuthenticatedHttpRequest
+from presales.web import selectors
 
 
 @login_required
@@ -17,4 +17,4 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         summary=selectors.pipeline_summary(request.user),
         my_deals=selectors.my_open_deals(request.user),
     )
-    return render(request, "core/home.html", context)
+    return render(request, "web/home.html", context)

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 
-from presales.core.demo import names
-from presales.core.demo.context import DemoContext, SalesTeamInfo
+from presales.demo import names
+from presales.demo.context import DemoContext, SalesTeamInfo
 from presales.people import services
 from presales.people.models import Role, Skill, Team, TeamKind, User
 

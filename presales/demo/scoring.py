@@ -1,7 +1,7 @@
 """Demo data for evaluation: last month's visits, capability scores, sales ratings, debriefs and deal results for every
 presales engineer, then last month closed so its scorecards exist as frozen rows.
 
-Registered with presales.core.demo from ScoringConfig.ready() (after the work generator, whose activities it reads).
+Runs after the work generator (presales.demo.company.GENERATORS), whose activities it reads.
 The small size goes through the services; bigger sizes bulk-insert rows the services would accept.
 """
 
@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from presales.core.demo import names
 from presales.deals.models import Opportunity, Outcome
+from presales.demo import names
 from presales.people.models import Role, User
 from presales.scoring import formulas, services
 from presales.scoring.models import CapabilityDimension, CapabilityScore, RatingOccasion, SalesRating
@@ -23,7 +23,7 @@ from presales.work import services as work_services
 from presales.work.models import Activity, ActivityStatus, WorkType
 
 if TYPE_CHECKING:
-    from presales.core.demo.context import DemoContext
+    from presales.demo.context import DemoContext
 
 VISIT_OUTCOMES = [
     "与信息中心主任确认需求范围",
@@ -52,8 +52,8 @@ def _ensure_results(ctx: DemoContext, engineers: list[User], start: datetime.dat
     an open deal of theirs marked lost by its sales owner through deals.services.opportunity_close, at a date last
     month: a lost deal stops where its checklist stopped, while a won one would need every step done first.
     """
-    from presales.core.demo.checklists import demo_clock
     from presales.deals import services as deal_services
+    from presales.demo.checklists import demo_clock
 
     closed = set(
         Opportunity.objects.filter(presales_lead__in=engineers, closed_on__gte=start, closed_on__lte=end)

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.db import transaction
 
-from presales.core.demo import names
-from presales.core.demo.context import DemoContext, SalesTeamInfo
 from presales.customers import services
 from presales.customers.models import Account, Attitude, Contact, DecisionRole, Industry, Level
+from presales.demo import names
+from presales.demo.context import DemoContext, SalesTeamInfo
 from presales.people.models import User
 
 INDUSTRY_WEIGHTS = {

@@ -15,7 +15,7 @@ from presales.knowledge import services
 from presales.knowledge.models import KnowledgeKind
 
 if TYPE_CHECKING:
-    from presales.core.demo.context import DemoContext
+    from presales.demo.context import DemoContext
 
 ITEMS = [
     (

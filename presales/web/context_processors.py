@@ -42,7 +42,7 @@ def _work_url(user: Any) -> str:
 
 
 NAVIGATION: list[NavEntry] = [
-    NavEntry("home", "core:home", _("Home"), "home", "primary", ("core:home",), tab=True),
+    NavEntry("home", "web:home", _("Home"), "home", "primary", ("web:home",), tab=True),
     NavEntry("my_steps", "playbook:my_steps", _("My steps"), "steps", "primary", ("playbook:my_steps",), tab=True),
     NavEntry("deals", "deals:list", _("Opportunities"), "deals", "primary", ("deals:",), tab=True),
     NavEntry("accounts", "customers:account_list", _("Accounts"), "accounts", "primary", ("customers:account",)),

@@ -11,9 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from presales.core.concurrency import save_with_version_check
-from presales.core.demo import names
-from presales.core.demo.checklists import BulkChecklists, ChecklistWalker
-from presales.core.demo.context import DemoContext, SalesTeamInfo
 from presales.customers.models import Account
 from presales.deals import services
 from presales.deals.models import (
@@ -25,6 +22,9 @@ from presales.deals.models import (
     OpportunityCompetitor,
     Outcome,
 )
+from presales.demo import names
+from presales.demo.checklists import BulkChecklists, ChecklistWalker
+from presales.demo.context import DemoContext, SalesTeamInfo
 from presales.people.models import PRESALES_ROLES, SALES_ROLES, Role, User
 from presales.playbook.models import DealPlaybook, DealStep, Stage
 

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from presales.core import views
+from presales.web import views
 
-app_name = "core"
+app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
 ]

@@ -1,10 +1,10 @@
-"""The demo and scale data generator behind `manage.py seed_demo`.
+"""The demo and scale data generator behind `manage.py seed_demo`: the top of the stack, above every app it fills.
 
 `generate(size, seed, stdout)` builds a realistic company, deterministically from the seed: people
-(presales.core.demo.people), customers (.customers), competitors and deals (.deals). Each domain is a
-small generator `f(ctx: DemoContext) -> None`; a later capability adds its own rows (playbook steps,
-activities, requests, scorecards, knowledge) with `register_generator("activities", generate_activities)`
-from its AppConfig.ready() and reads what exists so far from the context (ctx.accounts, ctx.logins, ...).
+(presales.demo.people), customers (.customers), competitors and deals with their checklists (.deals,
+.checklists), presales work (.work), knowledge (.knowledge), bids and POCs (.bids) and scorecards (.scoring).
+Each is a small generator `f(ctx: DemoContext) -> None`, listed in GENERATORS in the order they run; each reads
+what the earlier ones made from the context (ctx.accounts, ctx.logins, ...). The apps know nothing of the demo.
 
 The small size goes through the services, so the audit trail exists; department and enterprise use
 bulk inserts of rows the services would accept (see deals.opportunity_problems and its test).
@@ -22,10 +22,15 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from presales.core.demo.context import SIZES, DemoContext, SizeSpec
-from presales.core.demo.customers import generate_customers
-from presales.core.demo.deals import generate_competitors, generate_deals
-from presales.core.demo.people import DEMO_LOGINS, DEMO_PASSWORD, generate_people
+from presales.demo.bids import generate_bids
+from presales.demo.context import SIZES, DemoContext, SizeSpec
+from presales.demo.customers import generate_customers
+from presales.demo.deals import generate_competitors, generate_deals
+from presales.demo.knowledge import generate_knowledge
+from presales.demo.people import DEMO_LOGINS, DEMO_PASSWORD, generate_people
+from presales.demo.scoring import generate_scoring
+from presales.demo.work import generate_work
+from presales.people.models import User
 
 __all__ = [
     "DEMO_LOGINS",
@@ -37,31 +42,25 @@ __all__ = [
     "already_loaded",
     "generate",
     "print_logins",
-    "register_generator",
 ]
 
 Generator = Callable[[DemoContext], None]
 
-# Run in this order; each may read what the earlier ones put on the context.
+# Run in this order; each may read what the earlier ones put on the context (the scorecards read the activities).
 GENERATORS: list[tuple[str, Generator]] = [
     ("people", generate_people),
     ("customers", generate_customers),
     ("competitors", generate_competitors),
     ("deals", generate_deals),
+    ("work", generate_work),
+    ("knowledge", generate_knowledge),
+    ("bids", generate_bids),
+    ("scoring", generate_scoring),
 ]
-
-
-def register_generator(name: str, generator: Generator) -> None:
-    """Add a capability's demo generator; it runs after the ones registered before it."""
-    if any(existing == name for existing, _generator in GENERATORS):
-        return
-    GENERATORS.append((name, generator))
 
 
 def already_loaded() -> bool:
     """The demo company is there when its demo logins exist."""
-    from presales.people.models import User
-
     return User.objects.filter(username__in=list(DEMO_LOGINS)).exists()
 
 
@@ -89,8 +88,6 @@ def generate(
 
 def print_logins(stdout: TextIO) -> None:
     """One login per role with the shared demo password."""
-    from presales.people.models import User
-
     users = {user.username: user for user in User.objects.filter(username__in=list(DEMO_LOGINS))}
     stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):\n")
     for username, (role, display_name, _title) in DEMO_LOGINS.items():

@@ -1,8 +1,8 @@
 """Demo data for presales work: skills for engineers, activities on deals, and support requests in every status.
 
-Registered with presales.core.demo from WorkConfig.ready(). The small size goes through the services (so the
-history exists and the issue's journey can be walked: the demo sales rep's request waits for the demo presales
-manager); bigger sizes bulk-insert activities the services would accept.
+The small size goes through the services (so the history exists and the issue's journey can be walked: the demo
+sales rep's request waits for the demo presales manager); bigger sizes bulk-insert activities the services would
+accept.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from presales.work import services
 from presales.work.models import Activity, ActivityStatus, WorkType
 
 if TYPE_CHECKING:
-    from presales.core.demo.context import DemoContext
+    from presales.demo.context import DemoContext
 
 KINDS = [choice for choice, _label in WorkType.choices]
 HOURS = [Decimal("1"), Decimal("2"), Decimal("2"), Decimal("3"), Decimal("4"), Decimal("8")]
