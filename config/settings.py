@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ninja",
     "presales.core",
     "presales.people",
+    "presales.notifications",
     "presales.customers",
     "presales.playbook",
     "presales.deals",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("presales.customers.urls")),
     path("deals/", include("presales.deals.urls")),
     path("playbook/", include("presales.playbook.urls")),
+    path("notifications/", include("presales.notifications.urls")),
     path("work/", include("presales.work.urls")),
     path("knowledge/", include("presales.knowledge.urls")),
     path("bids/", include("presales.bids.urls")),

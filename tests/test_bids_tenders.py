@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from presales.bids import reminders, services
 from presales.bids.models import Compliance, DeviationItem, SubmissionItem, Tender
 from presales.knowledge.models import KnowledgeItem, KnowledgeUse
-from presales.playbook.models import Notification
+from presales.notifications.models import Notification
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from presales.notifications.models import Notification
 from presales.playbook import services
-from presales.playbook.models import DealPlaybook, DealStep, Notification, PlaybookVersion, StepStatus
+from presales.playbook.models import DealPlaybook, DealStep, PlaybookVersion, StepStatus
 from tests.factories import AccountFactory, OpportunityFactory
 from tests.test_playbook_services import ARTICLE_STEPS, step
 
@@ -53,7 +54,7 @@ def test_anonymous_is_sent_to_login(personas, client):
         reverse("playbook:board"),
         reverse("playbook:settings"),
         reverse("playbook:deal", args=[personas.deal.pk]),
-        reverse("playbook:notifications"),
+        reverse("notifications:list"),
     ):
         response = client.get(url)
         assert response.status_code == 302 and reverse("people:login") in response["Location"]
@@ -182,13 +183,13 @@ def test_board_is_for_managers(personas, login):
 
 def test_notifications_list_and_mark_read(personas, login):
     client = login(personas.engineer)
-    response = client.get(reverse("playbook:notifications"))
+    response = client.get(reverse("notifications:list"))
     assert response.status_code == 200 and response.context["unread"] == 1
     note = Notification.objects.get(recipient=personas.engineer)
-    opened = client.get(reverse("playbook:notification_open", args=[note.pk]))
-    assert opened.status_code == 302
+    opened = client.get(reverse("notifications:open", args=[note.pk]))
+    assert opened.status_code == 302 and opened["Location"] == reverse("playbook:deal", args=[personas.deal.pk])
     assert Notification.objects.get(pk=note.pk).read_at is not None
-    assert login(personas.owner).get(reverse("playbook:notification_open", args=[note.pk])).status_code == 404
+    assert login(personas.owner).get(reverse("notifications:open", args=[note.pk])).status_code == 404
 
 
 def test_settings_edit_draft_and_publish(personas, login):
@@ -229,7 +230,7 @@ def test_settings_edit_draft_and_publish(personas, login):
     assert step(personas.deal, 1).responsible == personas.owner  # answers/owners of kept steps stay
 
 
-@pytest.mark.parametrize("name", ["my_steps", "notifications"])
+@pytest.mark.parametrize("name", ["playbook:my_steps", "notifications:list"])
 def test_every_role_can_open_their_pages(personas, login, name):
     for user in (personas.owner, personas.engineer, personas.outsider, personas.admin):
-        assert login(user).get(reverse(f"playbook:{name}")).status_code == 200
+        assert login(user).get(reverse(name)).status_code == 200

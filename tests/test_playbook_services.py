@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from presales.deals import services as deal_services
 from presales.deals.models import DealRole, Outcome
+from presales.notifications.models import Notification
 from presales.people.models import Role, TeamKind
 from presales.playbook import services
 from presales.playbook.defaults import STEPS
@@ -22,7 +23,6 @@ from presales.playbook.models import (
     AnswerKind,
     DealPlaybook,
     DealStep,
-    Notification,
     PlaybookVersion,
     Stage,
     StepRole,
@@ -362,11 +362,13 @@ def test_reminders_are_idempotent_and_emailed(personas, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_step_reminders")
     kinds = sorted(
-        Notification.objects.filter(recipient=personas.engineer).exclude(kind="assigned").values_list("kind", flat=True)
+        Notification.objects.filter(recipient=personas.engineer)
+        .exclude(kind="step_assigned")
+        .values_list("kind", flat=True)
     )
-    assert kinds == ["due_soon", "overdue"]
+    assert kinds == ["step_due_soon", "step_overdue"]
     assert len(mail.outbox) == 2 and mail.outbox[0].to == [personas.engineer.email]
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_step_reminders")
-    assert Notification.objects.filter(recipient=personas.engineer).exclude(kind="assigned").count() == 2
+    assert Notification.objects.filter(recipient=personas.engineer).exclude(kind="step_assigned").count() == 2
     assert len(mail.outbox) == 2

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from presales.deals.models import Opportunity
 from presales.deals.services import deal_member_add
+from presales.notifications.models import Notification
 from presales.people.models import Role
-from presales.playbook.models import Notification
 from presales.scoring import selectors, services
 from presales.scoring.models import CapabilityDimension, PeriodStatus, ScorecardSnapshot
 from presales.work import services as work_services
@@ -241,6 +241,7 @@ def test_owed_ratings_one_per_request_per_rater_and_reminders(personas):
         Q(dedupe_key__startswith="rate-") | Q(dedupe_key__startswith="debrief:")
     )
     assert reminders.filter(dedupe_key__startswith="rate-").count() == 2
+    assert set(reminders.values_list("kind", flat=True)) == {"rating_owed", "debrief_owed"}  # not "assigned to you"
     assert reminders.filter(dedupe_key__startswith="debrief:").count() == 1  # the owner debriefs the closed deal
     call_command("send_rating_reminders", verbosity=0)
     assert reminders.count() == 3  # idempotent

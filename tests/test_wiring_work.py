@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from presales.knowledge import services as knowledge_services
+from presales.notifications.models import Notification
 from presales.people.models import Role
-from presales.playbook.models import Notification
 from presales.work import services
 from presales.work.models import RequestStatus
 from tests.factories import AccountFactory, OpportunityFactory, TeamFactory, UserFactory
@@ -94,7 +94,7 @@ def test_escalation_tells_every_presales_manager_once_when_the_deal_has_no_presa
         call_command("escalate_requests", now=later.isoformat())
     support.refresh_from_db()
     assert support.escalated_at is not None
-    notes = Notification.objects.filter(kind="overdue")
+    notes = Notification.objects.filter(kind="request_escalated")
     assert {n.recipient for n in notes} == {personas.presales_manager, other_manager}
     assert {tuple(m.to) for m in mail.outbox} == {("psm@example.com",), ("psm2@example.com",)}
     assert "Nobody picked up in time" in mail.outbox[0].subject
@@ -113,7 +113,7 @@ def test_escalation_goes_to_the_managers_of_the_deals_presales_team_only(persona
     make_request(personas)
     UserFactory(username="psm-other", role=Role.PRESALES_MANAGER)
     services.requests_escalate_forgotten(now=timezone.now() + datetime.timedelta(hours=100))
-    assert [n.recipient for n in Notification.objects.filter(kind="overdue")] == [team_manager]
+    assert [n.recipient for n in Notification.objects.filter(kind="request_escalated")] == [team_manager]
 
 
 def test_assignee_is_told_on_assignment_and_acceptance_and_requester_when_done(
@@ -136,7 +136,8 @@ def test_assignee_is_told_on_assignment_and_acceptance_and_requester_when_done(
         "Support request for you to look at",
         "Accepted and yours",
     ]
-    assert all(n.opportunity == personas.deal for n in to_engineer)
+    assert all((n.target_type, n.target_id) == ("opportunity", personas.deal.pk) for n in to_engineer)
+    assert {n.kind for n in to_engineer} == {"request_assigned"}
     assert [m.to for m in mail.outbox] == [["engineer@example.com"], ["engineer@example.com"]]
     assert "Bid document" in mail.outbox[0].subject
     with django_capture_on_commit_callbacks(execute=True):
@@ -144,6 +145,7 @@ def test_assignee_is_told_on_assignment_and_acceptance_and_requester_when_done(
         support = services.request_complete(actor=personas.engineer, request=support)
     done = Notification.objects.get(recipient=personas.owner)
     assert done.message.startswith("Done:") and str(personas.engineer) in done.message
+    assert done.kind == "request_done"
     assert mail.outbox[-1].to == ["owner@example.com"]
 
 

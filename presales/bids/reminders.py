@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from presales.bids.models import OPEN_TENDER_STATUSES, Tender
+from presales.notifications.models import NotificationKind
+from presales.notifications.services import notify
 
 THRESHOLDS = (7, 3, 1)
 
@@ -49,9 +51,6 @@ def _owners_of_unfinished(tender: Tender, deadline_kind: str) -> dict[Any, list[
 
 def send_bid_reminders(now: datetime.datetime | None = None) -> int:
     """Send due reminders in the app and by e-mail; returns how many new ones were sent."""
-    from presales.playbook.models import NotificationKind
-    from presales.playbook.services import notify
-
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     horizon = now + datetime.timedelta(days=max(THRESHOLDS) + 1)
@@ -87,9 +86,10 @@ def send_bid_reminders(now: datetime.datetime | None = None) -> int:
                 key = f"bid:{tender.pk}:{kind}:{deadline.date().isoformat()}:{threshold}:{person.pk}"
                 if notify(
                     recipient=person,
-                    kind=NotificationKind.DUE_SOON,
+                    kind=NotificationKind.BID_DEADLINE,
                     message=message,
-                    opportunity=tender.opportunity,
+                    target_type="opportunity",
+                    target_id=tender.opportunity_id,
                     dedupe_key=key,
                 ):
                     sent += 1

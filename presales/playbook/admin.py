@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from presales.playbook.models import DealPlaybook, DealStep, Notification, PlaybookVersion, Stage, StepDefinition
+from presales.playbook.models import DealPlaybook, DealStep, PlaybookVersion, Stage, StepDefinition
 
 
 @admin.register(Stage)
@@ -40,10 +40,3 @@ class DealStepAdmin(SimpleHistoryAdmin):
     list_select_related = ("opportunity", "definition", "responsible")
     raw_id_fields = ("opportunity", "responsible", "completed_by", "answer_contact")
     readonly_fields = ("definition",)
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("recipient", "kind", "message", "created_at", "read_at", "emailed_at")
-    list_filter = ("kind",)
-    raw_id_fields = ("recipient", "step", "opportunity")

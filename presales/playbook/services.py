@@ -6,10 +6,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +16,8 @@ from presales import access
 from presales.core.concurrency import save_with_version_check
 from presales.customers.models import Attitude, DecisionRole
 from presales.deals.models import DealRole, Opportunity, Outcome
+from presales.notifications.models import NotificationKind
+from presales.notifications.services import notifications_forget, notify
 from presales.people.models import Team, TeamKind, User
 from presales.playbook.models import (
     FINISHED_STATUSES,
@@ -26,8 +26,6 @@ from presales.playbook.models import (
     DealPlaybook,
     DealStep,
     DueRule,
-    Notification,
-    NotificationKind,
     PlaybookVersion,
     StepDefinition,
     StepRole,
@@ -35,6 +33,8 @@ from presales.playbook.models import (
 )
 
 DUE_SOON_DAYS = 2
+# Each step reminder's short name: the command's counts and the dedupe keys (unchanged, so nothing is sent twice).
+REMINDER_NAMES = {NotificationKind.STEP_DUE_SOON: "due_soon", NotificationKind.STEP_OVERDUE: "overdue"}
 
 
 # --- The responsibility matrix: step role -> one named person ---------------------------------------------------
@@ -161,62 +161,6 @@ def due_dates(definitions: list[StepDefinition], start: datetime.date, close: da
 # --- Notifications ------------------------------------------------------------------------------------------------
 
 
-def _send_email(notification_id: int) -> None:
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    if notification.emailed_at or not notification.recipient.email:
-        return
-    body = f"{notification.message}\n\n{notification.get_absolute_url()}"
-    send_mail(
-        subject=notification.message[:120],
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[notification.recipient.email],
-        fail_silently=True,
-    )
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-
-
-def notify(
-    *,
-    recipient: User,
-    kind: str,
-    message: str,
-    step: DealStep | None = None,
-    opportunity: Opportunity | None = None,
-    dedupe_key: str | None = None,
-) -> Notification | None:
-    """Tell one person something in the app and by e-mail (once per dedupe key)."""
-    if not recipient.is_active:
-        return None
-    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
-        return None
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                recipient=recipient,
-                kind=kind,
-                message=message[:300],
-                step=step,
-                opportunity=opportunity or (step.opportunity if step else None),
-                dedupe_key=dedupe_key,
-            )
-    except IntegrityError:  # another reminder run created it first
-        return None
-    transaction.on_commit(lambda: _send_email(notification.pk))
-    return notification
-
-
-@transaction.atomic
-def notification_mark_read(*, actor: User, notification: Notification | None = None) -> int:
-    """Mark one of the person's notifications read, or all of them."""
-    unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
-    if notification is not None:
-        if notification.recipient_id != actor.pk:
-            raise PermissionDenied
-        unread = unread.filter(pk=notification.pk)
-    return unread.update(read_at=timezone.now())
-
-
 def _notify_assignments(steps: list[DealStep], actor: User | None) -> None:
     """One message per person and deal, not one per step: a new deal assigns many steps at once."""
     by_person: dict[int, list[DealStep]] = {}
@@ -228,7 +172,13 @@ def _notify_assignments(steps: list[DealStep], actor: User | None) -> None:
         first = person_steps[0]
         if len(person_steps) == 1:
             message = _("%(step)s on %(deal)s is now yours.") % {"step": first.definition, "deal": first.opportunity}
-            notify(recipient=first.responsible, kind=NotificationKind.ASSIGNED, message=message, step=first)
+            notify(
+                recipient=first.responsible,
+                kind=NotificationKind.STEP_ASSIGNED,
+                message=message,
+                target_type="deal_step",
+                target_id=first.pk,
+            )
         else:
             message = _("%(count)s steps on %(deal)s are now yours.") % {
                 "count": len(person_steps),
@@ -236,9 +186,10 @@ def _notify_assignments(steps: list[DealStep], actor: User | None) -> None:
             }
             notify(
                 recipient=first.responsible,
-                kind=NotificationKind.ASSIGNED,
+                kind=NotificationKind.STEP_ASSIGNED,
                 message=message,
-                opportunity=first.opportunity,
+                target_type="opportunity",
+                target_id=first.opportunity_id,
             )
 
 
@@ -257,14 +208,21 @@ def send_step_reminders(*, today: datetime.date | None = None) -> dict[str, int]
         if step.due_date is None:  # excluded by the query; narrows the type
             continue
         if step.due_date < today:
-            kind, message = NotificationKind.OVERDUE, _("Overdue since %(date)s: %(step)s on %(deal)s.")
+            kind, message = NotificationKind.STEP_OVERDUE, _("Overdue since %(date)s: %(step)s on %(deal)s.")
         else:
-            kind, message = NotificationKind.DUE_SOON, _("Due %(date)s: %(step)s on %(deal)s.")
+            kind, message = NotificationKind.STEP_DUE_SOON, _("Due %(date)s: %(step)s on %(deal)s.")
         text = message % {"date": step.due_date.isoformat(), "step": step.definition, "deal": step.opportunity}
-        key = f"{kind}:{step.pk}:{step.responsible_id}:{step.due_date.isoformat()}"
+        key = f"{REMINDER_NAMES[kind]}:{step.pk}:{step.responsible_id}:{step.due_date.isoformat()}"
         with transaction.atomic():
-            if notify(recipient=step.responsible, kind=kind, message=text, step=step, dedupe_key=key):
-                counts[kind] += 1
+            if notify(
+                recipient=step.responsible,
+                kind=kind,
+                message=text,
+                target_type="deal_step",
+                target_id=step.pk,
+                dedupe_key=key,
+            ):
+                counts[REMINDER_NAMES[kind]] += 1
     return counts
 
 
@@ -627,11 +585,13 @@ def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: Playbo
             new._history_user = actor  # type: ignore[attr-defined]
             new.save()
             created.append(new)
-    for step in old_steps.values():
-        if step.pk not in kept:
-            step._history_user = actor  # type: ignore[attr-defined]
-            step._change_reason = f"not in playbook v{version.number}"  # type: ignore[attr-defined]
-            step.delete()
+    dropped = [step for step in old_steps.values() if step.pk not in kept]
+    # Notifications about a dropped step would link to nothing (they used to cascade with the step).
+    notifications_forget(target_type="deal_step", target_ids=[step.pk for step in dropped])
+    for step in dropped:
+        step._history_user = actor  # type: ignore[attr-defined]
+        step._change_reason = f"not in playbook v{version.number}"  # type: ignore[attr-defined]
+        step.delete()
     deal_playbook.playbook = version
     deal_playbook.version += 1
     deal_playbook._history_user = actor  # type: ignore[attr-defined]

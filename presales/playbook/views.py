@@ -1,12 +1,11 @@
-"""The process pages: stages, each deal's checklist, my next steps, the accountability board, notifications
-and the playbook editor."""
+"""The process pages: stages, each deal's checklist, my next steps, the accountability board and the playbook
+editor."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
@@ -23,6 +22,7 @@ from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
 from presales.deals.models import Opportunity, Outcome
+from presales.notifications.models import Notification
 from presales.people.typing import AuthenticatedHttpRequest
 from presales.playbook import selectors, services
 from presales.playbook.forms import (
@@ -32,7 +32,7 @@ from presales.playbook.forms import (
     StepStatusForm,
     answer_form,
 )
-from presales.playbook.models import DealPlaybook, DealStep, Notification, PlaybookVersion, Stage, StepDefinition
+from presales.playbook.models import DealPlaybook, DealStep, PlaybookVersion, Stage, StepDefinition
 
 
 @login_required
@@ -293,26 +293,6 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.can_see_accountability_board(request.user):
         raise PermissionDenied
     return render(request, "playbook/board.html", {"board": selectors.accountability_board(request.user)})
-
-
-@login_required
-def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The person's notifications, newest first; posting marks them all read."""
-    if request.method == "POST":
-        services.notification_mark_read(actor=request.user)
-        return redirect("playbook:notifications")
-    queryset = Notification.objects.filter(recipient=request.user).select_related("step__definition", "opportunity")
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
-    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
-    return render(request, "playbook/notifications.html", {"page_obj": page, "unread": unread})
-
-
-@login_required
-def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Open what a notification is about and mark it read."""
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    services.notification_mark_read(actor=request.user, notification=notification)
-    return redirect(notification.get_absolute_url())
 
 
 # --- Editing the playbook -----------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from presales import access
 from presales.core.concurrency import save_with_version_check
 from presales.deals.models import Competitor, DealTeamMember, Opportunity, Outcome
+from presales.notifications.models import NotificationKind
+from presales.notifications.services import notify
 from presales.people.models import User
 from presales.scoring import formulas, selectors
 from presales.scoring.models import (
@@ -328,9 +330,6 @@ def period_reopen(*, actor: User, period: ScoringPeriod, reason: str) -> Scoring
 
 def send_rating_reminders(*, today: datetime.date | None = None) -> dict[str, int]:
     """Remind sales owners of ratings and deal-team members of debriefs still owed; running it twice sends nothing new."""
-    from presales.playbook.models import NotificationKind
-    from presales.playbook.services import notify
-
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=selectors.OWED_WINDOW_DAYS)
     counts = {"ratings": 0, "debriefs": 0}
@@ -348,9 +347,10 @@ def send_rating_reminders(*, today: datetime.date | None = None) -> dict[str, in
         key = f"rate-request:{request.pk}:{request.opportunity.sales_owner_id}"
         if notify(
             recipient=request.opportunity.sales_owner,
-            kind=NotificationKind.ASSIGNED,
+            kind=NotificationKind.RATING_OWED,
             message=message,
-            opportunity=request.opportunity,
+            target_type="opportunity",
+            target_id=request.opportunity_id,
             dedupe_key=key,
         ):
             counts["ratings"] += 1
@@ -370,9 +370,10 @@ def send_rating_reminders(*, today: datetime.date | None = None) -> dict[str, in
         }
         if notify(
             recipient=deal.sales_owner,
-            kind=NotificationKind.ASSIGNED,
+            kind=NotificationKind.RATING_OWED,
             message=message,
-            opportunity=deal,
+            target_type="opportunity",
+            target_id=deal.pk,
             dedupe_key=f"rate-deal:{deal.pk}:{deal.sales_owner_id}",
         ):
             counts["ratings"] += 1
@@ -393,9 +394,10 @@ def send_rating_reminders(*, today: datetime.date | None = None) -> dict[str, in
             }
             if notify(
                 recipient=person,
-                kind=NotificationKind.ASSIGNED,
+                kind=NotificationKind.DEBRIEF_OWED,
                 message=message,
-                opportunity=deal,
+                target_type="opportunity",
+                target_id=deal.pk,
                 dedupe_key=f"debrief:{deal.pk}:{person_id}",
             ):
                 counts["debriefs"] += 1

@@ -16,6 +16,8 @@ from presales import access
 from presales.core.concurrency import save_with_version_check
 from presales.customers.models import Account
 from presales.deals.models import Opportunity
+from presales.notifications.models import NotificationKind
+from presales.notifications.services import notify
 from presales.people.models import PRESALES_ROLES, Role, Skill, User
 from presales.work.defaults import FALLBACK_TARGET_HOURS
 from presales.work.models import (
@@ -192,7 +194,7 @@ def request_create(
     return request
 
 
-# --- notifications (through the playbook's in-app + e-mail notifications) ----------------------
+# --- notifications (in the app and by e-mail) ----------------------
 
 
 def presales_managers_for(request: SupportRequest) -> list[User]:
@@ -212,22 +214,19 @@ def presales_managers_for(request: SupportRequest) -> list[User]:
 
 def _notify(*, recipient: User | None, actor: User | None, kind: str, message: str, request: SupportRequest, key: str):
     """One notification per request, event and person (dedupe key), never to the person who caused it."""
-    from presales.playbook.services import notify
-
     if recipient is None or (actor is not None and recipient.pk == actor.pk):
         return None
     return notify(
         recipient=recipient,
         kind=kind,
         message=message,
-        opportunity=request.opportunity,
+        target_type="opportunity",
+        target_id=request.opportunity_id,
         dedupe_key=f"{key}:{request.pk}:{recipient.pk}",
     )
 
 
 def _notify_assignee(request: SupportRequest, actor: User, *, accepted: bool) -> None:
-    from presales.playbook.models import NotificationKind
-
     if request.assignee is None:
         return
     placeholders = {"request": request, "needed_by": request.needed_by.isoformat()}
@@ -238,7 +237,7 @@ def _notify_assignee(request: SupportRequest, actor: User, *, accepted: bool) ->
     _notify(
         recipient=request.assignee,
         actor=actor,
-        kind=NotificationKind.ASSIGNED,
+        kind=NotificationKind.REQUEST_ASSIGNED,
         message=message,
         request=request,
         key="request-accepted" if accepted else "request-assigned",
@@ -371,12 +370,10 @@ def request_complete(*, actor: User, request: SupportRequest, expected_version: 
         raise PermissionDenied(_("Only the assigned engineer or a presales manager finishes the work."))
     _check_transition(request, RequestStatus.DONE)
     moved = _move(request, actor=actor, expected_version=expected_version, changes={"status": RequestStatus.DONE})
-    from presales.playbook.models import NotificationKind
-
     _notify(
         recipient=moved.requester,
         actor=actor,
-        kind=NotificationKind.ASSIGNED,
+        kind=NotificationKind.REQUEST_DONE,
         message=_("Done: %(request)s (by %(engineer)s).") % {"request": moved, "engineer": moved.assignee or actor},
         request=moved,
         key="request-done",
@@ -409,8 +406,6 @@ def requests_escalate_forgotten(*, now: datetime.datetime | None = None) -> list
 
     Idempotent: a request is escalated once (escalated_at) and each manager is told once (the dedupe key).
     """
-    from presales.playbook.models import NotificationKind
-
     now = now or timezone.now()
     forgotten = list(
         SupportRequest.objects.forgotten(now)
@@ -431,7 +426,7 @@ def requests_escalate_forgotten(*, now: datetime.datetime | None = None) -> list
             _notify(
                 recipient=manager,
                 actor=None,
-                kind=NotificationKind.OVERDUE,
+                kind=NotificationKind.REQUEST_ESCALATED,
                 message=message,
                 request=request,
                 key="request-escalated",

@@ -85,5 +85,5 @@ def test_request_triage_plan_work_and_done(page, live_server, personas):
     page.goto(f"{live_server.url}/work/requests/{support.pk}/")
     assert page.locator("#request-status").inner_text() == "Done"
     assert "Engineer Zhao" in page.locator("#request-assignee").inner_text()
-    page.goto(f"{live_server.url}/playbook/notifications/")
+    page.goto(f"{live_server.url}/notifications/")
     assert "Done:" in page.locator("table").inner_text()
