@@ -17,10 +17,11 @@ from ninja import NinjaAPI
 
 from presales.core.api_common import install_error_handlers
 from presales.customers.api import accounts_router, contacts_router
-from presales.deals.api import competitors_router, opportunities_router
+from presales.deals.api.opportunities import competitors_router, opportunities_router
+from presales.deals.api.steps import steps_router
 from presales.people.api import users_router
 from presales.people.api_auth import api_auth
-from presales.playbook.api import stages_router, steps_router
+from presales.playbook.api import stages_router
 from presales.scoring.api import ratings_router, scorecards_router
 from presales.work.api import activities_router, requests_router
 

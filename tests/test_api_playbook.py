@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from presales.playbook.models import DealStep, StepStatus
+from presales.deals.models import DealStep, StepStatus
 from tests.factories import OpportunityFactory
 from tests.test_api_support import TokenClient, error_code
 from tests.test_playbook_services import step

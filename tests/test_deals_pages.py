@@ -15,6 +15,7 @@ from django.utils.html import escape
 from presales.customers.models import Industry, Region
 from presales.deals import services
 from presales.deals.models import DealRole, DealTeamMember, Opportunity, OpportunityCompetitor, Outcome
+from presales.deals.views import opportunities as opportunity_views
 from presales.people.models import Role
 from presales.playbook.models import Stage
 from tests.factories import AccountFactory, CompetitorFactory, OpportunityFactory, UserFactory
@@ -425,9 +426,7 @@ def test_board_card_is_not_draggable_for_a_teammate(personas, login):
 
 
 def test_board_limits_cards_per_column(personas, login, monkeypatch):
-    from presales.deals import views
-
-    monkeypatch.setattr(views, "BOARD_COLUMN_LIMIT", 2)
+    monkeypatch.setattr(opportunity_views, "BOARD_COLUMN_LIMIT", 2)
     for index in range(3):
         OpportunityFactory(name=f"Extra {index}", account=personas.account, sales_owner=personas.owner)
     response = login(personas.owner).get(reverse("deals:board"))

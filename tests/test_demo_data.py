@@ -14,11 +14,20 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from presales.customers.models import Account, Contact, Region
-from presales.deals.models import DealRole, DealTeamMember, Opportunity, OpportunityCompetitor, Outcome
+from presales.deals.models import (
+    FINISHED_STATUSES,
+    DealRole,
+    DealStep,
+    DealTeamMember,
+    Opportunity,
+    OpportunityCompetitor,
+    Outcome,
+    StepStatus,
+)
 from presales.demo import company
 from presales.demo.deals import opportunity_problems
 from presales.people.models import Role, Skill, Team, User
-from presales.playbook.models import FINISHED_STATUSES, AnswerKind, DealStep, StepStatus
+from presales.playbook.models import AnswerKind
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +95,7 @@ class TestSmallDemoCompany:
         assert DealTeamMember.objects.filter(user__username="aftersales", role=DealRole.AFTER_SALES).exists()
 
     def test_stage_follows_the_checklist(self):
-        """As playbook.services._advance: an open deal is at the stage of its first unfinished step."""
+        """As deals.services.steps._advance: an open deal is at the stage of its first unfinished step."""
         deals = Opportunity.objects.select_related("stage").prefetch_related(
             Prefetch("steps", queryset=DealStep.objects.select_related("definition__stage"))
         )
@@ -142,7 +151,7 @@ class TestSmallDemoCompany:
         assert DealStep.objects.filter(status=StepStatus.SKIPPED).exclude(reason="").exists()
 
     def test_demo_logins_have_open_steps(self):
-        from presales.playbook.selectors import accountability_board, my_next_steps
+        from presales.deals.selectors import accountability_board, my_next_steps
 
         for username in ("sales", "presales", "commercial", "salesmgr", "presalesmgr"):
             user = User.objects.get(username=username)

@@ -8,9 +8,9 @@ import re
 import pytest
 from django.utils import timezone
 
+from presales.deals.models import DealStep
 from presales.integration import calendar
 from presales.integration.models import CalendarFeed
-from presales.playbook.models import DealStep
 from presales.work import services as work_services
 from presales.work.models import WorkType
 

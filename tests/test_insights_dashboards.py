@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from presales.deals.models import DealRole, DealTeamMember, Opportunity, OpportunityCompetitor, Outcome
+from presales.deals.models import DealRole, DealStep, DealTeamMember, Opportunity, OpportunityCompetitor, Outcome
 from presales.insights import selectors
 from presales.insights.forms import InsightFilterForm, InsightFilters, default_period
 from presales.people.models import Role
-from presales.playbook.models import DealStep, Stage
+from presales.playbook.models import Stage
 from presales.work import services as work_services
 from presales.work.models import Activity, ActivityStatus, SupportRequest, WorkType
 from tests.factories import AccountFactory, CompetitorFactory, OpportunityFactory, UserFactory

@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from presales.deals import services
+from presales.deals.models import DealPlaybook, DealStep, StepStatus
 from presales.notifications.models import Notification
-from presales.playbook import services
-from presales.playbook.models import DealPlaybook, DealStep, PlaybookVersion, StepStatus
+from presales.playbook.models import PlaybookVersion
 from tests.factories import AccountFactory, OpportunityFactory
 from tests.test_playbook_services import ARTICLE_STEPS, step
 
@@ -19,7 +20,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def test_checklist_shows_the_24_steps_with_owners(personas, login):
-    response = login(personas.owner).get(reverse("playbook:deal", args=[personas.deal.pk]))
+    response = login(personas.owner).get(reverse("deals:checklist", args=[personas.deal.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     for name in ARTICLE_STEPS:
@@ -30,30 +31,30 @@ def test_checklist_shows_the_24_steps_with_owners(personas, login):
 
 def test_checklist_partial_for_the_deal_page_and_extension(personas, login):
     client = login(personas.owner)
-    partial = client.get(reverse("playbook:deal", args=[personas.deal.pk]), **HTMX)
+    partial = client.get(reverse("deals:checklist", args=[personas.deal.pk]), **HTMX)
     assert partial.status_code == 200
     assert "<html" not in partial.content.decode()
     detail = client.get(reverse("deals:detail", args=[personas.deal.pk]))
-    assert reverse("playbook:deal", args=[personas.deal.pk]) in detail.content.decode()
+    assert reverse("deals:checklist", args=[personas.deal.pk]) in detail.content.decode()
 
 
 def test_outsider_sees_no_step_of_the_deal(personas, login):
     client = login(personas.outsider)
     some_step = step(personas.deal, 1)
-    assert client.get(reverse("playbook:deal", args=[personas.deal.pk])).status_code == 404
-    assert client.get(reverse("playbook:step", args=[some_step.pk])).status_code == 404
-    assert client.post(reverse("playbook:step_complete", args=[some_step.pk]), {}).status_code == 404
-    assert client.post(reverse("playbook:step_status", args=[some_step.pk]), {"status": "skipped"}).status_code == 404
-    my = client.get(reverse("playbook:my_steps")).content.decode()
+    assert client.get(reverse("deals:checklist", args=[personas.deal.pk])).status_code == 404
+    assert client.get(reverse("deals:step", args=[some_step.pk])).status_code == 404
+    assert client.post(reverse("deals:step_complete", args=[some_step.pk]), {}).status_code == 404
+    assert client.post(reverse("deals:step_status", args=[some_step.pk]), {"status": "skipped"}).status_code == 404
+    my = client.get(reverse("deals:my_steps")).content.decode()
     assert "数据中心升级" not in my
 
 
 def test_anonymous_is_sent_to_login(personas, client):
     for url in (
-        reverse("playbook:my_steps"),
-        reverse("playbook:board"),
+        reverse("deals:my_steps"),
+        reverse("deals:accountability"),
         reverse("playbook:settings"),
-        reverse("playbook:deal", args=[personas.deal.pk]),
+        reverse("deals:checklist", args=[personas.deal.pk]),
         reverse("notifications:list"),
     ):
         response = client.get(url)
@@ -63,15 +64,15 @@ def test_anonymous_is_sent_to_login(personas, client):
 def test_teammate_who_can_see_but_not_work_the_step_gets_403(personas, login):
     s = step(personas.deal, 3)
     client = login(personas.teammate)
-    assert client.get(reverse("playbook:step", args=[s.pk])).status_code == 200
-    response = client.post(reverse("playbook:step_complete", args=[s.pk]), {f"s{s.pk}-status": "approved"})
+    assert client.get(reverse("deals:step", args=[s.pk])).status_code == 200
+    response = client.post(reverse("deals:step_complete", args=[s.pk]), {f"s{s.pk}-status": "approved"})
     assert response.status_code == 403
 
 
 def test_complete_step_with_answer_and_form_error_keeps_typed_values(personas, login):
     s = step(personas.deal, 3)
     client = login(personas.owner)
-    url = reverse("playbook:step_complete", args=[s.pk]) + "?inline=0"
+    url = reverse("deals:step_complete", args=[s.pk]) + "?inline=0"
     bad = client.post(url, {f"s{s.pk}-status": "approved", f"s{s.pk}-amount": "", f"s{s.pk}-version": s.version})
     assert bad.status_code == 200
     assert 'value="approved" selected' in bad.content.decode()
@@ -86,7 +87,7 @@ def test_stale_version_is_refused_with_a_conflict(personas, login):
     s = step(personas.deal, 10)
     services.deal_step_set_status(actor=personas.owner, step=s, status="in_progress")
     response = login(personas.owner).post(
-        reverse("playbook:step_complete", args=[s.pk]) + "?inline=0",
+        reverse("deals:step_complete", args=[s.pk]) + "?inline=0",
         {f"s{s.pk}-answer_value": "yes", f"s{s.pk}-version": s.version},
     )
     assert response.status_code == 200
@@ -96,10 +97,10 @@ def test_stale_version_is_refused_with_a_conflict(personas, login):
 def test_one_click_complete_from_my_steps_with_htmx(personas, login):
     s = step(personas.deal, 10)
     client = login(personas.owner)
-    form = client.get(reverse("playbook:step_complete", args=[s.pk]), **HTMX)
+    form = client.get(reverse("deals:step_complete", args=[s.pk]), **HTMX)
     assert form.status_code == 200 and "hx-post" in form.content.decode()
     done = client.post(
-        reverse("playbook:step_complete", args=[s.pk]),
+        reverse("deals:step_complete", args=[s.pk]),
         {f"s{s.pk}-answer_value": "yes", f"s{s.pk}-version": s.version},
         **HTMX,
     )
@@ -110,11 +111,9 @@ def test_one_click_complete_from_my_steps_with_htmx(personas, login):
 def test_skip_needs_a_reason_on_the_page(personas, login):
     s = step(personas.deal, 2)
     client = login(personas.owner)
-    response = client.post(reverse("playbook:step_status", args=[s.pk]), {"status": "skipped", "reason": ""})
+    response = client.post(reverse("deals:step_status", args=[s.pk]), {"status": "skipped", "reason": ""})
     assert response.status_code == 200 and DealStep.objects.get(pk=s.pk).status == StepStatus.NOT_STARTED
-    response = client.post(
-        reverse("playbook:step_status", args=[s.pk]), {"status": "skipped", "reason": "Known contact"}
-    )
+    response = client.post(reverse("deals:step_status", args=[s.pk]), {"status": "skipped", "reason": "Known contact"})
     assert response.status_code == 302 and DealStep.objects.get(pk=s.pk).status == StepStatus.SKIPPED
 
 
@@ -122,12 +121,12 @@ def test_hand_over_is_recorded(personas, login):
     s = step(personas.deal, 7)
     client = login(personas.owner)
     response = client.post(
-        reverse("playbook:step_reassign", args=[s.pk]), {"responsible": personas.teammate.pk, "version": s.version}
+        reverse("deals:step_reassign", args=[s.pk]), {"responsible": personas.teammate.pk, "version": s.version}
     )
     assert response.status_code == 302
-    page = client.get(reverse("playbook:step", args=[s.pk])).content.decode()
+    page = client.get(reverse("deals:step", args=[s.pk])).content.decode()
     assert "Teammate Li" in page and "Engineer Zhao" in page  # history shows from whom to whom
-    bad = client.post(reverse("playbook:step_reassign", args=[s.pk]), {"responsible": personas.outsider.pk})
+    bad = client.post(reverse("deals:step_reassign", args=[s.pk]), {"responsible": personas.outsider.pk})
     assert bad.status_code == 200 and "cannot see this deal" in bad.content.decode()
 
 
@@ -135,7 +134,7 @@ def test_my_steps_lists_overdue_first(personas, login):
     today = timezone.localdate()
     late = step(personas.deal, 24)
     DealStep.objects.filter(pk=late.pk).update(due_date=today - datetime.timedelta(days=3))
-    response = login(personas.owner).get(reverse("playbook:my_steps"))
+    response = login(personas.owner).get(reverse("deals:my_steps"))
     steps = response.context["steps"]
     assert steps[0].pk == late.pk and steps[0].overdue
     assert all(s.responsible_id == personas.owner.pk for s in steps)
@@ -153,32 +152,32 @@ def test_query_counts_do_not_grow_with_rows(personas, login, django_assert_max_n
     _many_deals(personas, 6)
     client = login(personas.manager)
     with django_assert_max_num_queries(20):
-        assert client.get(reverse("playbook:board")).status_code == 200
+        assert client.get(reverse("deals:accountability")).status_code == 200
     owner = login(personas.owner)
     with django_assert_max_num_queries(15):
-        assert owner.get(reverse("playbook:my_steps")).status_code == 200
+        assert owner.get(reverse("deals:my_steps")).status_code == 200
     with django_assert_max_num_queries(25):
-        assert owner.get(reverse("playbook:deal", args=[personas.deal.pk])).status_code == 200
+        assert owner.get(reverse("deals:checklist", args=[personas.deal.pk])).status_code == 200
     _many_deals(personas, 6)
     with django_assert_max_num_queries(20):
-        assert client.get(reverse("playbook:board")).status_code == 200
+        assert client.get(reverse("deals:accountability")).status_code == 200
     with django_assert_max_num_queries(15):
-        assert owner.get(reverse("playbook:my_steps")).status_code == 200
+        assert owner.get(reverse("deals:my_steps")).status_code == 200
 
 
 def test_board_is_for_managers(personas, login):
-    assert login(personas.owner).get(reverse("playbook:board")).status_code == 403
+    assert login(personas.owner).get(reverse("deals:accountability")).status_code == 403
     DealStep.objects.filter(opportunity=personas.deal, definition__order=7).update(
         due_date=timezone.localdate() - datetime.timedelta(days=1)
     )
-    response = login(personas.manager).get(reverse("playbook:board"))
+    response = login(personas.manager).get(reverse("deals:accountability"))
     assert response.status_code == 200
     board = response.context["board"]
     assert board.total_open == 24 and board.total_overdue == 1
     engineer_row = next(r for r in board.by_person if r.user == personas.engineer)
     assert engineer_row.overdue == 1
     assert len(board.trend) == 8 and board.trend[-1]["overdue"] >= 1
-    assert login(personas.outsider).get(reverse("playbook:board")).status_code == 403
+    assert login(personas.outsider).get(reverse("deals:accountability")).status_code == 403
 
 
 def test_notifications_list_and_mark_read(personas, login):
@@ -187,7 +186,7 @@ def test_notifications_list_and_mark_read(personas, login):
     assert response.status_code == 200 and response.context["unread"] == 1
     note = Notification.objects.get(recipient=personas.engineer)
     opened = client.get(reverse("notifications:open", args=[note.pk]))
-    assert opened.status_code == 302 and opened["Location"] == reverse("playbook:deal", args=[personas.deal.pk])
+    assert opened.status_code == 302 and opened["Location"] == reverse("deals:checklist", args=[personas.deal.pk])
     assert Notification.objects.get(pk=note.pk).read_at is not None
     assert login(personas.owner).get(reverse("notifications:open", args=[note.pk])).status_code == 404
 
@@ -223,14 +222,14 @@ def test_settings_edit_draft_and_publish(personas, login):
     assert PlaybookVersion.objects.current() == draft
     # The existing deal is still on v1 and offers the move; the move keeps it recorded.
     owner = login(personas.owner)
-    page = owner.get(reverse("playbook:deal", args=[personas.deal.pk]))
+    page = owner.get(reverse("deals:checklist", args=[personas.deal.pk]))
     assert page.context["move_form"] is not None
-    owner.post(reverse("playbook:deal_move", args=[personas.deal.pk]), {"playbook": draft.pk})
+    owner.post(reverse("deals:checklist_move", args=[personas.deal.pk]), {"playbook": draft.pk})
     assert DealPlaybook.objects.get(opportunity=personas.deal).playbook == draft
     assert step(personas.deal, 1).responsible == personas.owner  # answers/owners of kept steps stay
 
 
-@pytest.mark.parametrize("name", ["playbook:my_steps", "notifications:list"])
+@pytest.mark.parametrize("name", ["deals:my_steps", "notifications:list"])
 def test_every_role_can_open_their_pages(personas, login, name):
     for user in (personas.owner, personas.engineer, personas.outsider, personas.admin):
         assert login(user).get(reverse(name)).status_code == 200

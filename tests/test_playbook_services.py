@@ -14,20 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from presales.deals import services as deal_services
-from presales.deals.models import DealRole, Outcome
+from presales.deals.answer_forms import AnswerForm
+from presales.deals.models import DealPlaybook, DealRole, DealStep, Outcome, StepStatus
+from presales.deals.services.answers import ANSWER_TYPES
 from presales.notifications.models import Notification
 from presales.people.models import Role, TeamKind
-from presales.playbook import services
+from presales.playbook import services as playbook_services
 from presales.playbook.defaults import STEPS
-from presales.playbook.models import (
-    AnswerKind,
-    DealPlaybook,
-    DealStep,
-    PlaybookVersion,
-    Stage,
-    StepRole,
-    StepStatus,
-)
+from presales.playbook.models import AnswerKind, PlaybookVersion, Stage, StepRole
 from tests.factories import (
     AccountFactory,
     CompetitorFactory,
@@ -160,10 +154,10 @@ def test_every_role_resolves_to_exactly_one_person_who_can_see_the_deal(
     if has_lead and not lead_active:
         lead.is_active = False
         lead.save(update_fields=["is_active"])
-        services.deal_steps_sync(opportunity=deal)
+        deal_services.deal_steps_sync(opportunity=deal)
     deal.refresh_from_db()
     for role in StepRole.values:
-        person = services.resolve_responsible(deal, role)
+        person = deal_services.resolve_responsible(deal, role)
         assert person is not None and person.is_active or person == owner
         assert Opportunity.objects.filter(pk=deal.pk).visible_to(person).exists()
     rows = steps_of(deal)
@@ -176,7 +170,7 @@ def test_every_role_resolves_to_exactly_one_person_who_can_see_the_deal(
 def test_team_change_reassigns_open_steps_but_not_hand_assigned_ones(personas):
     deal = personas.deal
     other = UserFactory(role=Role.PRESALES, team=personas.engineer.team)
-    kept = services.deal_step_reassign(actor=personas.owner, step=step(deal, 8), user=personas.teammate)
+    kept = deal_services.deal_step_reassign(actor=personas.owner, step=step(deal, 8), user=personas.teammate)
     deal_services.opportunity_update(actor=personas.owner, opportunity=deal, expected_version=None, presales_lead=other)
     assert step(deal, 7).responsible == other
     assert step(deal, 8).responsible == personas.teammate
@@ -187,20 +181,22 @@ def test_team_change_reassigns_open_steps_but_not_hand_assigned_ones(personas):
 
 def test_reassign_to_someone_who_cannot_see_the_deal_is_refused(personas):
     with pytest.raises(ValidationError):
-        services.deal_step_reassign(actor=personas.owner, step=step(personas.deal, 1), user=personas.outsider)
+        deal_services.deal_step_reassign(actor=personas.owner, step=step(personas.deal, 1), user=personas.outsider)
 
 
 def test_outsider_cannot_work_a_step(personas):
     with pytest.raises(PermissionDenied):
-        services.deal_step_set_status(actor=personas.outsider, step=step(personas.deal, 1), status="in_progress")
+        deal_services.deal_step_set_status(actor=personas.outsider, step=step(personas.deal, 1), status="in_progress")
 
 
 def test_skip_needs_a_reason_and_block_too(personas):
     with pytest.raises(ValidationError):
-        services.deal_step_set_status(actor=personas.owner, step=step(personas.deal, 2), status="skipped", reason=" ")
+        deal_services.deal_step_set_status(
+            actor=personas.owner, step=step(personas.deal, 2), status="skipped", reason=" "
+        )
     with pytest.raises(ValidationError):
-        services.deal_step_set_status(actor=personas.owner, step=step(personas.deal, 2), status="blocked")
-    done = services.deal_step_set_status(
+        deal_services.deal_step_set_status(actor=personas.owner, step=step(personas.deal, 2), status="blocked")
+    done = deal_services.deal_step_set_status(
         actor=personas.owner, step=step(personas.deal, 2), status="skipped", reason="Met the manager directly"
     )
     assert done.status == StepStatus.SKIPPED and done.reason == "Met the manager directly"
@@ -214,7 +210,7 @@ def test_cannot_mark_won_before_signing(personas):
 
 
 def test_no_go_at_step_5_abandons_the_deal_with_the_reason(personas):
-    services.deal_step_complete(
+    deal_services.deal_step_complete(
         actor=personas.manager,
         step=step(personas.deal, 5),
         answer={"decision": "no_go", "investment": "low", "reason": "Budget is for a competitor's upgrade"},
@@ -230,27 +226,29 @@ def test_stage_follows_the_checklist_and_signing_completes_the_sale(personas):
     owner = personas.owner
     contact = ContactFactory(account=personas.account)
     for order in range(1, 5):
-        services.deal_step_set_status(actor=personas.manager, step=step(deal, order), status="skipped", reason="demo")
+        deal_services.deal_step_set_status(
+            actor=personas.manager, step=step(deal, order), status="skipped", reason="demo"
+        )
     deal.refresh_from_db()
     assert deal.stage.number == 2
-    services.deal_step_complete(
+    deal_services.deal_step_complete(
         actor=personas.manager, step=step(deal, 5), answer={"decision": "go", "investment": "high"}
     )
     deal.refresh_from_db()
     assert deal.stage.number == 3
     assert deal.probability == Stage.objects.get(number=3).default_probability
     for order in range(6, 23):
-        services.deal_step_set_status(actor=owner, step=step(deal, order), status="skipped", reason="test")
+        deal_services.deal_step_set_status(actor=owner, step=step(deal, order), status="skipped", reason="test")
     deal.refresh_from_db()
     assert deal.stage.number == 6
     signed_on = timezone.localdate()
-    services.deal_step_complete(
+    deal_services.deal_step_complete(
         actor=owner, step=step(deal, 23), answer={"date": signed_on, "amount": Decimal("880000")}
     )
     deal.refresh_from_db()
     assert deal.amount == Decimal("880000")  # the signed amount is the deal's own amount: no copy
     assert deal.is_open
-    services.deal_step_complete(actor=owner, step=step(deal, 24), answer={})
+    deal_services.deal_step_complete(actor=owner, step=step(deal, 24), answer={})
     deal.refresh_from_db()
     assert deal.outcome == Outcome.WON and deal.closed_on == signed_on and deal.probability == 100
     assert contact  # contacts untouched
@@ -262,46 +260,46 @@ def test_answers_write_through_the_deals_own_records(personas):
     boss = ContactFactory(account=personas.account, name="CIO Liu")
     fan = ContactFactory(account=personas.account, name="Architect Sun")
     rival = CompetitorFactory(name="华为")
-    services.deal_step_complete(
+    deal_services.deal_step_complete(
         actor=personas.engineer,
         step=step(deal, 12),
         answer={"competitor": rival, "is_ahead": True, "notes": "incumbent", "differentiators": "our TCO"},
     )
     assert deal.competitor_links.get().is_ahead
-    services.deal_step_complete(
+    deal_services.deal_step_complete(
         actor=owner, step=step(deal, 13), answer={"decision_maker": boss, "method": "committee"}
     )
-    services.deal_step_complete(actor=owner, step=step(deal, 14), answer={"champion": fan})
+    deal_services.deal_step_complete(actor=owner, step=step(deal, 14), answer={"champion": fan})
     boss.refresh_from_db()
     fan.refresh_from_db()
     assert boss.decision_role == "decision_maker"
     assert fan.attitude == "champion"
     new_close = deal.expected_close_date + datetime.timedelta(days=10)
-    services.deal_step_complete(actor=owner, step=step(deal, 20), answer={"date": new_close})
+    deal_services.deal_step_complete(actor=owner, step=step(deal, 20), answer={"date": new_close})
     deal.refresh_from_db()
     assert deal.expected_close_date == new_close
 
 
 def test_competitor_step_needs_a_competitor_or_none_known(personas):
     with pytest.raises(ValidationError):
-        services.deal_step_complete(actor=personas.engineer, step=step(personas.deal, 12), answer={})
-    services.deal_step_complete(actor=personas.engineer, step=step(personas.deal, 12), answer={"none_known": True})
+        deal_services.deal_step_complete(actor=personas.engineer, step=step(personas.deal, 12), answer={})
+    deal_services.deal_step_complete(actor=personas.engineer, step=step(personas.deal, 12), answer={"none_known": True})
 
 
 def test_playbook_versioning_keeps_open_deals_on_their_version_until_moved(personas):
     psm = personas.presales_manager
     deal = personas.deal
-    services.deal_step_complete(
+    deal_services.deal_step_complete(
         actor=personas.owner, step=step(deal, 3), answer={"status": "approved", "amount": Decimal("500000")}
     )
     with pytest.raises(PermissionDenied):
-        services.playbook_draft_create(actor=personas.owner)
-    draft = services.playbook_draft_create(actor=psm)
+        playbook_services.playbook_draft_create(actor=personas.owner)
+    draft = playbook_services.playbook_draft_create(actor=psm)
     assert draft.number == 2 and draft.is_draft and draft.steps.count() == 24
     first = draft.steps.get(order=1)
-    services.step_definition_update(actor=psm, step=first, expected_version=first.version, name_en="Qualify")
-    services.step_definition_delete(actor=psm, step=draft.steps.get(key="shortlisted"))
-    services.step_definition_create(
+    playbook_services.step_definition_update(actor=psm, step=first, expected_version=first.version, name_en="Qualify")
+    playbook_services.step_definition_delete(actor=psm, step=draft.steps.get(key="shortlisted"))
+    playbook_services.step_definition_create(
         actor=psm,
         playbook=draft,
         order=2,
@@ -317,10 +315,12 @@ def test_playbook_versioning_keeps_open_deals_on_their_version_until_moved(perso
     )
     assert list(draft.steps.order_by("order").values_list("order", flat=True)) == list(range(1, 25))
     assert draft.steps.get(order=2).key == "site_survey"
-    services.playbook_publish(actor=psm, playbook=draft)
+    playbook_services.playbook_publish(actor=psm, playbook=draft)
     assert PlaybookVersion.objects.current() == draft
     with pytest.raises(ValidationError):
-        services.step_definition_update(actor=psm, step=draft.steps.get(order=1), expected_version=None, name_en="x")
+        playbook_services.step_definition_update(
+            actor=psm, step=draft.steps.get(order=1), expected_version=None, name_en="x"
+        )
     # The open deal keeps version 1 ...
     assert DealPlaybook.objects.get(opportunity=deal).playbook.number == 1
     assert step(deal, 10).definition.key == "shortlisted"
@@ -328,7 +328,7 @@ def test_playbook_versioning_keeps_open_deals_on_their_version_until_moved(perso
     new_deal = OpportunityFactory(account=personas.account, sales_owner=personas.owner)
     assert DealPlaybook.objects.get(opportunity=new_deal).playbook == draft
     # ... and moving keeps the answers, adds the new step, drops the removed one, and is recorded.
-    services.deal_playbook_move(actor=personas.owner, opportunity=deal, version=draft)
+    deal_services.deal_playbook_move(actor=personas.owner, opportunity=deal, version=draft)
     rows = steps_of(deal)
     assert len(rows) == 24
     budget = next(r for r in rows if r.definition.key == "budget")
@@ -342,10 +342,10 @@ def test_playbook_versioning_keeps_open_deals_on_their_version_until_moved(perso
 
 def test_publish_refuses_a_playbook_without_a_signing_step(personas):
     psm = personas.presales_manager
-    draft = services.playbook_draft_create(actor=psm)
-    services.step_definition_delete(actor=psm, step=draft.steps.get(key="signed"))
+    draft = playbook_services.playbook_draft_create(actor=psm)
+    playbook_services.step_definition_delete(actor=psm, step=draft.steps.get(key="signed"))
     with pytest.raises(ValidationError):
-        services.playbook_publish(actor=psm, playbook=draft)
+        playbook_services.playbook_publish(actor=psm, playbook=draft)
 
 
 def test_reminders_are_idempotent_and_emailed(personas, django_capture_on_commit_callbacks):
@@ -372,3 +372,11 @@ def test_reminders_are_idempotent_and_emailed(personas, django_capture_on_commit
         call_command("send_step_reminders")
     assert Notification.objects.filter(recipient=personas.engineer).exclude(kind="step_assigned").count() == 2
     assert len(mail.outbox) == 2
+
+
+def test_every_answer_kind_has_a_form_and_a_write():
+    """One registry keyed by answer kind serves the forms (pages and API) and the write of the answer."""
+    assert set(ANSWER_TYPES) == set(AnswerKind.values)
+    for kind, answer_type in ANSWER_TYPES.items():
+        assert issubclass(answer_type.form, AnswerForm), kind
+        assert callable(answer_type.write), kind

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from presales.bids import services as bids_services
+from presales.deals.models import DealStep
 from presales.knowledge import services as knowledge_services
-from presales.playbook.models import DealStep
 from presales.work import services as work_services
 from tests.factories import AccountFactory, OpportunityFactory
 from tests.test_exports import read_csv, read_xlsx
@@ -79,12 +79,12 @@ def test_request_export_follows_filters_and_visibility(personas, login, other_de
 
 
 def test_my_steps_export_is_the_persons_open_steps(personas, login):
-    rows = read_csv(login(personas.engineer).get("/playbook/my-steps/?export=csv"))
+    rows = read_csv(login(personas.engineer).get("/deals/my-steps/?export=csv"))
     expected = DealStep.objects.open().filter(responsible=personas.engineer).count()
     assert expected and len(rows) - 1 == expected
     assert set(column(rows, "Opportunity")) == {personas.deal.name}
-    assert len(read_csv(login(personas.outsider).get("/playbook/my-steps/?export=csv"))) == 1
-    assert "export=xlsx" in login(personas.engineer).get("/playbook/my-steps/").content.decode()
+    assert len(read_csv(login(personas.outsider).get("/deals/my-steps/?export=csv"))) == 1
+    assert "export=xlsx" in login(personas.engineer).get("/deals/my-steps/").content.decode()
 
 
 def test_knowledge_export_follows_search_and_hides_restricted_items(personas, login):

@@ -1,9 +1,16 @@
-"""Admin for opportunities, deal teams and competitors, with their change history."""
+"""Admin for opportunities, deal teams, competitors and checklists, with their change history."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from presales.deals.models import Competitor, DealTeamMember, Opportunity, OpportunityCompetitor
+from presales.deals.models import (
+    Competitor,
+    DealPlaybook,
+    DealStep,
+    DealTeamMember,
+    Opportunity,
+    OpportunityCompetitor,
+)
 
 
 class DealTeamMemberInline(admin.TabularInline):
@@ -44,3 +51,19 @@ class CompetitorAdmin(SimpleHistoryAdmin):
     list_filter = ("threat_level",)
     search_fields = ("name", "strengths", "weaknesses")
     readonly_fields = ("version", "created_at", "updated_at")
+
+
+@admin.register(DealPlaybook)
+class DealPlaybookAdmin(SimpleHistoryAdmin):
+    list_display = ("opportunity", "playbook")
+    raw_id_fields = ("opportunity",)
+    readonly_fields = ("playbook",)
+
+
+@admin.register(DealStep)
+class DealStepAdmin(SimpleHistoryAdmin):
+    list_display = ("opportunity", "definition", "status", "responsible", "due_date")
+    list_filter = ("status", "definition__responsible_role")
+    list_select_related = ("opportunity", "definition", "responsible")
+    raw_id_fields = ("opportunity", "responsible", "completed_by", "answer_contact")
+    readonly_fields = ("definition",)

@@ -1,4 +1,5 @@
-"""Forms for opportunities, their deal team, competitors and outcome."""
+"""Forms for opportunities, their deal team, competitors and outcome, and for working a checklist step (status,
+hand-over) or moving a deal to another playbook version. The answer forms are in answer_forms.py."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from presales.customers.models import Account
-from presales.deals.models import Competitor, DealRole, Opportunity, Outcome
+from presales.deals.models import Competitor, DealRole, DealStep, Opportunity, Outcome, StepStatus
 from presales.people.models import PRESALES_ROLES, SALES_ROLES, Role, User
-from presales.playbook.models import Stage
+from presales.playbook.models import PlaybookVersion, Stage
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -153,3 +154,45 @@ class CompetitorForm(forms.ModelForm):
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+# --- The checklist ---------------------------------------------------------------------------------------------
+
+
+class StepStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(v, label) for v, label in StepStatus.choices if v != StepStatus.DONE],
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        # Form.clean() returns self.cleaned_data (the stubs allow None for overrides).
+        data = cast(dict[str, Any], super().clean())
+        if data.get("status") in (StepStatus.SKIPPED, StepStatus.BLOCKED) and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the step is skipped or blocked."))
+        return data
+
+
+class ReassignForm(forms.Form):
+    responsible = forms.ModelChoiceField(label=_("Hand over to"), queryset=User.objects.none())
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, step: DealStep, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = User.objects.active().order_by(
+            "display_name", "username"
+        )
+        self.fields["responsible"].initial = step.responsible_id
+        self.fields["version"].initial = step.version
+
+
+class DealMoveForm(forms.Form):
+    playbook: forms.ModelChoiceField[PlaybookVersion] = forms.ModelChoiceField(
+        label=_("Playbook version"), queryset=None
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["playbook"]).queryset = PlaybookVersion.objects.published()

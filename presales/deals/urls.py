@@ -1,23 +1,33 @@
 from django.urls import path
 
-from presales.deals import views
+from presales.deals.views import checklist, competitors, opportunities
 
 app_name = "deals"
 urlpatterns = [
-    path("", views.opportunity_list, name="list"),
-    path("board/", views.board, name="board"),
-    path("new/", views.opportunity_create, name="create"),
-    path("<int:pk>/", views.opportunity_detail, name="detail"),
-    path("<int:pk>/edit/", views.opportunity_edit, name="edit"),
-    path("<int:pk>/stage/", views.opportunity_move_stage, name="move_stage"),
-    path("<int:pk>/close/", views.opportunity_close, name="close"),
-    path("<int:pk>/reopen/", views.opportunity_reopen, name="reopen"),
-    path("<int:pk>/team/", views.deal_member_add, name="member_add"),
-    path("<int:pk>/team/<int:member_pk>/remove/", views.deal_member_remove, name="member_remove"),
-    path("<int:pk>/competitors/", views.deal_competitor_add, name="competitor_add"),
-    path("<int:pk>/competitors/<int:link_pk>/remove/", views.deal_competitor_remove, name="competitor_remove"),
-    path("competitors/", views.competitor_list, name="competitor_list"),
-    path("competitors/new/", views.competitor_create, name="competitor_create"),
-    path("competitors/<int:pk>/", views.competitor_detail, name="competitor_detail"),
-    path("competitors/<int:pk>/edit/", views.competitor_edit, name="competitor_edit"),
+    path("", opportunities.opportunity_list, name="list"),
+    path("board/", opportunities.board, name="board"),
+    path("new/", opportunities.opportunity_create, name="create"),
+    path("<int:pk>/", opportunities.opportunity_detail, name="detail"),
+    path("<int:pk>/edit/", opportunities.opportunity_edit, name="edit"),
+    path("<int:pk>/stage/", opportunities.opportunity_move_stage, name="move_stage"),
+    path("<int:pk>/close/", opportunities.opportunity_close, name="close"),
+    path("<int:pk>/reopen/", opportunities.opportunity_reopen, name="reopen"),
+    path("<int:pk>/team/", opportunities.deal_member_add, name="member_add"),
+    path("<int:pk>/team/<int:member_pk>/remove/", opportunities.deal_member_remove, name="member_remove"),
+    path("<int:pk>/competitors/", opportunities.deal_competitor_add, name="competitor_add"),
+    path("<int:pk>/competitors/<int:link_pk>/remove/", opportunities.deal_competitor_remove, name="competitor_remove"),
+    # The deal's checklist and its steps.
+    path("<int:pk>/checklist/", checklist.deal_checklist, name="checklist"),
+    path("<int:pk>/checklist/move/", checklist.deal_move, name="checklist_move"),
+    path("steps/<int:pk>/", checklist.step_detail, name="step"),
+    path("steps/<int:pk>/complete/", checklist.step_complete, name="step_complete"),
+    path("steps/<int:pk>/status/", checklist.step_status, name="step_status"),
+    path("steps/<int:pk>/reassign/", checklist.step_reassign, name="step_reassign"),
+    path("my-steps/", checklist.my_steps, name="my_steps"),
+    path("accountability/", checklist.accountability_board, name="accountability"),
+    # The shared competitor profiles.
+    path("competitors/", competitors.competitor_list, name="competitor_list"),
+    path("competitors/new/", competitors.competitor_create, name="competitor_create"),
+    path("competitors/<int:pk>/", competitors.competitor_detail, name="competitor_detail"),
+    path("competitors/<int:pk>/edit/", competitors.competitor_edit, name="competitor_edit"),
 ]

@@ -1,8 +1,8 @@
 """Demo checklists: every deal's playbook steps worked as far as the deal has come.
 
 The playbook moves a deal to the stage of its first unfinished step ("stage follows the checklist",
-presales.playbook.services._advance). So the small demo walks each deal forward by completing its steps
-with typed answers through the playbook services, as the responsible person would; the stage follows.
+presales.deals.services.steps._advance). So the small demo walks each deal forward by completing its steps
+with typed answers through the checklist services, as the responsible person would; the stage follows.
 Open deals stop inside their stage with a step or two in progress, some overdue, a few blocked or skipped.
 
 The bulk sizes give their open deals checklists row by row with the playbook's own owner resolution
@@ -23,10 +23,10 @@ from django.utils import timezone
 
 from presales import access
 from presales.customers.models import Attitude, Contact, DecisionRole, Level
-from presales.deals.models import Opportunity, Outcome
+from presales.deals import services as checklist
+from presales.deals.models import DealStep, Opportunity, Outcome, StepStatus
 from presales.people.models import Team, TeamKind, User
-from presales.playbook import services as playbook
-from presales.playbook.models import AnswerKind, DealStep, PlaybookVersion, StepDefinition, StepRole, StepStatus
+from presales.playbook.models import AnswerKind, PlaybookVersion, StepDefinition, StepRole
 
 if TYPE_CHECKING:
     from presales.demo.context import DemoContext
@@ -320,11 +320,11 @@ def completion_dates(
     return result
 
 
-# --- Small: through the playbook services -------------------------------------------------------------------------
+# --- Small: through the checklist services -------------------------------------------------------------------------
 
 
 class ChecklistWalker:
-    """Works a deal's checklist through the playbook services; remembers the completion dates to put in the past."""
+    """Works a deal's checklist through the checklist services; remembers the completion dates to put in the past."""
 
     def __init__(self, ctx: DemoContext):
         self.ctx = ctx
@@ -383,12 +383,12 @@ class ChecklistWalker:
             actor = self.person(step.responsible_id)
             with self.at(dates[order]):
                 if order in steps_plan.skipped:
-                    playbook.deal_step_set_status(
+                    checklist.deal_step_set_status(
                         actor=actor, step=step, status=StepStatus.SKIPPED, reason=steps_plan.skipped[order]
                     )
                 else:
                     answer = self.planner.answer(step.definition, plan, contacts, dates[order])
-                    playbook.deal_step_complete(actor=actor, step=step, answer=answer)
+                    checklist.deal_step_complete(actor=actor, step=step, answer=answer)
             if steps_plan.no_go and order == steps_plan.finished[-1]:
                 closed = Opportunity.objects.get(pk=opportunity.pk)
         if plan.outcome == Outcome.OPEN:
@@ -405,12 +405,12 @@ class ChecklistWalker:
     ) -> None:
         for order in steps_plan.in_progress:
             step = steps[order - 1]
-            playbook.deal_step_set_status(
+            checklist.deal_step_set_status(
                 actor=self.person(step.responsible_id), step=step, status=StepStatus.IN_PROGRESS
             )
         for order, reason in steps_plan.blocked.items():
             step = steps[order - 1]
-            playbook.deal_step_set_status(
+            checklist.deal_step_set_status(
                 actor=self.person(step.responsible_id), step=step, status=StepStatus.BLOCKED, reason=reason
             )
         self._hand_over(opportunity, plan, steps, steps_plan)
@@ -436,7 +436,7 @@ class ChecklistWalker:
             if step is None:
                 continue
             try:
-                playbook.deal_step_reassign(actor=self.person(step.responsible_id), step=step, user=director)
+                checklist.deal_step_reassign(actor=self.person(step.responsible_id), step=step, user=director)
             except ValidationError:  # the director cannot see this deal
                 continue
             self.handovers[login] = count + 1
@@ -490,7 +490,7 @@ class BulkChecklists:
                 opportunity.team = self.teams[opportunity.team_id]
             if opportunity.presales_team_id:
                 opportunity.presales_team = self.teams[opportunity.presales_team_id]
-            team = playbook.DealTeam(
+            team = checklist.DealTeam(
                 opportunity=opportunity,
                 commercial_manager=commercial,
                 after_sales_manager=after_sales,
@@ -499,7 +499,7 @@ class BulkChecklists:
             for user, role in plan.members:
                 team.members.setdefault(role, []).append(user)
             steps_plan = self.planner.plan_steps(plan)
-            dues = playbook.due_dates(self.definitions, today, opportunity.expected_close_date)
+            dues = checklist.due_dates(self.definitions, today, opportunity.expected_close_date)
             opened = today - datetime.timedelta(days=self.rng.randint(5, 120))
             for definition, due in zip(self.definitions, dues, strict=True):
                 person = team.resolve(definition.responsible_role)

@@ -16,7 +16,9 @@ from presales.deals import services
 from presales.deals.models import (
     Competitor,
     Currency,
+    DealPlaybook,
     DealRole,
+    DealStep,
     DealTeamMember,
     Opportunity,
     OpportunityCompetitor,
@@ -26,7 +28,7 @@ from presales.demo import names
 from presales.demo.checklists import BulkChecklists, ChecklistWalker
 from presales.demo.context import DemoContext, SalesTeamInfo
 from presales.people.models import PRESALES_ROLES, SALES_ROLES, Role, User
-from presales.playbook.models import DealPlaybook, DealStep, Stage
+from presales.playbook.models import Stage
 
 OPEN_STAGES = [1, 2, 3, 4, 5, 6]
 OPEN_STAGE_WEIGHTS = [5, 22, 25, 20, 16, 12]

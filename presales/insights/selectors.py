@@ -28,11 +28,21 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek
 
-from presales.deals.models import Opportunity, OpportunityCompetitor, Outcome
+from presales.customers.models import Industry, Region
+from presales.deals.models import (
+    OPEN_STATUSES,
+    DealRole,
+    DealStep,
+    DealTeamMember,
+    Opportunity,
+    OpportunityCompetitor,
+    Outcome,
+    StepStatus,
+)
 from presales.insights.forms import InsightFilters
 from presales.people.models import Role, User
-from presales.playbook.models import OPEN_STATUSES, AnswerKind, DealStep, Stage, StepDefinition, StepStatus
-from presales.work.models import Activity, ActivityStatus, RequestStatus, SupportRequest, WorkType
+from presales.playbook.models import AnswerKind, Stage, StepDefinition, StepRole
+from presales.work.models import CLOSED_STATUSES, Activity, ActivityStatus, RequestStatus, SupportRequest, WorkType
 
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY)
@@ -165,9 +175,8 @@ def win_rate_trend(user: User, f: InsightFilters) -> list[dict[str, Any]]:
 
 def deals_at_risk(user: User, f: InsightFilters, limit: int = 25) -> list[dict[str, Any]]:
     """Open deals with overdue steps, unanswered qualification steps of stages already reached, or a stalled stage."""
-    from presales.deals.models import Opportunity as Deal
 
-    history = Deal.history.model  # type: ignore[attr-defined]
+    history = Opportunity.history.model  # type: ignore[attr-defined]
     today = f.as_of
     # The stage was entered with the first history record in the current stage after the last one in another.
     left_previous = history.objects.filter(id=OuterRef("id")).exclude(stage_id=OuterRef("stage_id"))
@@ -369,7 +378,6 @@ def influenced_revenue(user: User, f: InsightFilters) -> list[dict[str, Any]]:
     Three aggregate queries: hour-weighted credit where hours were logged, then equal shares for the presales
     lead and presales members of won deals without any hours; merged per engineer.
     """
-    from presales.deals.models import DealRole, DealTeamMember
 
     won = closed_deals(user, f).filter(outcome=Outcome.WON, currency=f.currency)
     hours_on_deal = (
@@ -525,7 +533,6 @@ def win_rate_by_activity_stage(user: User, f: InsightFilters) -> list[dict[str, 
 
 def overdue_steps_by_person(user: User, f: InsightFilters) -> list[dict[str, Any]]:
     """Open steps past their due date on open deals, per responsible role and person."""
-    from presales.playbook.models import StepRole
 
     roles = dict(StepRole.choices)
     rows = (
@@ -567,7 +574,6 @@ def my_steps_due(user: User, f: InsightFilters, limit: int = 20) -> list[DealSte
 
 def my_requests(user: User, f: InsightFilters, limit: int = 20) -> list[SupportRequest]:
     """Requests I work on or asked for that are not finished."""
-    from presales.work.models import CLOSED_STATUSES
 
     return list(
         SupportRequest.objects.filter(Q(assignee=user) | Q(requester=user))
@@ -657,7 +663,6 @@ def _rate(row: dict[str, Any]) -> dict[str, Any]:
 
 def win_rate_by(user: User, f: InsightFilters, field: str) -> list[dict[str, Any]]:
     """Won, lost and win rate of closed deals by the account's industry or region."""
-    from presales.customers.models import Industry, Region
 
     assert field in ("industry", "region")  # noqa: S101 - a programming error, not input
     labels = dict(Industry.choices if field == "industry" else Region.choices)

@@ -18,9 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from presales.bids.models import Poc, PocStatus, SubmissionItem, Tender, TenderSection, TenderStatus
 from presales.core.secrets import hash_secret, new_secret
+from presales.deals.models import DealStep, DealTeamMember
 from presales.integration.models import CalendarFeed
 from presales.people.models import User
+from presales.work.models import Activity, WorkType
 
 PAST_DAYS = 90  # calendar apps re-read the whole feed often: keep it to what is still useful
 PRODUCT_ID = "-//Presales Hub//Presales Hub calendar//EN"
@@ -148,7 +151,6 @@ def _host() -> str:
 
 def visit_events(user: User, since: datetime.date) -> Iterator[list[str]]:
     """The person's customer visits (owner or participant)."""
-    from presales.work.models import Activity, WorkType
 
     visits = (
         Activity.objects.filter(Q(owner=user) | Q(participants=user), kind=WorkType.ON_SITE_VISIT, date__gte=since)
@@ -172,7 +174,6 @@ def visit_events(user: User, since: datetime.date) -> Iterator[list[str]]:
 
 def step_events(user: User, since: datetime.date) -> Iterator[list[str]]:
     """Due dates of open steps the person is responsible for, on deals still open."""
-    from presales.playbook.models import DealStep
 
     steps = (
         DealStep.objects.open()
@@ -193,8 +194,6 @@ def step_events(user: User, since: datetime.date) -> Iterator[list[str]]:
 
 def person_tenders(user: User) -> Any:
     """Tenders the person works on: they own a document section or a checklist item, or are on the deal team."""
-    from presales.bids.models import SubmissionItem, Tender, TenderSection
-    from presales.deals.models import DealTeamMember
 
     sections = TenderSection.objects.filter(owner=user).values("tender_id")
     checklist = SubmissionItem.objects.filter(owner=user).values("tender_id")
@@ -212,7 +211,6 @@ def person_tenders(user: User) -> Any:
 
 def tender_events(user: User, since: datetime.date) -> Iterator[list[str]]:
     """Question deadline, submission deadline and bid opening of the person's tenders (not cancelled ones)."""
-    from presales.bids.models import TenderStatus
 
     start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
     tenders = (
@@ -246,7 +244,6 @@ def tender_events(user: User, since: datetime.date) -> Iterator[list[str]]:
 
 def poc_events(user: User, since: datetime.date) -> Iterator[list[str]]:
     """End dates of the POCs the person leads (cancelled ones left out)."""
-    from presales.bids.models import Poc, PocStatus
 
     pocs = (
         Poc.objects.visible_to(user)

@@ -19,10 +19,14 @@ from presales import access
 from presales.customers import services as customer_services
 from presales.customers.models import Account, Contact
 from presales.deals import services as deal_services
-from presales.deals.models import Opportunity, Outcome
+from presales.deals.models import DealStep, Opportunity, Outcome, StepStatus
+from presales.deals.services import deal_step_complete
 from presales.integration import mapping as m
 from presales.integration.models import ImportedRecord
 from presales.people.models import User
+from presales.playbook.models import AnswerKind
+from presales.work import services as work_services
+from presales.work.models import Activity, ActivityStatus
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -281,9 +285,6 @@ class OpportunityImporter(RowImporter):
         """Record a result the other system already knows; a win first completes the signing step, as on the page."""
         reason = ""
         if outcome == Outcome.WON:
-            from presales.playbook.models import AnswerKind, DealStep, StepStatus
-            from presales.playbook.services import deal_step_complete
-
             step = DealStep.objects.filter(opportunity=opportunity, definition__answer_kind=AnswerKind.SIGNED).first()
             if step is not None and step.status != StepStatus.DONE:
                 deal_step_complete(
@@ -305,8 +306,6 @@ class OpportunityImporter(RowImporter):
 
 class ActivityImporter(RowImporter):
     def process(self, row: dict[str, str]) -> str:
-        from presales.work import services as work_services
-        from presales.work.models import Activity, ActivityStatus
 
         if not row.get("kind"):
             raise m.CellError(_("Type is missing."))

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from presales.playbook.models import DealPlaybook, DealStep, PlaybookVersion, Stage, StepDefinition
+from presales.playbook.models import PlaybookVersion, Stage, StepDefinition
 
 
 @admin.register(Stage)
@@ -24,19 +24,3 @@ class PlaybookVersionAdmin(SimpleHistoryAdmin):
     list_display = ("number", "published_at", "notes")
     inlines = [StepDefinitionInline]
     readonly_fields = ("number", "published_at")
-
-
-@admin.register(DealPlaybook)
-class DealPlaybookAdmin(SimpleHistoryAdmin):
-    list_display = ("opportunity", "playbook")
-    raw_id_fields = ("opportunity",)
-    readonly_fields = ("playbook",)
-
-
-@admin.register(DealStep)
-class DealStepAdmin(SimpleHistoryAdmin):
-    list_display = ("opportunity", "definition", "status", "responsible", "due_date")
-    list_filter = ("status", "definition__responsible_role")
-    list_select_related = ("opportunity", "definition", "responsible")
-    raw_id_fields = ("opportunity", "responsible", "completed_by", "answer_contact")
-    readonly_fields = ("definition",)

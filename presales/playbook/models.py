@@ -1,24 +1,21 @@
-"""Process definitions: the paired stages, the versioned 24-step playbook, and each deal's step checklist."""
+"""Process definitions: the paired stages and the versioned 24-step playbook (each deal's checklist lives in deals)."""
 
 from __future__ import annotations
 
-import datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from presales import access
 from presales.core.models import BaseModel
 from presales.people.models import Role
 
 if TYPE_CHECKING:
-    from presales.people.models import User
+    pass
 
 
 def _localised(zh: str, en: str) -> str:
@@ -188,123 +185,3 @@ class StepDefinition(BaseModel):
         unknown = set(self.consulted_roles or []) - set(StepRole.values)
         if unknown:
             raise ValidationError({"consulted_roles": _("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)}})
-
-
-class DealPlaybook(BaseModel):
-    """Which playbook version a deal follows; moving a deal to a newer version is recorded in its history."""
-
-    opportunity = models.OneToOneField("deals.Opportunity", on_delete=models.CASCADE, related_name="playbook")
-    playbook = models.ForeignKey(PlaybookVersion, verbose_name=_("playbook version"), on_delete=models.PROTECT)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("deal playbook")
-        verbose_name_plural = _("deal playbooks")
-
-    def __str__(self) -> str:
-        return f"{self.opportunity} · {self.playbook}"
-
-
-class StepStatus(models.TextChoices):
-    NOT_STARTED = "not_started", _("Not started")
-    IN_PROGRESS = "in_progress", _("In progress")
-    DONE = "done", _("Done")
-    SKIPPED = "skipped", _("Skipped")
-    BLOCKED = "blocked", _("Blocked")
-
-
-OPEN_STATUSES = (StepStatus.NOT_STARTED, StepStatus.IN_PROGRESS, StepStatus.BLOCKED)
-FINISHED_STATUSES = (StepStatus.DONE, StepStatus.SKIPPED)
-
-
-class DealStepQuerySet(models.QuerySet["DealStep"]):
-    def visible_to(self, user: User) -> DealStepQuerySet:
-        return access.deal_records_visible_to(user, self)
-
-    def open(self) -> DealStepQuerySet:
-        """Steps still to do on deals still being pursued."""
-        return self.filter(status__in=OPEN_STATUSES, opportunity__outcome="open")
-
-    def overdue(self, today: datetime.date) -> DealStepQuerySet:
-        return self.open().filter(due_date__lt=today)
-
-
-class DealStep(BaseModel):
-    """One step of one deal's checklist: status, due date, the one responsible person, and the typed answer."""
-
-    opportunity = models.ForeignKey("deals.Opportunity", on_delete=models.CASCADE, related_name="steps")
-    definition = models.ForeignKey(StepDefinition, verbose_name=_("step"), on_delete=models.PROTECT)
-    status = models.CharField(
-        _("status"), max_length=20, choices=StepStatus.choices, default=StepStatus.NOT_STARTED, db_index=True
-    )
-    reason = models.TextField(_("reason"), blank=True, help_text=_("Why the step was skipped or is blocked."))
-    due_date = models.DateField(_("due date"), null=True, blank=True)
-    responsible = models.ForeignKey(
-        "people.User", verbose_name=_("responsible"), on_delete=models.PROTECT, related_name="deal_steps"
-    )
-    assigned_by_hand = models.BooleanField(
-        _("assigned by hand"), default=False, help_text=_("Not re-resolved from the deal team when it changes.")
-    )
-    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
-    completed_by = models.ForeignKey(
-        "people.User",
-        verbose_name=_("completed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    # Typed answer columns; which ones a step uses depends on its definition's answer kind.
-    answer_choice = models.CharField(_("answer"), max_length=30, blank=True)
-    answer_amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2, null=True, blank=True)
-    answer_date = models.DateField(_("date"), null=True, blank=True)
-    answer_contact = models.ForeignKey(
-        "customers.Contact",
-        verbose_name=_("contact"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="deal_steps",
-    )
-    answer_text = models.TextField(_("notes"), blank=True)
-    answer_data = models.JSONField(_("details"), default=dict, blank=True)
-
-    objects = DealStepQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["opportunity", "definition__order"]
-        verbose_name = _("deal step")
-        verbose_name_plural = _("deal steps")
-        constraints = [
-            models.UniqueConstraint(fields=["opportunity", "definition"], name="unique_deal_step"),
-            models.CheckConstraint(
-                condition=~models.Q(status__in=["skipped", "blocked"]) | ~models.Q(reason=""),
-                name="deal_step_reason_when_skipped_or_blocked",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["responsible", "status", "due_date"], name="deal_step_owner_status_due"),
-            models.Index(fields=["status", "due_date"], name="deal_step_status_due"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.opportunity} · {self.definition}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("playbook:step", args=[self.pk])
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        from django.utils import timezone
-
-        today = today or timezone.localdate()
-        return self.is_open and self.due_date is not None and self.due_date < today
-
-    def clean(self) -> None:
-        if self.status in (StepStatus.SKIPPED, StepStatus.BLOCKED) and not self.reason.strip():
-            raise ValidationError({"reason": _("Say why the step is skipped or blocked.")})

@@ -43,7 +43,7 @@ def _work_url(user: Any) -> str:
 
 NAVIGATION: list[NavEntry] = [
     NavEntry("home", "web:home", _("Home"), "home", "primary", ("web:home",), tab=True),
-    NavEntry("my_steps", "playbook:my_steps", _("My steps"), "steps", "primary", ("playbook:my_steps",), tab=True),
+    NavEntry("my_steps", "deals:my_steps", _("My steps"), "steps", "primary", ("deals:my_steps",), tab=True),
     NavEntry("deals", "deals:list", _("Opportunities"), "deals", "primary", ("deals:",), tab=True),
     NavEntry("accounts", "customers:account_list", _("Accounts"), "accounts", "primary", ("customers:account",)),
     NavEntry("work", _work_url, _("Work"), "work", "primary", ("work:",), tab=True),
@@ -56,11 +56,11 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("process", "playbook:stages", _("Process"), "process", "more", ("playbook:",)),
     NavEntry(
         "accountability",
-        "playbook:board",
+        "deals:accountability",
         _("Accountability board"),
         "board",
         "more",
-        ("playbook:board",),
+        ("deals:accountability",),
         visible=access.can_see_accountability_board,
     ),
     NavEntry(

@@ -12,11 +12,14 @@ from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from presales.deals.models import Opportunity, Outcome
+from presales.deals.models import OPEN_STATUSES, DealPlaybook, DealStep, Opportunity, Outcome, StepStatus
+from presales.knowledge.selectors import suggestions_for_text
 from presales.people.models import PRESALES_ROLES, Team, User, UserSkill
+from presales.playbook.models import PlaybookVersion, StepDefinition
 from presales.work import triage, value
 from presales.work.defaults import DEFAULT_PRESALES_STEPS, KIND_STEP_KEYS
 from presales.work.models import (
+    CLOSED_STATUSES,
     COMMITTED_STATUSES,
     WAITING_STATUSES,
     Activity,
@@ -40,7 +43,6 @@ def week_start(day: datetime.date) -> datetime.date:
 
 def _deal_step_definitions(opportunity: Opportunity) -> Any:
     """The step definitions of the playbook the deal follows (or the current one)."""
-    from presales.playbook.models import DealPlaybook, PlaybookVersion, StepDefinition
 
     link = DealPlaybook.objects.filter(opportunity=opportunity).values_list("playbook_id", flat=True).first()
     if link is None:
@@ -63,8 +65,6 @@ def is_presales_duty(kind: str, opportunity: Opportunity) -> bool:
 def step_choices(opportunity: Opportunity | None) -> list[tuple[str, str]]:
     """The steps an activity on this deal can serve, in playbook order."""
     if opportunity is None:
-        from presales.playbook.models import PlaybookVersion, StepDefinition
-
         current = PlaybookVersion.objects.current()
         steps = StepDefinition.objects.filter(playbook=current) if current else StepDefinition.objects.none()
     else:
@@ -74,7 +74,6 @@ def step_choices(opportunity: Opportunity | None) -> list[tuple[str, str]]:
 
 def current_step_key(opportunity: Opportunity) -> str:
     """The deal's step in progress: the first open step of its checklist."""
-    from presales.playbook.models import OPEN_STATUSES, DealStep
 
     step = (
         DealStep.objects.filter(opportunity=opportunity, status__in=OPEN_STATUSES)
@@ -87,7 +86,6 @@ def current_step_key(opportunity: Opportunity) -> str:
 
 def solution_accepted(opportunity: Opportunity) -> bool:
     """Step 9 (方案是否得到认可) is done on this deal: more solution work is polishing."""
-    from presales.playbook.models import DealStep, StepStatus
 
     return DealStep.objects.filter(
         opportunity=opportunity, definition__key=value.SOLUTION_ACCEPTED_STEP, status=StepStatus.DONE
@@ -333,7 +331,6 @@ def plan_knowledge(user: User, request: SupportRequest, limit: int = 5) -> list[
 
     Only items the person deciding can see (restricted items stay hidden), so the plan never links to a 404.
     """
-    from presales.knowledge.selectors import suggestions_for_text
 
     text = f"{request.description} {request.get_kind_display()}"
     return suggestions_for_text(user, text, request.opportunity.account.industry, limit=limit)
@@ -346,7 +343,6 @@ DEAL_PANEL_ACTIVITIES = 5
 
 def deal_work(user: User, opportunity: Opportunity) -> dict[str, Any]:
     """The deal's last activities and its open support requests the person can see, in two queries."""
-    from presales.work.models import CLOSED_STATUSES
 
     activities = list(
         Activity.objects.visible_to(user)

@@ -1,4 +1,4 @@
-"""Writes for opportunities: create, edit, move stage, close, deal team and competitors."""
+"""Writes for opportunities: create, edit, move stage, close and reopen; the checklist follows in the same transaction."""
 
 from __future__ import annotations
 
@@ -13,14 +13,9 @@ from django.utils.translation import gettext as _
 from presales import access
 from presales.core.concurrency import full_clean, save_with_version_check
 from presales.customers.models import Account
-from presales.deals.models import (
-    Competitor,
-    DealRole,
-    DealTeamMember,
-    Opportunity,
-    OpportunityCompetitor,
-    Outcome,
-)
+from presales.deals.models import Competitor, Opportunity, OpportunityCompetitor, Outcome
+from presales.deals.services.checklist import deal_playbook_start, deal_steps_sync
+from presales.deals.services.gates import signed_gate
 from presales.people.models import User
 from presales.playbook.models import Stage
 
@@ -77,9 +72,7 @@ def opportunity_create(*, actor: User, competitors: list[Competitor] | None = No
     opportunity.save()
     for competitor in competitors or []:
         OpportunityCompetitor.objects.create(opportunity=opportunity, competitor=competitor)
-    # Every deal carries the playbook's step checklist from its first moment (PRODUCT.md C2).
-    from presales.playbook.services import deal_playbook_start
-
+    # Every deal carries the playbook's step checklist from its first moment (docs/domain.md, The 24-step playbook).
     deal_playbook_start(opportunity=opportunity, actor=actor)
     return opportunity
 
@@ -95,7 +88,7 @@ def opportunity_update(
 ) -> Opportunity:
     """Edit a deal's fields unless somebody else saved it since `expected_version`.
 
-    `enforce_permission=False` is only for the playbook, which has already checked that the actor owns the step
+    `enforce_permission=False` is only for the checklist, which has already checked that the actor may work the step
     whose answer is written here.
     """
     if enforce_permission and not access.can_edit_opportunity(actor, opportunity):
@@ -105,8 +98,6 @@ def opportunity_update(
     updated = save_with_version_check(opportunity, changes=changes, expected_version=expected_version, actor=actor)
     if {"sales_owner", "presales_lead", "expected_close_date"} & set(changes):
         # Step owners and due dates follow the deal team and the close date.
-        from presales.playbook.services import deal_steps_sync
-
         deal_steps_sync(opportunity=updated, actor=actor)  # type: ignore[arg-type]
     return updated  # type: ignore[return-value]
 
@@ -155,8 +146,6 @@ def opportunity_close(
     if not opportunity.is_open:
         raise ValidationError(_("This deal is already closed."))
     if outcome == Outcome.WON:
-        from presales.playbook.services import signed_gate
-
         signed_gate(opportunity)
     changes: dict[str, Any] = {
         "outcome": outcome,
@@ -189,79 +178,3 @@ def opportunity_reopen(*, actor: User, opportunity: Opportunity, expected_versio
     return save_with_version_check(
         opportunity, changes=changes, expected_version=expected_version, actor=actor, reason="reopen"
     )  # type: ignore[return-value]
-
-
-@transaction.atomic
-def deal_member_add(*, actor: User, opportunity: Opportunity, user: User, role: str) -> DealTeamMember:
-    """Put somebody on the deal team in a role."""
-    if not access.can_edit_opportunity(actor, opportunity):
-        raise PermissionDenied
-    if role not in DealRole.values:
-        raise ValidationError({"role": _("Choose a deal team role.")})
-    if DealTeamMember.objects.filter(opportunity=opportunity, user=user, role=role).exists():
-        raise ValidationError(_("%(person)s is already on the deal team in this role.") % {"person": user})
-    member = DealTeamMember(opportunity=opportunity, user=user, role=role)
-    full_clean(member)
-    member._history_user = actor  # type: ignore[attr-defined]
-    member.save()
-    from presales.playbook.services import deal_steps_sync
-
-    deal_steps_sync(opportunity=opportunity, actor=actor)
-    return member
-
-
-@transaction.atomic
-def deal_member_remove(*, actor: User, member: DealTeamMember) -> None:
-    """Take somebody off the deal team."""
-    if not access.can_edit_opportunity(actor, member.opportunity):
-        raise PermissionDenied
-    opportunity = member.opportunity
-    member._history_user = actor  # type: ignore[attr-defined]
-    member.delete()
-    from presales.playbook.services import deal_steps_sync
-
-    deal_steps_sync(opportunity=opportunity, actor=actor)
-
-
-@transaction.atomic
-def deal_competitor_add(
-    *, actor: User, opportunity: Opportunity, competitor: Competitor, notes: str = "", is_ahead: bool = False
-) -> OpportunityCompetitor:
-    """Record that a competitor is in this deal."""
-    if not access.can_edit_opportunity(actor, opportunity):
-        raise PermissionDenied
-    link, _created = OpportunityCompetitor.objects.get_or_create(opportunity=opportunity, competitor=competitor)
-    link.notes = notes
-    link.is_ahead = is_ahead
-    link._history_user = actor  # type: ignore[attr-defined]
-    link.save()
-    return link
-
-
-@transaction.atomic
-def deal_competitor_remove(*, actor: User, link: OpportunityCompetitor) -> None:
-    """Take a competitor off a deal."""
-    if not access.can_edit_opportunity(actor, link.opportunity):
-        raise PermissionDenied
-    link._history_user = actor  # type: ignore[attr-defined]
-    link.delete()
-
-
-@transaction.atomic
-def competitor_create(*, actor: User, **data: Any) -> Competitor:
-    """Add a shared competitor profile."""
-    if not access.can_edit_competitors(actor):
-        raise PermissionDenied
-    competitor = Competitor(**data)
-    competitor.full_clean()
-    competitor._history_user = actor  # type: ignore[attr-defined]
-    competitor.save()
-    return competitor
-
-
-@transaction.atomic
-def competitor_update(*, actor: User, competitor: Competitor, expected_version: int | None, **data: Any) -> Competitor:
-    """Change a competitor profile (threat level, strengths, weaknesses)."""
-    if not access.can_edit_competitors(actor):
-        raise PermissionDenied
-    return save_with_version_check(competitor, changes=data, expected_version=expected_version, actor=actor)  # type: ignore[return-value]

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from presales.playbook.services import send_step_reminders
+from presales.deals.services import send_step_reminders
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from presales.deals.models import Opportunity
-from presales.playbook.services import deal_playbook_start
+from presales.deals.services import deal_playbook_start
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Reads for the playbook pages: a deal's checklist and qualification, my next steps, the accountability board."""
+"""Reads for the checklist pages: a deal's checklist and qualification, my next steps, the accountability board."""
 
 from __future__ import annotations
 
@@ -9,19 +9,72 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from presales.core.templatetags.presales import money
 from presales.customers.models import Attitude, Contact, DecisionRole
-from presales.deals.models import Opportunity, OpportunityCompetitor
+from presales.deals.models import FINISHED_STATUSES, DealStep, Opportunity, OpportunityCompetitor, Outcome, StepStatus
 from presales.people.models import User
-from presales.playbook import answers
-from presales.playbook.models import FINISHED_STATUSES, AnswerKind, DealStep, StepRole, StepStatus
+from presales.playbook.answer_choices import CHOICES_BY_KIND, INVESTMENT, RISK_LEVEL, SOLVABLE, label
+from presales.playbook.models import AnswerKind, StepRole
+
+
+def _money(amount: Any, currency: str) -> str:
+    return str(money(amount, currency)) if amount is not None else ""
+
+
+def answer_summary(step: DealStep) -> str:
+    """One line saying what the step captured; reads the deal's own records where the answer lives there."""
+    kind = step.definition.answer_kind
+    opp = step.opportunity
+    parts: list[str] = []
+    if kind in CHOICES_BY_KIND and step.answer_choice:
+        parts.append(label(CHOICES_BY_KIND[AnswerKind(kind)], step.answer_choice))
+    if kind == AnswerKind.ANALYSIS and opp.source:
+        parts.insert(0, opp.source)
+    if kind == AnswerKind.GO_NO_GO and step.answer_data.get("investment"):
+        parts.append(_("investment: %(level)s") % {"level": label(INVESTMENT, step.answer_data["investment"])})
+    if step.answer_contact_id:
+        parts.append(str(step.answer_contact))
+    if step.answer_date and kind != AnswerKind.SIGNED:
+        parts.append(date_format(step.answer_date, "SHORT_DATE_FORMAT"))
+    if step.answer_amount is not None:
+        parts.append(_money(step.answer_amount, opp.currency))
+    if kind == AnswerKind.PAIN_POINTS:
+        parts.append("; ".join(step.answer_data.get("pains", [])))
+    if kind == AnswerKind.PAIN_SOLVABLE:
+        parts.append(
+            "; ".join(f"{p['pain']}: {label(SOLVABLE, p['solvable'])}" for p in step.answer_data.get("pains", []))
+        )
+    if kind == AnswerKind.POC and step.answer_data.get("criteria"):
+        parts.append(step.answer_data["criteria"])
+    if kind == AnswerKind.COMPETITORS and step.status == StepStatus.DONE:
+        links = list(opp.competitor_links.all())
+        parts.append(
+            ", ".join(f"{link.competitor}{' ▲' if link.is_ahead else ''}" for link in links) or _("no competitor")
+        )
+    if kind == AnswerKind.RISKS:
+        parts.append(
+            "; ".join(f"{r['risk']} ({label(RISK_LEVEL, r['level'])})" for r in step.answer_data.get("risks", []))
+        )
+    if kind == AnswerKind.ORDER_DATE and step.status == StepStatus.DONE:
+        parts.append(date_format(opp.expected_close_date, "SHORT_DATE_FORMAT"))
+    if kind == AnswerKind.ORDER and step.answer_data.get("order_number"):
+        parts.append(_("order %(number)s") % {"number": step.answer_data["order_number"]})
+    if kind == AnswerKind.SIGNED and step.status == StepStatus.DONE:
+        if step.answer_date:
+            parts.append(date_format(step.answer_date, "SHORT_DATE_FORMAT"))
+        parts.append(_money(opp.amount, opp.currency))
+    if step.answer_text and kind in (AnswerKind.SOLUTION, AnswerKind.QUOTE, AnswerKind.ORDER):
+        parts.append(step.answer_text)
+    return " · ".join(p for p in parts if p)
 
 
 def _decorate(steps: list[DealStep], today: datetime.date) -> list[DealStep]:
     for step in steps:
         step.overdue = step.is_overdue(today)  # type: ignore[attr-defined]
-        step.summary = answers.summary(step)  # type: ignore[attr-defined]
+        step.summary = answer_summary(step)  # type: ignore[attr-defined]
     return steps
 
 
@@ -206,7 +259,7 @@ def accountability_board(user: User, *, today: datetime.date | None = None, week
             "pk", filter=Q(due_date__lte=end) & (Q(completed_at__isnull=True) | Q(completed_at__gte=moment))
         )
         aggregates[f"done{index}"] = Count("pk", filter=Q(completed_at__gte=start, completed_at__lt=moment))
-    counts = visible.filter(opportunity__outcome="open").aggregate(**aggregates) if aggregates else {}
+    counts = visible.filter(opportunity__outcome=Outcome.OPEN).aggregate(**aggregates) if aggregates else {}
     peak = max([counts.get(f"late{i}", 0) for i in range(len(ends))] + [1])
     trend = [
         {

@@ -1,0 +1,214 @@
+"""Each deal's checklist: start it from the current playbook, keep owners and due dates in step with the deal team
+and the close date, and move a deal to another playbook version."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from presales import access
+from presales.deals.models import OPEN_STATUSES, DealPlaybook, DealStep, Opportunity
+from presales.deals.services.responsibility import DealTeam
+from presales.notifications.models import NotificationKind
+from presales.notifications.services import notifications_forget, notify
+from presales.people.models import User
+from presales.playbook.models import DueRule, PlaybookVersion, StepDefinition
+
+
+def due_dates(definitions: list[StepDefinition], start: datetime.date, close: datetime.date) -> list[datetime.date]:
+    """Each step's due date: N days after the previous one, or N days before the close date; never before the start."""
+    result = []
+    previous = start
+    for definition in definitions:
+        if definition.due_rule == DueRule.BEFORE_CLOSE:
+            due = close - datetime.timedelta(days=definition.due_days)
+        else:
+            due = previous + datetime.timedelta(days=definition.due_days)
+            if close >= start:
+                due = min(due, close)
+        due = max(due, start)
+        result.append(due)
+        previous = due
+    return result
+
+
+def notify_assignments(steps: list[DealStep], actor: User | None) -> None:
+    """Tell people about steps now theirs: one message per person and deal, not one per step (a new deal assigns many
+    steps at once); nobody is told about steps they gave themselves."""
+    by_person: dict[int, list[DealStep]] = {}
+    for step in steps:
+        if actor is not None and step.responsible_id == actor.pk:
+            continue
+        by_person.setdefault(step.responsible_id, []).append(step)
+    for person_steps in by_person.values():
+        first = person_steps[0]
+        if len(person_steps) == 1:
+            message = _("%(step)s on %(deal)s is now yours.") % {"step": first.definition, "deal": first.opportunity}
+            notify(
+                recipient=first.responsible,
+                kind=NotificationKind.STEP_ASSIGNED,
+                message=message,
+                target_type="deal_step",
+                target_id=first.pk,
+            )
+        else:
+            message = _("%(count)s steps on %(deal)s are now yours.") % {
+                "count": len(person_steps),
+                "deal": first.opportunity,
+            }
+            notify(
+                recipient=first.responsible,
+                kind=NotificationKind.STEP_ASSIGNED,
+                message=message,
+                target_type="opportunity",
+                target_id=first.opportunity_id,
+            )
+
+
+@transaction.atomic
+def deal_playbook_start(
+    *, opportunity: Opportunity, actor: User | None = None, version: PlaybookVersion | None = None
+) -> DealPlaybook | None:
+    """Give a deal its checklist from the current playbook, with due dates and one person per step."""
+    existing = DealPlaybook.objects.filter(opportunity=opportunity).first()
+    if existing is not None:
+        return existing
+    version = version or PlaybookVersion.objects.current()
+    if version is None:
+        return None
+    deal_playbook = DealPlaybook(opportunity=opportunity, playbook=version)
+    if actor is not None:
+        deal_playbook._history_user = actor  # type: ignore[attr-defined]
+    deal_playbook.save()
+    definitions = list(version.steps.select_related("stage").order_by("order"))
+    team = DealTeam.load(opportunity)
+    start = timezone.localdate(opportunity.created_at) if opportunity.created_at else timezone.localdate()
+    dues = due_dates(definitions, start, opportunity.expected_close_date)
+    steps = [
+        DealStep(opportunity=opportunity, definition=d, due_date=due, responsible=team.resolve(d.responsible_role))
+        for d, due in zip(definitions, dues, strict=True)
+    ]
+    DealStep.objects.bulk_create(steps)
+    # bulk_create skips simple-history; write the "created" records so hand-overs have a starting point.
+    DealStep.history.bulk_history_create(steps, default_user=actor)  # type: ignore[attr-defined]
+    notify_assignments(steps, actor)
+    return deal_playbook
+
+
+def ensure_deal_playbook(opportunity: Opportunity) -> DealPlaybook | None:
+    """Deals created before the playbook existed get their checklist the first time somebody looks."""
+    return deal_playbook_start(opportunity=opportunity)
+
+
+@transaction.atomic
+def deal_steps_sync(*, opportunity: Opportunity, actor: User | None = None) -> list[DealStep]:
+    """After the deal team or close date changes: re-resolve owners (unless assigned by hand) and due dates.
+
+    Only open steps change; they are read in one query and written in one bulk update, each change with its
+    history row (the hand-over stays in the step's history).
+    """
+    opportunity = Opportunity.objects.select_related(
+        "team__manager", "presales_team__manager", "sales_owner", "presales_lead"
+    ).get(pk=opportunity.pk)
+    # Every step's definition is needed for the due-date chain; the other columns only for the open ones.
+    steps = list(
+        DealStep.objects.filter(opportunity=opportunity).select_related("definition").order_by("definition__order")
+    )
+    if not steps:
+        return []
+    team = DealTeam.load(opportunity)
+    start = timezone.localdate(opportunity.created_at)
+    dues = due_dates([s.definition for s in steps], start, opportunity.expected_close_date)
+    now = timezone.now()
+    changed, reassigned = [], []
+    for step, due in zip(steps, dues, strict=True):
+        if step.status not in OPEN_STATUSES:
+            continue
+        step.opportunity = opportunity
+        touched = False
+        if not step.assigned_by_hand:
+            person = team.resolve(step.definition.responsible_role)
+            if person.pk != step.responsible_id:
+                step.responsible = person
+                reassigned.append(step)
+                touched = True
+        if step.due_date != due:
+            step.due_date = due
+            touched = True
+        if touched:
+            step.version += 1
+            step.updated_at = now
+            step._history_user = actor  # type: ignore[attr-defined]
+            step._change_reason = "deal team or close date changed"  # type: ignore[attr-defined]
+            changed.append(step)
+    if changed:
+        DealStep.objects.bulk_update(changed, ["responsible", "due_date", "version", "updated_at"])
+        DealStep.history.bulk_history_create(changed, update=True, default_user=actor, default_date=now)  # type: ignore[attr-defined]
+    notify_assignments(reassigned, actor)
+    return changed
+
+
+@transaction.atomic
+def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: PlaybookVersion) -> DealPlaybook:
+    """Move a deal to another published playbook version, keeping answers of steps that still exist (by key)."""
+    if not access.can_move_deal_playbook(actor, opportunity):
+        raise PermissionDenied
+    if version.is_draft:
+        raise ValidationError(_("Publish the version before moving deals to it."))
+    deal_playbook = DealPlaybook.objects.select_for_update().filter(opportunity=opportunity).first()
+    if deal_playbook is None:
+        return deal_playbook_start(opportunity=opportunity, actor=actor, version=version)  # type: ignore[return-value]
+    if deal_playbook.playbook_id == version.pk:
+        return deal_playbook
+    old_steps = {
+        s.definition.key: s for s in DealStep.objects.filter(opportunity=opportunity).select_related("definition")
+    }
+    old_by_order = {s.definition.order: s for s in old_steps.values()}
+    definitions = list(version.steps.order_by("order"))
+    team = DealTeam.load(opportunity)
+    dues = due_dates(definitions, timezone.localdate(opportunity.created_at), opportunity.expected_close_date)
+    kept: set[int] = set()
+    created = []
+    for definition, due in zip(definitions, dues, strict=True):
+        step = old_steps.get(definition.key)
+        if (
+            step is None
+            and definition.order in old_by_order
+            and old_by_order[definition.order].definition.key not in {d.key for d in definitions}
+        ):
+            step = old_by_order[definition.order]  # renamed step in the same place
+        if step is not None and step.pk not in kept:
+            kept.add(step.pk)
+            step.definition = definition
+            step.version += 1
+            step._history_user = actor  # type: ignore[attr-defined]
+            step._change_reason = f"moved to playbook v{version.number}"  # type: ignore[attr-defined]
+            step.save(update_fields=["definition", "version", "updated_at"])
+        else:
+            new = DealStep(
+                opportunity=opportunity,
+                definition=definition,
+                due_date=due,
+                responsible=team.resolve(definition.responsible_role),
+            )
+            new._history_user = actor  # type: ignore[attr-defined]
+            new.save()
+            created.append(new)
+    dropped = [step for step in old_steps.values() if step.pk not in kept]
+    # Notifications about a dropped step would link to nothing (they used to cascade with the step).
+    notifications_forget(target_type="deal_step", target_ids=[step.pk for step in dropped])
+    for step in dropped:
+        step._history_user = actor  # type: ignore[attr-defined]
+        step._change_reason = f"not in playbook v{version.number}"  # type: ignore[attr-defined]
+        step.delete()
+    deal_playbook.playbook = version
+    deal_playbook.version += 1
+    deal_playbook._history_user = actor  # type: ignore[attr-defined]
+    deal_playbook._change_reason = f"moved to playbook v{version.number}"  # type: ignore[attr-defined]
+    deal_playbook.save(update_fields=["playbook", "version", "updated_at"])
+    notify_assignments(created, actor)
+    return deal_playbook

@@ -1,0 +1,57 @@
+"""Writes for competitors: the shared competitor profiles and who competes in which deal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from presales import access
+from presales.core.concurrency import save_with_version_check
+from presales.deals.models import Competitor, Opportunity, OpportunityCompetitor
+from presales.people.models import User
+
+
+@transaction.atomic
+def deal_competitor_add(
+    *, actor: User, opportunity: Opportunity, competitor: Competitor, notes: str = "", is_ahead: bool = False
+) -> OpportunityCompetitor:
+    """Record that a competitor is in this deal."""
+    if not access.can_edit_opportunity(actor, opportunity):
+        raise PermissionDenied
+    link, _created = OpportunityCompetitor.objects.get_or_create(opportunity=opportunity, competitor=competitor)
+    link.notes = notes
+    link.is_ahead = is_ahead
+    link._history_user = actor  # type: ignore[attr-defined]
+    link.save()
+    return link
+
+
+@transaction.atomic
+def deal_competitor_remove(*, actor: User, link: OpportunityCompetitor) -> None:
+    """Take a competitor off a deal."""
+    if not access.can_edit_opportunity(actor, link.opportunity):
+        raise PermissionDenied
+    link._history_user = actor  # type: ignore[attr-defined]
+    link.delete()
+
+
+@transaction.atomic
+def competitor_create(*, actor: User, **data: Any) -> Competitor:
+    """Add a shared competitor profile."""
+    if not access.can_edit_competitors(actor):
+        raise PermissionDenied
+    competitor = Competitor(**data)
+    competitor.full_clean()
+    competitor._history_user = actor  # type: ignore[attr-defined]
+    competitor.save()
+    return competitor
+
+
+@transaction.atomic
+def competitor_update(*, actor: User, competitor: Competitor, expected_version: int | None, **data: Any) -> Competitor:
+    """Change a competitor profile (threat level, strengths, weaknesses)."""
+    if not access.can_edit_competitors(actor):
+        raise PermissionDenied
+    return save_with_version_check(competitor, changes=data, expected_version=expected_version, actor=actor)  # type: ignore[return-value]

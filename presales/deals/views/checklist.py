@@ -1,0 +1,261 @@
+"""The checklist pages: each deal's checklist and qualification, one step (answer, status, hand-over, history),
+my next steps and the managers' accountability board."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from presales import access
+from presales.core import exports
+from presales.core.concurrency import ConcurrentEditError
+from presales.core.history import history_entries
+from presales.core.lookups import get_object_for_user
+from presales.core.redirects import safe_next
+from presales.deals import selectors, services
+from presales.deals.forms import DealMoveForm, ReassignForm, StepStatusForm
+from presales.deals.models import DealPlaybook, DealStep, Opportunity
+from presales.deals.services.answers import answer_form
+from presales.notifications.models import Notification
+from presales.people.typing import AuthenticatedHttpRequest
+from presales.playbook.models import PlaybookVersion
+
+
+def _deal(request: AuthenticatedHttpRequest, pk: int) -> Opportunity:
+    queryset = Opportunity.objects.select_related(
+        "account", "stage", "sales_owner", "presales_lead", "team__manager", "presales_team__manager"
+    )
+    return get_object_for_user(queryset, request.user, pk=pk)
+
+
+def _step(request: AuthenticatedHttpRequest, pk: int) -> DealStep:
+    queryset = DealStep.objects.select_related(
+        "definition__stage",
+        "definition__playbook",
+        "responsible",
+        "answer_contact",
+        "opportunity__account",
+        "opportunity__stage",
+    )
+    return get_object_for_user(queryset, request.user, pk=pk)
+
+
+@login_required
+def deal_checklist(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Every step of one deal with its owner, due date, status and answer, and the qualification summary."""
+    opportunity = _deal(request, pk)
+    services.ensure_deal_playbook(opportunity)
+    steps = selectors.deal_checklist(opportunity)
+    deal_playbook = DealPlaybook.objects.select_related("playbook").filter(opportunity=opportunity).first()
+    current = PlaybookVersion.objects.current()
+    can_move = (
+        deal_playbook is not None
+        and current is not None
+        and current.pk != deal_playbook.playbook_id
+        and access.can_move_deal_playbook(request.user, opportunity)
+    )
+    context = {
+        "opportunity": opportunity,
+        "groups": selectors.group_by_stage(steps),
+        "qualification": selectors.qualification(opportunity, steps),
+        "deal_playbook": deal_playbook,
+        "current_playbook": current,
+        "move_form": DealMoveForm(initial={"playbook": current}) if can_move else None,
+        "can_edit": access.can_edit_opportunity(request.user, opportunity),
+    }
+    template = "deals/_deal_checklist.html" if request.htmx else "deals/deal_checklist.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def deal_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Move a deal to another published playbook version (answers of steps that still exist are kept)."""
+    opportunity = _deal(request, pk)
+    if not access.can_move_deal_playbook(request.user, opportunity):
+        raise PermissionDenied
+    form = DealMoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.deal_playbook_move(
+                actor=request.user, opportunity=opportunity, version=form.cleaned_data["playbook"]
+            )
+            messages.success(
+                request, _("The deal now follows %(version)s.") % {"version": form.cleaned_data["playbook"]}
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("deals:checklist", pk=opportunity.pk)
+
+
+def _step_context(request: AuthenticatedHttpRequest, step: DealStep, **extra: object) -> dict[str, object]:
+    can_work = access.can_work_step(request.user, step)
+    can_reassign = step.is_open and can_work
+    return {
+        "step": step,
+        "opportunity": step.opportunity,
+        "can_work": can_work and step.opportunity.is_open,
+        "form": extra.pop("form", None) or (answer_form(step) if can_work else None),
+        "status_form": extra.pop("status_form", None)
+        or StepStatusForm(
+            initial={
+                "status": step.status if step.status != "done" else "in_progress",
+                "reason": step.reason,
+                "version": step.version,
+            }
+        ),
+        "reassign_form": extra.pop("reassign_form", None) or (ReassignForm(step=step) if can_reassign else None),
+        "history": history_entries(step),
+        "overdue": step.is_overdue(),
+        **extra,
+    }
+
+
+@login_required
+def step_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One step: what it asks, who owns it, its answer form, status, hand-over and history."""
+    step = _step(request, pk)
+    return render(request, "deals/step_detail.html", _step_context(request, step))
+
+
+@login_required
+def step_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Complete a step with its typed answer; from "my next steps" this works inline through htmx."""
+    step = _step(request, pk)
+    if not access.can_work_step(request.user, step):
+        raise PermissionDenied
+    inline = bool(request.htmx) and request.GET.get("inline") != "0"
+    if request.method != "POST":
+        return render(request, "deals/_answer_form.html", {"step": step, "form": answer_form(step), "inline": True})
+    form = answer_form(step, request.POST)
+    conflict = None
+    if form.is_valid():
+        try:
+            services.deal_step_complete(
+                actor=request.user, step=step, answer=form.answer(), expected_version=form.cleaned_data.get("version")
+            )
+        except ConcurrentEditError as error:
+            form.add_error(None, error.message)
+            conflict = error
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            if inline:
+                return render(request, "deals/_step_done.html", {"step": step})
+            messages.success(request, _("Step done: %(step)s") % {"step": step.definition})
+            return redirect(safe_next(request, reverse("deals:checklist", args=[step.opportunity_id])))
+    if inline:
+        return render(
+            request, "deals/_answer_form.html", {"step": step, "form": form, "inline": True, "conflict": conflict}
+        )
+    return render(request, "deals/step_detail.html", _step_context(request, step, form=form, conflict=conflict))
+
+
+@login_required
+@require_POST
+def step_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Start, block, skip or reopen a step (skip and block need a reason)."""
+    step = _step(request, pk)
+    if not access.can_work_step(request.user, step):
+        raise PermissionDenied
+    form = StepStatusForm(request.POST)
+    conflict = None
+    if form.is_valid():
+        try:
+            services.deal_step_set_status(
+                actor=request.user,
+                step=step,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ConcurrentEditError as error:
+            form.add_error(None, error.message)
+            conflict = error
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Status saved: %(step)s") % {"step": step.definition})
+            return redirect(safe_next(request, reverse("deals:checklist", args=[step.opportunity_id])))
+    return render(request, "deals/step_detail.html", _step_context(request, step, status_form=form, conflict=conflict))
+
+
+@login_required
+@require_POST
+def step_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Hand the step over to somebody else who can see the deal."""
+    step = _step(request, pk)
+    if not access.can_work_step(request.user, step):
+        raise PermissionDenied
+    form = ReassignForm(request.POST, step=step)
+    conflict = None
+    if form.is_valid():
+        try:
+            services.deal_step_reassign(
+                actor=request.user,
+                step=step,
+                user=form.cleaned_data["responsible"],
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ConcurrentEditError as error:
+            form.add_error(None, error.message)
+            conflict = error
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("responsible", message)
+        else:
+            messages.success(request, _("Handed over to %(person)s.") % {"person": form.cleaned_data["responsible"]})
+            return redirect("deals:step", pk=step.pk)
+    return render(
+        request, "deals/step_detail.html", _step_context(request, step, reassign_form=form, conflict=conflict)
+    )
+
+
+# --- People's pages -----------------------------------------------------------------------------------------------
+
+
+MY_STEPS_EXPORT_COLUMNS = [
+    exports.Column(gettext_lazy("Due"), "due_date"),
+    exports.Column(gettext_lazy("Overdue"), "overdue"),
+    exports.Column(gettext_lazy("No."), "definition.order"),
+    exports.Column(gettext_lazy("Step"), lambda step: str(step.definition)),
+    exports.Column(gettext_lazy("Status"), "status"),
+    exports.Column(gettext_lazy("Opportunity"), "opportunity.name"),
+    exports.Column(gettext_lazy("Account"), "opportunity.account.name"),
+    exports.Column(gettext_lazy("Stage"), lambda step: step.opportunity.stage.label),
+]
+
+
+@login_required
+def my_steps(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """Every open step the person is responsible for, overdue first, each completable in place."""
+    steps = selectors.my_next_steps(request.user)
+    if download := exports.export_if_requested(request, steps, MY_STEPS_EXPORT_COLUMNS, basename="my-steps"):
+        return download
+    return render(
+        request,
+        "deals/my_steps.html",
+        {
+            "steps": steps,
+            "overdue_count": sum(1 for s in steps if getattr(s, "overdue", False)),
+            "unread": Notification.objects.filter(recipient=request.user, read_at__isnull=True).count(),
+        },
+    )
+
+
+@login_required
+def accountability_board(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Managers' accountability board: open and overdue steps by role and by person, with the trend."""
+    if not access.can_see_accountability_board(request.user):
+        raise PermissionDenied
+    return render(request, "deals/accountability_board.html", {"board": selectors.accountability_board(request.user)})
