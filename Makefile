@@ -31,6 +31,7 @@ serve: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: install
 	$(VENV)/bin/mypy
@@ -43,6 +44,7 @@ test: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -n auto --dist loadgroup --ignore=tests/browser $(DEMO_TESTS:%=--ignore=%)
 	# The tests on the seeded small demo share one seed inside one transaction: their own run, one process.
 	$(VENV)/bin/pytest -p no:xdist $(DEMO_TESTS)

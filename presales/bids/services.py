@@ -28,9 +28,12 @@ from presales.bids.models import (
     TenderSection,
     TestCase,
 )
+from presales.bids.spreadsheets import read_deviation_rows
 from presales.core.concurrency import save_with_version_check
 from presales.core.secrets import hash_secret, new_secret
 from presales.core.uploads import clean_filename, validate_upload
+from presales.knowledge.models import KnowledgeKind
+from presales.knowledge.services import knowledge_item_create, knowledge_use_record
 
 if TYPE_CHECKING:
     from presales.deals.models import Opportunity
@@ -150,8 +153,6 @@ def tender_question_add(
     entry.full_clean()
     entry.save()
     if knowledge_item is not None:
-        from presales.knowledge.services import knowledge_use_record
-
         knowledge_use_record(actor=actor, item=knowledge_item, opportunity=tender.opportunity, note=_("Tender Q&A"))
     return entry
 
@@ -169,8 +170,6 @@ def tender_question_answer(*, actor: User, entry: TenderQuestion, answer: str) -
 @transaction.atomic
 def tender_question_save_to_knowledge(*, actor: User, entry: TenderQuestion) -> KnowledgeItem:
     """Keep a good answer for the next tender: it becomes an "answer to a common question" item."""
-    from presales.knowledge.models import KnowledgeKind
-    from presales.knowledge.services import knowledge_item_create
 
     _require_deal_work(actor, entry.tender.opportunity)
     if not entry.answer.strip():
@@ -227,7 +226,6 @@ def deviation_delete(*, actor: User, row: DeviationItem) -> None:
 @transaction.atomic
 def deviation_import(*, actor: User, tender: Tender, table: str, upload: Any) -> int:
     """Append the rows of a spreadsheet (the tender's requirement list) to a deviation table."""
-    from presales.bids.spreadsheets import read_deviation_rows
 
     _require_deal_work(actor, tender.opportunity)
     if table not in DeviationTable.values:

@@ -11,19 +11,21 @@ from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Que
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from presales import access
 from presales.customers.models import Account, Attitude, Contact, DecisionRole, Industry, Level, Region
-from presales.deals.models import Opportunity, Outcome
 from presales.people.models import User
 
 
 def with_open_deals(queryset: QuerySet[Account], user: User) -> QuerySet[Account]:
     """Add `open_deal_count` and `open_pipeline` per account in the same SQL query.
 
-    Only deals the person can see are counted, so the totals never reveal deals hidden from them.
+    Only deals the person can see are counted, so the totals never reveal deals hidden from them. The deals are
+    reached through the accounts' reverse relation (`opportunities`): customers sit below the deals app.
     """
     open_deals = (
-        Opportunity.objects.visible_to(user)
-        .filter(account=OuterRef("pk"), outcome=Outcome.OPEN)
+        access.visible_opportunities(user, queryset.model, "opportunities")
+        .open()
+        .filter(account=OuterRef("pk"))
         .order_by()
         .values("account")
     )

@@ -27,7 +27,6 @@ from presales.customers import services
 from presales.customers.filters import AccountFilterSet, ContactFilterSet, with_open_deals
 from presales.customers.forms import AccountForm, ContactForm, VersionedForm
 from presales.customers.models import Account, Contact, Level
-from presales.deals.models import Opportunity
 from presales.people.typing import AuthenticatedHttpRequest
 
 
@@ -108,8 +107,7 @@ def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     account = get_object_for_user(Account.objects.select_related("owner", "team"), request.user, pk=pk)
     contacts = account.contacts.select_related("reports_to").order_by("name")
     opportunities = (
-        Opportunity.objects.visible_to(request.user)
-        .filter(account=account)
+        account.opportunities.visible_to(request.user)
         .select_related("stage", "sales_owner", "presales_lead")
         .order_by("outcome", "expected_close_date", "pk")
     )

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from presales.deals import services as deal_services
 from presales.deals.models import Opportunity, Outcome
 from presales.demo import names
+from presales.demo.checklists import demo_clock
 from presales.people.models import Role, User
 from presales.scoring import formulas, services
 from presales.scoring.models import CapabilityDimension, CapabilityScore, RatingOccasion, SalesRating
@@ -52,8 +54,6 @@ def _ensure_results(ctx: DemoContext, engineers: list[User], start: datetime.dat
     an open deal of theirs marked lost by its sales owner through deals.services.opportunity_close, at a date last
     month: a lost deal stops where its checklist stopped, while a won one would need every step done first.
     """
-    from presales.deals import services as deal_services
-    from presales.demo.checklists import demo_clock
 
     closed = set(
         Opportunity.objects.filter(presales_lead__in=engineers, closed_on__gte=start, closed_on__lte=end)

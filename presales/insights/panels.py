@@ -18,6 +18,7 @@ from presales.insights import selectors
 from presales.insights.charts import render_chart
 from presales.insights.forms import InsightFilters
 from presales.people.models import Role, User
+from presales.scoring.selectors import scorecard_for
 
 
 @dataclass
@@ -494,12 +495,8 @@ def my_week_panels(user: User, f: InsightFilters) -> list[Panel]:
 
 
 def score_panel(user: User, f: InsightFilters) -> Panel | None:
-    """A presales engineer's scorecard of this month (PRODUCT.md §5.2), when the scoring app is installed."""
+    """A presales engineer's scorecard of this month (docs/domain.md, Scorecards)."""
     if user.role not in (Role.PRESALES, Role.PRESALES_MANAGER):
-        return None
-    try:
-        from presales.scoring.selectors import scorecard_for
-    except ImportError:
         return None
     card = scorecard_for(user, "month", f.as_of.replace(day=1))
     parts = [

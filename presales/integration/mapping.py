@@ -14,6 +14,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from presales.customers.models import Industry, Region
+from presales.people.models import User
+from presales.playbook.models import Stage
 from presales.work.models import ActivityStatus, WorkType
 
 
@@ -262,8 +264,6 @@ class Lookups:
 
     @classmethod
     def build(cls) -> Lookups:
-        from presales.people.models import User
-        from presales.playbook.models import Stage
 
         lookups = cls()
         for stage in Stage.objects.all():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from presales import access
 from presales.core.lookups import get_object_for_user
-from presales.integration import calendar, services
+from presales.integration import calendar, parsers, services
 from presales.integration.forms import MappingForm, StartForm, UploadForm
 from presales.integration.mapping import fields_for
 from presales.integration.models import ImportJob, ImportStatus
@@ -59,9 +61,6 @@ def _job(request: AuthenticatedHttpRequest, pk: int) -> ImportJob:
 
 
 def _sample_rows(job: ImportJob) -> list[list[str]]:
-    from pathlib import Path
-
-    from presales.integration import parsers
 
     rows = []
     for _number, cells in parsers.data_rows(Path(job.file.path), job.file_format, job.encoding, job.delimiter):

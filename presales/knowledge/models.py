@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from presales import access
 from presales.core.models import BaseModel
 from presales.core.uploads import stored_name
+from presales.customers.models import Industry
 
 if TYPE_CHECKING:
     from presales.people.models import User
@@ -103,7 +104,6 @@ class KnowledgeItem(BaseModel):
 
     @property
     def industry_labels(self) -> list[str]:
-        from presales.customers.models import Industry
 
         labels = dict(Industry.choices)
         return [str(labels.get(code, code)) for code in self.industry_list]

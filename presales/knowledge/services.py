@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from presales import access
 from presales.core.concurrency import save_with_version_check
 from presales.core.uploads import clean_filename, validate_upload
+from presales.deals.models import Opportunity
 from presales.knowledge.models import KnowledgeAttachment, KnowledgeItem, KnowledgeUse
 
 if TYPE_CHECKING:
@@ -135,11 +136,10 @@ def knowledge_attachment_delete(*, actor: User, attachment: KnowledgeAttachment)
 @transaction.atomic
 def knowledge_use_record(*, actor: User, item: KnowledgeItem, opportunity: Opportunity, note: str = "") -> KnowledgeUse:
     """Record that an item was used on a deal (once per deal: the latest note wins)."""
-    from presales.deals.models import Opportunity as OpportunityModel
 
     if not KnowledgeItem.objects.visible_to(actor).filter(pk=item.pk).exists():
         raise PermissionDenied
-    if not OpportunityModel.objects.visible_to(actor).filter(pk=opportunity.pk).exists():
+    if not Opportunity.objects.visible_to(actor).filter(pk=opportunity.pk).exists():
         raise PermissionDenied
     if len(note) > 300:
         raise ValidationError({"note": _("Keep the note under 300 characters.")})

@@ -37,7 +37,7 @@ from presales.scoring.forms import (
     VisitQuotaForm,
     WeightsForm,
 )
-from presales.scoring.models import CapabilityDimension, PeriodKind, VisitQuotaChange
+from presales.scoring.models import CapabilityDimension, PeriodKind, ScoringPeriod, VisitQuotaChange
 from presales.work.models import SupportRequest
 
 
@@ -437,7 +437,6 @@ def period_close(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def period_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    from presales.scoring.models import ScoringPeriod
 
     period = get_object_or_404(ScoringPeriod, pk=pk)
     form = ReopenForm(request.POST)

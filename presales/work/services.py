@@ -27,6 +27,7 @@ from presales.work.models import (
     ResponseTarget,
     SupportRequest,
 )
+from presales.work.selectors import is_presales_duty
 
 ACTIVITY_FIELDS = (
     "kind",
@@ -163,7 +164,6 @@ def request_create(
     skills: Iterable[Skill] = (),
 ) -> SupportRequest:
     """Sales asks presales for help on a deal; the duty flag and the response-time targets are set here."""
-    from presales.work.selectors import is_presales_duty
 
     if not access.can_create_request(actor):
         raise PermissionDenied(_("Only sales and commercial people file support requests."))
