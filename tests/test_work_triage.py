@@ -1,4 +1,4 @@
-"""The three looks (PRODUCT.md §5.3) checked over many capacity / skill / requester combinations."""
+"""The three looks (docs/domain.md, Support requests and the three looks) checked over many capacity / skill / requester combinations."""
 
 import datetime
 from decimal import Decimal

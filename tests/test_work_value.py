@@ -1,4 +1,4 @@
-"""The value check (PRODUCT.md §5.4) with hand-worked numbers."""
+"""The value check (docs/domain.md, The value check) with hand-worked numbers."""
 
 from decimal import Decimal
 

@@ -30,6 +30,7 @@ from presales.bids.models import (
 )
 from presales.bids.spreadsheets import read_deviation_rows
 from presales.core.concurrency import save_with_version_check
+from presales.core.history import attribute_change
 from presales.core.secrets import hash_secret, new_secret
 from presales.core.uploads import clean_filename, validate_upload
 from presales.knowledge.models import KnowledgeKind
@@ -95,7 +96,7 @@ def tender_create(
     _check_fields(fields, TENDER_FIELDS)
     tender = Tender(opportunity=opportunity, **fields)
     tender.full_clean()
-    tender._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(tender, actor=actor)
     tender.save()
     if with_default_checklist:
         SubmissionItem.objects.bulk_create(
@@ -306,7 +307,7 @@ def poc_create(*, actor: User, opportunity: Opportunity, test_cases: Any = (), *
     _check_fields(fields, POC_FIELDS)
     poc = Poc(opportunity=opportunity, **fields)
     poc.full_clean()
-    poc._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(poc, actor=actor)
     poc.save()
     for case in test_cases:
         PocCriterion.objects.create(poc=poc, test_case=case, title=case.title, validation=case.validation)
@@ -409,7 +410,7 @@ def product_gap_create(
         created_by=actor,
     )
     gap.full_clean()
-    gap._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(gap, actor=actor)
     gap.save()
     return gap
 

@@ -225,7 +225,7 @@ def _filter_type(filter_: Any) -> Any:
     if isinstance(filter_, django_filters.ChoiceFilter):
         choices = filter_.extra.get("choices")
         if isinstance(choices, list | tuple) and choices:
-            return Literal[tuple(str(value) for value, _label in choices)]  # type: ignore[misc]
+            return Literal[tuple(str(value) for value, _label in choices)]
     return Annotated[SafeStr, Field(max_length=200)]
 
 
@@ -238,7 +238,7 @@ def filter_params(filterset_class: Any, name: str) -> type[Schema]:
             names = list(getattr(filter_, "param_map", {}))
             description = f"Sort by: {', '.join(sorted(names))} (comma-separated, prefix - for descending)."
         fields[field_name] = (_filter_type(filter_) | None, Field(None, description=description))
-    return create_model(name, __base__=Schema, **fields)  # type: ignore[call-overload]
+    return create_model(name, __base__=Schema, **fields)
 
 
 def apply_filterset(filterset_class: Any, request: HttpRequest, queryset: models.QuerySet, params: Schema) -> Any:
@@ -268,7 +268,7 @@ def get_visible(queryset: models.QuerySet, request: HttpRequest, pk: int) -> Any
     """The object at `pk` if the caller can see it; otherwise 404, whether it exists or not."""
     if not 1 <= pk <= MAX_ID:
         raise Http404
-    return get_object_for_user(queryset, request.user, pk=pk)  # type: ignore[arg-type]
+    return get_object_for_user(queryset, request.user, pk=pk)
 
 
 def resolve(queryset: models.QuerySet, pk: int | None, field: str, message: str) -> Any:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models, router, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+
+from presales.core.history import attribute_change
+from presales.core.models import BaseModel
+
+Versioned = TypeVar("Versioned", bound=BaseModel)
 
 
 @dataclass
@@ -176,13 +181,13 @@ def full_clean(
 
 @transaction.atomic
 def save_with_version_check(
-    instance: models.Model,
+    instance: Versioned,
     *,
     changes: dict[str, Any],
     expected_version: int | None,
     actor: Any = None,
     reason: str = "",
-) -> models.Model:
+) -> Versioned:
     """Apply `changes` to `instance` if nobody saved it since `expected_version`; validate; save.
 
     The row is re-read under a lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE
@@ -190,7 +195,7 @@ def save_with_version_check(
     """
     model = type(instance)
     current = model._default_manager.select_for_update().get(pk=instance.pk)
-    if expected_version is not None and current.version != expected_version:  # type: ignore[attr-defined]
+    if expected_version is not None and current.version != expected_version:
         field_changes, changed_by = _changes_since(current, expected_version, list(changes))
         raise ConcurrentEditError(current, field_changes, changed_by)
     changed = {model._meta.get_field(name).name for name in changes}
@@ -199,11 +204,8 @@ def save_with_version_check(
     # Foreign keys not in `changes` come from the row just read under the lock: no need to look them up again.
     unchanged = {f.name for f in model._meta.concrete_fields if f.many_to_one and f.name not in changed}
     full_clean(current, unchanged=unchanged, changed=changed)
-    current.version += 1  # type: ignore[attr-defined]
-    if actor is not None:
-        current._history_user = actor  # type: ignore[attr-defined]
-    if reason:
-        current._change_reason = reason  # type: ignore[attr-defined]
+    current.version += 1
+    attribute_change(current, actor=actor, reason=reason)
     update_fields = list(changed | {"version", "updated_at"})
     current.save(update_fields=update_fields)
     return current

@@ -27,6 +27,18 @@ class Entry:
     changes: list[Change] = field(default_factory=list)
 
 
+def attribute_change(instance: models.Model, *, actor: Any = None, reason: str = "") -> None:
+    """Say who makes the next save or delete of `instance` (and why): simple_history writes both on the history row.
+
+    Services call this before saving, so the audit trail names the person even where no request is around (imports,
+    reminders, the demo data).
+    """
+    if actor is not None:
+        instance._history_user = actor  # type: ignore[attr-defined]  # read by simple_history's HistoricalRecords
+    if reason:
+        instance._change_reason = reason  # type: ignore[attr-defined]  # read by simple_history's HistoricalRecords
+
+
 def _display(record: Any, field_obj: models.Field, related_names: dict[tuple[str, Any], str]) -> str:
     value = getattr(record, field_obj.attname)
     if value is None or value == "":

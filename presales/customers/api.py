@@ -135,7 +135,7 @@ def get_account(request: AuthenticatedHttpRequest, account_id: int) -> Any:
 @accounts_router.post("/", response={201: AccountOut, **WRITE_ERRORS}, summary="Create an account")
 def create_account(request: AuthenticatedHttpRequest, payload: AccountIn) -> Any:
     """Sales, sales managers, presales managers and admins create accounts; the team follows the owner."""
-    account = services.account_create(actor=request.user, **_account_values(payload))  # type: ignore[arg-type]
+    account = services.account_create(actor=request.user, **_account_values(payload))
     return Status(201, get_visible(_accounts(request), request, account.pk))
 
 
@@ -144,7 +144,7 @@ def update_account(request: AuthenticatedHttpRequest, account_id: int, payload: 
     """The owner, a manager over the account's team, or an admin; send the `version` you read."""
     account = get_visible(Account.objects.all(), request, account_id)
     services.account_update(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         account=account,
         expected_version=payload.version,
         **_account_values(payload),
@@ -260,7 +260,7 @@ def create_contact(request: AuthenticatedHttpRequest, payload: ContactIn) -> Any
     account = resolve(
         Account.objects.visible_to(request.user), payload.account_id, "account_id", _("Choose an account you can see.")
     )
-    contact = services.contact_create(actor=request.user, account=account, **_contact_values(payload, account))  # type: ignore[arg-type]
+    contact = services.contact_create(actor=request.user, account=account, **_contact_values(payload, account))
     return Status(201, get_visible(_contacts(request), request, contact.pk))
 
 
@@ -268,7 +268,7 @@ def create_contact(request: AuthenticatedHttpRequest, payload: ContactIn) -> Any
 def update_contact(request: AuthenticatedHttpRequest, contact_id: int, payload: ContactPatch) -> Any:
     contact = get_visible(_contacts(request), request, contact_id)
     services.contact_update(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         contact=contact,
         expected_version=payload.version,
         **_contact_values(payload, contact.account),
@@ -280,5 +280,5 @@ def update_contact(request: AuthenticatedHttpRequest, contact_id: int, payload: 
 def delete_contact(request: AuthenticatedHttpRequest, contact_id: int) -> Any:
     """Whoever may edit the account's stakeholders; their direct reports move up one level."""
     contact = get_visible(_contacts(request), request, contact_id)
-    services.contact_delete(actor=request.user, contact=contact)  # type: ignore[arg-type]
+    services.contact_delete(actor=request.user, contact=contact)
     return Status(204, None)

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from presales import access
 from presales.core.concurrency import full_clean, save_with_version_check
+from presales.core.history import attribute_change
 from presales.customers.models import Account, Contact
 from presales.people.models import User
 
@@ -58,7 +59,7 @@ def account_create(*, actor: User, **data: Any) -> Account:
     account = Account(**values)
     account.team_id = account.owner.team_id
     full_clean(account)
-    account._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(account, actor=actor)
     account.save()
     return account
 
@@ -71,7 +72,7 @@ def account_update(*, actor: User, account: Account, expected_version: int | Non
     changes = _pick(data, ACCOUNT_FIELDS)
     if "owner" in changes:
         changes["team_id"] = changes["owner"].team_id
-    return save_with_version_check(account, changes=changes, expected_version=expected_version, actor=actor)  # type: ignore[return-value]
+    return save_with_version_check(account, changes=changes, expected_version=expected_version, actor=actor)
 
 
 @transaction.atomic
@@ -81,7 +82,7 @@ def contact_create(*, actor: User, account: Account, **data: Any) -> Contact:
         raise PermissionDenied
     contact = Contact(account=account, **_pick(data, CONTACT_FIELDS))
     full_clean(contact)
-    contact._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(contact, actor=actor)
     contact.save()
     return contact
 
@@ -92,7 +93,7 @@ def contact_update(*, actor: User, contact: Contact, expected_version: int | Non
     if not access.can_edit_contact(actor, contact):
         raise PermissionDenied
     changes = _pick(data, CONTACT_FIELDS)
-    return save_with_version_check(contact, changes=changes, expected_version=expected_version, actor=actor)  # type: ignore[return-value]
+    return save_with_version_check(contact, changes=changes, expected_version=expected_version, actor=actor)
 
 
 @transaction.atomic
@@ -101,5 +102,5 @@ def contact_delete(*, actor: User, contact: Contact) -> None:
     if not access.can_edit_contact(actor, contact):
         raise PermissionDenied
     Contact.objects.filter(reports_to=contact).update(reports_to=contact.reports_to)
-    contact._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(contact, actor=actor)
     contact.delete()

@@ -291,11 +291,11 @@ def demo_clock(moment: datetime.datetime) -> Iterator[None]:
     services default to (closed_on, a step's start) all fall where the work happened, not at seeding time.
     The seed is a single-threaded command; the real clock is restored right after."""
     real = timezone.now
-    timezone.now = lambda: moment  # type: ignore[assignment]
+    timezone.now = lambda: moment
     try:
         yield
     finally:
-        timezone.now = real  # type: ignore[assignment]
+        timezone.now = real
 
 
 def _moment(rng: Any, day: datetime.date, now: datetime.datetime) -> datetime.datetime:

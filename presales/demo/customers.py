@@ -241,7 +241,7 @@ def _create_in_bulk(ctx: DemoContext, plans: list[AccountPlan]) -> None:
 def _depth(contacts: list[ContactPlan], index: int) -> int:
     depth = 0
     while contacts[index].boss is not None:
-        index = contacts[index].boss  # type: ignore[assignment]
+        index = contacts[index].boss
         depth += 1
     return depth
 

@@ -195,7 +195,7 @@ class DealPlanner:
             stage_number=stage_number,
             probability=probability,
             probability_set_by_hand=set_by_hand,
-            sales_owner=self.sales_login if showcase else owner,  # type: ignore[arg-type]
+            sales_owner=self.sales_login if showcase else owner,
             presales_lead=lead,
             outcome=outcome,
             outcome_reason=reason,
@@ -239,7 +239,7 @@ class DealPlanner:
             or (plan.outcome == Outcome.LOST and late)
         ):
             commercial = self.commercial_login if showcase else rng.choice(self.ctx.commercial_people)
-            plan.members.append((commercial, DealRole.COMMERCIAL))  # type: ignore[arg-type]
+            plan.members.append((commercial, DealRole.COMMERCIAL))
         if plan.outcome == Outcome.WON and plan.stage_number >= 7:
             plan.members.append((rng.choice(self.ctx.after_sales_people), DealRole.AFTER_SALES))
 
@@ -298,7 +298,7 @@ def _create_with_services(ctx: DemoContext, plan: OpportunityPlan, walker: Check
                 expected_version=None,
                 actor=closer,
                 reason="close",
-            )  # type: ignore[assignment]
+            )
         else:
             opportunity = closed
     for number in range(7, plan.stage_number + 1):

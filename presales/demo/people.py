@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 
+from presales.core.history import attribute_change
 from presales.demo import names
 from presales.demo.context import DemoContext, SalesTeamInfo
 from presales.people import services
@@ -123,7 +124,7 @@ class PeopleFactory:
 def _join_team(user: User, team: Team) -> None:
     """A team's manager is created before the team, then joins it (no service covers this circular link)."""
     user.team = team
-    user._history_user = user  # type: ignore[attr-defined]
+    attribute_change(user, actor=user)
     user.save(update_fields=["team"])
 
 

@@ -1,4 +1,4 @@
-"""Dashboard figures (PRODUCT.md C5, §5.1), each aggregated in the database over what the person can see.
+"""Dashboard figures (docs/domain.md, Deal figures), each aggregated in the database over what the person can see.
 
 Every function takes the person and an `InsightFilters` and returns a list of plain row dicts (one per bar,
 month, person...). The rows are few (stages, months, people, kinds) whatever the number of deals; merging
@@ -91,7 +91,7 @@ def deals(user: User, f: InsightFilters) -> QuerySet[Opportunity]:
 
 
 def closed_deals(user: User, f: InsightFilters) -> QuerySet[Opportunity]:
-    """Deals won or lost (abandoned excluded, §5.1) with a close date in the period."""
+    """Deals won or lost (abandoned excluded: docs/domain.md, Deal figures) with a close date in the period."""
     return deals(user, f).filter(outcome__in=(Outcome.WON, Outcome.LOST), closed_on__range=(f.start, f.end))
 
 
@@ -176,7 +176,7 @@ def win_rate_trend(user: User, f: InsightFilters) -> list[dict[str, Any]]:
 def deals_at_risk(user: User, f: InsightFilters, limit: int = 25) -> list[dict[str, Any]]:
     """Open deals with overdue steps, unanswered qualification steps of stages already reached, or a stalled stage."""
 
-    history = Opportunity.history.model  # type: ignore[attr-defined]
+    history = Opportunity.history.model
     today = f.as_of
     # The stage was entered with the first history record in the current stage after the last one in another.
     left_previous = history.objects.filter(id=OuterRef("id")).exclude(stage_id=OuterRef("stage_id"))
@@ -293,7 +293,7 @@ def workload_by_week(user: User, f: InsightFilters) -> list[dict[str, Any]]:
 
 def request_volume(user: User, f: InsightFilters) -> list[dict[str, Any]]:
     """Requests per month asked: how many, how many done/declined, average hours to triage and to finish."""
-    history = SupportRequest.history.model  # type: ignore[attr-defined]
+    history = SupportRequest.history.model
     finished = history.objects.filter(id=OuterRef("pk"), status=RequestStatus.DONE).order_by("history_date")
     rows = (
         support_requests(user, f)
@@ -343,7 +343,7 @@ def _average_hours(total: datetime.timedelta | None, count: int) -> float | None
 
 
 def win_rate_by_support(user: User, f: InsightFilters) -> list[dict[str, Any]]:
-    """Win rate of closed deals with presales support against those without (§5.1)."""
+    """Win rate of closed deals with presales support against those without (docs/domain.md, Deal figures)."""
     totals = (
         closed_deals(user, f)
         .annotate(supported=Exists(Activity.objects.filter(opportunity=OuterRef("pk"))))
@@ -373,7 +373,7 @@ def win_rate_by_support(user: User, f: InsightFilters) -> list[dict[str, Any]]:
 
 
 def influenced_revenue(user: User, f: InsightFilters) -> list[dict[str, Any]]:
-    """§5.1: Σ amount of won supported deals per engineer, by their share of presales hours (equal shares when none).
+    """Influenced revenue (docs/domain.md, Deal figures): Σ amount of won supported deals per engineer, by their share of presales hours (equal shares when none).
 
     Three aggregate queries: hour-weighted credit where hours were logged, then equal shares for the presales
     lead and presales members of won deals without any hours; merged per engineer.

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import save_with_version_check
+from presales.core.history import attribute_change
 from presales.core.uploads import clean_filename, validate_upload
 from presales.deals.models import Opportunity
 from presales.knowledge.models import KnowledgeAttachment, KnowledgeItem, KnowledgeUse
@@ -61,7 +62,7 @@ def knowledge_item_create(
     fields.setdefault("owner", actor)
     item = KnowledgeItem(industries=pack_industries(industries), **fields)
     item.full_clean()
-    item._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(item, actor=actor)
     item.save()
     item.competitors.set(list(competitors))
     _refresh_search_text(item)

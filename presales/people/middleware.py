@@ -22,7 +22,7 @@ class UserPreferencesMiddleware:
         if user is not None and user.is_authenticated:
             if user.language and not request.path.startswith("/i18n/"):
                 translation.activate(user.language)
-                request.LANGUAGE_CODE = user.language  # type: ignore[attr-defined]
+                request.LANGUAGE_CODE = user.language
             tz_name = user.timezone or tz_name
         try:
             timezone.activate(zoneinfo.ZoneInfo(tz_name))

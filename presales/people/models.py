@@ -15,7 +15,7 @@ from presales.core.models import BaseModel
 
 
 class Role(models.TextChoices):
-    """The seven roles of PRODUCT.md §2."""
+    """The seven roles (docs/domain.md, Roles)."""
 
     SALES = "sales", _("Sales rep")
     SALES_MANAGER = "sales_manager", _("Sales manager")

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from presales.core.history import attribute_change
 from presales.people.models import Skill, Team, User, UserSkill
 
 USER_FIELDS = (
@@ -56,7 +57,7 @@ def user_update_preferences(*, user: User, **data: Any) -> User:
     for name, value in data.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password"])
-    user._history_user = user  # type: ignore[attr-defined]
+    attribute_change(user, actor=user)
     user.save(update_fields=list(data))
     return user
 

@@ -7,6 +7,6 @@ from presales.people.models import User
 
 
 class AuthenticatedHttpRequest(HttpRequest):
-    user: User  # type: ignore[assignment]
+    user: User
     # Set on every request by django_htmx.middleware.HtmxMiddleware (in settings.MIDDLEWARE).
     htmx: HtmxDetails

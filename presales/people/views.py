@@ -31,7 +31,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "people/password_change.html"
     success_url = reverse_lazy("people:profile")
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form):
         messages.success(self.request, _("Your password was changed."))
         return super().form_valid(form)
 

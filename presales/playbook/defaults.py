@@ -1,4 +1,4 @@
-"""The article's tables as default data (PRODUCT.md §3.1). The Chinese wording is the article's own."""
+"""The article's tables as default data (docs/domain.md, Stages). The Chinese wording is the article's own."""
 
 # number, short zh, short en, customer dept zh, customer dept en, customer stage zh, customer stage en,
 # vendor dept zh, vendor dept en, vendor stage zh, vendor stage en, default probability, after the sale
@@ -149,7 +149,7 @@ def install_default_stages(stage_model) -> None:  # noqa: ANN001 - used from a d
         )
 
 
-# The 24 steps of PRODUCT.md §3.2, in the article's order and wording (half-width punctuation as written).
+# The 24 steps (docs/domain.md, The 24-step playbook), in the article's order and wording (half-width punctuation as written).
 # order, key, zh, en, responsible role, consulted roles, vendor stage, answer kind, due rule, due days
 STEPS = [
     (
@@ -417,7 +417,7 @@ def install_default_playbook(version_model, step_model, stage_model) -> None:  #
     if version_model.objects.exists():
         return
     version = version_model.objects.create(
-        number=1, published_at=timezone.now(), notes="PRODUCT.md §3.2: the article's 24 steps."
+        number=1, published_at=timezone.now(), notes="The article's 24 steps with the default responsibility matrix."
     )
     stages = {stage.number: stage for stage in stage_model.objects.all()}
     for order, key, zh, en, responsible, consulted, stage, kind, rule, days in STEPS:

@@ -25,7 +25,7 @@ def _localised(zh: str, en: str) -> str:
 
 
 class Stage(BaseModel):
-    """One row of PRODUCT.md §3.1: a customer procurement stage and the vendor sales stage paired with it."""
+    """One row of the paired stages (docs/domain.md, Stages): a customer procurement stage and the vendor sales stage paired with it."""
 
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     short_name = models.CharField(_("short name"), max_length=50)
@@ -70,7 +70,7 @@ class Stage(BaseModel):
 
 
 class StepRole(models.TextChoices):
-    """Who a step belongs to in the responsibility matrix (PRODUCT.md §3.2 R/C columns)."""
+    """Who a step belongs to in the responsibility matrix (docs/domain.md, The 24-step playbook: the R and C columns)."""
 
     # The same values as the people's roles (presales.people.models.Role), so a step's role names a kind of person.
     SALES = Role.SALES.value, _("Sales")

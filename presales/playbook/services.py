@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import save_with_version_check
+from presales.core.history import attribute_change
 from presales.people.models import User
 from presales.playbook.models import AnswerKind, PlaybookVersion, StepDefinition
 
@@ -50,7 +51,7 @@ def playbook_draft_create(*, actor: User, notes: str = "") -> PlaybookVersion:
     current = PlaybookVersion.objects.current()
     number = (PlaybookVersion.objects.aggregate(top=Max("number"))["top"] or 0) + 1
     draft = PlaybookVersion(number=number, notes=notes)
-    draft._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(draft, actor=actor)
     draft.save()
     if current is not None:
         StepDefinition.objects.bulk_create(
@@ -99,7 +100,7 @@ def step_definition_update(
     if unknown:
         raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}")
     order = data.pop("order", None)
-    step = save_with_version_check(step, changes=data, expected_version=expected_version, actor=actor)  # type: ignore[assignment]
+    step = save_with_version_check(step, changes=data, expected_version=expected_version, actor=actor)
     if order is not None and order != step.order:
         _place(step.playbook, step, order)
     return step
@@ -131,6 +132,6 @@ def playbook_publish(*, actor: User, playbook: PlaybookVersion, notes: str = "")
     if notes:
         playbook.notes = notes
     playbook.version += 1
-    playbook._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(playbook, actor=actor)
     playbook.save(update_fields=["published_at", "notes", "version", "updated_at"])
     return playbook

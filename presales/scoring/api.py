@@ -124,7 +124,7 @@ def create_rating(request: HttpRequest, payload: SalesRatingIn) -> Any:
         _("Choose a request on this deal."),
     )
     rating = services.sales_rating_create(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         opportunity=opportunity,
         request=support,
         responsiveness=payload.responsiveness,

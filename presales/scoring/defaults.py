@@ -1,4 +1,4 @@
-"""The default capability rubric (PRODUCT.md §5.2), installed by a data migration."""
+"""The default capability rubric (docs/domain.md, Scorecards), installed by a data migration."""
 
 DEFAULT_DIMENSIONS = [
     ("technical_depth", "技术深度", "Technical depth"),

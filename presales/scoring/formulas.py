@@ -1,4 +1,4 @@
-"""The scorecard arithmetic of PRODUCT.md §5.1–5.2 as pure functions: no database, so every rule is testable by hand.
+"""The scorecard arithmetic (docs/domain.md, Deal figures and Scorecards) as pure functions: no database, so every rule is testable by hand.
 
 Scale: every part is normalised to 0–100. A part without any data to judge (no quota, no rating received, no
 capability score, neither a target nor a closed deal) is "not applicable" (None): it is left out of the composite
@@ -129,7 +129,7 @@ def credit_share(deal: DealFacts, engineer_id: int) -> Decimal:
 
 
 def influenced_revenue(deals: Iterable[DealFacts], engineer_id: int) -> Decimal:
-    """Σ amount × share over the won deals the engineer supported (PRODUCT.md §5.1)."""
+    """Σ amount × share over the won deals the engineer supported (docs/domain.md, Deal figures)."""
     return quantize(
         sum((deal.amount * credit_share(deal, engineer_id) for deal in deals if deal.outcome == "won"), ZERO)
     )

@@ -1,4 +1,4 @@
-"""Evaluation (C4): capability rubric and scores, sales ratings, win/loss debriefs, visit quotas, scorecard periods."""
+"""Evaluation (docs/domain.md, Scorecards): capability rubric and scores, sales ratings, win/loss debriefs, visit quotas, scorecard periods."""
 
 from __future__ import annotations
 

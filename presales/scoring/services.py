@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import save_with_version_check
+from presales.core.history import attribute_change
 from presales.deals.models import Competitor, DealTeamMember, Opportunity, Outcome
 from presales.notifications.models import NotificationKind
 from presales.notifications.services import notify
@@ -46,7 +47,7 @@ def dimension_create(*, actor: User, **data: Any) -> CapabilityDimension:
     _check_manager(actor)
     dimension = CapabilityDimension(**data)
     dimension.full_clean()
-    dimension._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(dimension, actor=actor)
     dimension.save()
     return dimension
 
@@ -57,7 +58,7 @@ def dimension_update(
 ) -> CapabilityDimension:
     """Rename, reorder or retire a rubric line (retired lines keep their past scores)."""
     _check_manager(actor)
-    return save_with_version_check(dimension, changes=data, expected_version=expected_version, actor=actor)  # type: ignore[return-value]
+    return save_with_version_check(dimension, changes=data, expected_version=expected_version, actor=actor)
 
 
 # --- capability scores -----------------------------------------------------------------------------------------------
@@ -94,7 +95,7 @@ def capability_scores_save(
                     changes={"score": score, "comment": comment, "scored_by": actor},
                     expected_version=None,
                     actor=actor,
-                )  # type: ignore[assignment]
+                )
             saved.append(existing)
             continue
         record = CapabilityScore(
@@ -107,7 +108,7 @@ def capability_scores_save(
             scored_by=actor,
         )
         record.full_clean()
-        record._history_user = actor  # type: ignore[attr-defined]
+        attribute_change(record, actor=actor)
         record.save()
         saved.append(record)
     return saved
@@ -158,7 +159,7 @@ def sales_rating_create(
         rated_on=rated_on or timezone.localdate(),
     )
     rating.full_clean(validate_constraints=False)
-    rating._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(rating, actor=actor)
     try:
         with transaction.atomic():
             rating.save()
@@ -201,7 +202,7 @@ def debrief_create(
         product_gap=product_gap,
     )
     debrief.full_clean(validate_constraints=False)
-    debrief._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(debrief, actor=actor)
     debrief.save()
     return debrief
 
@@ -237,7 +238,7 @@ def visit_quota_set(
     current = formulas.quota_for_week(this_week, all_changes, engineer.weekly_visit_quota)
     if current != engineer.weekly_visit_quota:
         engineer.weekly_visit_quota = current
-        engineer._history_user = actor  # type: ignore[attr-defined]
+        attribute_change(engineer, actor=actor)
         engineer.save(update_fields=["weekly_visit_quota"])
     return change
 
@@ -264,7 +265,7 @@ def weights_update(
         changes={"results": results, "visits": visits, "capability": capability, "rating": rating},
         expected_version=expected_version,
         actor=actor,
-    )  # type: ignore[return-value]
+    )
 
 
 # --- closing and reopening periods -------------------------------------------------------------------------------------------
@@ -304,7 +305,7 @@ def period_close(*, actor: User, kind: str, start: datetime.date, note: str = ""
         expected_version=None,
         actor=actor,
         reason="close",
-    )  # type: ignore[return-value]
+    )
 
 
 @transaction.atomic
@@ -322,7 +323,7 @@ def period_reopen(*, actor: User, period: ScoringPeriod, reason: str) -> Scoring
         expected_version=None,
         actor=actor,
         reason=f"reopen: {reason}"[:100],
-    )  # type: ignore[return-value]
+    )
 
 
 # --- reminders ---------------------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from presales.people.models import User
 
 
 def pipeline_summary(user: User) -> dict[str, Any]:
-    """Open deals, pipeline and weighted pipeline (PRODUCT.md §5.1) of what the person can see, in one query."""
+    """Open deals, pipeline and weighted pipeline (docs/domain.md, Deal figures) of what the person can see, in one query."""
     weighted = ExpressionWrapper(
         F("amount") * F("probability") / Decimal(100), output_field=DecimalField(max_digits=20, decimal_places=2)
     )

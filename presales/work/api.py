@@ -125,7 +125,7 @@ ActivityFilters = filter_params(ActivityFilter, "ActivityFilters")
 
 
 def _activities(request: AuthenticatedHttpRequest) -> Any:
-    return Activity.objects.visible_to(request.user).with_list_relations()  # type: ignore[arg-type]
+    return Activity.objects.visible_to(request.user).with_list_relations()
 
 
 def _people(ids: list[int], field: str) -> list[User]:
@@ -142,7 +142,7 @@ def _visible_deal(request: AuthenticatedHttpRequest, pk: int | None, field: str)
         Opportunity.objects.visible_to(request.user),
         pk,
         field,
-        _("Choose an opportunity you can see."),  # type: ignore[arg-type]
+        _("Choose an opportunity you can see."),
     )
 
 
@@ -160,24 +160,24 @@ def get_activity(request: AuthenticatedHttpRequest, activity_id: int) -> Any:
 @activities_router.post("/", response={201: ActivityOut, **WRITE_ERRORS}, summary="Log or plan an activity")
 def create_activity(request: AuthenticatedHttpRequest, payload: ActivityIn) -> Any:
     """Presales people log done work or plan work, on a deal or on an account."""
-    if not access.can_log_activity(request.user):  # type: ignore[arg-type]
+    if not access.can_log_activity(request.user):
         raise PermissionDenied
     opportunity = _visible_deal(request, payload.opportunity_id, "opportunity_id")
     account = resolve(
-        Account.objects.visible_to(request.user),  # type: ignore[arg-type]
+        Account.objects.visible_to(request.user),
         payload.account_id,
         "account_id",
         _("Choose an account you can see."),
     )
     owner = resolve(User.objects.filter(is_active=True), payload.owner_id, "owner_id", _("Choose an active person."))
     support = resolve(
-        SupportRequest.objects.visible_to(request.user),  # type: ignore[arg-type]
+        SupportRequest.objects.visible_to(request.user),
         payload.request_id,
         "request_id",
         _("Choose a support request you can see."),
     )
     activity = services.activity_create(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         kind=payload.kind,
         date=payload.date,
         hours=payload.hours,
@@ -199,7 +199,7 @@ def create_activity(request: AuthenticatedHttpRequest, payload: ActivityIn) -> A
 def update_activity(request: AuthenticatedHttpRequest, activity_id: int, payload: ActivityPatch) -> Any:
     """The owner, a manager over the owner's team, or an admin: mark it done, fix the hours, write the outcome."""
     activity = get_visible(_activities(request), request, activity_id)
-    if not access.can_edit_activity(request.user, activity):  # type: ignore[arg-type]
+    if not access.can_edit_activity(request.user, activity):
         raise PermissionDenied
     values = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None or k == "expected_uplift"}
     values.pop("version", None)
@@ -207,7 +207,7 @@ def update_activity(request: AuthenticatedHttpRequest, activity_id: int, payload
     if "opportunity_id" in values:
         values["opportunity"] = _visible_deal(request, values.pop("opportunity_id"), "opportunity_id")
     services.activity_update(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         activity=activity,
         expected_version=payload.version,
         participants=None if participant_ids is None else _people(participant_ids, "participant_ids"),
@@ -303,7 +303,7 @@ SupportRequestFilters = filter_params(SupportRequestFilter, "SupportRequestFilte
 
 
 def _requests(request: AuthenticatedHttpRequest) -> Any:
-    return SupportRequest.objects.visible_to(request.user).with_list_relations()  # type: ignore[arg-type]
+    return SupportRequest.objects.visible_to(request.user).with_list_relations()
 
 
 def _support(request: AuthenticatedHttpRequest, pk: int) -> SupportRequest:
@@ -332,7 +332,7 @@ def get_request(request: AuthenticatedHttpRequest, request_id: int) -> Any:
 @requests_router.post("/", response={201: SupportRequestOut, **WRITE_ERRORS}, summary="Ask presales for help")
 def create_request(request: AuthenticatedHttpRequest, payload: SupportRequestIn) -> Any:
     """Sales and commercial people ask for help on a deal they can see; the response-time targets start now."""
-    if not access.can_create_request(request.user):  # type: ignore[arg-type]
+    if not access.can_create_request(request.user):
         raise PermissionDenied
     opportunity = _visible_deal(request, payload.opportunity_id, "opportunity_id")
     skills = list(Skill.objects.filter(pk__in=payload.skill_ids))
@@ -341,7 +341,7 @@ def create_request(request: AuthenticatedHttpRequest, payload: SupportRequestIn)
 
         raise ValidationError({"skill_ids": [_("Choose known skills.")]})
     created = services.request_create(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         opportunity=opportunity,  # type: ignore[arg-type]
         kind=payload.kind,
         description=payload.description,
@@ -365,9 +365,9 @@ ACTION = {200: SupportRequestOut, **UPDATE_ERRORS}
 @requests_router.post("/{request_id}/triage", response=ACTION, summary="Triage: pick the engineer")
 def triage_request(request: AuthenticatedHttpRequest, request_id: int, payload: TriageIn) -> Any:
     support = _support(request, request_id)
-    _check(access.can_decide_request(request.user, support))  # type: ignore[arg-type]
+    _check(access.can_decide_request(request.user, support))
     services.request_triage(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         request=support,
         assignee=_engineer(payload.assignee_id),
         recommendation=payload.recommendation,
@@ -380,9 +380,9 @@ def _decide(
     request: AuthenticatedHttpRequest, request_id: int, payload: DecisionIn, decision: str, plan: str = ""
 ) -> Any:
     support = _support(request, request_id)
-    _check(access.can_decide_request(request.user, support))  # type: ignore[arg-type]
+    _check(access.can_decide_request(request.user, support))
     services.request_decide(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         request=support,
         decision=decision,
         reason=payload.reason,
@@ -411,25 +411,25 @@ def decline_request(request: AuthenticatedHttpRequest, request_id: int, payload:
 @requests_router.post("/{request_id}/start", response=ACTION, summary="Start the work")
 def start_request(request: AuthenticatedHttpRequest, request_id: int, payload: VersionIn) -> Any:
     support = _support(request, request_id)
-    _check(access.can_work_request(request.user, support))  # type: ignore[arg-type]
-    services.request_start(actor=request.user, request=support, expected_version=payload.version)  # type: ignore[arg-type]
+    _check(access.can_work_request(request.user, support))
+    services.request_start(actor=request.user, request=support, expected_version=payload.version)
     return _support(request, request_id)
 
 
 @requests_router.post("/{request_id}/done", response=ACTION, summary="Mark the work done")
 def finish_request(request: AuthenticatedHttpRequest, request_id: int, payload: VersionIn) -> Any:
     support = _support(request, request_id)
-    _check(access.can_work_request(request.user, support))  # type: ignore[arg-type]
-    services.request_complete(actor=request.user, request=support, expected_version=payload.version)  # type: ignore[arg-type]
+    _check(access.can_work_request(request.user, support))
+    services.request_complete(actor=request.user, request=support, expected_version=payload.version)
     return _support(request, request_id)
 
 
 @requests_router.post("/{request_id}/cancel", response=ACTION, summary="Cancel (withdraw) the request")
 def cancel_request(request: AuthenticatedHttpRequest, request_id: int, payload: CancelIn) -> Any:
     support = _support(request, request_id)
-    _check(access.can_cancel_request(request.user, support))  # type: ignore[arg-type]
+    _check(access.can_cancel_request(request.user, support))
     services.request_cancel(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         request=support,
         reason=payload.reason,
         expected_version=payload.version,
@@ -508,7 +508,7 @@ def _look(look: triage.Look) -> dict[str, Any]:
 def triage_recommendation(request: AuthenticatedHttpRequest, request_id: int, params: Query[TriageParams]) -> Any:
     """For whoever decides the request (presales managers, admins, the assigned engineer)."""
     support = _support(request, request_id)
-    _check(access.can_decide_request(request.user, support))  # type: ignore[arg-type]
+    _check(access.can_decide_request(request.user, support))
     inputs = selectors.triage_inputs(support)
     ranked = triage.rank_engineers(inputs.request, inputs.engineers)
     chosen = params.engineer_id or support.assignee_id or support.opportunity.presales_lead_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 # Which playbook steps (StepDefinition.key) a kind of work serves. A request is a presales duty when one of
-# its steps has presales as the responsible role in the responsibility matrix (PRODUCT.md §3.2).
+# its steps has presales as the responsible role in the responsibility matrix (docs/domain.md, The 24-step playbook).
 KIND_STEP_KEYS: dict[str, tuple[str, ...]] = {
     "on_site_visit": ("pain_points", "second_contact"),
     "remote_meeting": ("pain_points",),

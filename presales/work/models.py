@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 
 class WorkType(models.TextChoices):
-    """The kinds of presales work of PRODUCT.md C3, shared by activities and support requests."""
+    """The kinds of presales work of presales work (docs/domain.md, Support requests and the three looks), shared by activities and support requests."""
 
     ON_SITE_VISIT = "on_site_visit", _("On-site customer visit")
     REMOTE_MEETING = "remote_meeting", _("Remote meeting")

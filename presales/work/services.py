@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import save_with_version_check
+from presales.core.history import attribute_change
 from presales.customers.models import Account
 from presales.deals.models import Opportunity
 from presales.notifications.models import NotificationKind
@@ -105,7 +106,7 @@ def activity_create(
         request=request,
     )
     activity.full_clean()
-    activity._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(activity, actor=actor)
     activity.save()
     people = [p for p in _check_participants(participants) if p.pk != owner.pk]
     if people:
@@ -188,7 +189,7 @@ def request_create(
         response_due_at=now + datetime.timedelta(hours=response_hours),
     )
     request.full_clean()
-    request._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(request, actor=actor)
     request.save()
     request.skills.set(list(skills))
     return request
@@ -273,7 +274,7 @@ def _check_transition(request: SupportRequest, target: str) -> None:
 def _move(
     request: SupportRequest, *, actor: User, expected_version: int | None, changes: dict[str, Any], reason: str = ""
 ) -> SupportRequest:
-    return save_with_version_check(  # type: ignore[return-value]
+    return save_with_version_check(
         request, changes=changes, expected_version=expected_version, actor=actor, reason=reason[:100]
     )
 
@@ -415,7 +416,7 @@ def requests_escalate_forgotten(*, now: datetime.datetime | None = None) -> list
     )
     for request in forgotten:
         request.escalated_at = now
-        request._change_reason = "escalated"  # type: ignore[attr-defined]
+        attribute_change(request, reason="escalated")
         request.save(update_fields=["escalated_at", "updated_at"])
         message = _("Nobody picked up in time: %(request)s, asked by %(requester)s, needed by %(needed_by)s.") % {
             "request": request,

@@ -1,4 +1,4 @@
-"""The three looks (三看, PRODUCT.md §5.3) as pure functions: time, the matter, the person, and the recommendation.
+"""The three looks (三看, docs/domain.md, Support requests and the three looks) as pure functions: time, the matter, the person, and the recommendation.
 
 The selector (`selectors.triage_inputs`) gathers the numbers; these functions only decide and explain, so the
 rules can be tested over thousands of combinations without a database.

@@ -1,4 +1,4 @@
-"""The value check (PRODUCT.md §5.4) as pure functions: value per hour and the flags for low-value effort.
+"""The value check (docs/domain.md, The value check) as pure functions: value per hour and the flags for low-value effort.
 
 Every request and planned activity answers "how does this raise the win rate?" with an expected uplift in
 percentage points; value per hour = amount × uplift ÷ hours. Nothing here touches the database.
@@ -62,7 +62,7 @@ def value_flags(
     kind: str,
     solution_accepted: bool,
 ) -> list[ValueFlag]:
-    """The flags of §5.4: low value against the norm, deal already decided, polishing an accepted solution."""
+    """The value check's flags: low value against the norm, deal already decided, polishing an accepted solution."""
     flags: list[ValueFlag] = []
     if value is None:
         flags.append(

@@ -262,7 +262,7 @@ def create_opportunity(request: AuthenticatedHttpRequest, payload: OpportunityIn
         )
     opportunity = services.opportunity_create(
         actor=request.user, competitors=list(dict.fromkeys(competitors)), **values
-    )  # type: ignore[arg-type]
+    )
     return Status(201, _detail(request, opportunity.pk))
 
 
@@ -273,7 +273,7 @@ def update_opportunity(request: AuthenticatedHttpRequest, opportunity_id: int, p
     """The sales owner, the presales lead, their managers or an admin. Stage and outcome have their own actions."""
     opportunity = get_visible(_opportunities(request), request, opportunity_id)
     services.opportunity_update(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         opportunity=opportunity,
         expected_version=payload.version,
         **_opportunity_values(request, payload),
@@ -288,7 +288,7 @@ def change_stage(request: AuthenticatedHttpRequest, opportunity_id: int, payload
     opportunity = get_visible(_opportunities(request), request, opportunity_id)
     stage = resolve(Stage.objects.all(), payload.stage_id, "stage_id", _("Choose a stage."))
     services.opportunity_change_stage(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         opportunity=opportunity,
         stage=stage,
         expected_version=payload.version,
@@ -302,7 +302,7 @@ def change_stage(request: AuthenticatedHttpRequest, opportunity_id: int, payload
 def close_opportunity(request: AuthenticatedHttpRequest, opportunity_id: int, payload: CloseIn) -> Any:
     opportunity = get_visible(_opportunities(request), request, opportunity_id)
     services.opportunity_close(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         opportunity=opportunity,
         outcome=payload.outcome,
         reason=payload.reason,
@@ -317,7 +317,7 @@ def close_opportunity(request: AuthenticatedHttpRequest, opportunity_id: int, pa
 )
 def reopen_opportunity(request: AuthenticatedHttpRequest, opportunity_id: int, payload: ReopenIn) -> Any:
     opportunity = get_visible(_opportunities(request), request, opportunity_id)
-    services.opportunity_reopen(actor=request.user, opportunity=opportunity, expected_version=payload.version)  # type: ignore[arg-type]
+    services.opportunity_reopen(actor=request.user, opportunity=opportunity, expected_version=payload.version)
     return _detail(request, opportunity_id)
 
 
@@ -334,7 +334,7 @@ def list_members(request: AuthenticatedHttpRequest, opportunity_id: int) -> Any:
 def add_member(request: AuthenticatedHttpRequest, opportunity_id: int, payload: MemberIn) -> Any:
     opportunity = get_visible(_opportunities(request), request, opportunity_id)
     user = resolve(_people(), payload.user_id, "user_id", _("Choose an active person."))
-    member = services.deal_member_add(actor=request.user, opportunity=opportunity, user=user, role=payload.role)  # type: ignore[arg-type]
+    member = services.deal_member_add(actor=request.user, opportunity=opportunity, user=user, role=payload.role)
     return Status(201, member)
 
 
@@ -345,7 +345,7 @@ def remove_member(request: AuthenticatedHttpRequest, opportunity_id: int, member
     opportunity = get_visible(_opportunities(request), request, opportunity_id)
     member = get_visible_child(DealTeamMember.objects.filter(opportunity=opportunity), member_id)
     member.opportunity = opportunity
-    services.deal_member_remove(actor=request.user, member=member)  # type: ignore[arg-type]
+    services.deal_member_remove(actor=request.user, member=member)
     return Status(204, None)
 
 
@@ -369,7 +369,7 @@ def add_deal_competitor(request: AuthenticatedHttpRequest, opportunity_id: int, 
         Competitor.objects.all(), payload.competitor_id, "competitor_id", _("Choose a known competitor.")
     )
     link = services.deal_competitor_add(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         opportunity=opportunity,
         competitor=competitor,
         notes=payload.notes,
@@ -387,7 +387,7 @@ def remove_deal_competitor(request: AuthenticatedHttpRequest, opportunity_id: in
     opportunity = get_visible(_opportunities(request), request, opportunity_id)
     link = get_visible_child(OpportunityCompetitor.objects.filter(opportunity=opportunity), link_id)
     link.opportunity = opportunity
-    services.deal_competitor_remove(actor=request.user, link=link)  # type: ignore[arg-type]
+    services.deal_competitor_remove(actor=request.user, link=link)
     return Status(204, None)
 
 
@@ -481,7 +481,7 @@ def create_competitor(request: AuthenticatedHttpRequest, payload: CompetitorIn) 
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"name": [_("A competitor with this name exists already.")]})
-    competitor = services.competitor_create(actor=request.user, **payload.dict())  # type: ignore[arg-type]
+    competitor = services.competitor_create(actor=request.user, **payload.dict())
     return Status(201, competitor)
 
 
@@ -492,7 +492,7 @@ def update_competitor(request: AuthenticatedHttpRequest, competitor_id: int, pay
     competitor = get_visible_child(Competitor.objects.all(), competitor_id)
     values = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None and k != "version"}
     return services.competitor_update(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         competitor=competitor,
         expected_version=payload.version,
         **values,

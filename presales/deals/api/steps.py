@@ -196,7 +196,7 @@ def my_steps(request: HttpRequest) -> Any:
     steps = list(
         _steps()
         .open()
-        .visible_to(request.user)  # type: ignore[arg-type]
+        .visible_to(request.user)
         .filter(responsible=request.user)
         .order_by("due_date", "opportunity__expected_close_date", "definition__order", "pk")
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from presales import access
+from presales.core.history import attribute_change
 from presales.deals.models import OPEN_STATUSES, DealPlaybook, DealStep, Opportunity
 from presales.deals.services.responsibility import DealTeam
 from presales.notifications.models import NotificationKind
@@ -81,8 +82,7 @@ def deal_playbook_start(
     if version is None:
         return None
     deal_playbook = DealPlaybook(opportunity=opportunity, playbook=version)
-    if actor is not None:
-        deal_playbook._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(deal_playbook, actor=actor)
     deal_playbook.save()
     definitions = list(version.steps.select_related("stage").order_by("order"))
     team = DealTeam.load(opportunity)
@@ -94,7 +94,7 @@ def deal_playbook_start(
     ]
     DealStep.objects.bulk_create(steps)
     # bulk_create skips simple-history; write the "created" records so hand-overs have a starting point.
-    DealStep.history.bulk_history_create(steps, default_user=actor)  # type: ignore[attr-defined]
+    DealStep.history.bulk_history_create(steps, default_user=actor)
     notify_assignments(steps, actor)
     return deal_playbook
 
@@ -142,12 +142,11 @@ def deal_steps_sync(*, opportunity: Opportunity, actor: User | None = None) -> l
         if touched:
             step.version += 1
             step.updated_at = now
-            step._history_user = actor  # type: ignore[attr-defined]
-            step._change_reason = "deal team or close date changed"  # type: ignore[attr-defined]
+            attribute_change(step, actor=actor, reason="deal team or close date changed")
             changed.append(step)
     if changed:
         DealStep.objects.bulk_update(changed, ["responsible", "due_date", "version", "updated_at"])
-        DealStep.history.bulk_history_create(changed, update=True, default_user=actor, default_date=now)  # type: ignore[attr-defined]
+        DealStep.history.bulk_history_create(changed, update=True, default_user=actor, default_date=now)
     notify_assignments(reassigned, actor)
     return changed
 
@@ -185,8 +184,7 @@ def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: Playbo
             kept.add(step.pk)
             step.definition = definition
             step.version += 1
-            step._history_user = actor  # type: ignore[attr-defined]
-            step._change_reason = f"moved to playbook v{version.number}"  # type: ignore[attr-defined]
+            attribute_change(step, actor=actor, reason=f"moved to playbook v{version.number}")
             step.save(update_fields=["definition", "version", "updated_at"])
         else:
             new = DealStep(
@@ -195,20 +193,18 @@ def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: Playbo
                 due_date=due,
                 responsible=team.resolve(definition.responsible_role),
             )
-            new._history_user = actor  # type: ignore[attr-defined]
+            attribute_change(new, actor=actor)
             new.save()
             created.append(new)
     dropped = [step for step in old_steps.values() if step.pk not in kept]
     # Notifications about a dropped step would link to nothing (they used to cascade with the step).
     notifications_forget(target_type="deal_step", target_ids=[step.pk for step in dropped])
     for step in dropped:
-        step._history_user = actor  # type: ignore[attr-defined]
-        step._change_reason = f"not in playbook v{version.number}"  # type: ignore[attr-defined]
+        attribute_change(step, actor=actor, reason=f"not in playbook v{version.number}")
         step.delete()
     deal_playbook.playbook = version
     deal_playbook.version += 1
-    deal_playbook._history_user = actor  # type: ignore[attr-defined]
-    deal_playbook._change_reason = f"moved to playbook v{version.number}"  # type: ignore[attr-defined]
+    attribute_change(deal_playbook, actor=actor, reason=f"moved to playbook v{version.number}")
     deal_playbook.save(update_fields=["playbook", "version", "updated_at"])
     notify_assignments(created, actor)
     return deal_playbook

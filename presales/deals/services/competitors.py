@@ -9,6 +9,7 @@ from django.db import transaction
 
 from presales import access
 from presales.core.concurrency import save_with_version_check
+from presales.core.history import attribute_change
 from presales.deals.models import Competitor, Opportunity, OpportunityCompetitor
 from presales.people.models import User
 
@@ -23,7 +24,7 @@ def deal_competitor_add(
     link, _created = OpportunityCompetitor.objects.get_or_create(opportunity=opportunity, competitor=competitor)
     link.notes = notes
     link.is_ahead = is_ahead
-    link._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(link, actor=actor)
     link.save()
     return link
 
@@ -33,7 +34,7 @@ def deal_competitor_remove(*, actor: User, link: OpportunityCompetitor) -> None:
     """Take a competitor off a deal."""
     if not access.can_edit_opportunity(actor, link.opportunity):
         raise PermissionDenied
-    link._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(link, actor=actor)
     link.delete()
 
 
@@ -44,7 +45,7 @@ def competitor_create(*, actor: User, **data: Any) -> Competitor:
         raise PermissionDenied
     competitor = Competitor(**data)
     competitor.full_clean()
-    competitor._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(competitor, actor=actor)
     competitor.save()
     return competitor
 
@@ -54,4 +55,4 @@ def competitor_update(*, actor: User, competitor: Competitor, expected_version: 
     """Change a competitor profile (threat level, strengths, weaknesses)."""
     if not access.can_edit_competitors(actor):
         raise PermissionDenied
-    return save_with_version_check(competitor, changes=data, expected_version=expected_version, actor=actor)  # type: ignore[return-value]
+    return save_with_version_check(competitor, changes=data, expected_version=expected_version, actor=actor)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import full_clean, save_with_version_check
+from presales.core.history import attribute_change
 from presales.customers.models import Account
 from presales.deals.models import Competitor, Opportunity, OpportunityCompetitor, Outcome
 from presales.deals.services.checklist import deal_playbook_start, deal_steps_sync
@@ -68,7 +69,7 @@ def opportunity_create(*, actor: User, competitors: list[Competitor] | None = No
     _derive_teams(values)
     opportunity = Opportunity(**values)
     full_clean(opportunity)
-    opportunity._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(opportunity, actor=actor)
     opportunity.save()
     for competitor in competitors or []:
         OpportunityCompetitor.objects.create(opportunity=opportunity, competitor=competitor)
@@ -98,8 +99,8 @@ def opportunity_update(
     updated = save_with_version_check(opportunity, changes=changes, expected_version=expected_version, actor=actor)
     if {"sales_owner", "presales_lead", "expected_close_date"} & set(changes):
         # Step owners and due dates follow the deal team and the close date.
-        deal_steps_sync(opportunity=updated, actor=actor)  # type: ignore[arg-type]
-    return updated  # type: ignore[return-value]
+        deal_steps_sync(opportunity=updated, actor=actor)
+    return updated
 
 
 @transaction.atomic
@@ -124,7 +125,7 @@ def opportunity_change_stage(
         changes["probability"] = stage.default_probability
     return save_with_version_check(
         opportunity, changes=changes, expected_version=expected_version, actor=actor, reason="stage"
-    )  # type: ignore[return-value]
+    )
 
 
 @transaction.atomic
@@ -155,7 +156,7 @@ def opportunity_close(
     }
     return save_with_version_check(
         opportunity, changes=changes, expected_version=expected_version, actor=actor, reason="close"
-    )  # type: ignore[return-value]
+    )
 
 
 @transaction.atomic
@@ -177,4 +178,4 @@ def opportunity_reopen(*, actor: User, opportunity: Opportunity, expected_versio
     }
     return save_with_version_check(
         opportunity, changes=changes, expected_version=expected_version, actor=actor, reason="reopen"
-    )  # type: ignore[return-value]
+    )

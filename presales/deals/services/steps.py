@@ -34,11 +34,11 @@ def _check_can_work(actor: User, step: DealStep) -> None:
 def _save_step(
     step: DealStep, actor: User, expected_version: int | None, changes: dict[str, Any], reason: str
 ) -> DealStep:
-    saved: DealStep = save_with_version_check(  # type: ignore[assignment]
+    saved: DealStep = save_with_version_check(
         step, changes=changes, expected_version=expected_version, actor=actor, reason=reason
     )
     # The definition never changes here: keep it instead of reading it again (the deal is read afresh when needed).
-    if DealStep.definition.is_cached(step) and step.definition_id == saved.definition_id:  # type: ignore[attr-defined]
+    if DealStep.definition.is_cached(step) and step.definition_id == saved.definition_id:
         saved.definition = step.definition
     return saved
 

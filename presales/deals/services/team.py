@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import full_clean
+from presales.core.history import attribute_change
 from presales.deals.models import DealRole, DealTeamMember, Opportunity
 from presales.deals.services.checklist import deal_steps_sync
 from presales.people.models import User
@@ -24,7 +25,7 @@ def deal_member_add(*, actor: User, opportunity: Opportunity, user: User, role: 
         raise ValidationError(_("%(person)s is already on the deal team in this role.") % {"person": user})
     member = DealTeamMember(opportunity=opportunity, user=user, role=role)
     full_clean(member)
-    member._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(member, actor=actor)
     member.save()
     # Step owners follow the deal team.
     deal_steps_sync(opportunity=opportunity, actor=actor)
@@ -37,6 +38,6 @@ def deal_member_remove(*, actor: User, member: DealTeamMember) -> None:
     if not access.can_edit_opportunity(actor, member.opportunity):
         raise PermissionDenied
     opportunity = member.opportunity
-    member._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(member, actor=actor)
     member.delete()
     deal_steps_sync(opportunity=opportunity, actor=actor)

@@ -162,7 +162,7 @@ def _board_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
         .order_by("stage__number", "expected_close_date", "pk")
     )
     for deal in ranked:
-        deal.can_edit = access.can_edit_opportunity(request.user, deal)  # type: ignore[attr-defined]
+        deal.can_edit = access.can_edit_opportunity(request.user, deal)
         columns[deal.stage_id]["deals"].append(deal)
 
     query = data.copy()
@@ -213,7 +213,7 @@ def opportunity_move_stage(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
             messages.success(
                 request, _("“%(deal)s” moved to %(stage)s.") % {"deal": opportunity.name, "stage": stage.label}
             )
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "deals/_board.html", _board_context(request))
     return redirect(safe_next(request, default=reverse("deals:board")))
 
