@@ -128,6 +128,7 @@ def export_response(*, queryset: Any, columns: list[Column], fmt: str, basename:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
+    # Lazy on purpose: openpyxl is heavy and only XLSX downloads need it (every list page imports this module).
     from openpyxl import Workbook
 
     # write_only streams rows to a temporary file instead of keeping every cell object in memory.

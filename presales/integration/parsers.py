@@ -120,6 +120,7 @@ def iter_rows(path: Path, file_format: str, encoding: str = "", delimiter: str =
 
 
 def _iter_xlsx(path: Path) -> Iterator[list[str]]:
+    # Lazy on purpose: openpyxl is heavy and only .xlsx imports need it.
     from openpyxl import load_workbook
 
     try:
