@@ -21,7 +21,14 @@ from django.test import Client
 
 from presales.customers.models import Account
 from presales.deals.models import Opportunity
+from presales.demo import company
 from presales.people.models import Role, TeamKind, User
+from presales.playbook.defaults import install_default_playbook, install_default_stages
+from presales.playbook.models import PlaybookVersion, Stage, StepDefinition
+from presales.scoring.defaults import install_default_dimensions
+from presales.scoring.models import CapabilityDimension, ScoringWeights
+from presales.work.defaults import DEFAULT_RESPONSE_TARGETS
+from presales.work.models import ResponseTarget
 from tests.factories import AccountFactory, OpportunityFactory, TeamFactory, UserFactory
 
 PASSWORD = "pw-for-tests-123"  # noqa: S105
@@ -30,13 +37,9 @@ PASSWORD = "pw-for-tests-123"  # noqa: S105
 def ensure_default_process() -> None:
     """Re-install the default stages (and playbook) and the work app's response-time targets when a transactional
     test flushed them."""
-    from presales.playbook.defaults import install_default_stages
-    from presales.playbook.models import Stage
 
     if not Stage.objects.exists():
         install_default_stages(Stage)
-    from presales.work.defaults import DEFAULT_RESPONSE_TARGETS
-    from presales.work.models import ResponseTarget
 
     if not ResponseTarget.objects.exists():
         for min_amount, triage, response in DEFAULT_RESPONSE_TARGETS:
@@ -128,10 +131,6 @@ _open_demo: list[_OpenDemo] = []
 
 def _ensure_migration_data() -> None:
     """ensure_default_process, plus the default playbook and the scoring rubric the demo generators read."""
-    from presales.playbook.defaults import install_default_playbook
-    from presales.playbook.models import PlaybookVersion, Stage, StepDefinition
-    from presales.scoring.defaults import install_default_dimensions
-    from presales.scoring.models import CapabilityDimension, ScoringWeights
 
     ensure_default_process()
     if not PlaybookVersion.objects.exists():
@@ -151,7 +150,6 @@ def small_demo(django_db_setup, django_db_blocker):
     one xdist worker with `--dist loadgroup`), and the transaction is rolled back right after the last of them, so
     no other test ever sees the demo company.
     """
-    from presales.demo import company
 
     with django_db_blocker.unblock():
         atomic = transaction.atomic()

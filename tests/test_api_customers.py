@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from presales.customers.models import Account, Contact
+from presales.people.models import Role
 from tests.factories import AccountFactory, ContactFactory
 from tests.test_api_support import TokenClient, error_code
 
@@ -167,7 +168,6 @@ def test_contact_at_hidden_account_is_refused(personas):
 
 
 def test_contact_outsider_404_and_role_without_right_403(personas):
-    from presales.people.models import Role
     from tests.factories import UserFactory
 
     contact = ContactFactory(account=personas.account)

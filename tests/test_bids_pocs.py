@@ -11,6 +11,7 @@ from django.utils import timezone
 from presales.bids import selectors, services
 from presales.bids.models import Poc, ProductGap, TestCase
 from presales.deals.models import Opportunity
+from presales.knowledge.services import knowledge_item_create
 from tests.factories import OpportunityFactory
 
 
@@ -179,7 +180,6 @@ def test_gaps_ranked_by_open_pipeline_and_lost_revenue(personas, login, django_a
 
 @pytest.mark.parametrize("who", ["engineer", "teammate"])
 def test_deal_panel_shows_suggestions_tenders_pocs_gaps(personas, login, who):
-    from presales.knowledge.services import knowledge_item_create
 
     make_poc(personas)
     services.product_gap_create(actor=personas.engineer, opportunity=personas.deal, title="缺口A", severity="challenge")

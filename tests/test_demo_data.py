@@ -24,6 +24,7 @@ from presales.deals.models import (
     Outcome,
     StepStatus,
 )
+from presales.deals.selectors import accountability_board, my_next_steps
 from presales.demo import company
 from presales.demo.deals import opportunity_problems
 from presales.people.models import Role, Skill, Team, User
@@ -151,7 +152,6 @@ class TestSmallDemoCompany:
         assert DealStep.objects.filter(status=StepStatus.SKIPPED).exclude(reason="").exists()
 
     def test_demo_logins_have_open_steps(self):
-        from presales.deals.selectors import accountability_board, my_next_steps
 
         for username in ("sales", "presales", "commercial", "salesmgr", "presalesmgr"):
             user = User.objects.get(username=username)

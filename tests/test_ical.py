@@ -8,7 +8,10 @@ import re
 import pytest
 from django.utils import timezone
 
+from presales.bids import services as bids_services
+from presales.bids.models import SubmissionItem, TenderSection
 from presales.deals.models import DealStep
+from presales.deals.services import deal_member_add
 from presales.integration import calendar
 from presales.integration.models import CalendarFeed
 from presales.work import services as work_services
@@ -147,8 +150,6 @@ def test_calendar_management_needs_sign_in(client):
 
 @pytest.fixture
 def bids(personas):
-    from presales.bids import services as bids_services
-    from presales.bids.models import SubmissionItem, TenderSection
     from tests.factories import AccountFactory, OpportunityFactory
 
     now = timezone.now().replace(microsecond=0)
@@ -213,7 +214,6 @@ def test_feed_has_bid_deadlines_and_poc_ends_of_the_persons_tenders(personas, bi
 
 
 def test_section_or_checklist_owner_gets_the_tender_and_cancelled_tenders_drop_out(personas, bids):
-    from presales.deals.services import deal_member_add
 
     tender = bids["tender"]
     uid = f"tender-{tender.pk}-submission@presales-hub"

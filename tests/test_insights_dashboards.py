@@ -11,11 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from presales.bids.models import Poc
 from presales.deals.models import DealRole, DealStep, DealTeamMember, Opportunity, OpportunityCompetitor, Outcome
 from presales.insights import selectors
 from presales.insights.forms import InsightFilterForm, InsightFilters, default_period
 from presales.people.models import Role
 from presales.playbook.models import Stage
+from presales.scoring.selectors import scorecard_for
 from presales.work import services as work_services
 from presales.work.models import Activity, ActivityStatus, SupportRequest, WorkType
 from tests.factories import AccountFactory, CompetitorFactory, OpportunityFactory, UserFactory
@@ -425,7 +427,6 @@ def test_dashboard_query_count_does_not_grow_with_data(personas, login, key):
 
 def test_my_week_shows_my_score_for_an_engineer_only(personas, login):
     make_world(personas, copies=1)
-    from presales.scoring.selectors import scorecard_for
 
     response = login(personas.engineer).get(reverse("insights:dashboard", args=["mine"]))
     panels = {panel.key: panel for panel in response.context["panels"]}
@@ -437,7 +438,6 @@ def test_my_week_shows_my_score_for_an_engineer_only(personas, login):
 
 
 def test_open_pocs_with_days_left(personas, login):
-    from presales.bids.models import Poc
 
     Poc.objects.create(
         opportunity=personas.deal, title="Trial", start_date=TODAY, end_date=TODAY + datetime.timedelta(days=9)

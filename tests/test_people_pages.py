@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from presales.people.middleware import UserPreferencesMiddleware
 from tests.conftest import PASSWORD
 
 
@@ -91,8 +92,6 @@ def test_time_zone_is_the_persons(personas, login):
 
     def capture(request):
         seen["tz"] = timezone.get_current_timezone_name()
-
-    from presales.people.middleware import UserPreferencesMiddleware
 
     request = type("R", (), {"user": personas.owner, "path": "/"})()
     UserPreferencesMiddleware(lambda r: capture(r) or object())(request)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from presales.deals import services as deal_services
 from presales.deals.answer_forms import AnswerForm
-from presales.deals.models import DealPlaybook, DealRole, DealStep, Outcome, StepStatus
+from presales.deals.models import DealPlaybook, DealRole, DealStep, Opportunity, Outcome, StepStatus
 from presales.deals.services.answers import ANSWER_TYPES
 from presales.notifications.models import Notification
 from presales.people.models import Role, TeamKind
@@ -128,7 +128,6 @@ def test_every_role_resolves_to_exactly_one_person_who_can_see_the_deal(
     commercial_team_manager,
     after_sales_member,
 ):
-    from presales.deals.models import Opportunity
 
     n = UserFactory.reset_sequence  # noqa: F841 - sequences keep usernames unique across examples
     manager = UserFactory(role=Role.SALES_MANAGER) if has_sales_manager else None

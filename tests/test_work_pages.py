@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from presales.people.models import Role, Skill, UserSkill
-from presales.work import services
+from presales.work import selectors, services, triage
 from presales.work.models import Activity, ActivityStatus, RequestStatus, SupportRequest
 from tests.factories import AccountFactory, OpportunityFactory, UserFactory
 
@@ -291,7 +291,6 @@ def test_triage_inputs_ranks_by_skill_and_counts_commitments(personas, django_as
     support = make_request(personas, kind="solution_writing")
     support.skills.add(skill)
     log(personas, status=ActivityStatus.PLANNED, date=TODAY + datetime.timedelta(days=1), hours=Decimal("30"))
-    from presales.work import selectors, triage
 
     with django_assert_max_num_queries(12):
         inputs = selectors.triage_inputs(support)

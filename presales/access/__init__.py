@@ -17,6 +17,7 @@ from presales.access.administration import (
     can_import_activities,
     can_import_contacts,
     can_manage_people,
+    can_open_admin_site,
     import_jobs_visible_to,
 )
 from presales.access.customers import (
@@ -96,6 +97,7 @@ __all__ = [
     "can_manage_people",
     "can_manage_scoring",
     "can_move_deal_playbook",
+    "can_open_admin_site",
     "can_read_scorecards",
     "can_score_capability",
     "can_see_accountability_board",

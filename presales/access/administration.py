@@ -13,6 +13,11 @@ def can_manage_people(user: User) -> bool:
     return scope_for(user).sees_everything
 
 
+def can_open_admin_site(user: User) -> bool:
+    """Django's admin (/admin/): staff and superusers, as Django itself decides."""
+    return bool(user.is_staff or user.is_superuser)
+
+
 def can_import(user: User) -> bool:
     """Importing creates accounts and deals: the roles that may create them."""
     return bool(can_create_account(user) or can_create_opportunity(user))

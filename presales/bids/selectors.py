@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from presales.bids.models import OPEN_TENDER_STATUSES, GapSeverity, GapStatus, Poc, PocStatus, ProductGap, Tender
+from presales.knowledge.selectors import suggestions_for_deal
 
 if TYPE_CHECKING:
     from presales.deals.models import Opportunity
@@ -101,7 +102,6 @@ def win_rate_with_and_without_poc(opportunities: QuerySet[Opportunity]) -> dict[
 
 def deal_panel(user: User, opportunity: Opportunity) -> dict[str, Any]:
     """What the deal page shows from knowledge and bids: suggestions, tenders, POCs, gaps."""
-    from presales.knowledge.selectors import suggestions_for_deal
 
     return {
         "suggestions": suggestions_for_deal(user, opportunity),

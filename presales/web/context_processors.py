@@ -17,10 +17,6 @@ def _everyone(user: Any) -> bool:
     return True
 
 
-def _is_admin(user: Any) -> bool:
-    return bool(user.is_staff or user.is_superuser)
-
-
 @dataclass(frozen=True)
 class NavEntry:
     """One navigation entry: where it goes, who sees it and which pages highlight it."""
@@ -84,7 +80,7 @@ NAVIGATION: list[NavEntry] = [
         ("integration:import",),
         access.can_import,
     ),
-    NavEntry("admin", "/admin/", _("Admin"), "settings", "more", (), visible=_is_admin, raw_url=True),
+    NavEntry("admin", "/admin/", _("Admin"), "settings", "more", (), visible=access.can_open_admin_site, raw_url=True),
 ]
 
 
