@@ -30,10 +30,8 @@ class Scope:
     @cached_property
     def team_ids(self) -> frozenset[int]:
         """The person's own team plus every team (and sub-team) they manage."""
-        ids: set[int] = set()
-        if self.user.team_id:
-            ids.add(self.user.team_id)
-        return frozenset(ids | _managed_teams(self.user))
+        own = {self.user.team_id} if self.user.team_id else set()
+        return frozenset(own | self.managed_team_ids)
 
     @cached_property
     def managed_team_ids(self) -> frozenset[int]:
