@@ -39,7 +39,7 @@ def due_dates(definitions: list[StepDefinition], start: datetime.date, close: da
 
 def notify_assignments(steps: list[DealStep], actor: User | None) -> None:
     """Tell people about steps now theirs: one message per person and deal, not one per step (a new deal assigns many
-    steps at once); nobody is told about steps they gave themselves."""
+    steps at once); whoever made the change is not told about the steps it gave them."""
     by_person: dict[int, list[DealStep]] = {}
     for step in steps:
         if actor is not None and step.responsible_id == actor.pk:
