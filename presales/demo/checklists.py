@@ -420,7 +420,7 @@ class ChecklistWalker:
     ) -> None:
         """Directors take over a few steps on big deals (the hand-over shows in the step's history)."""
         open_steps = [s for s in steps if s.definition.order not in steps_plan.finished]
-        for login, role in (("salesmgr", "sales_manager"), ("presalesmgr", "presales")):
+        for login, role in (("salesmgr", StepRole.SALES_MANAGER), ("presalesmgr", StepRole.PRESALES)):
             director = self.ctx.logins.get(login)
             if director is None:
                 continue

@@ -15,7 +15,7 @@ from django.utils import timezone
 from presales.deals.models import OPEN_STATUSES, DealPlaybook, DealStep, Opportunity, Outcome, StepStatus
 from presales.knowledge.selectors import suggestions_for_text
 from presales.people.models import PRESALES_ROLES, Team, User, UserSkill
-from presales.playbook.models import PlaybookVersion, StepDefinition
+from presales.playbook.models import PlaybookVersion, StepDefinition, StepRole
 from presales.work import triage, value
 from presales.work.defaults import DEFAULT_PRESALES_STEPS, KIND_STEP_KEYS
 from presales.work.models import (
@@ -58,7 +58,7 @@ def is_presales_duty(kind: str, opportunity: Opportunity) -> bool:
         return False
     roles = list(_deal_step_definitions(opportunity).filter(key__in=keys).values_list("responsible_role", flat=True))
     if roles:
-        return "presales" in roles
+        return StepRole.PRESALES in roles
     return bool(DEFAULT_PRESALES_STEPS.intersection(keys))
 
 
