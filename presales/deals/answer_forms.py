@@ -1,6 +1,6 @@
 """One form per answer kind: what a step asks for when it is completed, on the step page, inline and in the API.
 
-Which form a step uses is looked up in the answer-kind registry (presales.deals.choices.ANSWER_TYPES), together with
+Which form a step uses is looked up in the answer-kind registry (presales.deals.services.answers.ANSWER_TYPES), together with
 how the cleaned answer is written.
 """
 
