@@ -52,8 +52,8 @@ test: install
 	$(VENV)/bin/pytest -p no:xdist tests/browser
 
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv
-	$(PY) manage.py makemessages -d djangojs -l zh_Hans --no-obsolete --no-location --ignore=.venv --ignore=staticfiles
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -d djangojs -l zh_Hans --no-obsolete --no-location --ignore=.venv --ignore=staticfiles
 
 bench: install
 	$(PY) bench/run.py

@@ -14,6 +14,8 @@ def configure(database: str | None = None) -> Path:
     """Point Django at `database` (or a new temporary SQLite file), set it up and migrate; returns the file."""
     path = Path(database) if database else Path(tempfile.mkdtemp(prefix="presales-bench-")) / "bench.sqlite3"
     os.environ["SQLITE_PATH"] = str(path)
+    # The task queue's file too: tasks the benchmark enqueues are run in-process (run_pending), not by a worker.
+    os.environ.setdefault("PRESALES_VAR_DIR", tempfile.mkdtemp(prefix="presales-bench-var-"))
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))

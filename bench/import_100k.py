@@ -64,8 +64,7 @@ def main() -> None:
         # As in production: with DEBUG on, Django keeps the text of every SQL statement (the bulk inserts are
         # large), which would be counted in the peak RSS below. Pass --debug to measure with it on.
         settings.DEBUG = args.debug
-        settings.PRESALES_IMPORT_IN_THREAD = False
-        from presales.integration import services
+        from presales.integration import runner, services
         from presales.integration.bulk import uses_bulk
         from presales.integration.models import ImportJob
         from presales.people.models import Role
@@ -88,13 +87,13 @@ def main() -> None:
                 job = services.import_job_create(actor=admin, kind=args.kind, upload=upload)
             scanned = time.perf_counter()
             services.import_job_set_mapping(actor=admin, job=job, mapping=job.mapping, defaults={})
-            services.run_pending()
+            runner.run_pending()
             job.refresh_from_db()
             checked = time.perf_counter()
             assert job.status == "checked", job.failure
             assert job.error_rows == 0, job.row_errors.first()
             services.import_job_start(actor=admin, job=job, skip_errors=False)
-            services.run_pending()
+            runner.run_pending()
             job = ImportJob.objects.get(pk=job.pk)
             done = time.perf_counter()
             assert job.status == "done", job.failure

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "ninja",
+    "huey.contrib.djhuey",
     "presales.core",
     "presales.people",
     "presales.notifications",
@@ -63,9 +64,14 @@ INSTALLED_APPS = [
     "presales.insights",
     "presales.web",
     "presales.demo",
+    "presales.ops",
 ]
 
 MIDDLEWARE = [
+    # First, so every response (redirects and errors included) carries X-Request-ID and every log line its id.
+    "presales.core.logs.RequestIdMiddleware",
+    # Before the host check and the HTTPS redirect: the container health check calls http://127.0.0.1/health/.
+    "presales.ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,8 +109,14 @@ TEMPLATES = [
 # Database: SQLite by default (WAL, IMMEDIATE transactions so writers queue instead of failing),
 # PostgreSQL through DATABASE_URL.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Seconds a connection is kept between requests. 0 (close after each request) is the safe default: runserver
+# serves every request on a new thread, and kept connections there exhausted PostgreSQL under a burst. Under
+# gunicorn (one connection per worker process, or per thread) a modest value such as 60 saves the connect time.
+DATABASE_CONN_MAX_AGE = int(os.environ.get("DATABASE_CONN_MAX_AGE", "0"))
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -159,8 +171,10 @@ STORAGES = {
         )
     },
 }
-# Uploaded files live outside the web root and are only served through permission-checked views.
-MEDIA_ROOT = Path(os.environ.get("PRESALES_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Files the app writes at run time (uploads, the embedded task queue) live under var/, outside the web root.
+PRESALES_VAR_DIR = Path(os.environ.get("PRESALES_VAR_DIR", BASE_DIR / "var"))
+# Uploaded files are only served through permission-checked views.
+MEDIA_ROOT = Path(os.environ.get("PRESALES_MEDIA_ROOT", PRESALES_VAR_DIR / "media"))
 # Upload limits for knowledge and bid files: size, and the extensions accepted (the content is sniffed too).
 PRESALES_MAX_UPLOAD_MB = int(os.environ.get("PRESALES_MAX_UPLOAD_MB", "25"))
 PRESALES_UPLOAD_EXTENSIONS = env_list("PRESALES_UPLOAD_EXTENSIONS", "pdf,docx,xlsx,pptx,png,jpg,jpeg,txt,zip")
@@ -191,12 +205,76 @@ if not DEBUG and not TESTING:
     if env_bool("DJANGO_BEHIND_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Background work: a Huey queue (docs/decisions.md, "Task queue"). Without REDIS_URL the queue is a SQLite file
+# under var/ (no server to install; web and worker on one machine); with REDIS_URL, any number of workers on any
+# number of machines share it. `manage.py run_huey` is the worker; the schedule is in presales/ops/schedule.py.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+HUEY = {
+    "name": os.environ.get("PRESALES_QUEUE_NAME", "presales"),
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "connection": {"url": REDIS_URL} if REDIS_URL else {"filename": str(PRESALES_VAR_DIR / "queue.sqlite3")},
+    # Tasks record what they did in the database (ops.JobRun, the import job); nobody reads Huey's result store.
+    "results": False,
+    "utc": True,
+    # Set explicitly: djhuey would otherwise run tasks inside the web request whenever DEBUG is on.
+    "immediate": env_bool("PRESALES_QUEUE_IMMEDIATE"),
+    "consumer": {
+        "workers": int(os.environ.get("PRESALES_WORKER_THREADS", "2")),
+        "worker_type": "thread",
+        "check_worker_health": True,
+    },
+}
+if not REDIS_URL and not HUEY["immediate"]:
+    PRESALES_VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# Logs: JSON lines on standard output in production (one object per line, with the request id), readable text in
+# development. DJANGO_LOG_FORMAT=json|text overrides the choice.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if (DEBUG or TESTING) else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "presales.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Our own lines (requests, jobs, imports) and the worker's are worth keeping at INFO in production.
+        "presales": {"level": os.environ.get("PRESALES_LOG_LEVEL", "WARNING" if TESTING else "INFO")},
+        # Huey's own lines ("executing task ...", twice a minute per job) only from WARNING; start and stop at INFO.
+        # A handler of its own, or run_huey would add a second, unformatted one.
+        "huey": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "huey.consumer": {"level": "WARNING" if TESTING else "INFO"},
+    },
 }
+# One line per request (method, path, status, duration, request id). runserver prints its own, so off in DEBUG.
+PRESALES_REQUEST_LOG = env_bool("PRESALES_REQUEST_LOG", not (DEBUG or TESTING))
+
+# Errors to Sentry when SENTRY_DSN is set; no personal data is sent (no cookies, user details, request bodies).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from presales.core.logs import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

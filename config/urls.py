@@ -8,6 +8,7 @@ from config.api import api
 urlpatterns = [
     path("", include("presales.web.urls")),
     path("", include("presales.people.urls")),
+    path("", include("presales.ops.urls")),
     path("accounts/", include("presales.customers.urls")),
     path("deals/", include("presales.deals.urls")),
     path("playbook/", include("presales.playbook.urls")),

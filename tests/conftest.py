@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.test import Client
+from huey.contrib.djhuey import HUEY
 
 from presales.customers.models import Account
 from presales.deals.models import Opportunity
@@ -82,6 +83,14 @@ def personas(db) -> Personas:
     account = AccountFactory(name="华东银行", owner=owner)
     deal = OpportunityFactory(name="数据中心升级", account=account, sales_owner=owner, presales_lead=engineer)
     return Personas(owner, teammate, engineer, presales_manager, manager, outsider, admin, account, deal)
+
+
+@pytest.fixture(autouse=True)
+def _empty_task_queue():
+    """Each test starts with an empty queue storage (tasks, heartbeats): only this test process's own queue name,
+    so the Redis CI run never touches another queue, let alone another Redis database."""
+    HUEY.flush()
+    yield
 
 
 def client_for(user: User) -> Client:

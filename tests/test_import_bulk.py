@@ -11,7 +11,7 @@ from django.db import transaction
 
 from presales import access
 from presales.customers.models import Account, Industry, Region
-from presales.integration import bulk, services
+from presales.integration import bulk, runner, services
 from presales.integration.models import ImportJob, ImportRowError, ImportStatus
 from tests.factories import AccountFactory
 
@@ -23,7 +23,6 @@ HEADER = "客户编号,客户名称,行业,区域,城市,负责人,网站\n"
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    settings.PRESALES_IMPORT_IN_THREAD = False
 
 
 def run_import(actor, text: str, *, skip_errors: bool = True) -> ImportJob:
@@ -31,11 +30,11 @@ def run_import(actor, text: str, *, skip_errors: bool = True) -> ImportJob:
     upload = SimpleUploadedFile("accounts.csv", text.encode("utf-8-sig"))
     job = services.import_job_create(actor=actor, kind="accounts", upload=upload)
     services.import_job_set_mapping(actor=actor, job=job, mapping=job.mapping, defaults={})
-    assert services.run_pending() == 1
+    assert runner.run_pending() == 1
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKED, job.failure
     services.import_job_start(actor=actor, job=job, skip_errors=skip_errors or not job.error_rows)
-    assert services.run_pending() == 1
+    assert runner.run_pending() == 1
     job.refresh_from_db()
     return job
 
@@ -166,14 +165,14 @@ def test_bulk_import_fails_whole_when_a_row_breaks_at_write_time(personas, setti
     upload = SimpleUploadedFile("accounts.csv", (HEADER + "\n".join(lines) + "\n").encode())
     job = services.import_job_create(actor=personas.owner, kind="accounts", upload=upload)
     services.import_job_set_mapping(actor=personas.owner, job=job, mapping=job.mapping, defaults={})
-    services.run_pending()
+    runner.run_pending()
     job.refresh_from_db()
     assert (job.error_rows, job.planned_created) == (0, 5)
     assert not Account.objects.filter(external_id__startswith="F-").exists(), "the check wrote nothing"
     services.import_job_start(actor=personas.owner, job=job, skip_errors=False)
     personas.owner.role = "after_sales"
     personas.owner.save()
-    services.run_pending()
+    runner.run_pending()
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and "Row 2:" in job.failure and "Nothing was imported" in job.failure
     assert not Account.objects.filter(external_id__startswith="F-").exists()

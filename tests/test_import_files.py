@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from presales.customers.models import Account, Industry, Region
 from presales.deals.models import Opportunity, Outcome
-from presales.integration import services
+from presales.integration import runner, services
 from presales.integration.mapping import Lookups, auto_mapping, parse_amount, parse_date
 from presales.integration.models import ImportJob, ImportStatus
 from presales.people.models import Role
@@ -24,7 +24,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    settings.PRESALES_IMPORT_IN_THREAD = False
 
 
 def upload(client, name: str, kind: str, content: bytes | None = None):
@@ -42,12 +41,12 @@ def import_file(client, name: str, kind: str, *, content: bytes | None = None, s
     data = {name: form[name].value() or "" for name in form.fields}
     response = client.post(f"/integration/import/{job.pk}/columns/", data)
     assert response.status_code == 302, response.context["form"].errors if response.context else response
-    assert services.run_pending() == 1
+    assert runner.run_pending() == 1
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKED, job.failure
     response = client.post(f"/integration/import/{job.pk}/", {"skip_errors": "on"} if skip_errors else {})
     assert response.status_code == 302, response.context["form"].errors
-    assert services.run_pending() == 1
+    assert runner.run_pending() == 1
     job.refresh_from_db()
     return job
 
@@ -126,7 +125,7 @@ def test_xlsx_accounts_flag_formulas_and_skip(personas, login):
         f"/integration/import/{job.pk}/columns/",
         {f"field_{key}": str(index) for key, index in job.mapping.items()},
     )
-    services.run_pending()
+    runner.run_pending()
     job.refresh_from_db()
     assert response.status_code == 302
     assert job.status == ImportStatus.CHECKED
@@ -138,7 +137,7 @@ def test_xlsx_accounts_flag_formulas_and_skip(personas, login):
     refused = client.post(f"/integration/import/{job.pk}/", {})
     assert refused.status_code == 200 and "skip" in refused.content.decode()
     client.post(f"/integration/import/{job.pk}/", {"skip_errors": "on"})
-    services.run_pending()
+    runner.run_pending()
     job.refresh_from_db()
     assert (job.status, job.created_count, job.skipped_count) == (ImportStatus.DONE, 2, 1)
     shenzhen = Account.objects.get(external_id="ACC-1")
@@ -190,14 +189,14 @@ def test_import_rolls_back_everything_when_a_row_fails_at_write_time(personas, l
     assert response.status_code == 302
     job = ImportJob.objects.latest("pk")
     services.import_job_set_mapping(actor=personas.owner, job=job, mapping=job.mapping, defaults={})
-    services.run_pending()
+    runner.run_pending()
     job.refresh_from_db()
     assert job.error_rows == 0
     # Between the check and the import somebody takes away the right to create deals.
     personas.owner.role = Role.AFTER_SALES
     personas.owner.save()
     services.import_job_start(actor=personas.owner, job=job, skip_errors=False)
-    services.run_pending()
+    runner.run_pending()
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and "Nothing was imported" in job.failure
     assert not Account.objects.filter(name="NewCo").exists()
@@ -238,7 +237,7 @@ def test_progress_page_polls_while_running_and_redirects_when_done(personas, log
     page = client.get(f"/integration/import/{job.pk}/").content.decode()
     assert 'hx-trigger="every 1s"' in page
     assert client.get(f"/integration/import/{job.pk}/progress/", HTTP_HX_REQUEST="true").status_code == 200
-    services.run_pending()
+    runner.run_pending()
     response = client.get(f"/integration/import/{job.pk}/progress/", HTTP_HX_REQUEST="true")
     assert response.status_code == 204 and response["HX-Redirect"] == f"/integration/import/{job.pk}/"
 

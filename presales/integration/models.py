@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from presales import access
 from presales.core.models import BaseModel
@@ -25,6 +26,7 @@ class ImportStatus(models.TextChoices):
     IMPORTING = "importing", _("Importing")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 RUNNING_STATUSES = (
@@ -33,6 +35,11 @@ RUNNING_STATUSES = (
     ImportStatus.IMPORT_QUEUED,
     ImportStatus.IMPORTING,
 )
+# Where a running job goes back to when its worker died (and where Retry sends a failed job).
+QUEUED_FOR: dict[str, str] = {
+    ImportStatus.CHECKING: ImportStatus.CHECK_QUEUED,
+    ImportStatus.IMPORTING: ImportStatus.IMPORT_QUEUED,
+}
 
 
 class ImportJobQuerySet(models.QuerySet["ImportJob"]):
@@ -70,8 +77,22 @@ class ImportJob(BaseModel):
     failure = models.TextField(_("why it failed"), blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The worker process ("host:pid") running the job; when it stops beating, the job is taken over.
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # What Retry does for a failed or cancelled job: check the file again, or run the import again.
+    retry_from = models.CharField(
+        _("retry from"),
+        max_length=20,
+        blank=True,
+        choices=[
+            (ImportStatus.CHECK_QUEUED.value, ImportStatus.CHECK_QUEUED.label),
+            (ImportStatus.IMPORT_QUEUED.value, ImportStatus.IMPORT_QUEUED.label),
+        ],
+    )
 
     objects = ImportJobQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -87,6 +108,14 @@ class ImportJob(BaseModel):
     @property
     def is_running(self) -> bool:
         return self.status in RUNNING_STATUSES
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status in (ImportStatus.FAILED, ImportStatus.CANCELLED) and bool(self.retry_from)
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.status not in (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.CANCELLED)
 
 
 class ImportRowError(models.Model):

@@ -13,14 +13,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from presales import access
+from presales.core import workers
 from presales.core.lookups import get_object_for_user
-from presales.integration import calendar, parsers, services
+from presales.integration import calendar, parsers, runner, services
 from presales.integration.forms import MappingForm, StartForm, UploadForm
 from presales.integration.mapping import fields_for
-from presales.integration.models import ImportJob, ImportStatus
+from presales.integration.models import QUEUED_FOR, ImportJob, ImportStatus
 from presales.people.typing import AuthenticatedHttpRequest
 
 PREVIEW_ROWS = 10
@@ -118,6 +119,7 @@ def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "page_obj": errors,
             "row_errors": errors.object_list,
             "progress": _progress(job),
+            "worker": _worker_state(job),
             "field_labels": [
                 (spec.label, job.headers[job.mapping[spec.key]])
                 for spec in fields_for(job.kind)
@@ -128,9 +130,57 @@ def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _progress(job: ImportJob) -> dict[str, int]:
-    done = services.read_progress(job) if job.is_running else job.total_rows
+    done = runner.read_progress(job) if job.is_running else job.total_rows
     total = job.total_rows or 1
     return {"done": done, "total": job.total_rows, "percent": min(100, round(100 * done / total))}
+
+
+def _worker_state(job: ImportJob) -> str:
+    """What the page says about the worker of a job that has not ended: "cancelling", "stopped" (its worker died;
+    the job is taken over within a minute), "no_worker" (none running: nothing will happen), or ""."""
+    if not job.is_running:
+        return ""
+    if runner.cancel_requested(job):
+        return "cancelling"
+    if job.status in QUEUED_FOR:
+        return "" if workers.is_alive(job.worker) else "stopped"
+    if not any(
+        heartbeat.kind == "worker" and heartbeat.seconds_ago() < workers.ALIVE_SECONDS
+        for heartbeat in workers.heartbeats()
+    ):
+        return "no_worker"
+    return ""
+
+
+@login_required
+@require_POST
+def import_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Run a failed or cancelled import again from where it stopped."""
+    job = _job(request, pk)
+    try:
+        services.import_job_retry(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The import was queued again."))
+    return redirect(job)
+
+
+@login_required
+@require_POST
+def import_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Cancel an import that has not ended; a running one stops at its next progress point, keeping nothing."""
+    job = _job(request, pk)
+    try:
+        job = services.import_job_cancel(actor=request.user, job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if job.status == ImportStatus.CANCELLED:
+            messages.success(request, _("The import was cancelled. Nothing was imported."))
+        else:
+            messages.success(request, _("The import is stopping. Nothing of it will be kept."))
+    return redirect(job)
 
 
 @login_required
@@ -142,7 +192,11 @@ def import_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = job.get_absolute_url()
         return response
-    return render(request, "integration/_import_progress.html", {"job": job, "progress": _progress(job)})
+    return render(
+        request,
+        "integration/_import_progress.html",
+        {"job": job, "progress": _progress(job), "worker": _worker_state(job)},
+    )
 
 
 # --- calendar feed ---------------------------------------------------------------------------------------

@@ -1,27 +1,16 @@
-"""Run the imports waiting to be checked or written (cron, a systemd timer, or `--loop` as a worker)."""
-
-import time
+"""Run the imports waiting to be checked or written, now, in this process (the worker normally does this)."""
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
 
-from presales.integration.services import run_pending
+from presales.core.workers import heartbeat_while
+from presales.integration.runner import run_pending
 
 
 class Command(BaseCommand):
-    help = "Check and run waiting imports (uploaded on the Import page)."
+    help = "Check and run waiting imports now (uploaded on the Import page); the queue's worker does this by itself."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--loop", action="store_true", help="Keep running, looking for new jobs every few seconds.")
-        parser.add_argument("--interval", type=float, default=3.0)
-
-    def handle(self, *args, loop=False, interval=3.0, **options):
-        while True:
-            # A long-running worker must not keep a connection past its max age or after an error.
-            close_old_connections()
+    def handle(self, *args, **options):
+        # Seen alive while it runs, so the worker's sweeper does not take its job for a dead worker's.
+        with heartbeat_while("command"):
             count = run_pending()
-            if count:
-                self.stdout.write(f"{count} import job(s) processed.")
-            if not loop:
-                return
-            time.sleep(interval)
+        self.stdout.write(f"{count} import job(s) processed.")
