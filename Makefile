@@ -7,8 +7,13 @@ STAMP := $(VENV)/.installed
 DEMO_SIZE ?= small
 HOST ?= 127.0.0.1:8000
 DEMO_TESTS := tests/test_demo_data.py tests/test_work_demo.py tests/test_knowledge_demo.py tests/test_scoring_demo.py
+# Tests that start real worker and web server processes (each with a database of its own).
+PROCESS_TESTS := tests/test_worker_process.py
+# The tests of background work: run again against Redis by `make test-queue` (REDIS_URL=redis://host:6379/N).
+QUEUE_TESTS := tests/test_ops_schedule.py tests/test_ops_health.py tests/test_import_recovery.py \
+	tests/test_import_files.py tests/test_import_bulk.py tests/test_wiring_work.py tests/test_logs.py
 
-.PHONY: demo test install lint typecheck messages serve bench clean
+.PHONY: demo test test-queue install lint typecheck messages serve worker bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,10 +28,14 @@ demo: install
 	DJANGO_DEBUG=1 $(PY) manage.py compile_translations
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --size $(DEMO_SIZE)
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
+	# The web server and the task worker together (queue: a SQLite file under var/); Ctrl-C stops both.
+	DJANGO_DEBUG=1 $(PY) manage.py run_web_and_worker $(HOST)
 
 serve: install
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST)
+
+worker: install
+	DJANGO_DEBUG=1 $(PY) manage.py run_huey
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -45,11 +54,19 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest -n auto --dist loadgroup --ignore=tests/browser $(DEMO_TESTS:%=--ignore=%)
-	# The tests on the seeded small demo share one seed inside one transaction: their own run, one process.
-	$(VENV)/bin/pytest -p no:xdist $(DEMO_TESTS)
+	$(VENV)/bin/pytest -n auto --dist loadgroup --ignore=tests/browser $(DEMO_TESTS:%=--ignore=%) $(PROCESS_TESTS:%=--ignore=%)
+	# The tests on the seeded small demo share one seed inside one transaction, and the worker-process tests start
+	# processes of their own: their own run, one process.
+	$(VENV)/bin/pytest -p no:xdist $(DEMO_TESTS) $(PROCESS_TESTS)
 	# Browser tests flush the database between tests (live server); they run on their own, in one process.
 	$(VENV)/bin/pytest -p no:xdist tests/browser
+
+test-queue: export DJANGO_SETTINGS_MODULE = config.test_settings
+test-queue: install
+	@test -n "$$REDIS_URL" || { echo "set REDIS_URL, e.g. redis://127.0.0.1:6379/2"; exit 2; }
+	$(PY) manage.py compile_translations
+	$(VENV)/bin/pytest -n auto $(QUEUE_TESTS)
+	$(VENV)/bin/pytest -p no:xdist $(PROCESS_TESTS)
 
 messages: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv

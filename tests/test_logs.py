@@ -25,13 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_response_carries_a_request_id_and_a_proxys_id_is_kept(client):
-    first = client.get("/people/login/")
-    second = client.get("/people/login/")
+    first = client.get("/login/")
+    second = client.get("/login/")
     assert len(first["X-Request-ID"]) == 32
     assert first["X-Request-ID"] != second["X-Request-ID"]
     assert client.get("/health/")["X-Request-ID"]
     assert client.get("/no-such-page/")["X-Request-ID"]
-    kept = client.get("/people/login/", HTTP_X_REQUEST_ID="lb-7f3a9c21-0001")
+    kept = client.get("/login/", HTTP_X_REQUEST_ID="lb-7f3a9c21-0001")
     assert kept["X-Request-ID"] == "lb-7f3a9c21-0001"
 
 
@@ -39,7 +39,7 @@ def test_every_response_carries_a_request_id_and_a_proxys_id_is_kept(client):
     "offered", ["short", "x" * 65, "evil\r\nSet-Cookie: a=b", "a b c d e f g h", "<script>alert</script>"]
 )
 def test_an_id_that_does_not_look_like_one_is_replaced(client, offered):
-    response = client.get("/people/login/", HTTP_X_REQUEST_ID=offered)
+    response = client.get("/login/", HTTP_X_REQUEST_ID=offered)
     assert response["X-Request-ID"] != offered
     assert len(response["X-Request-ID"]) == 32
 
@@ -79,10 +79,10 @@ def test_each_request_is_logged_once_with_its_id_when_request_logging_is_on(clie
     settings.PRESALES_REQUEST_LOG = True
     client.force_login(personas.owner)
     with caplog.at_level(logging.INFO, logger="presales.requests"):
-        response = client.get("/people/login/?next=/", HTTP_X_REQUEST_ID="trace-0000000042")
+        response = client.get("/login/?next=/", HTTP_X_REQUEST_ID="trace-0000000042")
     [record] = [r for r in caplog.records if r.name == "presales.requests"]
     assert record.request_id == "trace-0000000042" == response["X-Request-ID"]
-    assert (record.method, record.path, record.status) == ("GET", "/people/login/", response.status_code)
+    assert (record.method, record.path, record.status) == ("GET", "/login/", response.status_code)
     assert record.user_id == personas.owner.pk
     assert "owner" not in record.getMessage()  # an id, never a user name or e-mail
 
