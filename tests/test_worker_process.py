@@ -235,6 +235,8 @@ def test_an_import_whose_worker_is_killed_is_taken_over_and_nothing_half_written
     assert done["worker"].endswith(f":{second.pid}") and done["attempts"] == 2
     assert done["created"] == IMPORT_ROWS
     assert imported() == IMPORT_ROWS
-    distinct = environment.query("SELECT COUNT(DISTINCT external_id) FROM deals_opportunity WHERE external_id LIKE 'W-%'")
+    distinct = environment.query(
+        "SELECT COUNT(DISTINCT external_id) FROM deals_opportunity WHERE external_id LIKE 'W-%'"
+    )
     assert distinct[0][0] == IMPORT_ROWS  # no row twice
     assert "stopped while importing; queued again" in environment.log("worker-2.log")

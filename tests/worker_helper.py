@@ -32,7 +32,9 @@ def opportunities_file(rows: int) -> bytes:
     writer = csv.writer(text)
     writer.writerow(["项目编号", "项目名称", "客户名称", "行业", "区域", "金额", "预计签约日期", "阶段"])
     for number in range(rows):
-        writer.writerow([f"W-{number}", f"项目 {number}", f"客户 {number % 20}", "金融", "上海", 100000 + number, "2027-06-30", 2])
+        writer.writerow(
+            [f"W-{number}", f"项目 {number}", f"客户 {number % 20}", "金融", "上海", 100000 + number, "2027-06-30", 2]
+        )
     return text.getvalue().encode("utf-8-sig")
 
 

@@ -1,4 +1,4 @@
-"""Remind owners of unfinished bid work 7, 3 and 1 days before each tender deadline (safe to run often)."""
+"""Remind owners of unfinished bid work 7, 3 and 1 days before each tender deadline, now (the worker runs this daily)."""
 
 from django.core.management.base import BaseCommand
 

@@ -1,4 +1,4 @@
-"""Remind people of steps due soon or overdue (in the app and by e-mail); run it daily or hourly."""
+"""Remind people of steps due soon or overdue, now (the worker runs this every 5 minutes: presales/ops/schedule.py)."""
 
 from django.core.management.base import BaseCommand
 

@@ -1,4 +1,4 @@
-"""Remind people of sales ratings and win/loss debriefs they still owe (safe to run as often as you like)."""
+"""Remind people of sales ratings and debriefs they still owe, now (the worker runs this daily; safe to repeat)."""
 
 from django.core.management.base import BaseCommand
 

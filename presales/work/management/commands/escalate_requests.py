@@ -1,4 +1,4 @@
-"""Flag support requests nobody picked up within their response-time targets (run every hour from cron)."""
+"""Flag support requests nobody picked up in time, now (the worker runs this every 5 minutes: presales/ops/schedule.py)."""
 
 from __future__ import annotations
 
