@@ -17,8 +17,9 @@ from pathlib import Path
 import brotli
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
-from presales.core import logs
+from presales.core import logs, workers
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,3 +161,13 @@ def test_errors_reach_sentry_with_the_request_id_and_no_personal_data(tmp_path):
     for personal in ("csrftoken-value", "alice@example.com", "Alice Zhang", "psh_alice_token", "203.0.113.9"):
         assert personal not in text, personal
     assert "user" not in event
+
+
+def test_health_checks_are_logged_only_when_they_fail(client, settings, caplog):
+    settings.PRESALES_REQUEST_LOG = True
+    with caplog.at_level(logging.INFO, logger="presales.requests"):
+        client.get("/health/")  # no worker has beaten: 503, logged
+        workers.beat(kind="worker", started_at=timezone.now())
+        client.get("/health/")  # 200: a load balancer's routine question, not logged
+    statuses = [r.status for r in caplog.records if r.name == "presales.requests"]
+    assert statuses == [503]

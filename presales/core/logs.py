@@ -77,7 +77,9 @@ class RequestIdMiddleware:
         with request_id_context(request_id):
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request_id
-            if getattr(settings, "PRESALES_REQUEST_LOG", False):
+            # A load balancer asks /health/ every few seconds: only its failures are worth a line.
+            quiet = request.path == "/health/" and response.status_code == 200
+            if getattr(settings, "PRESALES_REQUEST_LOG", False) and not quiet:
                 user = getattr(request, "user", None)
                 request_logger.info(
                     "%s %s %s",
