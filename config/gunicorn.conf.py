@@ -18,6 +18,8 @@ keepalive = 5
 # Recycle each worker now and then, so a slow leak never grows without bound.
 max_requests = 2000
 max_requests_jitter = 200
+# gunicorn's control socket (a file in the home directory) is not used; in the image that directory is read-only.
+control_socket_disable = True
 # Which proxies may say the request came over HTTPS (X-Forwarded-Proto); see DJANGO_BEHIND_PROXY.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 

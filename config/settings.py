@@ -259,6 +259,7 @@ LOGGING = {
         # A handler of its own, or run_huey would add a second, unformatted one.
         "huey": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "huey.consumer": {"level": "WARNING" if TESTING else "INFO"},
+        "huey.consumer.Scheduler": {"level": "WARNING"},  # "enqueueing periodic task", every minute
     },
 }
 # One line per request (method, path, status, duration, request id). runserver prints its own, so off in DEBUG.
