@@ -88,9 +88,11 @@ def personas(db) -> Personas:
 @pytest.fixture(autouse=True)
 def _empty_task_queue():
     """Each test starts with an empty queue storage (tasks, heartbeats): only this test process's own queue name,
-    so the Redis CI run never touches another queue, let alone another Redis database."""
+    so the Redis CI run never touches another queue, let alone another Redis database. Emptied again afterwards,
+    so a Redis run leaves nothing behind."""
     HUEY.flush()
     yield
+    HUEY.flush()
 
 
 def client_for(user: User) -> Client:
