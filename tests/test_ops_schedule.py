@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import OperationalError
 from django.utils import timezone
 
 from presales.core import workers
@@ -217,3 +218,19 @@ def test_the_run_it_now_commands_call_the_scheduled_services(personas, capsys):
     assert "1 request(s) escalated" in output
     support.refresh_from_db()
     assert support.escalated_at is not None
+
+
+def test_a_busy_database_leaves_the_moment_for_the_next_tick(monkeypatch):
+    """On SQLite a long import holds the write lock past the busy timeout: the job is not started, not lost."""
+    calls: list[str] = []
+    job = counting_job(calls)
+
+    def locked(**fields):
+        raise OperationalError("database is locked")
+
+    with time_machine.travel(at("2026-03-02 10:06"), tick=False):
+        monkeypatch.setattr(JobRun.objects, "create", locked)
+        assert runs.job_run(job=job) is None
+        monkeypatch.undo()
+        assert calls == [] and runs.is_due(job)
+        assert runs.job_run(job=job).outcome == RunOutcome.OK

@@ -6,7 +6,7 @@ import datetime
 import logging
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -48,6 +48,11 @@ def job_run(*, job: ScheduledJob, now: datetime.datetime | None = None) -> JobRu
                 job=job.name, slot=job.latest_moment(now), started_at=now, worker=workers.worker_id()
             )
     except IntegrityError:
+        return None
+    except OperationalError:
+        # SQLite only: a running import holds the write lock longer than the busy timeout. Nothing was claimed;
+        # the next tick tries again.
+        logger.warning("scheduled job %s: database busy, not started", job.name)
         return None
     try:
         summary = job.run()
