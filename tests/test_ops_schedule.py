@@ -16,11 +16,11 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from presales.core import workers
+from presales.notifications.models import Notification
 from presales.ops import runs
 from presales.ops.models import JobRun, RunOutcome
 from presales.ops.schedule import JOBS, SCHEDULE, DailyAt, Every, ScheduledJob
 from presales.ops.tasks import scheduler_tick
-from presales.playbook.models import Notification
 from presales.work import services as work_services
 from presales.work.models import SupportRequest
 
@@ -93,14 +93,14 @@ def test_an_overdue_request_is_escalated_by_the_scheduled_task(personas, django_
         assert support.escalated_at == timezone.now()
         run = JobRun.objects.get(job="escalate_requests")
         assert (run.outcome, run.message) == (RunOutcome.OK, "1 request(s) escalated")
-        assert Notification.objects.filter(recipient=personas.presales_manager, kind="overdue").count() == 1
+        assert Notification.objects.filter(recipient=personas.presales_manager, kind="request_escalated").count() == 1
         # The same moment again (a second worker's tick): nothing is due, nothing runs twice.
         assert scheduler_tick.call_local() == []
     with time_machine.travel(support.triage_due_at + datetime.timedelta(minutes=6), tick=False):
         assert "escalate_requests" in scheduler_tick.call_local()
         latest = JobRun.objects.filter(job="escalate_requests").first()
         assert latest.message == "0 request(s) escalated"
-    assert Notification.objects.filter(recipient=personas.presales_manager, kind="overdue").count() == 1
+    assert Notification.objects.filter(recipient=personas.presales_manager, kind="request_escalated").count() == 1
 
 
 def test_a_request_not_yet_overdue_is_left_alone_by_the_schedule(personas):

@@ -35,6 +35,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from presales.core import workers
+from presales.core.history import attribute_change
 from presales.integration import bulk, parsers
 from presales.integration import mapping as m
 from presales.integration.importers import IMPORTERS, error_messages
@@ -197,8 +198,8 @@ def _finish_cancelled(job: ImportJob, *, running: str, actor_id: int | None) -> 
     current.failure = ""
     current.retry_from = ImportStatus.IMPORT_QUEUED if running == ImportStatus.IMPORTING else ImportStatus.CHECK_QUEUED
     current.finished_at = timezone.now()
-    current._history_user = User.objects.filter(pk=actor_id).first() if actor_id else None  # type: ignore[attr-defined]
-    current._change_reason = "cancelled while running"  # type: ignore[attr-defined]
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    attribute_change(current, actor=actor, reason="cancelled while running")
     current.save(update_fields=["status", "failure", "retry_from", "finished_at", "updated_at"])
     logger.info("import %s cancelled while %s", job.pk, running)
 

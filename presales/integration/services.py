@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core import workers
+from presales.core.history import attribute_change
 from presales.integration import mapping as m
 from presales.integration import parsers, runner, tasks
 from presales.integration.models import QUEUED_FOR, ImportJob, ImportStatus
@@ -64,7 +65,7 @@ def import_job_create(*, actor: User, kind: str, upload: UploadedFile) -> Import
     job.headers = info.headers
     job.total_rows = info.total_rows
     job.mapping = m.auto_mapping(kind, info.headers)
-    job._history_user = actor  # type: ignore[attr-defined]
+    attribute_change(job, actor=actor, reason="uploaded")
     job.save()
     return job
 
@@ -147,8 +148,7 @@ def import_job_cancel(*, actor: User, job: ImportJob) -> ImportJob:
         current.failure = ""
         current.worker = ""
         current.finished_at = timezone.now()
-        current._history_user = actor  # type: ignore[attr-defined]
-        current._change_reason = "cancelled"  # type: ignore[attr-defined]
+        attribute_change(current, actor=actor, reason="cancelled")
         current.save()
     return current
 
@@ -165,8 +165,7 @@ def _queue(job: ImportJob, status: str, *, actor: User, reason: str) -> None:
     job.retry_from = ""
     job.worker = ""
     job.attempts = 0
-    job._history_user = actor  # type: ignore[attr-defined]
-    job._change_reason = reason  # type: ignore[attr-defined]
+    attribute_change(job, actor=actor, reason=reason)
     job.save()
     runner.write_progress(job, 0)
     runner.clear_cancel(job)

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from presales.bids import tasks as bid_tasks
+from presales.deals import tasks as deal_tasks
 from presales.integration import tasks as import_tasks
-from presales.playbook import tasks as playbook_tasks
 from presales.scoring import tasks as scoring_tasks
 from presales.work import tasks as work_tasks
 
@@ -89,7 +89,7 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
     ),
     ScheduledJob(
         "send_step_reminders",
-        playbook_tasks.send_step_reminders.call_local,
+        deal_tasks.send_step_reminders.call_local,
         Every(minutes=5),
     ),
     ScheduledJob(

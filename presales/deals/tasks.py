@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from huey.contrib.djhuey import db_task
 
-from presales.playbook.services import send_step_reminders as send_step_reminders_now
+from presales.deals.services import send_step_reminders as send_step_reminders_now
 
 
-@db_task(name="playbook.send_step_reminders")
+@db_task(name="deals.send_step_reminders")
 def send_step_reminders() -> str:
     """Due-soon and overdue reminders for open steps; each reminder goes out once, however often this runs."""
     counts = send_step_reminders_now()
