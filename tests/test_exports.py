@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
@@ -65,7 +66,8 @@ def test_xlsx_export_of_opportunities_has_numbers_dates_and_chinese(personas, lo
     assert record["Opportunity"] == "数据中心升级"
     assert record["Account"] == "华东银行"
     assert record["Amount"] == 1000000, "amounts are numbers, not text"
-    assert record["Close date"] == personas.deal.expected_close_date.isoformat()
+    close_date = datetime.datetime.combine(personas.deal.expected_close_date, datetime.time())
+    assert record["Close date"] == close_date, "dates are dates a spreadsheet can sort and compute with"
     assert record["Outcome"] == "Open"
 
     assert read_xlsx(login(personas.outsider).get("/deals/?export=xlsx")) == [header], "outsider sees no rows"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -29,6 +29,8 @@ CHUNK_SIZE = 2000
 # Spreadsheet programs run a cell that starts with one of these as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_NUMBER_FORMAT = "yyyy-mm-dd"
+DATETIME_NUMBER_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 @dataclass(frozen=True)
@@ -36,11 +38,14 @@ class Column:
     """One exported column: its header (translatable) and how to get the value from a row.
 
     `value` is a dotted path ("account.name", "stage.label") or a callable taking the row. A path ending in a
-    field with choices gives the choice's label in the person's language.
+    field with choices gives the choice's label in the person's language. `number_format` is the spreadsheet's
+    format for the cell (a string, or a function of the value); dates get a date format without it.
+    A list page declares its columns once as a `core.tables.Table`, whose `export_columns()` gives these.
     """
 
     label: Any
     value: str | Callable[[Any], Any]
+    number_format: str | Callable[[Any], str | None] | None = None
 
     def get(self, row: Any) -> Any:
         if callable(self.value):
@@ -50,6 +55,9 @@ class Column:
         for index, part in enumerate(parts):
             if target is None:
                 return None
+            if isinstance(target, Mapping):
+                target = target.get(part)
+                continue
             if index == len(parts) - 1 and isinstance(target, models.Model):
                 display = getattr(target, f"get_{part}_display", None)
                 if display is not None:
@@ -58,6 +66,18 @@ class Column:
             if callable(target) and not isinstance(target, models.Model):
                 target = target()
         return target
+
+    def format_for(self, value: Any) -> str | None:
+        """The spreadsheet number format of one value of this column (None: the spreadsheet's default)."""
+        if callable(self.number_format):
+            return self.number_format(value)
+        if self.number_format:
+            return self.number_format
+        if isinstance(value, datetime.datetime):
+            return DATETIME_NUMBER_FORMAT
+        if isinstance(value, datetime.date):
+            return DATE_NUMBER_FORMAT
+        return None
 
 
 def requested_format(request: HttpRequest) -> str | None:
@@ -88,10 +108,44 @@ def cell_value(value: Any) -> Any:
     return safe_text(str(value))
 
 
+def spreadsheet_value(value: Any) -> Any:
+    """A value as a typed spreadsheet cell: numbers and dates stay numbers and dates (date-times in the person's
+    time zone, which a spreadsheet cannot store), yes/no and labels translated, text safe from formulas."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0, tzinfo=None)
+    if isinstance(value, datetime.date):
+        return value
+    return cell_value(value)
+
+
+def _source(queryset: Any) -> Iterable[Any]:
+    return queryset.iterator(chunk_size=CHUNK_SIZE) if hasattr(queryset, "iterator") else queryset
+
+
 def _rows(queryset: Any, columns: list[Column]) -> Iterator[list[Any]]:
-    rows: Iterable[Any] = queryset.iterator(chunk_size=CHUNK_SIZE) if hasattr(queryset, "iterator") else queryset
-    for row in rows:
+    for row in _source(queryset):
         yield [cell_value(column.get(row)) for column in columns]
+
+
+def _typed_rows(sheet: Any, queryset: Any, columns: list[Column]) -> Iterator[list[Any]]:
+    # Lazy on purpose, like the Workbook below: only XLSX downloads need openpyxl.
+    from openpyxl.cell import WriteOnlyCell
+
+    for row in _source(queryset):
+        values = []
+        for column in columns:
+            raw = column.get(row)
+            value = spreadsheet_value(raw)
+            number_format = column.format_for(raw) if value != "" else None
+            if number_format:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = number_format
+                values.append(cell)
+            else:
+                values.append(value)
+        yield values
 
 
 class _Echo:
@@ -135,7 +189,7 @@ def export_response(*, queryset: Any, columns: list[Column], fmt: str, basename:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=basename[:31] or "export")
     sheet.append([safe_text(str(column.label)) for column in columns])
-    for values in _rows(queryset, columns):
+    for values in _typed_rows(sheet, queryset, columns):
         sheet.append(values)
     output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     workbook.save(output)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from presales import access
 from presales.customers.models import Account, Attitude, Contact, DecisionRole, Industry, Level, Region
+from presales.customers.tables import AccountTable, ContactTable
 from presales.people.models import User
 
 
@@ -82,16 +83,7 @@ class AccountFilterSet(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=_active_users, empty_label=_("Anyone"))
     mine = django_filters.BooleanFilter(label=_("Mine only"), method="filter_mine", widget=forms.CheckboxInput)
     ordering = django_filters.OrderingFilter(
-        fields=(
-            ("name", "name"),
-            ("industry", "industry"),
-            ("region", "region"),
-            ("owner__display_name", "owner"),
-            ("open_deal_count", "open_deals"),
-            ("open_pipeline", "open_pipeline"),
-        ),
-        label=_("Sort by"),
-        widget=forms.HiddenInput,
+        fields=AccountTable.ordering_fields(), label=_("Sort by"), widget=forms.HiddenInput
     )
 
     class Meta:
@@ -134,16 +126,7 @@ class ContactFilterSet(django_filters.FilterSet):
     attitude = django_filters.ChoiceFilter(label=_("Attitude"), choices=Attitude.choices, empty_label=_("All"))
     account = django_filters.ModelChoiceFilter(label=_("Account"), queryset=_visible_accounts, empty_label=_("All"))
     ordering = django_filters.OrderingFilter(
-        fields=(
-            ("name", "name"),
-            ("account__name", "account"),
-            ("level", "level"),
-            ("decision_role", "decision_role"),
-            ("attitude", "attitude"),
-            ("influence", "influence"),
-        ),
-        label=_("Sort by"),
-        widget=forms.HiddenInput,
+        fields=ContactTable.ordering_fields(), label=_("Sort by"), widget=forms.HiddenInput
     )
 
     class Meta:

@@ -2,103 +2,41 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
 
 from presales import access
-from presales.core import exports
-from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
+from presales.core.views import ObjectDeleteView, ObjectEditView, ObjectListView
 from presales.customers import services
 from presales.customers.filters import AccountFilterSet, ContactFilterSet, with_open_deals
-from presales.customers.forms import AccountForm, ContactForm, VersionedForm
+from presales.customers.forms import AccountForm, ContactForm
 from presales.customers.models import Account, Contact, Level
+from presales.customers.tables import AccountTable, ContactTable
 from presales.people.typing import AuthenticatedHttpRequest
-
-
-def _page(request: AuthenticatedHttpRequest, queryset: Any) -> Any:
-    return Paginator(queryset, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _conflict_form(
-    form_class: type[VersionedForm], request: AuthenticatedHttpRequest, error: ConcurrentEditError, **kwargs: Any
-):
-    """The form again with what the person typed, now based on the saved version, with the conflict on top.
-
-    Carrying the current version means a second, deliberate save goes through; nothing was overwritten so far.
-    """
-    data = request.POST.copy()
-    data["version"] = str(error.instance.version)  # type: ignore[attr-defined]
-    form = form_class(data, **kwargs)
-    form.add_error(None, error.message)
-    return form
-
 
 # --- Accounts -----------------------------------------------------------------------------------
 
-ACCOUNT_EXPORT_COLUMNS = [
-    exports.Column(gettext_lazy("Name"), "name"),
-    exports.Column(gettext_lazy("Short name"), "short_name"),
-    exports.Column(gettext_lazy("Industry"), "industry"),
-    exports.Column(gettext_lazy("Region"), "region"),
-    exports.Column(gettext_lazy("City"), "city"),
-    exports.Column(gettext_lazy("Key account"), "is_key_account"),
-    exports.Column(gettext_lazy("Owner"), "owner"),
-    exports.Column(gettext_lazy("Open deals"), "open_deal_count"),
-    exports.Column(gettext_lazy("Open pipeline"), "open_pipeline"),
-    exports.Column(gettext_lazy("Website"), "website"),
-    exports.Column(gettext_lazy("External ID"), "external_id"),
-]
-CONTACT_EXPORT_COLUMNS = [
-    exports.Column(gettext_lazy("Name"), "name"),
-    exports.Column(gettext_lazy("Title"), "title"),
-    exports.Column(gettext_lazy("Department"), "department"),
-    exports.Column(gettext_lazy("Account"), "account.name"),
-    exports.Column(gettext_lazy("Level"), "level"),
-    exports.Column(gettext_lazy("Decision role"), "decision_role"),
-    exports.Column(gettext_lazy("Attitude"), "attitude"),
-    exports.Column(gettext_lazy("Influence"), "influence"),
-    exports.Column(gettext_lazy("Reports to"), "reports_to.name"),
-    exports.Column(gettext_lazy("Phone"), "phone"),
-    exports.Column(gettext_lazy("E-mail"), "email"),
-    exports.Column(gettext_lazy("External ID"), "external_id"),
-]
 
-
-@login_required
-def account_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+class AccountListView(ObjectListView):
     """The accounts the person can see, with search, filters, sorting and their open deals."""
-    base = with_open_deals(Account.objects.visible_to(request.user).select_related("owner"), request.user)
-    filterset = AccountFilterSet(request.GET, queryset=base, request=request)
-    if download := exports.export_if_requested(request, filterset.qs, ACCOUNT_EXPORT_COLUMNS, basename="accounts"):
-        return download
-    page_obj = _page(request, filterset.qs)
-    return render(
-        request,
-        "customers/account_list.html",
-        {
-            "filterset": filterset,
-            "page_obj": page_obj,
-            "accounts": page_obj.object_list,
-            "filtered": any(
-                v for k, v in request.GET.items() if k not in ("page", "ordering") and k in filterset.filters
-            ),
-        },
-    )
+
+    queryset = Account.objects.select_related("owner")
+    filterset_class = AccountFilterSet
+    table_class = AccountTable
+    template_name = "customers/account_list.html"
+    context_object_name = "accounts"
+    filterset_context_name = "filterset"
+    export_basename = "accounts"
+
+    def get_queryset(self, request: AuthenticatedHttpRequest) -> Any:
+        return with_open_deals(super().get_queryset(request), request.user)
 
 
 @login_required
@@ -126,57 +64,36 @@ def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A new account; the person creating it is the owner unless they choose someone else."""
-    if not access.can_create_account(request.user):
-        raise PermissionDenied
-    if request.method == "POST":
-        form = AccountForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                account = services.account_create(actor=request.user, **form.service_data())
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("Account “%(name)s” was created.") % {"name": account.name})
-                return redirect(account)
-    else:
-        form = AccountForm(user=request.user)
-    return render(request, "customers/account_form.html", {"form": form})
+class AccountEditView(ObjectEditView):
+    """A new account (the person creating it is the owner unless they choose someone else), or a change to one; a
+    save based on an out-of-date version is refused and explained."""
+
+    queryset = Account.objects.select_related("owner")
+    form_class = AccountForm
+    template_name = "customers/account_form.html"
+    context_object_name = "account"
+    created_message = gettext_lazy("Account “%(name)s” was created.")
+    updated_message = gettext_lazy("Account “%(name)s” was saved.")
+
+    def has_permission(self, request: AuthenticatedHttpRequest, obj: Account) -> bool:
+        if obj.pk is None:
+            return access.can_create_account(request.user)
+        return access.can_edit_account(request.user, obj)
+
+    def get_form_kwargs(self, request: AuthenticatedHttpRequest, obj: Account) -> dict[str, Any]:
+        return {"user": request.user}
+
+    def create(self, request: AuthenticatedHttpRequest, form: AccountForm, obj: Account) -> Account:
+        return services.account_create(actor=request.user, **form.service_data())
+
+    def update(self, request: AuthenticatedHttpRequest, form: AccountForm, obj: Account) -> Account:
+        return services.account_update(
+            actor=request.user, account=obj, expected_version=form.cleaned_data["version"], **form.service_data()
+        )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def account_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Change an account; a save based on an out-of-date version is refused and explained."""
-    account = get_object_for_user(Account.objects.select_related("owner"), request.user, pk=pk)
-    if not access.can_edit_account(request.user, account):
-        raise PermissionDenied
-    conflict = None
-    if request.method == "POST":
-        # The form writes typed values into its instance; keep `account` as stored for the permission check.
-        form = AccountForm(request.POST, instance=copy.copy(account), user=request.user)
-        if form.is_valid():
-            try:
-                account = services.account_update(
-                    actor=request.user,
-                    account=account,
-                    expected_version=form.cleaned_data["version"],
-                    **form.service_data(),
-                )
-            except ConcurrentEditError as error:
-                conflict = error
-                form = _conflict_form(AccountForm, request, error, instance=copy.copy(account), user=request.user)
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("Account “%(name)s” was saved.") % {"name": account.name})
-                return redirect(account)
-    else:
-        form = AccountForm(instance=account, user=request.user)
-    return render(request, "customers/account_form.html", {"form": form, "account": account, "conflict": conflict})
+account_list = AccountListView.as_view()
+account_create = account_edit = AccountEditView.as_view()
 
 
 @dataclass
@@ -240,26 +157,19 @@ def account_org_chart(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 # --- Contacts -----------------------------------------------------------------------------------
 
 
-@login_required
-def contact_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+class ContactListView(ObjectListView):
     """Every stakeholder at the accounts the person can see."""
-    base = Contact.objects.visible_to(request.user).select_related("account", "reports_to")
-    filterset = ContactFilterSet(request.GET, queryset=base, request=request)
-    if download := exports.export_if_requested(request, filterset.qs, CONTACT_EXPORT_COLUMNS, basename="contacts"):
-        return download
-    page_obj = _page(request, filterset.qs)
-    return render(
-        request,
-        "customers/contact_list.html",
-        {
-            "filterset": filterset,
-            "page_obj": page_obj,
-            "contacts": page_obj.object_list,
-            "filtered": any(
-                v for k, v in request.GET.items() if k not in ("page", "ordering") and k in filterset.filters
-            ),
-        },
-    )
+
+    queryset = Contact.objects.select_related("account", "reports_to")
+    filterset_class = ContactFilterSet
+    table_class = ContactTable
+    template_name = "customers/contact_list.html"
+    context_object_name = "contacts"
+    filterset_context_name = "filterset"
+    export_basename = "contacts"
+
+
+contact_list = ContactListView.as_view()
 
 
 @login_required
@@ -278,83 +188,74 @@ def contact_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def contact_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Add a stakeholder to an account."""
-    account = get_object_for_user(Account.objects.all(), request.user, pk=pk)
-    if not access.can_edit_contacts(request.user, account):
-        raise PermissionDenied
-    if request.method == "POST":
-        form = ContactForm(request.POST, instance=Contact(account=account))
-        if form.is_valid():
-            try:
-                contact = services.contact_create(actor=request.user, account=account, **form.service_data())
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("%(name)s was added.") % {"name": contact.name})
-                return redirect(account)
-    else:
-        initial = {}
+class ContactEditView(ObjectEditView):
+    """Add a stakeholder to an account, or change one; a save based on an out-of-date version is refused and
+    explained."""
+
+    queryset = Contact.objects.select_related("account")
+    form_class = ContactForm
+    template_name = "customers/contact_form.html"
+    context_object_name = "contact"
+    created_message = gettext_lazy("%(name)s was added.")
+    updated_message = gettext_lazy("%(name)s was saved.")
+
+    def get_object(self, request: AuthenticatedHttpRequest, **kwargs: Any) -> Contact:
+        if "account_pk" in kwargs:
+            return Contact(account=get_object_for_user(Account.objects.all(), request.user, pk=kwargs["account_pk"]))
+        return super().get_object(request, **kwargs)
+
+    def has_permission(self, request: AuthenticatedHttpRequest, obj: Contact) -> bool:
+        if obj.pk is None:
+            return access.can_edit_contacts(request.user, obj.account)
+        return access.can_edit_contact(request.user, obj)
+
+    def get_form_kwargs(self, request: AuthenticatedHttpRequest, obj: Contact) -> dict[str, Any]:
+        # A new contact's form needs the account: the boss is chosen among its people.
+        return {"instance": obj} if obj.pk is None else {}
+
+    def get_initial(self, request: AuthenticatedHttpRequest, obj: Contact) -> dict[str, Any]:
         # "Add a report" links from the org chart pass the boss along.
         boss = request.GET.get("reports_to", "")
-        if boss.isdigit() and account.contacts.filter(pk=boss).exists():
-            initial["reports_to"] = int(boss)
-        form = ContactForm(instance=Contact(account=account), initial=initial)
-    return render(request, "customers/contact_form.html", {"form": form, "account": account})
+        if obj.pk is None and boss.isdigit() and obj.account.contacts.filter(pk=boss).exists():
+            return {"reports_to": int(boss)}
+        return {}
+
+    def get_extra_context(self, request: AuthenticatedHttpRequest, obj: Contact, form: ContactForm) -> dict[str, Any]:
+        return {"account": obj.account}
+
+    def create(self, request: AuthenticatedHttpRequest, form: ContactForm, obj: Contact) -> Contact:
+        return services.contact_create(actor=request.user, account=obj.account, **form.service_data())
+
+    def update(self, request: AuthenticatedHttpRequest, form: ContactForm, obj: Contact) -> Contact:
+        return services.contact_update(
+            actor=request.user, contact=obj, expected_version=form.cleaned_data["version"], **form.service_data()
+        )
+
+    def get_success_url(self, request: AuthenticatedHttpRequest, obj: Contact) -> str:
+        # A new stakeholder is seen among the account's others; a changed one on its own page.
+        return obj.account.get_absolute_url() if self.creating else obj.get_absolute_url()
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def contact_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Change a stakeholder; a save based on an out-of-date version is refused and explained."""
-    contact = get_object_for_user(Contact.objects.select_related("account"), request.user, pk=pk)
-    if not access.can_edit_contact(request.user, contact):
-        raise PermissionDenied
-    conflict = None
-    if request.method == "POST":
-        form = ContactForm(request.POST, instance=copy.copy(contact))
-        if form.is_valid():
-            try:
-                contact = services.contact_update(
-                    actor=request.user,
-                    contact=contact,
-                    expected_version=form.cleaned_data["version"],
-                    **form.service_data(),
-                )
-            except ConcurrentEditError as error:
-                conflict = error
-                form = _conflict_form(ContactForm, request, error, instance=copy.copy(contact))
-            except ValidationError as error:
-                form.add_service_error(error)
-            else:
-                messages.success(request, _("%(name)s was saved.") % {"name": contact.name})
-                return redirect(contact)
-    else:
-        form = ContactForm(instance=contact)
-    return render(
-        request,
-        "customers/contact_form.html",
-        {"form": form, "account": contact.account, "contact": contact, "conflict": conflict},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def contact_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+class ContactDeleteView(ObjectDeleteView):
     """Remove a stakeholder after confirmation; their reports move up to their boss."""
-    contact = get_object_for_user(Contact.objects.select_related("account", "reports_to"), request.user, pk=pk)
-    if not access.can_edit_contact(request.user, contact):
-        raise PermissionDenied
-    if request.method == "POST":
-        account = contact.account
-        name = contact.name
-        services.contact_delete(actor=request.user, contact=contact)
-        messages.success(request, _("%(name)s was removed.") % {"name": name})
-        return redirect(account)
-    return render(
-        request,
-        "customers/contact_confirm_delete.html",
-        {"contact": contact, "report_count": contact.direct_reports.count()},
-    )
+
+    queryset = Contact.objects.select_related("account", "reports_to")
+    template_name = "customers/contact_confirm_delete.html"
+    context_object_name = "contact"
+    success_message = gettext_lazy("%(name)s was removed.")
+
+    def has_permission(self, request: AuthenticatedHttpRequest, obj: Contact) -> bool:
+        return access.can_edit_contact(request.user, obj)
+
+    def get_extra_context(self, request: AuthenticatedHttpRequest, obj: Contact) -> dict[str, Any]:
+        return {"report_count": obj.direct_reports.count()}
+
+    def delete(self, request: AuthenticatedHttpRequest, obj: Contact) -> None:
+        services.contact_delete(actor=request.user, contact=obj)
+
+    def get_success_url(self, request: AuthenticatedHttpRequest, obj: Contact) -> str:
+        return obj.account.get_absolute_url()
+
+
+contact_create = contact_edit = ContactEditView.as_view()
+contact_delete = ContactDeleteView.as_view()
