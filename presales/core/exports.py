@@ -32,6 +32,35 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 DATE_NUMBER_FORMAT = "yyyy-mm-dd"
 DATETIME_NUMBER_FORMAT = "yyyy-mm-dd hh:mm"
 
+# Where a column's value is in a row: a dotted path ("account.name") or a function of the row.
+Accessor = str | Callable[[Any], Any]
+
+
+def resolve(row: Any, accessor: Accessor, *, labels: bool = True) -> Any:
+    """The value at `accessor` in `row`: a callable's result, or a dotted path through attributes and dict keys.
+
+    A path ending in a field with choices gives the choice's label in the person's language (`labels=False`: the
+    stored code).
+    """
+    if callable(accessor):
+        return accessor(row)
+    target = row
+    parts = accessor.split(".")
+    for index, part in enumerate(parts):
+        if target is None:
+            return None
+        if isinstance(target, Mapping):
+            target = target.get(part)
+            continue
+        if labels and index == len(parts) - 1 and isinstance(target, models.Model):
+            display = getattr(target, f"get_{part}_display", None)
+            if display is not None:
+                return display()
+        target = getattr(target, part)
+        if callable(target) and not isinstance(target, models.Model):
+            target = target()
+    return target
+
 
 @dataclass(frozen=True)
 class Column:
@@ -44,28 +73,11 @@ class Column:
     """
 
     label: Any
-    value: str | Callable[[Any], Any]
+    value: Accessor
     number_format: str | Callable[[Any], str | None] | None = None
 
     def get(self, row: Any) -> Any:
-        if callable(self.value):
-            return self.value(row)
-        target = row
-        parts = self.value.split(".")
-        for index, part in enumerate(parts):
-            if target is None:
-                return None
-            if isinstance(target, Mapping):
-                target = target.get(part)
-                continue
-            if index == len(parts) - 1 and isinstance(target, models.Model):
-                display = getattr(target, f"get_{part}_display", None)
-                if display is not None:
-                    return display()
-            target = getattr(target, part)
-            if callable(target) and not isinstance(target, models.Model):
-                target = target()
-        return target
+        return resolve(row, self.value)
 
     def format_for(self, value: Any) -> str | None:
         """The spreadsheet number format of one value of this column (None: the spreadsheet's default)."""

@@ -21,11 +21,10 @@ A table is a class with one `Column` per column, in the order the page and the d
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
-from django.db import models
 from django.http import HttpRequest, QueryDict
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html
@@ -33,45 +32,19 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from presales.core import exports
+from presales.core.exports import Accessor, resolve
 from presales.core.templatetags.presales import compact_money, money
-
-Accessor = str | Callable[[Any], Any]
 
 MONEY_NUMBER_FORMAT = "#,##0.00"
 INTEGER_NUMBER_FORMAT = "#,##0"
 
 
-def resolve(row: Any, accessor: Accessor) -> Any:
-    """The value at `accessor` in `row`: a callable's result, or a dotted path through attributes and dict keys.
-
-    A path ending in a field with choices gives the choice's label in the person's language.
-    """
-    if callable(accessor):
-        return accessor(row)
-    target = row
-    parts = accessor.split(".")
-    for index, part in enumerate(parts):
-        if target is None:
-            return None
-        if isinstance(target, Mapping):
-            target = target.get(part)
-            continue
-        if index == len(parts) - 1 and isinstance(target, models.Model):
-            display = getattr(target, f"get_{part}_display", None)
-            if display is not None:
-                return display()
-        target = getattr(target, part)
-        if callable(target) and not isinstance(target, models.Model):
-            target = target()
-    return target
-
-
-def display(value: Any, empty: str = "") -> str:
+def display(value: Any, empty: str = "") -> SafeString:
     """A value as the page shows it, escaped: what `{{ value }}` would print, with dates in the short format."""
     if value is None or value == "":
-        return empty
+        return conditional_escape(empty)
     if isinstance(value, bool):
-        return _("Yes") if value else _("No")
+        return conditional_escape(_("Yes") if value else _("No"))
     if isinstance(value, datetime.datetime):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
         return conditional_escape(formats.date_format(local, "SHORT_DATETIME_FORMAT"))
@@ -190,7 +163,7 @@ class MoneyColumn(NumberColumn):
     def render(self, row: Any) -> str:
         if self.cell is not None:
             return super().render(row)
-        currency = resolve(row, self.currency) if self.currency is not None else "CNY"
+        currency = resolve(row, self.currency, labels=False) if self.currency is not None else "CNY"
         text = (compact_money if self.compact else money)(self.get(row), currency)
         return str(format_html("<strong>{}</strong>", text) if self.strong else conditional_escape(text))
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from presales.core.filters import StableOrderingFilter
 from presales.customers.models import Industry, Region
 from presales.deals.models import Competitor, DealTeamMember, Opportunity, Outcome, ThreatLevel
+from presales.deals.tables import CompetitorTable, OpportunityTable
 from presales.people.models import PRESALES_ROLES, Team, User
 from presales.playbook.models import Stage
 
@@ -67,18 +68,7 @@ class OpportunityFilter(django_filters.FilterSet):
     amount_min = django_filters.NumberFilter(label=_("Amount from"), field_name="amount", lookup_expr="gte")
     amount_max = django_filters.NumberFilter(label=_("Amount up to"), field_name="amount", lookup_expr="lte")
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="filter_mine", widget=forms.CheckboxInput)
-    ordering = StableOrderingFilter(
-        label=_("Sort by"),
-        fields=(
-            ("name", "name"),
-            ("account__name", "account"),
-            ("stage__number", "stage"),
-            ("amount", "amount"),
-            ("probability", "probability"),
-            ("expected_close_date", "expected_close_date"),
-            ("sales_owner__display_name", "sales_owner"),
-        ),
-    )
+    ordering = StableOrderingFilter(label=_("Sort by"), fields=OpportunityTable.ordering_fields())
 
     class Meta:
         model = Opportunity
@@ -124,8 +114,7 @@ class CompetitorFilter(django_filters.FilterSet):
     threat_level = django_filters.ChoiceFilter(
         label=_("Threat level"), choices=ThreatLevel.choices, empty_label=_("Any threat level")
     )
-    # `threat_rank` is annotated by the view (low < medium < high), so sorting follows the danger, not the alphabet.
-    ordering = StableOrderingFilter(label=_("Sort by"), fields=(("name", "name"), ("threat_rank", "threat_level")))
+    ordering = StableOrderingFilter(label=_("Sort by"), fields=CompetitorTable.ordering_fields())
 
     class Meta:
         model = Competitor

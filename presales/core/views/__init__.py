@@ -7,7 +7,7 @@ the conflict and validation handling of an edit; the confirmation of a delete; p
 
 from presales.core.views.attachments import AttachmentDownloadView, AttachmentUploadView
 from presales.core.views.delete import ObjectDeleteView
-from presales.core.views.edit import ObjectEditView, run_service
+from presales.core.views.edit import ObjectEditView, run_action, run_service
 from presales.core.views.lists import ObjectListView, paginate
 
 __all__ = [
@@ -17,5 +17,6 @@ __all__ = [
     "ObjectEditView",
     "ObjectListView",
     "paginate",
+    "run_action",
     "run_service",
 ]

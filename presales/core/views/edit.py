@@ -56,6 +56,20 @@ def run_service(
     return ServiceResult(value=value, ok=True)
 
 
+def run_action(request: HttpRequest, call: Callable[[], T]) -> ServiceResult[T]:
+    """Call a service for a button that has no form to show errors on (move, reopen, publish): a lost race or a
+    refusal becomes an error message on the page the person goes to next."""
+    try:
+        value = call()
+    except ConcurrentEditError as error:
+        messages.error(request, error.message)
+        return ServiceResult(conflict=error)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return ServiceResult()
+    return ServiceResult(value=value, ok=True)
+
+
 class ObjectEditView(LoginRequiredMixin, View):
     """Create (no `pk` in the URL) or change (a `pk`) one object through its service.
 

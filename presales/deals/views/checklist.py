@@ -3,27 +3,27 @@ my next steps and the managers' accountability board."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from presales import access
-from presales.core import exports
-from presales.core.concurrency import ConcurrentEditError
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
 from presales.core.redirects import safe_next
+from presales.core.views import ObjectListView, run_action, run_service
 from presales.deals import selectors, services
 from presales.deals.forms import DealMoveForm, ReassignForm, StepStatusForm
 from presales.deals.models import DealPlaybook, DealStep, Opportunity
 from presales.deals.services.answers import answer_form
+from presales.deals.tables import MyStepTable
 from presales.notifications.models import Notification
 from presales.people.typing import AuthenticatedHttpRequest
 from presales.playbook.models import PlaybookVersion
@@ -84,15 +84,13 @@ def deal_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = DealMoveForm(request.POST)
     if form.is_valid():
-        try:
-            services.deal_playbook_move(
-                actor=request.user, opportunity=opportunity, version=form.cleaned_data["playbook"]
-            )
-            messages.success(
-                request, _("The deal now follows %(version)s.") % {"version": form.cleaned_data["playbook"]}
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        version = form.cleaned_data["playbook"]
+        moved = run_action(
+            request,
+            lambda: services.deal_playbook_move(actor=request.user, opportunity=opportunity, version=version),
+        )
+        if moved.ok:
+            messages.success(request, _("The deal now follows %(version)s.") % {"version": version})
     return redirect("deals:checklist", pk=opportunity.pk)
 
 
@@ -138,17 +136,14 @@ def step_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = answer_form(step, request.POST)
     conflict = None
     if form.is_valid():
-        try:
-            services.deal_step_complete(
+        completed = run_service(
+            form,
+            lambda: services.deal_step_complete(
                 actor=request.user, step=step, answer=form.answer(), expected_version=form.cleaned_data.get("version")
-            )
-        except ConcurrentEditError as error:
-            form.add_error(None, error.message)
-            conflict = error
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
+            ),
+        )
+        conflict = completed.conflict
+        if completed.ok:
             if inline:
                 return render(request, "deals/_step_done.html", {"step": step})
             messages.success(request, _("Step done: %(step)s") % {"step": step.definition})
@@ -170,21 +165,18 @@ def step_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = StepStatusForm(request.POST)
     conflict = None
     if form.is_valid():
-        try:
-            services.deal_step_set_status(
+        saved = run_service(
+            form,
+            lambda: services.deal_step_set_status(
                 actor=request.user,
                 step=step,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
                 expected_version=form.cleaned_data.get("version"),
-            )
-        except ConcurrentEditError as error:
-            form.add_error(None, error.message)
-            conflict = error
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
+            ),
+        )
+        conflict = saved.conflict
+        if saved.ok:
             messages.success(request, _("Status saved: %(step)s") % {"step": step.definition})
             return redirect(safe_next(request, reverse("deals:checklist", args=[step.opportunity_id])))
     return render(request, "deals/step_detail.html", _step_context(request, step, status_form=form, conflict=conflict))
@@ -200,20 +192,17 @@ def step_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = ReassignForm(request.POST, step=step)
     conflict = None
     if form.is_valid():
-        try:
-            services.deal_step_reassign(
+        handed_over = run_service(
+            form,
+            lambda: services.deal_step_reassign(
                 actor=request.user,
                 step=step,
                 user=form.cleaned_data["responsible"],
                 expected_version=form.cleaned_data.get("version"),
-            )
-        except ConcurrentEditError as error:
-            form.add_error(None, error.message)
-            conflict = error
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error("responsible", message)
-        else:
+            ),
+        )
+        conflict = handed_over.conflict
+        if handed_over.ok:
             messages.success(request, _("Handed over to %(person)s.") % {"person": form.cleaned_data["responsible"]})
             return redirect("deals:step", pk=step.pk)
     return render(
@@ -224,33 +213,26 @@ def step_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- People's pages -----------------------------------------------------------------------------------------------
 
 
-MY_STEPS_EXPORT_COLUMNS = [
-    exports.Column(gettext_lazy("Due"), "due_date"),
-    exports.Column(gettext_lazy("Overdue"), "overdue"),
-    exports.Column(gettext_lazy("No."), "definition.order"),
-    exports.Column(gettext_lazy("Step"), lambda step: str(step.definition)),
-    exports.Column(gettext_lazy("Status"), "status"),
-    exports.Column(gettext_lazy("Opportunity"), "opportunity.name"),
-    exports.Column(gettext_lazy("Account"), "opportunity.account.name"),
-    exports.Column(gettext_lazy("Stage"), lambda step: step.opportunity.stage.label),
-]
-
-
-@login_required
-def my_steps(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+class MyStepsView(ObjectListView):
     """Every open step the person is responsible for, overdue first, each completable in place."""
-    steps = selectors.my_next_steps(request.user)
-    if download := exports.export_if_requested(request, steps, MY_STEPS_EXPORT_COLUMNS, basename="my-steps"):
-        return download
-    return render(
-        request,
-        "deals/my_steps.html",
-        {
-            "steps": steps,
-            "overdue_count": sum(1 for s in steps if getattr(s, "overdue", False)),
+
+    table_class = MyStepTable
+    template_name = "deals/my_steps.html"
+    context_object_name = "steps"
+    export_basename = "my-steps"
+    paginated = False
+
+    def get_queryset(self, request: AuthenticatedHttpRequest) -> list[DealStep]:
+        return selectors.my_next_steps(request.user)
+
+    def get_extra_context(self, request: AuthenticatedHttpRequest, rows: list[DealStep]) -> dict[str, Any]:
+        return {
+            "overdue_count": sum(1 for step in rows if getattr(step, "overdue", False)),
             "unread": Notification.objects.filter(recipient=request.user, read_at__isnull=True).count(),
-        },
-    )
+        }
+
+
+my_steps = MyStepsView.as_view()
 
 
 @login_required

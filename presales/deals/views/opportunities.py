@@ -5,17 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,12 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from presales import access
-from presales.core import exports
-from presales.core.concurrency import ConcurrentEditError
-from presales.core.forms import apply_validation_error, show_conflict
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
 from presales.core.redirects import safe_next
+from presales.core.views import ObjectEditView, ObjectListView, run_action, run_service
 from presales.customers.models import Account
 from presales.deals import services
 from presales.deals.filters import OpportunityFilter
@@ -40,6 +35,7 @@ from presales.deals.forms import (
     StageForm,
 )
 from presales.deals.models import DealTeamMember, Opportunity, OpportunityCompetitor, Outcome
+from presales.deals.tables import OpportunityTable
 from presales.people.typing import AuthenticatedHttpRequest
 from presales.playbook.models import Stage
 
@@ -52,10 +48,6 @@ WEIGHTED_AMOUNT = ExpressionWrapper(
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _version(request: AuthenticatedHttpRequest) -> int | None:
@@ -82,46 +74,27 @@ def _totals_by_currency(queryset: QuerySet[Opportunity]) -> list[dict[str, Any]]
 
 # --- opportunity list ---------------------------------------------------------------------------
 
-OPPORTUNITY_EXPORT_COLUMNS = [
-    exports.Column(gettext_lazy("Opportunity"), "name"),
-    exports.Column(gettext_lazy("Account"), "account.name"),
-    exports.Column(gettext_lazy("Stage"), "stage.label"),
-    exports.Column(gettext_lazy("Amount"), "amount"),
-    exports.Column(gettext_lazy("Currency"), "currency"),
-    exports.Column(gettext_lazy("Probability (%)"), "probability"),
-    exports.Column(gettext_lazy("Weighted"), "weighted_amount"),
-    exports.Column(gettext_lazy("Close date"), "expected_close_date"),
-    exports.Column(gettext_lazy("Outcome"), "outcome"),
-    exports.Column(gettext_lazy("Closed on"), "closed_on"),
-    exports.Column(gettext_lazy("Sales owner"), "sales_owner"),
-    exports.Column(gettext_lazy("Presales lead"), "presales_lead"),
-    exports.Column(gettext_lazy("Source"), "source"),
-    exports.Column(gettext_lazy("External ID"), "external_id"),
-]
 
-
-@login_required
-def opportunity_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+class OpportunityListView(ObjectListView):
     """Every deal the person can see: search, filters, sorting, totals and pages."""
-    visible = Opportunity.objects.visible_to(request.user).with_list_relations()
-    filterset = OpportunityFilter(request.GET, queryset=visible, request=request)
-    rows = filterset.qs
-    if download := exports.export_if_requested(request, rows, OPPORTUNITY_EXPORT_COLUMNS, basename="opportunities"):
-        return download
-    page_obj = Paginator(rows, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
-    filtered = any(value for key, value in request.GET.items() if key not in ("page", "ordering", "outcome"))
-    filtered = filtered or request.GET.get("outcome", Outcome.OPEN) != Outcome.OPEN
-    return render(
-        request,
-        "deals/opportunity_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page_obj,
-            "deals": page_obj.object_list,
-            "totals": _totals_by_currency(rows),
-            "filtered": filtered,
-        },
-    )
+
+    queryset = Opportunity.objects.with_list_relations()
+    filterset_class = OpportunityFilter
+    table_class = OpportunityTable
+    template_name = "deals/opportunity_list.html"
+    context_object_name = "deals"
+    export_basename = "opportunities"
+
+    def is_filtered(self, request: AuthenticatedHttpRequest, filterset: OpportunityFilter) -> bool:
+        # The list shows open deals until asked otherwise: another outcome is a filter, "open" is not.
+        filtered = any(value for key, value in request.GET.items() if key not in ("page", "ordering", "outcome"))
+        return filtered or request.GET.get("outcome", Outcome.OPEN) != Outcome.OPEN
+
+    def get_extra_context(self, request: AuthenticatedHttpRequest, rows: QuerySet[Opportunity]) -> dict[str, Any]:
+        return {"totals": _totals_by_currency(rows)}
+
+
+opportunity_list = OpportunityListView.as_view()
 
 
 # --- board --------------------------------------------------------------------------------------
@@ -201,15 +174,13 @@ def opportunity_move_stage(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
         messages.error(request, _("Choose a stage to move the deal to."))
     elif form.cleaned_data["stage"].pk != opportunity.stage_id:
         stage = form.cleaned_data["stage"]
-        try:
-            services.opportunity_change_stage(
+        moved = run_action(
+            request,
+            lambda: services.opportunity_change_stage(
                 actor=request.user, opportunity=opportunity, stage=stage, expected_version=form.cleaned_data["version"]
-            )
-        except ConcurrentEditError as error:
-            messages.error(request, error.message)
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-        else:
+            ),
+        )
+        if moved.ok:
             messages.success(
                 request, _("“%(deal)s” moved to %(stage)s.") % {"deal": opportunity.name, "stage": stage.label}
             )
@@ -262,23 +233,22 @@ def opportunity_close(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     opportunity = _get_editable_opportunity(request, pk)
     form = CloseForm(request.POST)
     if form.is_valid():
-        try:
-            services.opportunity_close(
+        closed = run_service(
+            form,
+            lambda: services.opportunity_close(
                 actor=request.user,
                 opportunity=opportunity,
                 outcome=form.cleaned_data["outcome"],
                 reason=form.cleaned_data["reason"].strip(),
                 closed_on=form.cleaned_data["closed_on"],
                 expected_version=form.cleaned_data["version"],
-            )
-        except ConcurrentEditError as error:
-            show_conflict(form, error)
-            return _render_detail(request, opportunity, close_form=form, conflict=error)
-        except ValidationError as error:
-            apply_validation_error(form, error, {"outcome_reason": "reason"})
-        else:
+            ),
+            field_map={"outcome_reason": "reason"},
+        )
+        if closed.ok:
             messages.success(request, _("The result was recorded."))
             return redirect(opportunity)
+        return _render_detail(request, opportunity, close_form=form, conflict=closed.conflict)
     return _render_detail(request, opportunity, close_form=form)
 
 
@@ -287,13 +257,13 @@ def opportunity_close(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def opportunity_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Put a closed deal back in play."""
     opportunity = _get_editable_opportunity(request, pk)
-    try:
-        services.opportunity_reopen(actor=request.user, opportunity=opportunity, expected_version=_version(request))
-    except ConcurrentEditError as error:
-        messages.error(request, error.message)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
+    reopened = run_action(
+        request,
+        lambda: services.opportunity_reopen(
+            actor=request.user, opportunity=opportunity, expected_version=_version(request)
+        ),
+    )
+    if reopened.ok:
         messages.success(request, _("The deal is open again."))
     return redirect(opportunity)
 
@@ -305,17 +275,17 @@ def deal_member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     opportunity = _get_editable_opportunity(request, pk)
     form = DealMemberForm(request.POST)
     if form.is_valid():
-        try:
-            member = services.deal_member_add(
+        added = run_service(
+            form,
+            lambda: services.deal_member_add(
                 actor=request.user,
                 opportunity=opportunity,
                 user=form.cleaned_data["user"],
                 role=form.cleaned_data["role"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("%(person)s joined the deal team.") % {"person": member.user})
+            ),
+        )
+        if added.value is not None:
+            messages.success(request, _("%(person)s joined the deal team.") % {"person": added.value.user})
             return redirect(opportunity)
     return _render_detail(request, opportunity, member_form=form)
 
@@ -340,12 +310,13 @@ def deal_competitor_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     opportunity = _get_editable_opportunity(request, pk)
     form = DealCompetitorForm(request.POST)
     if form.is_valid():
-        try:
-            link = services.deal_competitor_add(actor=request.user, opportunity=opportunity, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("%(competitor)s is recorded in this deal.") % {"competitor": link.competitor})
+        added = run_service(
+            form, lambda: services.deal_competitor_add(actor=request.user, opportunity=opportunity, **form.cleaned_data)
+        )
+        if added.value is not None:
+            messages.success(
+                request, _("%(competitor)s is recorded in this deal.") % {"competitor": added.value.competitor}
+            )
             return redirect(opportunity)
     return _render_detail(request, opportunity, competitor_form=form)
 
@@ -366,70 +337,64 @@ def deal_competitor_remove(request: AuthenticatedHttpRequest, pk: int, link_pk: 
 # --- create and edit ----------------------------------------------------------------------------
 
 
-@login_required
-def opportunity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Open a new deal, optionally for the account given in `?account=`."""
-    if not access.can_create_opportunity(request.user):
-        raise PermissionDenied
-    initial: dict[str, Any] = {}
-    account_pk = request.GET.get("account", "")
-    account = None
-    if account_pk.isdigit():
-        account = Account.objects.visible_to(request.user).filter(pk=account_pk).first()
-        if account is not None:
-            initial["account"] = account
-    form = OpportunityForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            opportunity = services.opportunity_create(
-                actor=request.user, competitors=list(form.cleaned_data["competitors"]), **form.service_data()
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The opportunity was created."))
-            return redirect(opportunity)
-    return render(request, "deals/opportunity_form.html", {"form": form, "account": account})
+class OpportunityEditView(ObjectEditView):
+    """Open a new deal (optionally for the account given in `?account=`), or change one; a change is refused with the
+    differences shown if somebody else saved the deal meanwhile."""
 
+    queryset = Opportunity.objects.with_list_relations()
+    form_class = OpportunityForm
+    template_name = "deals/opportunity_form.html"
+    context_object_name = "deal"
+    created_message = gettext_lazy("The opportunity was created.")
+    updated_message = gettext_lazy("The opportunity was saved.")
 
-@login_required
-def opportunity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Change a deal; refused with the differences shown if somebody else saved it meanwhile."""
-    opportunity = _get_editable_opportunity(request, pk)
-    form = OpportunityForm(request.POST or None, instance=opportunity, user=request.user)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            _save_opportunity(request, pk, form)
-        except ConcurrentEditError as error:
-            conflict = error
-            show_conflict(form, error)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The opportunity was saved."))
-            return redirect("deals:detail", pk=pk)
-    # The form wrote the typed values into the instance while validating; show the saved ones in the header.
-    saved = Opportunity.objects.with_list_relations().get(pk=pk)
-    return render(request, "deals/opportunity_form.html", {"form": form, "deal": saved, "conflict": conflict})
+    def has_permission(self, request: AuthenticatedHttpRequest, obj: Opportunity) -> bool:
+        if self.creating:
+            return access.can_create_opportunity(request.user)
+        return access.can_edit_opportunity(request.user, obj)
 
+    def _account(self, request: AuthenticatedHttpRequest) -> Account | None:
+        account_pk = request.GET.get("account", "")
+        if not account_pk.isdigit():
+            return None
+        return Account.objects.visible_to(request.user).filter(pk=account_pk).first()
 
-@transaction.atomic
-def _save_opportunity(request: AuthenticatedHttpRequest, pk: int, form: OpportunityForm) -> None:
-    """Fields through opportunity_update, a new stage through opportunity_change_stage (its rules apply)."""
-    # Re-read: validating the form wrote the typed values into its instance.
-    current = Opportunity.objects.select_related("stage").get(pk=pk)
-    data = form.service_data()
-    new_stage = data.pop("stage")
-    # Passing the stage unchanged keeps it in the conflict report if somebody else moved the deal.
-    updated = services.opportunity_update(
-        actor=request.user,
-        opportunity=current,
-        expected_version=form.cleaned_data["version"],
-        stage=current.stage,
-        **data,
-    )
-    if new_stage.pk != updated.stage_id:
-        services.opportunity_change_stage(
-            actor=request.user, opportunity=updated, stage=new_stage, expected_version=updated.version
+    def get_form_kwargs(self, request: AuthenticatedHttpRequest, obj: Opportunity) -> dict[str, Any]:
+        return {"user": request.user}
+
+    def get_initial(self, request: AuthenticatedHttpRequest, obj: Opportunity) -> dict[str, Any]:
+        account = self._account(request) if self.creating else None
+        return {"account": account} if account is not None else {}
+
+    def get_extra_context(
+        self, request: AuthenticatedHttpRequest, obj: Opportunity, form: OpportunityForm
+    ) -> dict[str, Any]:
+        return {"account": self._account(request)} if self.creating else {}
+
+    def create(self, request: AuthenticatedHttpRequest, form: OpportunityForm, obj: Opportunity) -> Opportunity:
+        return services.opportunity_create(
+            actor=request.user, competitors=list(form.cleaned_data["competitors"]), **form.service_data()
         )
+
+    @transaction.atomic
+    def update(self, request: AuthenticatedHttpRequest, form: OpportunityForm, obj: Opportunity) -> Opportunity:
+        """Fields through opportunity_update, a new stage through opportunity_change_stage (its rules apply)."""
+        current = Opportunity.objects.select_related("stage").get(pk=obj.pk)
+        data = form.service_data()
+        new_stage = data.pop("stage")
+        # Passing the stage unchanged keeps it in the conflict report if somebody else moved the deal.
+        updated = services.opportunity_update(
+            actor=request.user,
+            opportunity=current,
+            expected_version=form.cleaned_data["version"],
+            stage=current.stage,
+            **data,
+        )
+        if new_stage.pk != updated.stage_id:
+            updated = services.opportunity_change_stage(
+                actor=request.user, opportunity=updated, stage=new_stage, expected_version=updated.version
+            )
+        return updated
+
+
+opportunity_create = opportunity_edit = OpportunityEditView.as_view()

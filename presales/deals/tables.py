@@ -1,0 +1,144 @@
+"""The columns of the deal lists (opportunities, competitors, a person's next steps): pages, downloads and sorting."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from presales.core.tables import Column, DateColumn, MoneyColumn, NumberColumn, Table, badge, display, join, link
+from presales.deals.models import Competitor, DealStep, Opportunity
+from presales.deals.templatetags.deals import status_badge
+
+
+def outcome_badge(deal: Opportunity) -> SafeString | str:
+    """A closed deal's outcome next to its name (open deals need none)."""
+    return "" if deal.is_open else badge(deal.get_outcome_display(), deal.outcome)
+
+
+class OpportunityTable(Table):
+    html_id = "deal-table"
+
+    name = Column(_("Opportunity"), sort="name", cell_classes="primary-cell")
+    account = Column(_("Account"), "account.name", sort="account__name", classes="hide-phone")
+    stage = Column(_("Stage"), "stage.label", sort="stage__number", cell_classes="stage-cell")
+    amount = MoneyColumn(_("Amount"), sort="amount")
+    currency = Column(_("Currency"), page=False)
+    probability = NumberColumn(
+        _("Probability"), sort="probability", classes="num hide-phone", export_label=_("Probability (%)")
+    )
+    weighted = MoneyColumn(_("Weighted"), "weighted_amount", classes="num hide-phone")
+    expected_close_date = DateColumn(_("Close date"), sort="expected_close_date")
+    outcome = Column(_("Outcome"), page=False)
+    closed_on = DateColumn(_("Closed on"), page=False)
+    sales_owner = Column(_("Sales owner"), sort="sales_owner__display_name", classes="hide-phone")
+    presales_lead = Column(_("Presales lead"), classes="hide-phone", empty="—")
+    source = Column(_("Source"), page=False)
+    external_id = Column(_("External ID"), page=False)
+
+    def render_name(self, deal: Opportunity) -> SafeString:
+        return join(link(deal.get_absolute_url(), deal.name), outcome_badge(deal))
+
+    def render_account(self, deal: Opportunity) -> str:
+        return str(deal.account)
+
+    def render_probability(self, deal: Opportunity) -> str:
+        return f"{deal.probability}%"
+
+
+class CompetitorTable(Table):
+    name = Column(_("Name"), sort="name", cell_classes="primary-cell")
+    # The view annotates `threat_rank` (low < medium < high): sorting follows the danger, not the alphabet.
+    threat_level = Column(_("Threat level"), sort="threat_rank")
+    strengths = Column(_("Strengths"), classes="hide-phone")
+    weaknesses = Column(_("Weaknesses"), classes="hide-phone")
+    website = Column(_("Website"), page=False)
+
+    def render_name(self, competitor: Competitor) -> SafeString:
+        return link(reverse("deals:competitor_detail", args=[competitor.pk]), competitor.name)
+
+    def render_threat_level(self, competitor: Competitor) -> SafeString:
+        return badge(competitor.get_threat_level_display(), competitor.threat_level)
+
+    def render_strengths(self, competitor: Competitor) -> str:
+        return Truncator(competitor.strengths).chars(120)
+
+    def render_weaknesses(self, competitor: Competitor) -> str:
+        return Truncator(competitor.weaknesses).chars(120)
+
+
+class CompetitorDealTable(Table):
+    """The deals a competitor appears in (on its profile): one row per link between the competitor and a deal."""
+
+    name = Column(_("Opportunity"), "opportunity.name", cell_classes="primary-cell")
+    account = Column(_("Account"), "opportunity.account", classes="hide-phone")
+    stage = Column(_("Stage"), "opportunity.stage.label")
+    amount = MoneyColumn(_("Amount"), "opportunity.amount", currency="opportunity.currency", compact=True)
+    notes = Column(_("Their position"), classes="hide-phone", cell_classes="small")
+
+    def render_name(self, link_row: object) -> SafeString:
+        deal = link_row.opportunity  # type: ignore[attr-defined]
+        ahead = badge(_("Ahead of us"), "danger") if link_row.is_ahead else ""  # type: ignore[attr-defined]
+        return join(link(deal.get_absolute_url(), deal.name), outcome_badge(deal), ahead)
+
+    def render_notes(self, link_row: object) -> str:
+        return Truncator(link_row.notes).chars(140)  # type: ignore[attr-defined]
+
+
+class MyStepTable(Table):
+    """The open steps a person is responsible for, overdue first, each completable in place through htmx."""
+
+    due_date = DateColumn(_("Due"))
+    overdue = Column(_("Overdue"), page=False)
+    number = Column(_("No."), "definition.order", page=False)
+    step = Column(_("Step"), lambda step: str(step.definition))
+    status = Column(_("Status"), page=False)
+    opportunity = Column(_("Opportunity"), "opportunity.name")
+    account = Column(_("Account"), "opportunity.account.name", page=False)
+    stage = Column(_("Stage"), lambda step: step.opportunity.stage.label, page=False)
+    status_badge = Column(_("Status"), classes="hide-phone", export=False)
+    complete = Column("", export=False)
+
+    def row_attributes(self, step: DealStep) -> dict[str, str]:
+        return {"class": "step-overdue" if getattr(step, "overdue", False) else "", "id": f"my-step-{step.pk}"}
+
+    def render_due_date(self, step: DealStep) -> SafeString:
+        due = display(step.due_date, "—")
+        if getattr(step, "overdue", False):
+            return format_html('{}<br><span class="badge badge-danger">{}</span>', due, _("overdue"))
+        return due
+
+    def render_step(self, step: DealStep) -> SafeString:
+        return format_html(
+            '<a href="{}">{}. {}</a><br><span class="muted small">{}</span>',
+            reverse("deals:step", args=[step.pk]),
+            step.definition.order,
+            step.definition.name_zh,
+            step.definition.name_en,
+        )
+
+    def render_opportunity(self, step: DealStep) -> SafeString:
+        deal = step.opportunity
+        return format_html(
+            '<a href="{}">{}</a><br><span class="muted small">{} · {}</span>',
+            deal.get_absolute_url(),
+            deal,
+            deal.account,
+            deal.stage.label,
+        )
+
+    def render_status_badge(self, step: DealStep) -> SafeString:
+        return status_badge(step)
+
+    def render_complete(self, step: DealStep) -> SafeString:
+        return format_html(
+            '<div id="complete-{}"><a class="btn btn-small btn-primary" href="{}" hx-get="{}" '
+            'hx-target="#complete-{}">{}</a></div>',
+            step.pk,
+            reverse("deals:step", args=[step.pk]),
+            reverse("deals:step_complete", args=[step.pk]),
+            step.pk,
+            _("Complete"),
+        )
