@@ -20,6 +20,7 @@ from presales.work.models import (
     SupportRequestQuerySet,
     WorkType,
 )
+from presales.work.tables import ActivityTable, SupportRequestTable
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -40,7 +41,7 @@ class ActivityFilter(django_filters.FilterSet):
         label=_("Opportunity"), queryset=Opportunity.objects.all(), widget=forms.HiddenInput
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ActivityStatus.choices, empty_label=_("Any"))
-    ordering = StableOrderingFilter(fields=(("date", "date"), ("hours", "hours"), ("kind", "kind")))
+    ordering = StableOrderingFilter(fields=ActivityTable.ordering_fields())
 
     class Meta:
         model = Activity
@@ -62,9 +63,7 @@ class SupportRequestFilter(django_filters.FilterSet):
         label=_("Only forgotten"), method="filter_forgotten", widget=forms.CheckboxInput
     )
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="filter_mine", widget=forms.CheckboxInput)
-    ordering = StableOrderingFilter(
-        fields=(("needed_by", "needed_by"), ("created_at", "created_at"), ("status", "status"), ("kind", "kind"))
-    )
+    ordering = StableOrderingFilter(fields=SupportRequestTable.ordering_fields())
 
     class Meta:
         model = SupportRequest

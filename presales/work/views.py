@@ -6,15 +6,13 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -22,11 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from presales import access
-from presales.core import exports
 from presales.core.concurrency import ConcurrentEditError
-from presales.core.forms import apply_validation_error, show_conflict
+from presales.core.forms import apply_validation_error
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
+from presales.core.views import ObjectEditView, ObjectListView
 from presales.deals.models import Opportunity
 from presales.people.models import PRESALES_ROLES, User
 from presales.people.typing import AuthenticatedHttpRequest
@@ -34,6 +32,7 @@ from presales.work import selectors, services, triage
 from presales.work.filters import ActivityFilter, SupportRequestFilter
 from presales.work.forms import ActivityForm, CancelForm, DecisionForm, SupportRequestForm, TriageForm
 from presales.work.models import Activity, ActivityStatus, RequestStatus, SupportRequest
+from presales.work.tables import ActivityTable, SupportRequestTable
 
 
 def _week_from(request: AuthenticatedHttpRequest) -> datetime.date:
@@ -43,59 +42,22 @@ def _week_from(request: AuthenticatedHttpRequest) -> datetime.date:
 
 # --- activities ---------------------------------------------------------------------------------
 
-ACTIVITY_EXPORT_COLUMNS = [
-    exports.Column(gettext_lazy("Date"), "date"),
-    exports.Column(gettext_lazy("Type"), "kind"),
-    exports.Column(gettext_lazy("Status"), "status"),
-    exports.Column(gettext_lazy("Hours"), "hours"),
-    exports.Column(gettext_lazy("Owner"), "owner"),
-    exports.Column(gettext_lazy("Participants"), lambda a: ", ".join(str(p) for p in a.participants.all())),
-    exports.Column(gettext_lazy("Opportunity"), "opportunity.name"),
-    exports.Column(gettext_lazy("Account"), "account.name"),
-    exports.Column(gettext_lazy("Step served"), "step_key"),
-    exports.Column(gettext_lazy("Outcome"), "outcome"),
-    exports.Column(gettext_lazy("How this raises the win rate"), "win_rate_answer"),
-    exports.Column(gettext_lazy("Expected uplift (points)"), "expected_uplift"),
-]
-REQUEST_EXPORT_COLUMNS = [
-    exports.Column(gettext_lazy("Type"), "kind"),
-    exports.Column(gettext_lazy("Opportunity"), "opportunity.name"),
-    exports.Column(gettext_lazy("Account"), "opportunity.account.name"),
-    exports.Column(gettext_lazy("Status"), "status"),
-    exports.Column(gettext_lazy("Presales duty"), "is_duty"),
-    exports.Column(gettext_lazy("Needed by"), "needed_by"),
-    exports.Column(gettext_lazy("Effort estimate (hours)"), "estimate_hours"),
-    exports.Column(gettext_lazy("Requested by"), "requester"),
-    exports.Column(gettext_lazy("Engineer"), "assignee"),
-    exports.Column(gettext_lazy("What is needed"), "description"),
-    exports.Column(gettext_lazy("How this raises the win rate"), "win_rate_answer"),
-    exports.Column(gettext_lazy("Expected uplift (points)"), "expected_uplift"),
-    exports.Column(gettext_lazy("Reason for the decision"), "decision_reason"),
-    exports.Column(gettext_lazy("Created"), "created_at"),
-    exports.Column(gettext_lazy("Escalated"), "escalated_at"),
-]
 
-
-@login_required
-def activity_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+class ActivityListView(ObjectListView):
     """Activities the person can see, filtered by type, person, dates and deal."""
-    visible = Activity.objects.visible_to(request.user).with_list_relations()
-    filterset = ActivityFilter(request.GET, queryset=visible, request=request)
-    if download := exports.export_if_requested(request, filterset.qs, ACTIVITY_EXPORT_COLUMNS, basename="activities"):
-        return download
-    page_obj = Paginator(filterset.qs, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
-    filtered = any(value for key, value in request.GET.items() if key not in ("page", "ordering"))
-    return render(
-        request,
-        "work/activity_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page_obj,
-            "activities": page_obj.object_list,
-            "filtered": filtered,
-            "can_log": access.can_log_activity(request.user),
-        },
-    )
+
+    queryset = Activity.objects.with_list_relations()
+    filterset_class = ActivityFilter
+    table_class = ActivityTable
+    template_name = "work/activity_list.html"
+    context_object_name = "activities"
+    export_basename = "activities"
+
+    def get_extra_context(self, request: AuthenticatedHttpRequest, rows: Any) -> dict[str, Any]:
+        return {"can_log": access.can_log_activity(request.user)}
+
+
+activity_list = ActivityListView.as_view()
 
 
 def _value_check_for(form: ActivityForm) -> selectors.ValueCheck | None:
@@ -114,49 +76,47 @@ def _value_check_for(form: ActivityForm) -> selectors.ValueCheck | None:
     )
 
 
-@login_required
-def activity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Log (or plan) an activity in seconds: today, two hours, the deal's current step."""
-    if not access.can_log_activity(request.user):
-        raise PermissionDenied
-    opportunity = None
-    source = request.POST if request.method == "POST" else request.GET
-    if source.get("opportunity", "").isdigit():
-        opportunity = get_object_for_user(
-            Opportunity.objects.select_related("account"), request.user, pk=int(source["opportunity"])
-        )
-    step_choices = selectors.step_choices(opportunity)
-    support_request = None
-    if source.get("request", "").isdigit():
-        support_request = get_object_for_user(SupportRequest.objects.all(), request.user, pk=int(source["request"]))
-    if request.method == "POST":
-        form = ActivityForm(request.POST, user=request.user, step_choices=step_choices)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                activity = services.activity_create(
-                    actor=request.user,
-                    kind=data["kind"],
-                    date=data["date"],
-                    hours=data["hours"],
-                    status=data["status"],
-                    opportunity=data["opportunity"],
-                    account=data["account"],
-                    participants=data["participants"],
-                    step_key=data["step_key"],
-                    outcome=data["outcome"],
-                    win_rate_answer=data["win_rate_answer"],
-                    expected_uplift=data["expected_uplift"],
-                    request=support_request,
+class ActivityEditView(ObjectEditView):
+    """Log (or plan) an activity in seconds (today, two hours, the deal's current step), or change one: mark planned
+    work done, fix hours, write the outcome."""
+
+    queryset = Activity.objects.with_list_relations()
+    form_class = ActivityForm
+    template_name = "work/activity_form.html"
+    context_object_name = "activity"
+    updated_message = gettext_lazy("Activity updated.")
+
+    def has_permission(self, request: AuthenticatedHttpRequest, obj: Activity) -> bool:
+        if self.creating:
+            return access.can_log_activity(request.user)
+        return access.can_edit_activity(request.user, obj)
+
+    def _sources(self, request: AuthenticatedHttpRequest) -> tuple[Opportunity | None, SupportRequest | None]:
+        """The deal (`?opportunity=`) and the support request (`?request=`) a new activity is logged for."""
+        if not hasattr(self, "_source_objects"):
+            source = request.POST if request.method == "POST" else request.GET
+            opportunity = support_request = None
+            if source.get("opportunity", "").isdigit():
+                opportunity = get_object_for_user(
+                    Opportunity.objects.select_related("account"), request.user, pk=int(source["opportunity"])
                 )
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("Activity saved: %(activity)s.") % {"activity": activity})
-                if request.POST.get("next") == "deal" and activity.opportunity_id and activity.opportunity:
-                    return redirect(activity.opportunity.get_absolute_url())
-                return redirect("work:activity_list")
-    else:
+            if source.get("request", "").isdigit():
+                support_request = get_object_for_user(
+                    SupportRequest.objects.all(), request.user, pk=int(source["request"])
+                )
+            self._source_objects = (opportunity, support_request)
+        return self._source_objects
+
+    def _opportunity(self, request: AuthenticatedHttpRequest, obj: Activity) -> Opportunity | None:
+        return self._sources(request)[0] if self.creating else obj.opportunity
+
+    def get_form_kwargs(self, request: AuthenticatedHttpRequest, obj: Activity) -> dict[str, Any]:
+        return {"user": request.user, "step_choices": selectors.step_choices(self._opportunity(request, obj))}
+
+    def get_initial(self, request: AuthenticatedHttpRequest, obj: Activity) -> dict[str, Any]:
+        if not self.creating:
+            return {"version": obj.version}
+        opportunity, support_request = self._sources(request)
         initial: dict[str, Any] = {
             "date": parse_date(request.GET.get("date", "") or "") or timezone.localdate(),
             "hours": Decimal(2),
@@ -169,65 +129,57 @@ def activity_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             initial.update(kind=support_request.kind, opportunity=support_request.opportunity_id)
         if request.GET.get("status") == ActivityStatus.PLANNED:
             initial["status"] = ActivityStatus.PLANNED
-        form = ActivityForm(initial=initial, user=request.user, step_choices=step_choices)
-    return render(
-        request,
-        "work/activity_form.html",
-        {
-            "form": form,
-            "opportunity": opportunity,
-            "support_request": support_request,
+        return initial
+
+    def get_extra_context(self, request: AuthenticatedHttpRequest, obj: Activity, form: ActivityForm) -> dict[str, Any]:
+        context: dict[str, Any] = {
+            "opportunity": self._opportunity(request, obj),
             "value_check": _value_check_for(form) if not form.errors else None,
-        },
-    )
+        }
+        if self.creating:
+            context["support_request"] = self._sources(request)[1]
+        else:
+            context["history"] = history_entries(obj)
+        return context
 
-
-@login_required
-def activity_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Change an activity: mark planned work done, fix hours, write the outcome."""
-    activity = get_object_for_user(Activity.objects.with_list_relations(), request.user, pk=pk)
-    if not access.can_edit_activity(request.user, activity):
-        raise PermissionDenied
-    step_choices = selectors.step_choices(activity.opportunity)
-    conflict = None
-    if request.method == "POST":
-        form = ActivityForm(request.POST, instance=activity, user=request.user, step_choices=step_choices)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            participants = data.pop("participants")
-            version = data.pop("version")
-            try:
-                services.activity_update(
-                    actor=request.user,
-                    activity=Activity.objects.get(pk=pk),
-                    expected_version=version,
-                    participants=participants,
-                    **data,
-                )
-            except ConcurrentEditError as error:
-                conflict = error
-                show_conflict(form, error)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("Activity updated."))
-                return redirect("work:activity_list")
-    else:
-        form = ActivityForm(
-            instance=activity, initial={"version": activity.version}, user=request.user, step_choices=step_choices
+    def create(self, request: AuthenticatedHttpRequest, form: ActivityForm, obj: Activity) -> Activity:
+        data = form.cleaned_data
+        return services.activity_create(
+            actor=request.user,
+            kind=data["kind"],
+            date=data["date"],
+            hours=data["hours"],
+            status=data["status"],
+            opportunity=data["opportunity"],
+            account=data["account"],
+            participants=data["participants"],
+            step_key=data["step_key"],
+            outcome=data["outcome"],
+            win_rate_answer=data["win_rate_answer"],
+            expected_uplift=data["expected_uplift"],
+            request=self._sources(request)[1],
         )
-    return render(
-        request,
-        "work/activity_form.html",
-        {
-            "form": form,
-            "activity": activity,
-            "opportunity": activity.opportunity,
-            "conflict": conflict,
-            "history": history_entries(activity),
-            "value_check": _value_check_for(form) if not form.errors else None,
-        },
-    )
+
+    def update(self, request: AuthenticatedHttpRequest, form: ActivityForm, obj: Activity) -> Activity:
+        data = dict(form.cleaned_data)
+        participants = data.pop("participants")
+        version = data.pop("version")
+        return services.activity_update(
+            actor=request.user, activity=obj, expected_version=version, participants=participants, **data
+        )
+
+    def success_message(self, obj: Activity, created: bool) -> str | None:
+        return (
+            _("Activity saved: %(activity)s.") % {"activity": obj} if created else super().success_message(obj, created)
+        )
+
+    def get_success_url(self, request: AuthenticatedHttpRequest, obj: Activity) -> str:
+        if self.creating and request.POST.get("next") == "deal" and obj.opportunity_id and obj.opportunity:
+            return obj.opportunity.get_absolute_url()
+        return reverse("work:activity_list")
+
+
+activity_create = activity_edit = ActivityEditView.as_view()
 
 
 @login_required
@@ -298,57 +250,64 @@ def workload(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- support requests ---------------------------------------------------------------------------
 
 
-@login_required
-def request_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+class SupportRequestListView(ObjectListView):
     """Requests the person can see; the presales managers' queue shows forgotten ones first."""
-    visible = SupportRequest.objects.visible_to(request.user).with_list_relations()
-    filterset = SupportRequestFilter(request.GET, queryset=visible, request=request)
-    rows = filterset.qs
-    if not request.GET.get("ordering"):
-        rows = rows.order_by("escalated_at", "needed_by", "pk")
-    if download := exports.export_if_requested(request, rows, REQUEST_EXPORT_COLUMNS, basename="support-requests"):
-        return download
-    page_obj = Paginator(rows, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
-    now = timezone.now()
-    for row in page_obj.object_list:
-        row.forgotten = row.is_forgotten(now)
-    filtered = any(value for key, value in request.GET.items() if key not in ("page", "ordering"))
-    return render(
-        request,
-        "work/request_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page_obj,
-            "requests": page_obj.object_list,
-            "filtered": filtered,
-            "forgotten_count": visible.forgotten(now).count() if access.watches_request_queue(request.user) else None,
+
+    queryset = SupportRequest.objects.with_list_relations()
+    filterset_class = SupportRequestFilter
+    table_class = SupportRequestTable
+    template_name = "work/request_list.html"
+    context_object_name = "requests"
+    export_basename = "support-requests"
+
+    def get_rows(self, request: AuthenticatedHttpRequest, filterset: Any, queryset: Any) -> Any:
+        rows = filterset.qs
+        return rows if request.GET.get("ordering") else rows.order_by("escalated_at", "needed_by", "pk")
+
+    def prepare_rows(self, request: AuthenticatedHttpRequest, rows: list[Any]) -> list[Any]:
+        now = timezone.now()
+        for row in rows:
+            row.forgotten = row.is_forgotten(now)
+        return rows
+
+    def get_extra_context(self, request: AuthenticatedHttpRequest, rows: Any) -> dict[str, Any]:
+        watches = access.watches_request_queue(request.user)
+        visible = self.get_queryset(request)
+        return {
+            "forgotten_count": visible.forgotten(timezone.now()).count() if watches else None,
             "can_create": access.can_create_request(request.user),
-        },
-    )
+        }
 
 
-@login_required
-def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+class SupportRequestCreateView(ObjectEditView):
     """Sales asks presales for help on a deal."""
-    if not access.can_create_request(request.user):
-        raise PermissionDenied
-    if request.method == "POST":
-        form = SupportRequestForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                support = services.request_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("Request sent to presales."))
-                return redirect(support)
-    else:
+
+    queryset = SupportRequest.objects.all()
+    form_class = SupportRequestForm
+    template_name = "work/request_form.html"
+    created_message = gettext_lazy("Request sent to presales.")
+
+    def has_permission(self, request: AuthenticatedHttpRequest, obj: SupportRequest) -> bool:
+        return access.can_create_request(request.user)
+
+    def get_form_kwargs(self, request: AuthenticatedHttpRequest, obj: SupportRequest) -> dict[str, Any]:
+        return {"user": request.user}
+
+    def get_initial(self, request: AuthenticatedHttpRequest, obj: SupportRequest) -> dict[str, Any]:
         initial: dict[str, Any] = {"needed_by": timezone.localdate() + datetime.timedelta(days=7)}
         if request.GET.get("opportunity", "").isdigit():
             deal = get_object_for_user(Opportunity.objects.all(), request.user, pk=int(request.GET["opportunity"]))
             initial["opportunity"] = deal.pk
-        form = SupportRequestForm(initial=initial, user=request.user)
-    return render(request, "work/request_form.html", {"form": form})
+        return initial
+
+    def create(
+        self, request: AuthenticatedHttpRequest, form: SupportRequestForm, obj: SupportRequest
+    ) -> SupportRequest:
+        return services.request_create(actor=request.user, **form.cleaned_data)
+
+
+request_list = SupportRequestListView.as_view()
+request_create = SupportRequestCreateView.as_view()
 
 
 def _request_context(request: AuthenticatedHttpRequest, support: SupportRequest, **forms: Any) -> dict[str, Any]:
