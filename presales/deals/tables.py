@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -78,13 +80,13 @@ class CompetitorDealTable(Table):
     amount = MoneyColumn(_("Amount"), "opportunity.amount", currency="opportunity.currency", compact=True)
     notes = Column(_("Their position"), classes="hide-phone", cell_classes="small")
 
-    def render_name(self, link_row: object) -> SafeString:
-        deal = link_row.opportunity  # type: ignore[attr-defined]
-        ahead = badge(_("Ahead of us"), "danger") if link_row.is_ahead else ""  # type: ignore[attr-defined]
+    def render_name(self, link_row: Any) -> SafeString:
+        deal = link_row.opportunity
+        ahead = badge(_("Ahead of us"), "danger") if link_row.is_ahead else ""
         return join(link(deal.get_absolute_url(), deal.name), outcome_badge(deal), ahead)
 
-    def render_notes(self, link_row: object) -> str:
-        return Truncator(link_row.notes).chars(140)  # type: ignore[attr-defined]
+    def render_notes(self, link_row: Any) -> str:
+        return Truncator(link_row.notes).chars(140)
 
 
 class MyStepTable(Table):

@@ -14,6 +14,7 @@ from presales.customers.models import Industry
 from presales.deals.models import Competitor
 from presales.knowledge.models import KnowledgeItem, KnowledgeItemQuerySet, KnowledgeKind
 from presales.knowledge.selectors import search
+from presales.knowledge.tables import KnowledgeItemTable
 
 
 class KnowledgeItemFilter(django_filters.FilterSet):
@@ -30,9 +31,7 @@ class KnowledgeItemFilter(django_filters.FilterSet):
     review_due = django_filters.BooleanFilter(
         label=_("Due for review"), method="filter_review_due", widget=forms.CheckboxInput
     )
-    ordering = StableOrderingFilter(
-        fields=(("title", "title"), ("updated_at", "updated_at"), ("won_uses", "won_uses"), ("kind", "kind"))
-    )
+    ordering = StableOrderingFilter(fields=KnowledgeItemTable.ordering_fields())
 
     class Meta:
         model = KnowledgeItem

@@ -2,76 +2,70 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from presales import access
-from presales.core import exports
-from presales.core.concurrency import ConcurrentEditError
-from presales.core.forms import apply_validation_error, show_conflict
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
-from presales.core.uploads import download_response
+from presales.core.views import (
+    AttachmentDownloadView,
+    AttachmentUploadView,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+)
 from presales.deals.models import Opportunity
 from presales.knowledge import selectors, services
 from presales.knowledge.filters import KnowledgeItemFilter
 from presales.knowledge.forms import AttachmentForm, KnowledgeItemForm, UseForm
 from presales.knowledge.models import KnowledgeAttachment, KnowledgeItem
+from presales.knowledge.tables import KnowledgeItemTable
 from presales.people.typing import AuthenticatedHttpRequest
 
-ITEM_EXPORT_COLUMNS = [
-    exports.Column(gettext_lazy("Title"), "title"),
-    exports.Column(gettext_lazy("Kind"), "kind"),
-    exports.Column(gettext_lazy("Summary"), "summary"),
-    exports.Column(gettext_lazy("Industries"), lambda item: ", ".join(str(label) for label in item.industry_labels)),
-    exports.Column(gettext_lazy("Products"), "products"),
-    exports.Column(gettext_lazy("Tags"), "tags"),
-    exports.Column(gettext_lazy("Owner"), "owner"),
-    exports.Column(gettext_lazy("Restricted"), "restricted"),
-    exports.Column(gettext_lazy("Review by"), "review_date"),
-    exports.Column(gettext_lazy("Used on won deals"), "won_uses"),
-    exports.Column(gettext_lazy("Uses"), "use_count"),
-    exports.Column(gettext_lazy("Updated"), "updated_at"),
-]
 
-
-@login_required
-def item_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+class KnowledgeItemListView(ObjectListView):
     """The knowledge home: search in Chinese or English, or browse with the most useful items first."""
-    visible = (
-        KnowledgeItem.objects.visible_to(request.user)
-        .with_usefulness()
+
+    queryset = (
+        KnowledgeItem.objects.with_usefulness()
         .select_related("owner")
         .order_by("-won_uses", "-use_count", "-updated_at", "pk")
     )
-    filterset = KnowledgeItemFilter(request.GET, queryset=visible, request=request)
-    if download := exports.export_if_requested(request, filterset.qs, ITEM_EXPORT_COLUMNS, basename="knowledge"):
-        return download
-    page_obj = Paginator(filterset.qs, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.get("q", "")
-    items = selectors.decorate(page_obj.object_list, query)
-    filtered = any(value for key, value in request.GET.items() if key not in ("page", "ordering"))
-    return render(
-        request,
-        "knowledge/item_list.html",
-        {
-            "filter": filterset,
-            "page_obj": page_obj,
-            "items": items,
-            "query": query,
-            "filtered": filtered,
-            "can_create": access.can_create_knowledge(request.user),
-        },
-    )
+    filterset_class = KnowledgeItemFilter
+    table_class = KnowledgeItemTable
+    template_name = "knowledge/item_list.html"
+    context_object_name = "items"
+    export_basename = "knowledge"
+
+    def prepare_rows(self, request: AuthenticatedHttpRequest, rows: list[Any]) -> list[Any]:
+        # Highlights for the shown page only: done in Python, after the database picked the page.
+        return selectors.decorate(rows, request.GET.get("q", ""))
+
+    def get_extra_context(self, request: AuthenticatedHttpRequest, rows: Any) -> dict[str, Any]:
+        return {"query": request.GET.get("q", ""), "can_create": access.can_create_knowledge(request.user)}
+
+
+def _detail_context(request: AuthenticatedHttpRequest, item: KnowledgeItem, **overrides: Any) -> dict[str, Any]:
+    visible_deals = Opportunity.objects.visible_to(request.user).values("pk")
+    return {
+        "item": item,
+        "attachments": item.attachments.all(),
+        "uses": item.uses.filter(opportunity__in=visible_deals).select_related("opportunity", "used_by")[:20],
+        "use_form": UseForm(user=request.user, initial={"opportunity": request.GET.get("opportunity")}),
+        "attachment_form": AttachmentForm(),
+        "can_edit": access.can_edit_knowledge(request.user, item),
+        "history": history_entries(item),
+        **overrides,
+    }
 
 
 @login_required
@@ -80,144 +74,102 @@ def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_object_for_user(
         KnowledgeItem.objects.select_related("owner").prefetch_related("competitors"), request.user, pk=pk
     )
-    visible_deals = Opportunity.objects.visible_to(request.user).values("pk")
-    uses = item.uses.filter(opportunity__in=visible_deals).select_related("opportunity", "used_by")[:20]
-    return render(
-        request,
-        "knowledge/item_detail.html",
-        {
-            "item": item,
-            "attachments": item.attachments.all(),
-            "uses": uses,
-            "use_form": UseForm(user=request.user, initial={"opportunity": request.GET.get("opportunity")}),
-            "attachment_form": AttachmentForm(),
-            "can_edit": access.can_edit_knowledge(request.user, item),
-            "history": history_entries(item),
-        },
-    )
+    return render(request, "knowledge/item_detail.html", _detail_context(request, item))
 
 
-@login_required
-def item_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Write up something worth reusing."""
-    if not access.can_create_knowledge(request.user):
-        raise PermissionDenied
-    if request.method == "POST":
-        form = KnowledgeItemForm(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            data.pop("version", None)
-            try:
-                item = services.knowledge_item_create(
-                    actor=request.user,
-                    competitors=data.pop("competitors"),
-                    industries=data.pop("industry_codes"),
-                    **data,
-                )
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("Knowledge item saved."))
-                return redirect(item.get_absolute_url())
-    else:
-        form = KnowledgeItemForm(initial={"kind": request.GET.get("kind", "")})
-    return render(request, "knowledge/item_form.html", {"form": form})
+class KnowledgeItemEditView(ObjectEditView):
+    """Write up something worth reusing, or keep an item current; a concurrent edit is shown, never overwritten."""
+
+    queryset = KnowledgeItem.objects.select_related("owner")
+    form_class = KnowledgeItemForm
+    template_name = "knowledge/item_form.html"
+    context_object_name = "item"
+    created_message = gettext_lazy("Knowledge item saved.")
+    updated_message = gettext_lazy("Knowledge item updated.")
+
+    def has_permission(self, request: AuthenticatedHttpRequest, obj: KnowledgeItem) -> bool:
+        if self.creating:
+            return access.can_create_knowledge(request.user)
+        return access.can_edit_knowledge(request.user, obj)
+
+    def get_initial(self, request: AuthenticatedHttpRequest, obj: KnowledgeItem) -> dict[str, Any]:
+        return {"kind": request.GET.get("kind", "")} if self.creating else {"version": obj.version}
+
+    def _service_data(self, form: KnowledgeItemForm) -> dict[str, Any]:
+        data = dict(form.cleaned_data)
+        data.pop("version", None)
+        return {"competitors": data.pop("competitors"), "industries": data.pop("industry_codes"), **data}
+
+    def create(self, request: AuthenticatedHttpRequest, form: KnowledgeItemForm, obj: KnowledgeItem) -> KnowledgeItem:
+        return services.knowledge_item_create(actor=request.user, **self._service_data(form))
+
+    def update(self, request: AuthenticatedHttpRequest, form: KnowledgeItemForm, obj: KnowledgeItem) -> KnowledgeItem:
+        return services.knowledge_item_update(
+            actor=request.user,
+            item=obj,
+            expected_version=form.cleaned_data["version"],
+            **self._service_data(form),
+        )
 
 
-@login_required
-def item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Keep an item current; a concurrent edit is shown, never overwritten."""
-    item = get_object_for_user(KnowledgeItem.objects.select_related("owner"), request.user, pk=pk)
-    if not access.can_edit_knowledge(request.user, item):
-        raise PermissionDenied
-    conflict = None
-    if request.method == "POST":
-        form = KnowledgeItemForm(request.POST, instance=KnowledgeItem.objects.get(pk=pk))
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                services.knowledge_item_update(
-                    actor=request.user,
-                    item=item,
-                    expected_version=data.pop("version"),
-                    competitors=data.pop("competitors"),
-                    industries=data.pop("industry_codes"),
-                    **data,
-                )
-            except ConcurrentEditError as error:
-                conflict = error
-                show_conflict(form, error)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("Knowledge item updated."))
-                return redirect(item.get_absolute_url())
-    else:
-        form = KnowledgeItemForm(instance=item, initial={"version": item.version})
-    return render(request, "knowledge/item_form.html", {"form": form, "item": item, "conflict": conflict})
+class KnowledgeItemDeleteView(ObjectDeleteView):
+    queryset = KnowledgeItem.objects.select_related("owner")
+    success_message = gettext_lazy("Knowledge item deleted.")
+
+    def has_permission(self, request: AuthenticatedHttpRequest, obj: KnowledgeItem) -> bool:
+        return access.can_edit_knowledge(request.user, obj)
+
+    def delete(self, request: AuthenticatedHttpRequest, obj: KnowledgeItem) -> None:
+        services.knowledge_item_delete(actor=request.user, item=obj)
+
+    def get_success_url(self, request: AuthenticatedHttpRequest, obj: KnowledgeItem) -> str:
+        return reverse("knowledge:list")
 
 
-@login_required
-@require_POST
-def item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = get_object_for_user(KnowledgeItem.objects.select_related("owner"), request.user, pk=pk)
-    if not access.can_edit_knowledge(request.user, item):
-        raise PermissionDenied
-    services.knowledge_item_delete(actor=request.user, item=item)
-    messages.success(request, _("Knowledge item deleted."))
-    return redirect("knowledge:list")
-
-
-@login_required
-@require_POST
-def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+class KnowledgeAttachmentUploadView(AttachmentUploadView):
     """Attach a file; a refused file shows why on the item page."""
-    item = get_object_for_user(KnowledgeItem.objects.select_related("owner"), request.user, pk=pk)
-    if not access.can_edit_knowledge(request.user, item):
-        raise PermissionDenied
-    form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.knowledge_attachment_add(actor=request.user, item=item, upload=form.cleaned_data["file"])
-        except ValidationError as error:
-            form.add_error("file", error)
-        else:
-            messages.success(request, _("File attached."))
-            return redirect(item.get_absolute_url())
-    visible_deals = Opportunity.objects.visible_to(request.user).values("pk")
-    return render(
-        request,
-        "knowledge/item_detail.html",
-        {
-            "item": item,
-            "attachments": item.attachments.all(),
-            "uses": item.uses.filter(opportunity__in=visible_deals).select_related("opportunity", "used_by")[:20],
-            "use_form": UseForm(user=request.user),
-            "attachment_form": form,
-            "can_edit": True,
-            "history": history_entries(item),
-        },
-        status=400,
-    )
+
+    queryset = KnowledgeItem.objects.select_related("owner")
+    form_class = AttachmentForm
+    success_message = gettext_lazy("File attached.")
+
+    def has_permission(self, request: AuthenticatedHttpRequest, obj: KnowledgeItem) -> bool:
+        return access.can_edit_knowledge(request.user, obj)
+
+    def attach(self, request: AuthenticatedHttpRequest, obj: KnowledgeItem, upload: Any) -> Any:
+        return services.knowledge_attachment_add(actor=request.user, item=obj, upload=upload)
+
+    def render_invalid(self, request: AuthenticatedHttpRequest, obj: KnowledgeItem, form: Any) -> HttpResponse:
+        context = _detail_context(request, obj, attachment_form=form, can_edit=True)
+        return render(request, "knowledge/item_detail.html", context)
 
 
-@login_required
-@require_POST
-def attachment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    attachment = get_object_for_user(KnowledgeAttachment.objects.select_related("item__owner"), request.user, pk=pk)
-    if not access.can_edit_knowledge(request.user, attachment.item):
-        raise PermissionDenied
-    item = attachment.item
-    services.knowledge_attachment_delete(actor=request.user, attachment=attachment)
-    messages.success(request, _("File removed."))
-    return redirect(item.get_absolute_url())
+class KnowledgeAttachmentDeleteView(ObjectDeleteView):
+    queryset = KnowledgeAttachment.objects.select_related("item__owner")
+    success_message = gettext_lazy("File removed.")
+
+    def has_permission(self, request: AuthenticatedHttpRequest, obj: KnowledgeAttachment) -> bool:
+        return access.can_edit_knowledge(request.user, obj.item)
+
+    def delete(self, request: AuthenticatedHttpRequest, obj: KnowledgeAttachment) -> None:
+        services.knowledge_attachment_delete(actor=request.user, attachment=obj)
+
+    def get_success_url(self, request: AuthenticatedHttpRequest, obj: KnowledgeAttachment) -> str:
+        return obj.item.get_absolute_url()
 
 
-@login_required
-def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+class KnowledgeAttachmentDownloadView(AttachmentDownloadView):
     """The only way to a stored file: the person must be able to see the item (else 404)."""
-    attachment = get_object_for_user(KnowledgeAttachment.objects.all(), request.user, pk=pk)
-    return download_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
+
+    queryset = KnowledgeAttachment.objects.all()
+
+
+item_list = KnowledgeItemListView.as_view()
+item_create = item_edit = KnowledgeItemEditView.as_view()
+item_delete = KnowledgeItemDeleteView.as_view()
+attachment_upload = KnowledgeAttachmentUploadView.as_view()
+attachment_delete = KnowledgeAttachmentDeleteView.as_view()
+attachment_download = KnowledgeAttachmentDownloadView.as_view()
 
 
 @login_required
