@@ -16,6 +16,7 @@ from presales.bids.models import (
     Tender,
     TenderStatus,
 )
+from presales.bids.tables import PocTable, TenderTable
 from presales.core.filters import StableOrderingFilter
 
 
@@ -32,9 +33,7 @@ class TenderFilter(django_filters.FilterSet):
     procurement_method = django_filters.ChoiceFilter(
         label=_("Method"), choices=ProcurementMethod.choices, empty_label=_("Any method")
     )
-    ordering = StableOrderingFilter(
-        fields=(("submission_deadline", "submission_deadline"), ("title", "title"), ("status", "status"))
-    )
+    ordering = StableOrderingFilter(fields=TenderTable.ordering_fields())
 
     class Meta:
         model = Tender
@@ -47,7 +46,7 @@ class TenderFilter(django_filters.FilterSet):
 class PocFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PocStatus.choices, empty_label=_("Any status"))
-    ordering = StableOrderingFilter(fields=(("end_date", "end_date"), ("start_date", "start_date"), ("title", "title")))
+    ordering = StableOrderingFilter(fields=PocTable.ordering_fields())
 
     class Meta:
         model = Poc

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.forms import BaseForm, ChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -49,12 +46,11 @@ from presales.bids.models import (
     TestCase,
 )
 from presales.bids.spreadsheets import export_deviations
-from presales.core import exports
-from presales.core.concurrency import ConcurrentEditError
-from presales.core.forms import apply_validation_error, show_conflict
+from presales.bids.tables import PocTable, ProductGapTable, TenderTable, TestCaseTable
+from presales.core.forms import apply_validation_error
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
-from presales.core.uploads import download_response
+from presales.core.views import AttachmentDownloadView, ObjectEditView, ObjectListView, paginate
 from presales.deals.models import Opportunity
 from presales.knowledge.models import KnowledgeItem
 from presales.people.typing import AuthenticatedHttpRequest
@@ -68,63 +64,45 @@ def _deal_from_request(request: AuthenticatedHttpRequest) -> Opportunity:
     return get_object_for_user(Opportunity.objects.select_related("account"), request.user, pk=int(pk))
 
 
-def _filtered(request: AuthenticatedHttpRequest) -> bool:
-    return any(value for key, value in request.GET.items() if key not in ("page", "ordering"))
-
-
 # --- Tenders ------------------------------------------------------------------------------------
 
-TENDER_EXPORT_COLUMNS = [
-    exports.Column(gettext_lazy("Title"), "title"),
-    exports.Column(gettext_lazy("Tender number"), "reference"),
-    exports.Column(gettext_lazy("Opportunity"), "opportunity.name"),
-    exports.Column(gettext_lazy("Account"), "opportunity.account.name"),
-    exports.Column(gettext_lazy("Procurement method"), "procurement_method"),
-    exports.Column(gettext_lazy("Status"), "status"),
-    exports.Column(gettext_lazy("Published on"), "published_on"),
-    exports.Column(gettext_lazy("Question deadline"), "question_deadline"),
-    exports.Column(gettext_lazy("Submission deadline"), "submission_deadline"),
-    exports.Column(gettext_lazy("Bid opening"), "opening_at"),
-    exports.Column(gettext_lazy("Bid bond"), "bid_bond"),
-    exports.Column(gettext_lazy("Our rank"), "rank"),
-]
-POC_EXPORT_COLUMNS = [
-    exports.Column(gettext_lazy("Title"), "title"),
-    exports.Column(gettext_lazy("Opportunity"), "opportunity.name"),
-    exports.Column(gettext_lazy("Account"), "opportunity.account.name"),
-    exports.Column(gettext_lazy("Lead"), "lead"),
-    exports.Column(gettext_lazy("Start"), "start_date"),
-    exports.Column(gettext_lazy("End"), "end_date"),
-    exports.Column(gettext_lazy("Status"), "status"),
-    exports.Column(gettext_lazy("Outcome"), "outcome"),
-    exports.Column(gettext_lazy("Signed off by (customer)"), "signed_off_by"),
-    exports.Column(gettext_lazy("Signed off on"), "signed_off_on"),
-]
-GAP_EXPORT_COLUMNS = [
-    exports.Column(gettext_lazy("Gap"), lambda row: row["title"]),
-    exports.Column(gettext_lazy("Product"), lambda row: row["product"]),
-    exports.Column(gettext_lazy("Deals"), lambda row: row["deals"]),
-    exports.Column(gettext_lazy("Deal-breakers"), lambda row: row["deal_breakers"]),
-    exports.Column(gettext_lazy("Currency"), lambda row: row["opportunity__currency"]),
-    exports.Column(gettext_lazy("Open pipeline"), lambda row: row["open_pipeline"]),
-    exports.Column(gettext_lazy("Lost revenue"), lambda row: row["lost_revenue"]),
-    exports.Column(gettext_lazy("At stake"), lambda row: row["at_stake"]),
-]
+
+class DealRecordEditView(ObjectEditView):
+    """A tender, POC or product gap: created on a deal (`?opportunity=`), changed by whoever may work on the deal."""
+
+    def get_object(self, request: AuthenticatedHttpRequest, **kwargs: Any) -> Any:
+        if "pk" in kwargs:
+            return super().get_object(request, **kwargs)
+        return self.queryset.model(opportunity=_deal_from_request(request))
+
+    def has_permission(self, request: AuthenticatedHttpRequest, obj: Any) -> bool:
+        return access.can_work_on_deal(request.user, obj.opportunity)
+
+    def get_initial(self, request: AuthenticatedHttpRequest, obj: Any) -> dict[str, Any]:
+        return {} if self.creating else {"version": obj.version}
+
+    def get_extra_context(self, request: AuthenticatedHttpRequest, obj: Any, form: Any) -> dict[str, Any]:
+        return {"opportunity": obj.opportunity}
+
+    @staticmethod
+    def service_data(form: Any) -> dict[str, Any]:
+        data = dict(form.cleaned_data)
+        data.pop("version", None)
+        return data
 
 
-@login_required
-def tender_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+class TenderListView(ObjectListView):
     """Tenders on deals the person can see, the nearest deadline first."""
-    visible = Tender.objects.visible_to(request.user).select_related("opportunity__account")
-    filterset = TenderFilter(request.GET, queryset=visible, request=request)
-    if download := exports.export_if_requested(request, filterset.qs, TENDER_EXPORT_COLUMNS, basename="tenders"):
-        return download
-    page_obj = Paginator(filterset.qs, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "bids/tender_list.html",
-        {"filter": filterset, "page_obj": page_obj, "tenders": page_obj.object_list, "filtered": _filtered(request)},
-    )
+
+    queryset = Tender.objects.select_related("opportunity__account")
+    filterset_class = TenderFilter
+    table_class = TenderTable
+    template_name = "bids/tender_list.html"
+    context_object_name = "tenders"
+    export_basename = "tenders"
+
+
+tender_list = TenderListView.as_view()
 
 
 @login_required
@@ -133,63 +111,36 @@ def tender_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "bids/tender_calendar.html", {"days": selectors.tender_calendar(request.user)})
 
 
-@login_required
-def tender_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Open a tender on a deal."""
-    opportunity = _deal_from_request(request)
-    if not access.can_work_on_deal(request.user, opportunity):
-        raise PermissionDenied
-    if request.method == "POST":
-        form = TenderForm(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            data.pop("version", None)
-            try:
-                tender = services.tender_create(actor=request.user, opportunity=opportunity, **data)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("Tender created."))
-                return redirect(tender.get_absolute_url())
-    else:
-        form = TenderForm(initial={"title": opportunity.name})
-    return render(request, "bids/tender_form.html", {"form": form, "opportunity": opportunity})
-
-
 def _tender_for(request: AuthenticatedHttpRequest, pk: int) -> Tender:
     return get_object_for_user(
         Tender.objects.select_related("opportunity__account", "winning_competitor"), request.user, pk=pk
     )
 
 
-@login_required
-def tender_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Dates, status and result of a tender; a concurrent edit is shown, never overwritten."""
-    tender = _tender_for(request, pk)
-    if not access.can_work_on_deal(request.user, tender.opportunity):
-        raise PermissionDenied
-    conflict = None
-    if request.method == "POST":
-        form = TenderForm(request.POST, instance=Tender.objects.get(pk=pk))
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                services.tender_update(actor=request.user, tender=tender, expected_version=data.pop("version"), **data)
-            except ConcurrentEditError as error:
-                conflict = error
-                show_conflict(form, error)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("Tender updated."))
-                return redirect(tender.get_absolute_url())
-    else:
-        form = TenderForm(instance=tender, initial={"version": tender.version})
-    return render(
-        request,
-        "bids/tender_form.html",
-        {"form": form, "tender": tender, "opportunity": tender.opportunity, "conflict": conflict},
-    )
+class TenderEditView(DealRecordEditView):
+    """Open a tender on a deal, or change its dates, status and result; a concurrent edit is shown, never
+    overwritten."""
+
+    queryset = Tender.objects.select_related("opportunity__account", "winning_competitor")
+    form_class = TenderForm
+    template_name = "bids/tender_form.html"
+    context_object_name = "tender"
+    created_message = gettext_lazy("Tender created.")
+    updated_message = gettext_lazy("Tender updated.")
+
+    def get_initial(self, request: AuthenticatedHttpRequest, obj: Tender) -> dict[str, Any]:
+        return {"title": obj.opportunity.name} if self.creating else super().get_initial(request, obj)
+
+    def create(self, request: AuthenticatedHttpRequest, form: TenderForm, obj: Tender) -> Tender:
+        return services.tender_create(actor=request.user, opportunity=obj.opportunity, **self.service_data(form))
+
+    def update(self, request: AuthenticatedHttpRequest, form: TenderForm, obj: Tender) -> Tender:
+        return services.tender_update(
+            actor=request.user, tender=obj, expected_version=form.cleaned_data["version"], **self.service_data(form)
+        )
+
+
+tender_create = tender_edit = TenderEditView.as_view()
 
 
 def _tender_context(request: AuthenticatedHttpRequest, tender: Tender, **forms: Any) -> dict[str, Any]:
@@ -285,13 +236,16 @@ def tender_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> Ht
     return render(request, "bids/tender_detail.html", context, status=400)
 
 
-@login_required
-def submission_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+class SubmissionDownloadView(AttachmentDownloadView):
     """A submission checklist file, for people who can see the tender (else 404)."""
-    item = get_object_for_user(SubmissionItem.objects.all(), request.user, pk=pk)
-    if not item.attachment:
-        raise Http404
-    return download_response(item.attachment, filename=item.attachment_name, content_type=item.attachment_type)
+
+    queryset = SubmissionItem.objects.all()
+    file_field = "attachment"
+    name_field = "attachment_name"
+    type_field = "attachment_type"
+
+
+submission_download = SubmissionDownloadView.as_view()
 
 
 def _table_or_404(table: str) -> str:
@@ -384,74 +338,48 @@ def deviation_export(request: AuthenticatedHttpRequest, pk: int, table: str) -> 
 # --- POCs ---------------------------------------------------------------------------------------
 
 
-@login_required
-def poc_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    visible = Poc.objects.visible_to(request.user).select_related("opportunity__account", "lead")
-    filterset = PocFilter(request.GET, queryset=visible.order_by("end_date", "pk"), request=request)
-    if download := exports.export_if_requested(request, filterset.qs, POC_EXPORT_COLUMNS, basename="pocs"):
-        return download
-    page_obj = Paginator(filterset.qs, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "bids/poc_list.html",
-        {"filter": filterset, "page_obj": page_obj, "pocs": page_obj.object_list, "filtered": _filtered(request)},
-    )
+class PocListView(ObjectListView):
+    queryset = Poc.objects.select_related("opportunity__account", "lead").order_by("end_date", "pk")
+    filterset_class = PocFilter
+    table_class = PocTable
+    template_name = "bids/poc_list.html"
+    context_object_name = "pocs"
+    export_basename = "pocs"
 
 
-@login_required
-def poc_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Plan a POC on a deal, starting from library test cases."""
-    opportunity = _deal_from_request(request)
-    if not access.can_work_on_deal(request.user, opportunity):
-        raise PermissionDenied
-    if request.method == "POST":
-        form = PocForm(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            data.pop("version", None)
-            try:
-                poc = services.poc_create(
-                    actor=request.user, opportunity=opportunity, test_cases=data.pop("test_cases"), **data
-                )
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("POC planned."))
-                return redirect(poc.get_absolute_url())
-    else:
-        form = PocForm(initial={"title": _("POC: %(deal)s") % {"deal": opportunity.name}, "lead": request.user.pk})
-    return render(request, "bids/poc_form.html", {"form": form, "opportunity": opportunity})
+class PocEditView(DealRecordEditView):
+    """Plan a POC on a deal, starting from library test cases, or change one."""
+
+    queryset = Poc.objects.select_related("opportunity__account", "lead")
+    form_class = PocForm
+    template_name = "bids/poc_form.html"
+    context_object_name = "poc"
+    created_message = gettext_lazy("POC planned.")
+    updated_message = gettext_lazy("POC updated.")
+
+    def get_initial(self, request: AuthenticatedHttpRequest, obj: Poc) -> dict[str, Any]:
+        if self.creating:
+            return {"title": _("POC: %(deal)s") % {"deal": obj.opportunity.name}, "lead": request.user.pk}
+        return super().get_initial(request, obj)
+
+    def create(self, request: AuthenticatedHttpRequest, form: PocForm, obj: Poc) -> Poc:
+        data = self.service_data(form)
+        return services.poc_create(
+            actor=request.user, opportunity=obj.opportunity, test_cases=data.pop("test_cases"), **data
+        )
+
+    def update(self, request: AuthenticatedHttpRequest, form: PocForm, obj: Poc) -> Poc:
+        return services.poc_update(
+            actor=request.user, poc=obj, expected_version=form.cleaned_data["version"], **self.service_data(form)
+        )
+
+
+poc_list = PocListView.as_view()
+poc_create = poc_edit = PocEditView.as_view()
 
 
 def _poc_for(request: AuthenticatedHttpRequest, pk: int) -> Poc:
     return get_object_for_user(Poc.objects.select_related("opportunity__account", "lead"), request.user, pk=pk)
-
-
-@login_required
-def poc_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    poc = _poc_for(request, pk)
-    if not access.can_work_on_deal(request.user, poc.opportunity):
-        raise PermissionDenied
-    conflict = None
-    if request.method == "POST":
-        form = PocForm(request.POST, instance=Poc.objects.get(pk=pk))
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                services.poc_update(actor=request.user, poc=poc, expected_version=data.pop("version"), **data)
-            except ConcurrentEditError as error:
-                conflict = error
-                show_conflict(form, error)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("POC updated."))
-                return redirect(poc.get_absolute_url())
-    else:
-        form = PocForm(instance=poc, initial={"version": poc.version})
-    return render(
-        request, "bids/poc_form.html", {"form": form, "poc": poc, "opportunity": poc.opportunity, "conflict": conflict}
-    )
 
 
 @login_required
@@ -549,11 +477,17 @@ def test_case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("bids:test_cases")
         status = 400
     cases = TestCase.objects.annotate(use_count=Count("uses")).order_by("category", "title", "pk")
-    page_obj = Paginator(cases, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = paginate(request, cases)
     return render(
         request,
         "bids/test_case_list.html",
-        {"page_obj": page_obj, "cases": page_obj.object_list, "form": form, "can_add": can_add},
+        {
+            "page_obj": page_obj,
+            "cases": page_obj.object_list,
+            "table": TestCaseTable(page_obj.object_list),
+            "form": form,
+            "can_add": can_add,
+        },
         status=status,
     )
 
@@ -561,42 +495,40 @@ def test_case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- Product gaps -------------------------------------------------------------------------------
 
 
-@login_required
-def gap_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+class ProductGapListView(ObjectListView):
     """Gaps ranked by open pipeline plus lost revenue at stake, over the deals the person can see."""
-    visible = ProductGap.objects.visible_to(request.user)
-    filterset = ProductGapFilter(request.GET, queryset=visible, request=request)
-    ranking = selectors.gap_ranking(filterset.qs)
-    if download := exports.export_if_requested(request, ranking, GAP_EXPORT_COLUMNS, basename="product-gaps"):
-        return download
-    page_obj = Paginator(ranking, settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "bids/gap_list.html",
-        {"filter": filterset, "page_obj": page_obj, "rows": page_obj.object_list, "filtered": _filtered(request)},
-    )
+
+    queryset = ProductGap.objects.all()
+    filterset_class = ProductGapFilter
+    table_class = ProductGapTable
+    template_name = "bids/gap_list.html"
+    export_basename = "product-gaps"
+
+    def get_rows(self, request: AuthenticatedHttpRequest, filterset: ProductGapFilter, queryset: Any) -> Any:
+        return selectors.gap_ranking(filterset.qs)
 
 
-@login_required
-def gap_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+class ProductGapCreateView(DealRecordEditView):
     """Record a product gap on a deal."""
-    opportunity = _deal_from_request(request)
-    if not access.can_work_on_deal(request.user, opportunity):
-        raise PermissionDenied
-    if request.method == "POST":
-        form = GapForm(request.POST)
-        if form.is_valid():
-            try:
-                services.product_gap_create(actor=request.user, opportunity=opportunity, **form.cleaned_data)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("Product gap recorded."))
-                return redirect(opportunity.get_absolute_url())
-    else:
-        form = GapForm()
-    known = ProductGap.objects.values_list("title", flat=True).distinct().order_by("title")[:200]
-    return render(request, "bids/gap_form.html", {"form": form, "opportunity": opportunity, "known_titles": known})
+
+    queryset = ProductGap.objects.all()
+    form_class = GapForm
+    template_name = "bids/gap_form.html"
+    created_message = gettext_lazy("Product gap recorded.")
+
+    def get_extra_context(self, request: AuthenticatedHttpRequest, obj: ProductGap, form: GapForm) -> dict[str, Any]:
+        known = ProductGap.objects.values_list("title", flat=True).distinct().order_by("title")[:200]
+        return {**super().get_extra_context(request, obj, form), "known_titles": known}
+
+    def create(self, request: AuthenticatedHttpRequest, form: GapForm, obj: ProductGap) -> ProductGap:
+        return services.product_gap_create(actor=request.user, opportunity=obj.opportunity, **form.cleaned_data)
+
+    def get_success_url(self, request: AuthenticatedHttpRequest, obj: ProductGap) -> str:
+        return obj.opportunity.get_absolute_url()
+
+
+gap_list = ProductGapListView.as_view()
+gap_create = ProductGapCreateView.as_view()
 
 
 @login_required
