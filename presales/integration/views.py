@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from presales import access
 from presales.core import workers
 from presales.core.lookups import get_object_for_user
+from presales.core.views import paginate
 from presales.integration import calendar, parsers, runner, services
 from presales.integration.forms import MappingForm, StartForm, UploadForm
 from presales.integration.mapping import fields_for
@@ -109,7 +108,7 @@ def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             return redirect(job)
-    errors = Paginator(job.row_errors.all(), settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
+    errors = paginate(request, job.row_errors.all())
     return render(
         request,
         "integration/import_job.html",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from presales.core.views import paginate
 from presales.notifications import services
 from presales.notifications.models import Notification
 from presales.people.typing import AuthenticatedHttpRequest
@@ -19,7 +19,7 @@ def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         services.notification_mark_read(actor=request.user)
         return redirect("notifications:list")
     queryset = Notification.objects.filter(recipient=request.user)
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, 25)
     unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
     return render(request, "notifications/notification_list.html", {"page_obj": page, "unread": unread})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from presales import access
-from presales.core.concurrency import ConcurrentEditError
+from presales.core.views import run_action, run_service
 from presales.people.typing import AuthenticatedHttpRequest
 from presales.playbook import services
 from presales.playbook.forms import StepDefinitionForm
@@ -76,11 +76,12 @@ def draft_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def draft_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_editor(request)
     draft = get_object_or_404(PlaybookVersion, pk=pk)
-    try:
-        services.playbook_publish(actor=request.user, playbook=draft, notes=request.POST.get("notes", ""))
+    published = run_action(
+        request,
+        lambda: services.playbook_publish(actor=request.user, playbook=draft, notes=request.POST.get("notes", "")),
+    )
+    if published.ok:
         messages.success(request, _("%(version)s is published: new deals start on it.") % {"version": draft})
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect("playbook:settings")
 
 
@@ -98,23 +99,21 @@ def step_definition_edit(request: AuthenticatedHttpRequest, pk: int | None = Non
         form = StepDefinitionForm(request.POST, instance=instance)
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in services.STEP_FIELDS}
-            try:
-                if pk:
+            saved = run_service(
+                form,
+                lambda: (
                     services.step_definition_update(
                         actor=request.user,
                         step=StepDefinition.objects.get(pk=pk),
                         expected_version=form.cleaned_data.get("version"),
                         **data,
                     )
-                else:
-                    services.step_definition_create(actor=request.user, playbook=draft, **data)
-            except ConcurrentEditError as error:
-                form.add_error(None, error.message)
-                conflict = error
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
+                    if pk
+                    else services.step_definition_create(actor=request.user, playbook=draft, **data)
+                ),
+            )
+            conflict = saved.conflict
+            if saved.ok:
                 return redirect("playbook:settings")
     else:
         form = StepDefinitionForm(instance=instance)
@@ -128,8 +127,5 @@ def step_definition_edit(request: AuthenticatedHttpRequest, pk: int | None = Non
 def step_definition_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_editor(request)
     step = get_object_or_404(StepDefinition, pk=pk)
-    try:
-        services.step_definition_delete(actor=request.user, step=step)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    run_action(request, lambda: services.step_definition_delete(actor=request.user, step=step))
     return redirect("playbook:settings")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, QueryDict
-from django.http.response import HttpResponseBase
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +20,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from presales import access
-from presales.core import exports
-from presales.core.concurrency import ConcurrentEditError
-from presales.core.models import BaseModel
+from presales.core.forms import apply_validation_error
+from presales.core.views import ObjectEditView, ObjectListView, run_service
 from presales.deals.models import Opportunity
 from presales.people.models import Role
 from presales.people.typing import AuthenticatedHttpRequest
@@ -38,15 +36,8 @@ from presales.scoring.forms import (
     WeightsForm,
 )
 from presales.scoring.models import CapabilityDimension, PeriodKind, ScoringPeriod, VisitQuotaChange
+from presales.scoring.tables import ScorecardTable
 from presales.work.models import SupportRequest
-
-
-def _apply_error(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _period(request: AuthenticatedHttpRequest) -> tuple[str, datetime.date, datetime.date]:
@@ -82,87 +73,43 @@ def _visible_engineer(request: AuthenticatedHttpRequest, pk: int) -> Any:
 
 # --- team page and export ------------------------------------------------------------------------------------------
 
-SORT_KEYS = {
-    "name": lambda card: card.engineer_name.lower(),
-    "team": lambda card: card.team_name.lower(),
-    "composite": lambda card: card.composite,
-    "results": lambda card: card.results_score,
-    "revenue": lambda card: card.revenue,
-    "win_rate": lambda card: card.win_rate,
-    "visits": lambda card: card.visits_score,
-    "capability": lambda card: card.capability_score,
-    "rating": lambda card: card.rating_score,
-    "rank": lambda card: card.rank,
-}
 
-
-def _sorted(cards: list[selectors.Scorecard], ordering: str) -> list[selectors.Scorecard]:
-    name = ordering.lstrip("-")
-    key = SORT_KEYS.get(name)
-    if key is None:
-        return sorted(cards, key=lambda card: (card.team_name, card.rank or 10**6, card.engineer_name))
-    present = [card for card in cards if key(card) is not None]
-    missing = [card for card in cards if key(card) is None]
-    # Cards without the figure go last whatever the direction: "n/a" is not the worst or the best.
-    return sorted(present, key=key, reverse=ordering.startswith("-")) + missing
-
-
-def _pct(value: Decimal | None) -> Any:
-    return value if value is not None else ""
-
-
-EXPORT_COLUMNS = [
-    exports.Column(gettext_lazy("Engineer"), "engineer_name"),
-    exports.Column(gettext_lazy("Team"), "team_name"),
-    exports.Column(gettext_lazy("Period"), "kind"),
-    exports.Column(gettext_lazy("Start"), "start"),
-    exports.Column(gettext_lazy("End"), "end"),
-    exports.Column(gettext_lazy("Influenced won revenue"), "revenue"),
-    exports.Column(gettext_lazy("Target for the period"), "target"),
-    exports.Column(gettext_lazy("Attainment %"), lambda card: _pct(card.attainment)),
-    exports.Column(gettext_lazy("Won"), "won"),
-    exports.Column(gettext_lazy("Lost"), "lost"),
-    exports.Column(gettext_lazy("Win rate %"), lambda card: _pct(card.win_rate)),
-    exports.Column(gettext_lazy("Results score"), lambda card: _pct(card.results_score)),
-    exports.Column(gettext_lazy("Visits"), "visits"),
-    exports.Column(gettext_lazy("Visits owed"), "expected_visits"),
-    exports.Column(gettext_lazy("Visits score"), lambda card: _pct(card.visits_score)),
-    exports.Column(gettext_lazy("Capability mean (1–5)"), lambda card: _pct(card.capability_mean)),
-    exports.Column(gettext_lazy("Capability score"), lambda card: _pct(card.capability_score)),
-    exports.Column(gettext_lazy("Ratings"), "rating_count"),
-    exports.Column(gettext_lazy("Rating mean (1–5)"), lambda card: _pct(card.rating_mean)),
-    exports.Column(gettext_lazy("Rating score"), lambda card: _pct(card.rating_score)),
-    exports.Column(
-        gettext_lazy("Weights"),
-        lambda card: "/".join(str(card.weights[part]) for part in formulas.PARTS),
-    ),
-    exports.Column(gettext_lazy("Composite"), lambda card: _pct(card.composite)),
-    exports.Column(gettext_lazy("Rank in team"), lambda card: card.rank or ""),
-    exports.Column(gettext_lazy("Frozen"), "frozen"),
-]
-
-
-@login_required
-def team(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+class TeamScorecardsView(ObjectListView):
     """All engineers the person may see, side by side for one period, sortable; CSV/XLSX download."""
-    kind, start, end = _period(request)
-    engineers = list(selectors.engineers_visible_to(request.user))
-    cards, period = selectors.scorecards_for(engineers, kind, start)
-    cards = _sorted(cards, request.GET.get("ordering", ""))
-    if response := exports.export_if_requested(request, cards, EXPORT_COLUMNS, basename=f"scorecards-{kind}-{start}"):
-        return response
-    return render(
-        request,
-        "scoring/team.html",
-        {
-            "cards": cards,
-            "period": period,
-            "nav": _period_nav(kind, start, end),
+
+    table_class = ScorecardTable
+    template_name = "scoring/team.html"
+    context_object_name = "cards"
+    export_basename = "scorecards"
+    paginated = False
+
+    def get_queryset(self, request: AuthenticatedHttpRequest) -> list[selectors.Scorecard]:
+        # The figures are computed, not stored: the cards are built for the period, then sorted in memory.
+        kind, start, end = _period(request)
+        self.nav = _period_nav(kind, start, end)
+        engineers = list(selectors.engineers_visible_to(request.user))
+        cards, self.period = selectors.scorecards_for(engineers, kind, start)
+        return ScorecardTable.sort_rows(cards, request.GET.get("ordering", ""), ScorecardTable.default_order)
+
+    def get_export_basename(self, request: AuthenticatedHttpRequest) -> str:
+        return f"scorecards-{self.nav['kind']}-{self.nav['start']}"
+
+    def get_table(self, request: AuthenticatedHttpRequest, rows: list[Any]) -> ScorecardTable:
+        return ScorecardTable(rows, request=request, query=self.nav["query"])
+
+    def get_extra_context(self, request: AuthenticatedHttpRequest, rows: Any) -> dict[str, Any]:
+        return {
+            "period": self.period,
+            "nav": self.nav,
             "weights": selectors.current_weights(),
             "can_manage": access.can_manage_scoring(request.user),
             "reopen_form": ReopenForm(),
-        },
-    )
+            # The page has its own download links (they carry the period, not the sort).
+            "exportable": False,
+        }
+
+
+team = TeamScorecardsView.as_view()
 
 
 @login_required
@@ -237,7 +184,7 @@ def capability(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     scores=form.scores(),
                 )
             except ValidationError as error:
-                _apply_error(form, error)
+                apply_validation_error(form, error)
             else:
                 messages.success(request, _("Capability scores saved."))
                 kind = form.cleaned_data["period_kind"]
@@ -265,7 +212,7 @@ def quota(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.visit_quota_set(actor=request.user, engineer=engineer, **form.cleaned_data)
         except ValidationError as error:
-            _apply_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Visit quota saved."))
             return redirect("scoring:scorecard", pk=engineer.pk)
@@ -307,7 +254,7 @@ def rate(request: AuthenticatedHttpRequest, deal_pk: int) -> HttpResponse:
                 actor=request.user, opportunity=opportunity, request=support_request, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Thank you: your rating is saved."))
             return redirect("scoring:todo")
@@ -330,7 +277,7 @@ def debrief(request: AuthenticatedHttpRequest, deal_pk: int) -> HttpResponse:
         try:
             services.debrief_create(actor=request.user, opportunity=opportunity, **form.cleaned_data)
         except ValidationError as error:
-            _apply_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Thank you: your debrief is saved."))
             return redirect("scoring:todo")
@@ -359,16 +306,14 @@ def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
         weights_form = WeightsForm(request.POST, instance=services.weights_get())
         if weights_form.is_valid():
             data = {name: weights_form.cleaned_data[name] for name in ("results", "visits", "capability", "rating")}
-            try:
-                services.weights_update(
+            saved = run_service(
+                weights_form,
+                lambda: services.weights_update(
                     actor=request.user, expected_version=weights_form.cleaned_data.get("version"), **data
-                )
-            except ConcurrentEditError as error:
-                weights_form.add_error(None, error.message)
-                conflict = error
-            except ValidationError as error:
-                _apply_error(weights_form, error)
-            else:
+                ),
+            )
+            conflict = saved.conflict
+            if saved.ok:
                 messages.success(request, _("Weights saved."))
                 return redirect("scoring:setup")
     return render(
@@ -383,39 +328,42 @@ def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def dimension_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
+class DimensionEditView(ObjectEditView):
     """Add or change a rubric line."""
-    if not access.can_manage_scoring(request.user):
-        raise PermissionDenied
-    dimension = get_object_or_404(CapabilityDimension, pk=pk) if pk else None
-    initial = {"version": dimension.version} if dimension else {}
-    form = DimensionForm(request.POST or None, instance=dimension, initial=initial)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in DimensionForm.Meta.fields}
-        try:
-            if dimension is None:
-                services.dimension_create(actor=request.user, **data)
-            else:
-                services.dimension_update(
-                    actor=request.user,
-                    dimension=dimension,
-                    expected_version=form.cleaned_data.get("version"),
-                    **data,
-                )
-        except ConcurrentEditError as error:
-            form.add_error(None, error.message)
-            data = cast(QueryDict, form.data).copy()
-            data["version"] = str(cast(BaseModel, error.instance).version)
-            form.data = data
-            conflict = error
-        except ValidationError as error:
-            _apply_error(form, error)
-        else:
-            messages.success(request, _("Rubric saved."))
-            return redirect("scoring:setup")
-    return render(request, "scoring/dimension_form.html", {"form": form, "dimension": dimension, "conflict": conflict})
+
+    queryset = CapabilityDimension.objects.all()
+    form_class = DimensionForm
+    template_name = "scoring/dimension_form.html"
+    context_object_name = "dimension"
+    created_message = updated_message = gettext_lazy("Rubric saved.")
+
+    def get_object(self, request: AuthenticatedHttpRequest, **kwargs: Any) -> CapabilityDimension:
+        # The rubric is the same for everybody: no visibility rule, only who may change it.
+        return get_object_or_404(CapabilityDimension, pk=kwargs["pk"]) if kwargs.get("pk") else CapabilityDimension()
+
+    def has_permission(self, request: AuthenticatedHttpRequest, obj: CapabilityDimension) -> bool:
+        return access.can_manage_scoring(request.user)
+
+    def get_initial(self, request: AuthenticatedHttpRequest, obj: CapabilityDimension) -> dict[str, Any]:
+        return {} if self.creating else {"version": obj.version}
+
+    @staticmethod
+    def _data(form: DimensionForm) -> dict[str, Any]:
+        return {name: form.cleaned_data[name] for name in DimensionForm.Meta.fields}
+
+    def create(self, request: AuthenticatedHttpRequest, form: DimensionForm, obj: CapabilityDimension) -> Any:
+        return services.dimension_create(actor=request.user, **self._data(form))
+
+    def update(self, request: AuthenticatedHttpRequest, form: DimensionForm, obj: CapabilityDimension) -> Any:
+        return services.dimension_update(
+            actor=request.user, dimension=obj, expected_version=form.cleaned_data.get("version"), **self._data(form)
+        )
+
+    def get_success_url(self, request: AuthenticatedHttpRequest, obj: Any) -> str:
+        return reverse("scoring:setup")
+
+
+dimension_edit = DimensionEditView.as_view()
 
 
 @login_required

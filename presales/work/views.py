@@ -8,8 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import BaseForm
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,11 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from presales import access
-from presales.core.concurrency import ConcurrentEditError
-from presales.core.forms import apply_validation_error
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
-from presales.core.views import ObjectEditView, ObjectListView
+from presales.core.views import ObjectEditView, ObjectListView, run_action, run_service
 from presales.deals.models import Opportunity
 from presales.people.models import PRESALES_ROLES, User
 from presales.people.typing import AuthenticatedHttpRequest
@@ -375,6 +372,14 @@ def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "work/request_detail.html", _request_context(request, support))
 
 
+# The status changes that take a form (the others are one button): the form's name on the page and its class.
+ACTION_FORMS: dict[str, tuple[str, Any]] = {
+    "triage": ("triage_form", TriageForm),
+    "decide": ("decision_form", DecisionForm),
+    "cancel": ("cancel_form", CancelForm),
+}
+
+
 @login_required
 @require_POST
 def request_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
@@ -390,62 +395,48 @@ def request_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
     if permission is None or not permission(request.user, support):
         raise PermissionDenied
     version = int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None
+    actor = request.user
     forms: dict[str, Any] = {}
-    form: BaseForm  # one of the action's forms
-    try:
-        if action == "triage":
-            form = TriageForm(request.POST)
-            forms["triage_form"] = form
-            if form.is_valid():
-                services.request_triage(
-                    actor=request.user,
+    if action in ACTION_FORMS:
+        name, form_class = ACTION_FORMS[action]
+        form = forms[name] = form_class(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            change = {
+                "triage": lambda: services.request_triage(
+                    actor=actor,
                     request=support,
-                    assignee=form.cleaned_data["assignee"],
+                    assignee=data["assignee"],
                     recommendation=request.POST.get("recommendation", "")[:30],
                     expected_version=version,
-                )
-                return redirect(support)
-        elif action == "decide":
-            form = DecisionForm(request.POST)
-            forms["decision_form"] = form
-            if form.is_valid():
-                data = form.cleaned_data
-                services.request_decide(
-                    actor=request.user,
+                ),
+                "decide": lambda: services.request_decide(
+                    actor=actor,
                     request=support,
                     decision=data["decision"],
                     reason=data["decision_reason"],
                     plan=data["plan"],
                     assignee=data["assignee"],
                     expected_version=version,
-                )
+                ),
+                "cancel": lambda: services.request_cancel(
+                    actor=actor, request=support, reason=data["decision_reason"], expected_version=version
+                ),
+            }[action]
+            result = run_service(form, change)
+            if result.ok:
                 return redirect(support)
-        elif action == "cancel":
-            form = CancelForm(request.POST)
-            forms["cancel_form"] = form
-            if form.is_valid():
-                services.request_cancel(
-                    actor=request.user,
-                    request=support,
-                    reason=form.cleaned_data["decision_reason"],
-                    expected_version=version,
-                )
-                return redirect(support)
-        elif action == "start":
-            services.request_start(actor=request.user, request=support, expected_version=version)
+            if result.conflict is not None:
+                forms["conflict"] = result.conflict
+                support = SupportRequest.objects.with_list_relations().get(pk=pk)
+    else:
+        service = services.request_start if action == "start" else services.request_complete
+        result = run_action(request, lambda: service(actor=actor, request=support, expected_version=version))
+        if result.ok:
+            if action == "done":
+                messages.success(request, _("Marked done: the requester sees it."))
             return redirect(support)
-        else:
-            services.request_complete(actor=request.user, request=support, expected_version=version)
-            messages.success(request, _("Marked done: the requester sees it."))
-            return redirect(support)
-    except ConcurrentEditError as error:
-        messages.error(request, error.message)
-        forms["conflict"] = error
-        support = SupportRequest.objects.with_list_relations().get(pk=pk)
-    except ValidationError as error:
-        target = next((f for f in forms.values() if hasattr(f, "add_error")), None)
-        if target is None:
-            messages.error(request, " ".join(error.messages))
-        else:
-            apply_validation_error(target, error)
+        if result.conflict is not None:
+            forms["conflict"] = result.conflict
+            support = SupportRequest.objects.with_list_relations().get(pk=pk)
     return render(request, "work/request_detail.html", _request_context(request, support, **forms), status=400)
