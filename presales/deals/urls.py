@@ -1,14 +1,12 @@
 from django.urls import path
 
+from presales.core.routes import object_urls
 from presales.deals.views import checklist, competitors, opportunities
 
 app_name = "deals"
 urlpatterns = [
-    path("", opportunities.opportunity_list, name="list"),
+    *object_urls("", opportunities, "opportunity"),
     path("board/", opportunities.board, name="board"),
-    path("new/", opportunities.opportunity_create, name="create"),
-    path("<int:pk>/", opportunities.opportunity_detail, name="detail"),
-    path("<int:pk>/edit/", opportunities.opportunity_edit, name="edit"),
     path("<int:pk>/stage/", opportunities.opportunity_move_stage, name="move_stage"),
     path("<int:pk>/close/", opportunities.opportunity_close, name="close"),
     path("<int:pk>/reopen/", opportunities.opportunity_reopen, name="reopen"),
@@ -26,8 +24,5 @@ urlpatterns = [
     path("my-steps/", checklist.my_steps, name="my_steps"),
     path("accountability/", checklist.accountability_board, name="accountability"),
     # The shared competitor profiles.
-    path("competitors/", competitors.competitor_list, name="competitor_list"),
-    path("competitors/new/", competitors.competitor_create, name="competitor_create"),
-    path("competitors/<int:pk>/", competitors.competitor_detail, name="competitor_detail"),
-    path("competitors/<int:pk>/edit/", competitors.competitor_edit, name="competitor_edit"),
+    *object_urls("competitors/", competitors, "competitor", name="competitor_"),
 ]
