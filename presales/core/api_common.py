@@ -205,6 +205,22 @@ def text(default: Any = "", max_length: int = 200, **kwargs: Any) -> Any:
     return Field(default, max_length=max_length, **kwargs)
 
 
+class VersionedOut(Schema):
+    """The fields every editable object has (core.models.BaseModel): the version to send back, and its stamps."""
+
+    version: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+def page_schema(item: type[Schema], name: str) -> type[Schema]:
+    """The output of a list endpoint: one page of `item`s and how it sits in the whole (what `paginate` returns)."""
+    items: Any = list[item]  # type: ignore[valid-type]  # built at run time, one per list endpoint
+    return create_model(
+        name, __base__=Schema, count=(int, ...), limit=(int, ...), offset=(int, ...), items=(items, ...)
+    )
+
+
 class PageParams(Schema):
     limit: int = Field(25, ge=1, le=MAX_LIMIT, description="How many rows to return (at most 100).")
     offset: int = Field(0, ge=0, le=10_000_000, description="How many rows to skip.")

@@ -6,7 +6,6 @@ history); contacts can be deleted by whoever may edit the account's stakeholders
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -23,9 +22,11 @@ from presales.core.api_common import (
     SafeStr,
     TeamRef,
     UserRef,
+    VersionedOut,
     apply_filterset,
     filter_params,
     get_visible,
+    page_schema,
     paginate,
     resolve,
     text,
@@ -43,7 +44,7 @@ contacts_router = Router(tags=["contacts"])
 # --- Accounts ---------------------------------------------------------------------------------------
 
 
-class AccountOut(Schema):
+class AccountOut(VersionedOut):
     id: int
     name: str
     short_name: str
@@ -59,16 +60,9 @@ class AccountOut(Schema):
     external_id: str
     open_deal_count: int = Field(0, description="Open deals at this account that the caller can see.")
     open_pipeline: Decimal = Field(Decimal(0), description="Their total amount.")
-    version: int
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
 
 
-class AccountPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[AccountOut]
+AccountPage = page_schema(AccountOut, "AccountPage")
 
 
 class AccountIn(Schema):
@@ -160,7 +154,7 @@ class AccountRef(Schema):
     name: str
 
 
-class ContactOut(Schema):
+class ContactOut(VersionedOut):
     id: int
     account: AccountRef
     name: str
@@ -175,16 +169,9 @@ class ContactOut(Schema):
     email: str
     notes: str
     external_id: str
-    version: int
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
 
 
-class ContactPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[ContactOut]
+ContactPage = page_schema(ContactOut, "ContactPage")
 
 
 class ContactIn(Schema):

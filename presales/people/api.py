@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
-from presales.core.api_common import MAX_ID, READ_ERRORS, Id, PageParams, SafeStr, TeamRef, paginate
+from presales.core.api_common import MAX_ID, READ_ERRORS, Id, PageParams, SafeStr, TeamRef, page_schema, paginate
 from presales.people.models import Role, User
 
 users_router = Router(tags=["users"])
@@ -32,11 +32,7 @@ class UserOut(Schema):
         return str(obj)
 
 
-class UserPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[UserOut]
+UserPage = page_schema(UserOut, "UserPage")
 
 
 class UserFilters(Schema):

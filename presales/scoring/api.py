@@ -27,6 +27,7 @@ from presales.core.api_common import (
     SafeStr,
     UserRef,
     get_visible,
+    page_schema,
     paginate,
     resolve,
     text,
@@ -63,11 +64,7 @@ class SalesRatingOut(Schema):
     created_at: datetime.datetime
 
 
-class SalesRatingPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[SalesRatingOut]
+SalesRatingPage = page_schema(SalesRatingOut, "SalesRatingPage")
 
 
 class SalesRatingFilters(Schema):

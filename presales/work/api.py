@@ -24,9 +24,11 @@ from presales.core.api_common import (
     PageParams,
     SafeStr,
     UserRef,
+    VersionedOut,
     apply_filterset,
     filter_params,
     get_visible,
+    page_schema,
     paginate,
     resolve,
     text,
@@ -60,7 +62,7 @@ class RequestRef(Schema):
 # --- Activities ------------------------------------------------------------------------------------------------------
 
 
-class ActivityOut(Schema):
+class ActivityOut(VersionedOut):
     id: int
     kind: str
     date: datetime.date
@@ -75,20 +77,13 @@ class ActivityOut(Schema):
     outcome: str
     win_rate_answer: str
     expected_uplift: Decimal | None
-    version: int
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
 
     @staticmethod
     def resolve_participants(obj: Activity) -> list[User]:
         return list(obj.participants.all())
 
 
-class ActivityPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[ActivityOut]
+ActivityPage = page_schema(ActivityOut, "ActivityPage")
 
 
 class ActivityIn(Schema):
@@ -224,7 +219,7 @@ class SkillRef(Schema):
     name: str
 
 
-class SupportRequestOut(Schema):
+class SupportRequestOut(VersionedOut):
     id: int
     opportunity: NamedRef
     requester: UserRef
@@ -247,20 +242,13 @@ class SupportRequestOut(Schema):
     triaged_at: datetime.datetime | None
     first_response_at: datetime.datetime | None
     escalated_at: datetime.datetime | None
-    version: int
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
 
     @staticmethod
     def resolve_skills(obj: SupportRequest) -> list[Skill]:
         return list(obj.skills.all())
 
 
-class SupportRequestPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[SupportRequestOut]
+SupportRequestPage = page_schema(SupportRequestOut, "SupportRequestPage")
 
 
 class SupportRequestIn(Schema):

@@ -24,9 +24,11 @@ from presales.core.api_common import (
     SafeStr,
     TeamRef,
     UserRef,
+    VersionedOut,
     apply_filterset,
     filter_params,
     get_visible,
+    page_schema,
     paginate,
     resolve,
     text,
@@ -84,7 +86,7 @@ class DealCompetitorOut(Schema):
     is_ahead: bool
 
 
-class OpportunityOut(Schema):
+class OpportunityOut(VersionedOut):
     id: int
     name: str
     account: AccountRef
@@ -103,9 +105,6 @@ class OpportunityOut(Schema):
     source: str
     description: str
     external_id: str
-    version: int
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
 
 
 class OpportunityDetailOut(OpportunityOut):
@@ -121,11 +120,7 @@ class OpportunityDetailOut(OpportunityOut):
         return list(obj.competitor_links.all())
 
 
-class OpportunityPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[OpportunityOut]
+OpportunityPage = page_schema(OpportunityOut, "OpportunityPage")
 
 
 class OpportunityIn(Schema):
@@ -406,23 +401,16 @@ def get_visible_child(queryset: Any, pk: int) -> Any:
 # --- Competitor profiles (shared by every deal) -------------------------------------------------------
 
 
-class CompetitorOut(Schema):
+class CompetitorOut(VersionedOut):
     id: int
     name: str
     threat_level: str
     strengths: str
     weaknesses: str
     website: str
-    version: int
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
 
 
-class CompetitorPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[CompetitorOut]
+CompetitorPage = page_schema(CompetitorOut, "CompetitorPage")
 
 
 class CompetitorIn(Schema):
