@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from presales.bids import services
 from presales.bids.models import (
     Compliance,
     CriterionResult,
@@ -17,6 +18,7 @@ from presales.bids.models import (
     Tender,
     TestCase,
 )
+from presales.core.forms import VersionedModelForm
 from presales.people.models import User
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -27,28 +29,10 @@ def active_people() -> Any:
     return User.objects.filter(is_active=True).order_by("display_name", "username")
 
 
-class TenderForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class TenderForm(VersionedModelForm):
     class Meta:
         model = Tender
-        fields = [
-            "title",
-            "reference",
-            "procurement_method",
-            "status",
-            "published_on",
-            "question_deadline",
-            "submission_deadline",
-            "opening_at",
-            "bid_bond",
-            "rank",
-            "technical_score",
-            "commercial_score",
-            "winning_competitor",
-            "winning_price",
-            "result_notes",
-        ]
+        fields = list(services.TENDER_FIELDS)
         widgets = {
             "published_on": DATE_INPUT,
             "question_deadline": DATETIME_INPUT,
@@ -103,8 +87,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
 
 
-class PocForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class PocForm(VersionedModelForm):
     test_cases = forms.ModelMultipleChoiceField(
         label=_("Start from library test cases"),
         queryset=TestCase.objects.all(),
@@ -114,19 +97,7 @@ class PocForm(forms.ModelForm):
 
     class Meta:
         model = Poc
-        fields = [
-            "title",
-            "lead",
-            "start_date",
-            "end_date",
-            "status",
-            "outcome",
-            "environment",
-            "equipment",
-            "people",
-            "signed_off_by",
-            "signed_off_on",
-        ]
+        fields = list(services.POC_FIELDS)
         widgets = {
             "start_date": DATE_INPUT,
             "end_date": DATE_INPUT,

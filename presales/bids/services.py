@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,7 +42,8 @@ if TYPE_CHECKING:
     from presales.knowledge.models import KnowledgeItem
     from presales.people.models import User
 
-TENDER_FIELDS = {
+# The fields a tender and a POC change through the services (the pages' forms offer the same, in this order).
+TENDER_FIELDS = (
     "title",
     "reference",
     "procurement_method",
@@ -57,20 +59,20 @@ TENDER_FIELDS = {
     "winning_competitor",
     "winning_price",
     "result_notes",
-}
-POC_FIELDS = {
+)
+POC_FIELDS = (
     "title",
-    "environment",
-    "equipment",
-    "people",
     "lead",
     "start_date",
     "end_date",
     "status",
     "outcome",
+    "environment",
+    "equipment",
+    "people",
     "signed_off_by",
     "signed_off_on",
-}
+)
 
 
 def _require_deal_work(actor: User, opportunity: Opportunity) -> None:
@@ -78,8 +80,8 @@ def _require_deal_work(actor: User, opportunity: Opportunity) -> None:
         raise PermissionDenied
 
 
-def _check_fields(fields: dict[str, Any], allowed: set[str]) -> None:
-    unknown = set(fields) - allowed
+def _check_fields(fields: dict[str, Any], allowed: Iterable[str]) -> None:
+    unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
 

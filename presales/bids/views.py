@@ -78,17 +78,8 @@ class DealRecordEditView(ObjectEditView):
     def has_permission(self, request: AuthenticatedHttpRequest, obj: Any) -> bool:
         return access.can_work_on_deal(request.user, obj.opportunity)
 
-    def get_initial(self, request: AuthenticatedHttpRequest, obj: Any) -> dict[str, Any]:
-        return {} if self.creating else {"version": obj.version}
-
     def get_extra_context(self, request: AuthenticatedHttpRequest, obj: Any, form: Any) -> dict[str, Any]:
         return {"opportunity": obj.opportunity}
-
-    @staticmethod
-    def service_data(form: Any) -> dict[str, Any]:
-        data = dict(form.cleaned_data)
-        data.pop("version", None)
-        return data
 
 
 class TenderListView(ObjectListView):
@@ -129,14 +120,14 @@ class TenderEditView(DealRecordEditView):
     updated_message = gettext_lazy("Tender updated.")
 
     def get_initial(self, request: AuthenticatedHttpRequest, obj: Tender) -> dict[str, Any]:
-        return {"title": obj.opportunity.name} if self.creating else super().get_initial(request, obj)
+        return {"title": obj.opportunity.name} if self.creating else {}
 
     def create(self, request: AuthenticatedHttpRequest, form: TenderForm, obj: Tender) -> Tender:
-        return services.tender_create(actor=request.user, opportunity=obj.opportunity, **self.service_data(form))
+        return services.tender_create(actor=request.user, opportunity=obj.opportunity, **form.service_data())
 
     def update(self, request: AuthenticatedHttpRequest, form: TenderForm, obj: Tender) -> Tender:
         return services.tender_update(
-            actor=request.user, tender=obj, expected_version=form.cleaned_data["version"], **self.service_data(form)
+            actor=request.user, tender=obj, expected_version=form.cleaned_data["version"], **form.service_data()
         )
 
 
@@ -360,17 +351,19 @@ class PocEditView(DealRecordEditView):
     def get_initial(self, request: AuthenticatedHttpRequest, obj: Poc) -> dict[str, Any]:
         if self.creating:
             return {"title": _("POC: %(deal)s") % {"deal": obj.opportunity.name}, "lead": request.user.pk}
-        return super().get_initial(request, obj)
+        return {}
 
     def create(self, request: AuthenticatedHttpRequest, form: PocForm, obj: Poc) -> Poc:
-        data = self.service_data(form)
         return services.poc_create(
-            actor=request.user, opportunity=obj.opportunity, test_cases=data.pop("test_cases"), **data
+            actor=request.user,
+            opportunity=obj.opportunity,
+            test_cases=form.cleaned_data["test_cases"],
+            **form.service_data(),
         )
 
     def update(self, request: AuthenticatedHttpRequest, form: PocForm, obj: Poc) -> Poc:
         return services.poc_update(
-            actor=request.user, poc=obj, expected_version=form.cleaned_data["version"], **self.service_data(form)
+            actor=request.user, poc=obj, expected_version=form.cleaned_data["version"], **form.service_data()
         )
 
 

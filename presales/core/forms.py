@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
@@ -28,3 +29,32 @@ def show_conflict(form: Any, error: ConcurrentEditError) -> None:
     data = cast(QueryDict, form.data).copy()
     data["version"] = str(getattr(error.instance, "version", ""))
     form.data = data
+
+
+def editable_fields(service_fields: tuple[str, ...], *, leave_out: tuple[str, ...] = ("external_id",)) -> list[str]:
+    """The fields a person edits on a page: those the service takes, but for the ones only imports set."""
+    return [name for name in service_fields if name not in leave_out]
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form for an object changed through a service: it carries the version the person started from
+    (optimistic locking) and hands the service the model fields it edits.
+
+    Creating, there is no version: the field is left out. Changing, it starts at the object's version; a page whose
+    service refuses a change without one sets `version_required`.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version_required = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].required = self.version_required
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned values of the model fields (everything but the version and the form's own extra fields)."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data}

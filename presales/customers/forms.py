@@ -5,72 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.forms import VersionedModelForm, editable_fields
+from presales.customers import services
 from presales.customers.models import Account, Contact
 from presales.people.models import User
 
-ACCOUNT_FORM_FIELDS = [
-    "name",
-    "short_name",
-    "industry",
-    "region",
-    "city",
-    "is_key_account",
-    "owner",
-    "website",
-    "address",
-    "notes",
-]
-CONTACT_FORM_FIELDS = [
-    "name",
-    "title",
-    "department",
-    "level",
-    "decision_role",
-    "attitude",
-    "influence",
-    "reports_to",
-    "phone",
-    "email",
-    "notes",
-]
 
-
-class VersionedForm(forms.ModelForm):
-    """A model form that carries the version the person started from (optimistic locking)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # Editing: without the version we could not tell whether somebody saved in between.
-            self.fields["version"].required = True
-            self.fields["version"].initial = self.instance.version
-        else:
-            del self.fields["version"]
-
-    def service_data(self) -> dict[str, Any]:
-        """The cleaned values the service takes (everything but the version)."""
-        return {name: self.cleaned_data[name] for name in self._meta.fields or () if name in self.cleaned_data}
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's validation error next to the field it concerns, or at the top of the form."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error)
-
-
-class AccountForm(VersionedForm):
+class AccountForm(VersionedModelForm):
     """Create or edit an account."""
+
+    version_required = True
 
     class Meta:
         model = Account
-        fields = ACCOUNT_FORM_FIELDS
+        fields = editable_fields(services.ACCOUNT_FIELDS)
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 4}),
             "website": forms.URLInput(attrs={"placeholder": "https://"}),
@@ -88,12 +38,14 @@ class AccountForm(VersionedForm):
             owner_field.initial = user.pk
 
 
-class ContactForm(VersionedForm):
+class ContactForm(VersionedModelForm):
     """Create or edit a stakeholder; the boss can only be somebody at the same account."""
+
+    version_required = True
 
     class Meta:
         model = Contact
-        fields = CONTACT_FORM_FIELDS
+        fields = editable_fields(services.CONTACT_FIELDS)
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 3}),
             "influence": forms.NumberInput(attrs={"min": 1, "max": 5}),

@@ -8,8 +8,10 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.forms import VersionedModelForm, editable_fields
 from presales.customers.models import Account
 from presales.deals.models import Competitor, DealRole, DealStep, Opportunity, Outcome, StepStatus
+from presales.deals.services.opportunities import OPPORTUNITY_FIELDS
 from presales.people.models import PRESALES_ROLES, SALES_ROLES, Role, User
 from presales.playbook.models import PlaybookVersion, Stage
 
@@ -24,10 +26,9 @@ def _people(roles: set[str], current: User | None) -> Any:
     return queryset.distinct().order_by("display_name", "username")
 
 
-class OpportunityForm(forms.ModelForm):
+class OpportunityForm(VersionedModelForm):
     """Create or edit a deal; `competitors` only appears when creating."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     competitors = forms.ModelMultipleChoiceField(
         label=_("Competitors"),
         queryset=Competitor.objects.all(),
@@ -37,19 +38,7 @@ class OpportunityForm(forms.ModelForm):
 
     class Meta:
         model = Opportunity
-        fields = [
-            "account",
-            "name",
-            "amount",
-            "currency",
-            "expected_close_date",
-            "stage",
-            "probability",
-            "sales_owner",
-            "presales_lead",
-            "source",
-            "description",
-        ]
+        fields = editable_fields(OPPORTUNITY_FIELDS)
         widgets = {"expected_close_date": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
@@ -75,14 +64,8 @@ class OpportunityForm(forms.ModelForm):
                 Stage.objects.filter(is_after_sale=False, number__gte=2).order_by("number").first()
             )
             self.fields["sales_owner"].initial = user.pk
-            self.fields.pop("version")
         else:
             self.fields.pop("competitors")
-            self.fields["version"].initial = self.instance.version
-
-    def service_data(self) -> dict[str, Any]:
-        """The model fields to hand to the service."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class StageForm(forms.Form):
@@ -135,25 +118,13 @@ class DealCompetitorForm(forms.Form):
     is_ahead = forms.BooleanField(label=_("Ahead of us"), required=False)
 
 
-class CompetitorForm(forms.ModelForm):
+class CompetitorForm(VersionedModelForm):
     """A shared competitor profile."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Competitor
         fields = ["name", "threat_level", "website", "strengths", "weaknesses"]
         widgets = {"strengths": forms.Textarea(attrs={"rows": 4}), "weaknesses": forms.Textarea(attrs={"rows": 4})}
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            self.fields.pop("version")
-        else:
-            self.fields["version"].initial = self.instance.version
-
-    def service_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 # --- The checklist ---------------------------------------------------------------------------------------------

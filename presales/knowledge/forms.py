@@ -7,18 +7,19 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.forms import VersionedModelForm, editable_fields
 from presales.core.uploads import allowed_extensions
 from presales.customers.models import Industry
 from presales.deals.models import Competitor, Opportunity
+from presales.knowledge import services
 from presales.knowledge.models import KnowledgeItem
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class KnowledgeItemForm(forms.ModelForm):
+class KnowledgeItemForm(VersionedModelForm):
     """Everything about an item; the battlecard fields matter only for battlecards."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     industry_codes = forms.MultipleChoiceField(
         label=_("Industries"), choices=Industry.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -31,20 +32,7 @@ class KnowledgeItemForm(forms.ModelForm):
 
     class Meta:
         model = KnowledgeItem
-        fields = [
-            "kind",
-            "title",
-            "summary",
-            "body",
-            "products",
-            "tags",
-            "strengths",
-            "weaknesses",
-            "how_we_win",
-            "proof_points",
-            "review_date",
-            "restricted",
-        ]
+        fields = editable_fields(services.ITEM_FIELDS, leave_out=("industries", "owner"))
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
             "body": forms.Textarea(attrs={"rows": 10}),

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from presales.deals.models import Competitor, Opportunity
     from presales.people.models import User
 
-ITEM_FIELDS = {
+# The fields an item changes through the services (the page's form offers them in this order, the industries as
+# checkboxes; the owner is set by whoever writes the item).
+ITEM_FIELDS = (
     "kind",
     "title",
     "summary",
@@ -35,7 +37,7 @@ ITEM_FIELDS = {
     "review_date",
     "restricted",
     "owner",
-}
+)
 
 
 def pack_industries(codes: Iterable[str]) -> str:
@@ -56,7 +58,7 @@ def knowledge_item_create(
     """Add an item to the knowledge base; the author owns it unless an owner is given."""
     if not access.can_create_knowledge(actor):
         raise PermissionDenied
-    unknown = set(fields) - ITEM_FIELDS
+    unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     fields.setdefault("owner", actor)
@@ -82,7 +84,7 @@ def knowledge_item_update(
     """Change an item if nobody saved it since the person started editing."""
     if not access.can_edit_knowledge(actor, item):
         raise PermissionDenied
-    unknown = set(changes) - ITEM_FIELDS
+    unknown = set(changes) - set(ITEM_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     if industries is not None:

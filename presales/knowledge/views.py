@@ -93,12 +93,12 @@ class KnowledgeItemEditView(ObjectEditView):
         return access.can_edit_knowledge(request.user, obj)
 
     def get_initial(self, request: AuthenticatedHttpRequest, obj: KnowledgeItem) -> dict[str, Any]:
-        return {"kind": request.GET.get("kind", "")} if self.creating else {"version": obj.version}
+        return {"kind": request.GET.get("kind", "")} if self.creating else {}
 
-    def _service_data(self, form: KnowledgeItemForm) -> dict[str, Any]:
-        data = dict(form.cleaned_data)
-        data.pop("version", None)
-        return {"competitors": data.pop("competitors"), "industries": data.pop("industry_codes"), **data}
+    @staticmethod
+    def _service_data(form: KnowledgeItemForm) -> dict[str, Any]:
+        data = form.cleaned_data
+        return {"competitors": data["competitors"], "industries": data["industry_codes"], **form.service_data()}
 
     def create(self, request: AuthenticatedHttpRequest, form: KnowledgeItemForm, obj: KnowledgeItem) -> KnowledgeItem:
         return services.knowledge_item_create(actor=request.user, **self._service_data(form))

@@ -7,14 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.forms import VersionedModelForm
 from presales.playbook.models import StepDefinition, StepRole
 
 
-class StepDefinitionForm(forms.ModelForm):
+class StepDefinitionForm(VersionedModelForm):
     consulted_roles = forms.MultipleChoiceField(
         label=_("Consulted"), choices=StepRole.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = StepDefinition

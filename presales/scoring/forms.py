@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.forms import VersionedModelForm
 from presales.deals.models import Competitor, DealRole
 from presales.scoring.models import CapabilityDimension, DebriefReason, ScoringWeights
 
@@ -107,18 +108,14 @@ class VisitQuotaForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
-class DimensionForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class DimensionForm(VersionedModelForm):
     class Meta:
         model = CapabilityDimension
         fields = ["key", "name", "name_en", "description", "order", "is_active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class WeightsForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class WeightsForm(VersionedModelForm):
     class Meta:
         model = ScoringWeights
         fields = ["results", "visits", "capability", "rating"]

@@ -344,19 +344,12 @@ class DimensionEditView(ObjectEditView):
     def has_permission(self, request: AuthenticatedHttpRequest, obj: CapabilityDimension) -> bool:
         return access.can_manage_scoring(request.user)
 
-    def get_initial(self, request: AuthenticatedHttpRequest, obj: CapabilityDimension) -> dict[str, Any]:
-        return {} if self.creating else {"version": obj.version}
-
-    @staticmethod
-    def _data(form: DimensionForm) -> dict[str, Any]:
-        return {name: form.cleaned_data[name] for name in DimensionForm.Meta.fields}
-
     def create(self, request: AuthenticatedHttpRequest, form: DimensionForm, obj: CapabilityDimension) -> Any:
-        return services.dimension_create(actor=request.user, **self._data(form))
+        return services.dimension_create(actor=request.user, **form.service_data())
 
     def update(self, request: AuthenticatedHttpRequest, form: DimensionForm, obj: CapabilityDimension) -> Any:
         return services.dimension_update(
-            actor=request.user, dimension=obj, expected_version=form.cleaned_data.get("version"), **self._data(form)
+            actor=request.user, dimension=obj, expected_version=form.cleaned_data.get("version"), **form.service_data()
         )
 
     def get_success_url(self, request: AuthenticatedHttpRequest, obj: Any) -> str:

@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.forms import VersionedModelForm
 from presales.customers.models import Account
 from presales.deals.models import Opportunity
 from presales.people.models import PRESALES_ROLES, Skill, User
@@ -19,10 +20,9 @@ def presales_people() -> Any:
     return User.objects.filter(is_active=True, role__in=PRESALES_ROLES).order_by("display_name", "username")
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(VersionedModelForm):
     """The quick log: type, date, hours and deal up front; the rest is optional."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     step_key = forms.ChoiceField(label=_("Step served"), required=False)
 
     class Meta:

@@ -112,7 +112,7 @@ class ActivityEditView(ObjectEditView):
 
     def get_initial(self, request: AuthenticatedHttpRequest, obj: Activity) -> dict[str, Any]:
         if not self.creating:
-            return {"version": obj.version}
+            return {}
         opportunity, support_request = self._sources(request)
         initial: dict[str, Any] = {
             "date": parse_date(request.GET.get("date", "") or "") or timezone.localdate(),
