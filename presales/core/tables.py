@@ -199,6 +199,8 @@ class Table:
 
     columns: ClassVar[list[Column]] = []
     html_id: ClassVar[str] = ""
+    # A template drawing the table's <tfoot> (totals), with the page's context.
+    footer_template: ClassVar[str] = ""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -22,6 +22,7 @@ def outcome_badge(deal: Opportunity) -> SafeString | str:
 
 class OpportunityTable(Table):
     html_id = "deal-table"
+    footer_template = "deals/_opportunity_totals.html"
 
     name = Column(_("Opportunity"), sort="name", cell_classes="primary-cell")
     account = Column(_("Account"), "account.name", sort="account__name", classes="hide-phone")
