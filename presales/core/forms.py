@@ -46,9 +46,14 @@ class VersionedModelForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     version_required = False
+    # Fields that take the whole width of a two-column form (components/field.html reads `field.wide`).
+    wide_fields: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name in self.wide_fields:
+            if name in self.fields:
+                self.fields[name].wide = True  # type: ignore[attr-defined]  # read by the field template
         if self.instance.pk:
             self.fields["version"].required = self.version_required
             self.fields["version"].initial = self.instance.version

@@ -17,6 +17,7 @@ class AccountForm(VersionedModelForm):
     """Create or edit an account."""
 
     version_required = True
+    wide_fields = ("address", "notes")
 
     class Meta:
         model = Account
@@ -42,6 +43,7 @@ class ContactForm(VersionedModelForm):
     """Create or edit a stakeholder; the boss can only be somebody at the same account."""
 
     version_required = True
+    wide_fields = ("notes",)
 
     class Meta:
         model = Contact

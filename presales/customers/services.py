@@ -13,15 +13,16 @@ from presales.core.history import attribute_change
 from presales.customers.models import Account, Contact
 from presales.people.models import User
 
+# The fields the services change, in the order the pages' forms show them.
 ACCOUNT_FIELDS = (
     "name",
     "short_name",
     "industry",
     "region",
     "city",
-    "is_key_account",
     "owner",
     "website",
+    "is_key_account",
     "address",
     "notes",
     "external_id",
@@ -30,11 +31,11 @@ CONTACT_FIELDS = (
     "name",
     "title",
     "department",
+    "reports_to",
     "level",
     "decision_role",
     "attitude",
     "influence",
-    "reports_to",
     "phone",
     "email",
     "notes",

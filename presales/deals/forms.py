@@ -36,6 +36,10 @@ class OpportunityForm(VersionedModelForm):
         help_text=_("Who else is in this deal. Add notes for each on the deal page."),
     )
 
+    wide_fields = ("account", "name", "competitors", "description")
+    # The competitors (asked when creating) come before the description.
+    field_order = [*editable_fields(OPPORTUNITY_FIELDS, leave_out=("external_id", "description")), "competitors"]
+
     class Meta:
         model = Opportunity
         fields = editable_fields(OPPORTUNITY_FIELDS)
@@ -120,6 +124,8 @@ class DealCompetitorForm(forms.Form):
 
 class CompetitorForm(VersionedModelForm):
     """A shared competitor profile."""
+
+    wide_fields = ("website", "strengths", "weaknesses")
 
     class Meta:
         model = Competitor

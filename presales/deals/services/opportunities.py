@@ -20,6 +20,7 @@ from presales.deals.services.gates import signed_gate
 from presales.people.models import User
 from presales.playbook.models import Stage
 
+# The fields the services change, in the order the deal form shows them.
 OPPORTUNITY_FIELDS = (
     "account",
     "name",
@@ -28,9 +29,9 @@ OPPORTUNITY_FIELDS = (
     "expected_close_date",
     "stage",
     "probability",
+    "source",
     "sales_owner",
     "presales_lead",
-    "source",
     "description",
     "external_id",
 )
