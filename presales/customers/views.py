@@ -32,7 +32,6 @@ class AccountListView(ObjectListView):
     table_class = AccountTable
     template_name = "customers/account_list.html"
     context_object_name = "accounts"
-    filterset_context_name = "filterset"
     export_basename = "accounts"
 
     def get_queryset(self, request: AuthenticatedHttpRequest) -> Any:
@@ -165,7 +164,6 @@ class ContactListView(ObjectListView):
     table_class = ContactTable
     template_name = "customers/contact_list.html"
     context_object_name = "contacts"
-    filterset_context_name = "filterset"
     export_basename = "contacts"
 
 

@@ -39,7 +39,7 @@ class ObjectListView(LoginRequiredMixin, View):
     columns, the page of rows, and the download when the URL carries `?export=csv|xlsx`.
 
     The template receives `table`, `page_obj`, the rows under `context_object_name`, the FilterSet under
-    `filterset_context_name`, `filtered` (whether any filter is set) and `list_base`: list templates start with
+    `filter`, `filtered` (whether any filter is set) and `list_base`: list templates start with
     `{% extends list_base|default:"base.html" %}` and put their results in `{% block results %}`, so an htmx
     request for the results alone gets just that block.
     """
@@ -49,7 +49,6 @@ class ObjectListView(LoginRequiredMixin, View):
     table_class: ClassVar[type[Table]]
     template_name: ClassVar[str]
     context_object_name: ClassVar[str] = "rows"
-    filterset_context_name: ClassVar[str] = "filter"
     # The download's file name (without date and extension); None: the list offers no download.
     export_basename: ClassVar[str | None] = None
     # Whether the rows come in pages (of `paginate_by`, else the site's PRESALES_PAGE_SIZE); lists that are short by
@@ -111,7 +110,7 @@ class ObjectListView(LoginRequiredMixin, View):
             "table": self.get_table(request, shown),
             "page_obj": page_obj,
             self.context_object_name: shown,
-            self.filterset_context_name: filterset,
+            "filter": filterset,
             "filtered": self.is_filtered(request, filterset),
             "exportable": self.export_basename is not None,
             "results_id": RESULTS_ID,

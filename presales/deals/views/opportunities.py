@@ -75,6 +75,10 @@ def _totals_by_currency(queryset: QuerySet[Opportunity]) -> list[dict[str, Any]]
 # --- opportunity list ---------------------------------------------------------------------------
 
 
+# The filters under "More filters" on the deal list.
+MORE_FILTERS = ("industry", "region", "presales_lead", "team", "close_from", "close_to", "amount_min", "amount_max")
+
+
 class OpportunityListView(ObjectListView):
     """Every deal the person can see: search, filters, sorting, totals and pages."""
 
@@ -91,7 +95,12 @@ class OpportunityListView(ObjectListView):
         return filtered or request.GET.get("outcome", Outcome.OPEN) != Outcome.OPEN
 
     def get_extra_context(self, request: AuthenticatedHttpRequest, rows: QuerySet[Opportunity]) -> dict[str, Any]:
-        return {"totals": _totals_by_currency(rows)}
+        return {
+            "totals": _totals_by_currency(rows),
+            "more_filters": f",{','.join(MORE_FILTERS)},",
+            # Folded unless one of them is set.
+            "more_filters_open": any(request.GET.get(name) for name in MORE_FILTERS),
+        }
 
 
 opportunity_list = OpportunityListView.as_view()
