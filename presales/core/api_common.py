@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -12,7 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import AfterValidator, Field, create_model
@@ -255,6 +256,40 @@ def filter_params(filterset_class: Any, name: str) -> type[Schema]:
             description = f"Sort by: {', '.join(sorted(names))} (comma-separated, prefix - for descending)."
         fields[field_name] = (_filter_type(filter_) | None, Field(None, description=description))
     return create_model(name, __base__=Schema, **fields)
+
+
+def list_endpoint(
+    router: Router, filterset_class: Any, item: type[Schema], *, path: str = "/", **operation: Any
+) -> Callable[[Callable[[Any], Any]], Callable[..., Any]]:
+    """Declare a list endpoint by the rows it starts from: the decorated function takes the request and returns the
+    rows the caller may see; the endpoint filters and sorts them with the list page's FilterSet (its filters become
+    the query parameters) and answers one page of `item`s::
+
+        @list_endpoint(accounts_router, AccountFilterSet, AccountOut, summary="List accounts")
+        def list_accounts(request):
+            return Account.objects.visible_to(request.user)
+    """
+    name = item.__name__.removesuffix("Out")
+    filters_schema = filter_params(filterset_class, f"{name}Filters")
+    page = page_schema(item, f"{name}Page")
+
+    def register(rows: Callable[[Any], Any]) -> Callable[..., Any]:
+        def endpoint(request: HttpRequest, filters: Any, page: PageParams) -> Any:
+            return paginate(apply_filterset(filterset_class, request, rows(request), filters), page)
+
+        # Ninja reads the parameters from the annotations, and the operation's id and text from the function.
+        endpoint.__annotations__ = {
+            "request": HttpRequest,
+            "filters": Query[filters_schema],  # type: ignore[valid-type,misc]  # a schema built at run time
+            "page": Query[PageParams],
+            "return": Any,
+        }
+        endpoint.__name__ = endpoint.__qualname__ = rows.__name__
+        endpoint.__module__ = rows.__module__
+        endpoint.__doc__ = rows.__doc__
+        return router.get(path, response={200: page, **READ_ERRORS}, **operation)(endpoint)
+
+    return register
 
 
 def apply_filterset(filterset_class: Any, request: HttpRequest, queryset: models.QuerySet, params: Schema) -> Any:

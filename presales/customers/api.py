@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from presales.core.api_common import (
@@ -18,16 +18,12 @@ from presales.core.api_common import (
     UPDATE_ERRORS,
     WRITE_ERRORS,
     Id,
-    PageParams,
     SafeStr,
     TeamRef,
     UserRef,
     VersionedOut,
-    apply_filterset,
-    filter_params,
     get_visible,
-    page_schema,
-    paginate,
+    list_endpoint,
     resolve,
     text,
 )
@@ -62,9 +58,6 @@ class AccountOut(VersionedOut):
     open_pipeline: Decimal = Field(Decimal(0), description="Their total amount.")
 
 
-AccountPage = page_schema(AccountOut, "AccountPage")
-
-
 class AccountIn(Schema):
     name: SafeStr = text(..., min_length=1)
     short_name: SafeStr = text(max_length=100)
@@ -94,9 +87,6 @@ class AccountPatch(Schema):
     external_id: SafeStr | None = text(None, max_length=100)
 
 
-AccountFilters = filter_params(AccountFilterSet, "AccountFilters")
-
-
 def _accounts(request: AuthenticatedHttpRequest) -> Any:
     return with_open_deals(Account.objects.visible_to(request.user), request.user).select_related("owner", "team")
 
@@ -115,10 +105,10 @@ def _account_values(payload: Schema) -> dict[str, Any]:
     return values
 
 
-@accounts_router.get("/", response={200: AccountPage, **READ_ERRORS}, summary="List accounts")
-def list_accounts(request: AuthenticatedHttpRequest, filters: Query[AccountFilters], page: Query[PageParams]) -> Any:  # type: ignore[valid-type]
+@list_endpoint(accounts_router, AccountFilterSet, AccountOut, summary="List accounts")
+def list_accounts(request: AuthenticatedHttpRequest) -> Any:
     """Accounts the caller can see, filtered and sorted like the account list page."""
-    return paginate(apply_filterset(AccountFilterSet, request, _accounts(request), filters), page)
+    return _accounts(request)
 
 
 @accounts_router.get("/{account_id}", response={200: AccountOut, **READ_ERRORS}, summary="Get an account")
@@ -171,9 +161,6 @@ class ContactOut(VersionedOut):
     external_id: str
 
 
-ContactPage = page_schema(ContactOut, "ContactPage")
-
-
 class ContactIn(Schema):
     account_id: Id
     name: SafeStr = text(..., min_length=1, max_length=100)
@@ -206,9 +193,6 @@ class ContactPatch(Schema):
     external_id: SafeStr | None = text(None, max_length=100)
 
 
-ContactFilters = filter_params(ContactFilterSet, "ContactFilters")
-
-
 def _contacts(request: AuthenticatedHttpRequest) -> Any:
     return Contact.objects.visible_to(request.user).select_related("account")
 
@@ -230,10 +214,10 @@ def _contact_values(payload: Schema, account: Account) -> dict[str, Any]:
     return values
 
 
-@contacts_router.get("/", response={200: ContactPage, **READ_ERRORS}, summary="List contacts")
-def list_contacts(request: AuthenticatedHttpRequest, filters: Query[ContactFilters], page: Query[PageParams]) -> Any:  # type: ignore[valid-type]
+@list_endpoint(contacts_router, ContactFilterSet, ContactOut, summary="List contacts")
+def list_contacts(request: AuthenticatedHttpRequest) -> Any:
     """Stakeholders at accounts the caller can see, filtered and sorted like the contact list page."""
-    return paginate(apply_filterset(ContactFilterSet, request, _contacts(request), filters), page)
+    return _contacts(request)
 
 
 @contacts_router.get("/{contact_id}", response={200: ContactOut, **READ_ERRORS}, summary="Get a contact")

@@ -30,6 +30,20 @@ class ThreatLevel(models.TextChoices):
     HIGH = "high", _("High")
 
 
+class CompetitorQuerySet(models.QuerySet["Competitor"]):
+    def with_threat_rank(self) -> CompetitorQuerySet:
+        """Add `threat_rank` (low 1 < medium 2 < high 3): sorting by threat follows the danger, not the alphabet."""
+        return self.annotate(
+            threat_rank=models.Case(
+                models.When(threat_level=ThreatLevel.LOW, then=models.Value(1)),
+                models.When(threat_level=ThreatLevel.MEDIUM, then=models.Value(2)),
+                models.When(threat_level=ThreatLevel.HIGH, then=models.Value(3)),
+                default=models.Value(0),
+                output_field=models.IntegerField(),
+            )
+        )
+
+
 class Competitor(BaseModel):
     """A competing vendor, shared by every deal it appears in."""
 
@@ -42,6 +56,7 @@ class Competitor(BaseModel):
     website = models.URLField(_("website"), blank=True)
 
     history = HistoricalRecords()
+    objects = CompetitorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -53,7 +53,7 @@ class OpportunityTable(Table):
 
 class CompetitorTable(Table):
     name = Column(_("Name"), sort="name", cell_classes="primary-cell")
-    # The view annotates `threat_rank` (low < medium < high): sorting follows the danger, not the alphabet.
+    # The rows carry `threat_rank` (CompetitorQuerySet.with_threat_rank): sorting follows the danger, not the alphabet.
     threat_level = Column(_("Threat level"), sort="threat_rank")
     strengths = Column(_("Strengths"), classes="hide-phone")
     weaknesses = Column(_("Weaknesses"), classes="hide-phone")

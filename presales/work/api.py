@@ -21,15 +21,11 @@ from presales.core.api_common import (
     UPDATE_ERRORS,
     WRITE_ERRORS,
     Id,
-    PageParams,
     SafeStr,
     UserRef,
     VersionedOut,
-    apply_filterset,
-    filter_params,
     get_visible,
-    page_schema,
-    paginate,
+    list_endpoint,
     resolve,
     text,
 )
@@ -83,9 +79,6 @@ class ActivityOut(VersionedOut):
         return list(obj.participants.all())
 
 
-ActivityPage = page_schema(ActivityOut, "ActivityPage")
-
-
 class ActivityIn(Schema):
     kind: WorkType
     date: datetime.date
@@ -116,9 +109,6 @@ class ActivityPatch(Schema):
     expected_uplift: Uplift | None = None
 
 
-ActivityFilters = filter_params(ActivityFilter, "ActivityFilters")
-
-
 def _activities(request: AuthenticatedHttpRequest) -> Any:
     return Activity.objects.visible_to(request.user).with_list_relations()
 
@@ -141,10 +131,10 @@ def _visible_deal(request: AuthenticatedHttpRequest, pk: int | None, field: str)
     )
 
 
-@activities_router.get("/", response={200: ActivityPage, **READ_ERRORS}, summary="List activities")
-def list_activities(request: AuthenticatedHttpRequest, filters: Query[ActivityFilters], page: Query[PageParams]) -> Any:  # type: ignore[valid-type]
+@list_endpoint(activities_router, ActivityFilter, ActivityOut, summary="List activities")
+def list_activities(request: AuthenticatedHttpRequest) -> Any:
     """Activities the caller can see, filtered and sorted like the activity list (newest first)."""
-    return paginate(apply_filterset(ActivityFilter, request, _activities(request), filters), page)
+    return _activities(request)
 
 
 @activities_router.get("/{activity_id}", response={200: ActivityOut, **READ_ERRORS}, summary="Get an activity")
@@ -248,9 +238,6 @@ class SupportRequestOut(VersionedOut):
         return list(obj.skills.all())
 
 
-SupportRequestPage = page_schema(SupportRequestOut, "SupportRequestPage")
-
-
 class SupportRequestIn(Schema):
     opportunity_id: Id
     kind: WorkType
@@ -287,9 +274,6 @@ class CancelIn(Schema):
     reason: SafeStr = text(..., max_length=20_000)
 
 
-SupportRequestFilters = filter_params(SupportRequestFilter, "SupportRequestFilters")
-
-
 def _requests(request: AuthenticatedHttpRequest) -> Any:
     return SupportRequest.objects.visible_to(request.user).with_list_relations()
 
@@ -302,14 +286,10 @@ def _engineer(pk: int | None) -> User | None:
     return resolve(User.objects.filter(is_active=True), pk, "assignee_id", _("Choose an active presales engineer."))
 
 
-@requests_router.get("/", response={200: SupportRequestPage, **READ_ERRORS}, summary="List support requests")
-def list_requests(
-    request: AuthenticatedHttpRequest,
-    filters: Query[SupportRequestFilters],  # type: ignore[valid-type]
-    page: Query[PageParams],
-) -> Any:
+@list_endpoint(requests_router, SupportRequestFilter, SupportRequestOut, summary="List support requests")
+def list_requests(request: AuthenticatedHttpRequest) -> Any:
     """Requests the caller asked, works on, sees through a deal or (presales managers) triages."""
-    return paginate(apply_filterset(SupportRequestFilter, request, _requests(request), filters), page)
+    return _requests(request)
 
 
 @requests_router.get("/{request_id}", response={200: SupportRequestOut, **READ_ERRORS}, summary="Get a request")

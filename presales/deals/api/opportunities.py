@@ -10,9 +10,9 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from presales.core.api_common import (
@@ -20,16 +20,12 @@ from presales.core.api_common import (
     UPDATE_ERRORS,
     WRITE_ERRORS,
     Id,
-    PageParams,
     SafeStr,
     TeamRef,
     UserRef,
     VersionedOut,
-    apply_filterset,
-    filter_params,
     get_visible,
-    page_schema,
-    paginate,
+    list_endpoint,
     resolve,
     text,
 )
@@ -120,9 +116,6 @@ class OpportunityDetailOut(OpportunityOut):
         return list(obj.competitor_links.all())
 
 
-OpportunityPage = page_schema(OpportunityOut, "OpportunityPage")
-
-
 class OpportunityIn(Schema):
     account_id: Id
     name: SafeStr = text(..., min_length=1)
@@ -181,9 +174,6 @@ class DealCompetitorIn(Schema):
     is_ahead: bool = False
 
 
-OpportunityFilters = filter_params(OpportunityFilter, "OpportunityFilters")
-
-
 def _opportunities(request: AuthenticatedHttpRequest) -> Any:
     return Opportunity.objects.visible_to(request.user).with_list_relations().select_related("presales_team")
 
@@ -228,14 +218,10 @@ def _opportunity_values(request: AuthenticatedHttpRequest, payload: Schema) -> d
     return values
 
 
-@opportunities_router.get("/", response={200: OpportunityPage, **READ_ERRORS}, summary="List opportunities")
-def list_opportunities(
-    request: AuthenticatedHttpRequest,
-    filters: Query[OpportunityFilters],  # type: ignore[valid-type]
-    page: Query[PageParams],
-) -> Any:
+@list_endpoint(opportunities_router, OpportunityFilter, OpportunityOut, summary="List opportunities")
+def list_opportunities(request: AuthenticatedHttpRequest) -> Any:
     """Deals the caller can see, filtered and sorted like the deal list; open deals only unless `outcome` is given."""
-    return paginate(apply_filterset(OpportunityFilter, request, _opportunities(request), filters), page)
+    return _opportunities(request)
 
 
 @opportunities_router.get(
@@ -410,9 +396,6 @@ class CompetitorOut(VersionedOut):
     website: str
 
 
-CompetitorPage = page_schema(CompetitorOut, "CompetitorPage")
-
-
 class CompetitorIn(Schema):
     name: SafeStr = text(..., min_length=1, max_length=100)
     threat_level: ThreatLevel = ThreatLevel.MEDIUM
@@ -430,32 +413,14 @@ class CompetitorPatch(Schema):
     website: SafeStr | None = text(None)
 
 
-CompetitorFilters = filter_params(CompetitorFilter, "CompetitorFilters")
-
-
 def _competitors() -> Any:
-    # The list page sorts by danger, not alphabet: the FilterSet's "threat_level" ordering reads this rank.
-    return Competitor.objects.annotate(
-        threat_rank=Case(
-            When(threat_level=ThreatLevel.LOW, then=Value(1)),
-            When(threat_level=ThreatLevel.MEDIUM, then=Value(2)),
-            When(threat_level=ThreatLevel.HIGH, then=Value(3)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    )
+    return Competitor.objects.with_threat_rank()
 
 
-@competitors_router.get("/", response={200: CompetitorPage, **READ_ERRORS}, summary="List competitors")
-def list_competitors(
-    request: AuthenticatedHttpRequest,
-    filters: Query[CompetitorFilters],  # type: ignore[valid-type]
-    page: Query[PageParams],
-) -> Any:
-    queryset = apply_filterset(CompetitorFilter, request, _competitors(), filters)
-    if not queryset.query.order_by:
-        queryset = queryset.order_by("name", "pk")
-    return paginate(queryset, page)
+@list_endpoint(competitors_router, CompetitorFilter, CompetitorOut, summary="List competitors")
+def list_competitors(request: AuthenticatedHttpRequest) -> Any:
+    # Everybody sees the shared profiles; without a sort asked for, by name.
+    return _competitors().order_by("name", "pk")
 
 
 @competitors_router.get("/{competitor_id}", response={200: CompetitorOut, **READ_ERRORS}, summary="Get a competitor")

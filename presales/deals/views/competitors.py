@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,17 +19,9 @@ from presales.deals.filters import CompetitorFilter
 from presales.deals.forms import (
     CompetitorForm,
 )
-from presales.deals.models import Competitor, Opportunity, OpportunityCompetitor, ThreatLevel
+from presales.deals.models import Competitor, Opportunity, OpportunityCompetitor
 from presales.deals.tables import CompetitorDealTable, CompetitorTable
 from presales.people.typing import AuthenticatedHttpRequest
-
-THREAT_RANK = Case(
-    When(threat_level=ThreatLevel.LOW, then=Value(1)),
-    When(threat_level=ThreatLevel.MEDIUM, then=Value(2)),
-    When(threat_level=ThreatLevel.HIGH, then=Value(3)),
-    default=Value(0),
-    output_field=IntegerField(),
-)
 
 
 class CompetitorListView(ObjectListView):
@@ -42,7 +34,7 @@ class CompetitorListView(ObjectListView):
     export_basename = "competitors"
 
     def get_queryset(self, request: AuthenticatedHttpRequest) -> QuerySet[Competitor]:
-        return Competitor.objects.annotate(threat_rank=THREAT_RANK)
+        return Competitor.objects.with_threat_rank()
 
     def get_extra_context(self, request: AuthenticatedHttpRequest, rows: QuerySet[Competitor]) -> dict[str, Any]:
         return {"can_edit_competitors": access.can_edit_competitors(request.user)}
