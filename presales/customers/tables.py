@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from presales.core.tables import Column, MoneyColumn, NumberColumn, Table, badge, join, link
+from presales.core.tables import Column, DateColumn, MoneyColumn, NumberColumn, Table, badge, join, link
 from presales.customers.models import Account, Contact
 from presales.customers.templatetags.customers import influence
 
@@ -71,3 +73,21 @@ class ContactTable(Table):
     def render_reports_to(self, contact: Contact) -> SafeString | str:
         boss = contact.reports_to
         return link(boss.get_absolute_url(), boss.name) if boss is not None else "—"
+
+
+class AccountDealTable(Table):
+    """The deals on an account's page (the rows are the account's opportunities; customers sit below the deals app,
+    so they are read through the account's reverse relation, not imported)."""
+
+    name = Column(_("Opportunity"), cell_classes="primary-cell")
+    stage = Column(_("Stage"), "stage.label")
+    amount = MoneyColumn(_("Amount"), compact=True)
+    expected_close_date = DateColumn(_("Close date"), classes="hide-phone")
+    outcome = Column(_("Outcome"))
+
+    def render_name(self, deal: Any) -> SafeString:
+        people = " · ".join(str(person) for person in (deal.sales_owner, deal.presales_lead) if person)
+        return join(link(deal.get_absolute_url(), deal.name), format_html('<div class="muted small">{}</div>', people))
+
+    def render_outcome(self, deal: Any) -> SafeString:
+        return badge(deal.get_outcome_display(), deal.outcome)

@@ -18,10 +18,14 @@ from presales.customers import services
 from presales.customers.filters import AccountFilterSet, ContactFilterSet, with_open_deals
 from presales.customers.forms import AccountForm, ContactForm
 from presales.customers.models import Account, Contact, Level
-from presales.customers.tables import AccountTable, ContactTable
+from presales.customers.tables import AccountDealTable, AccountTable, ContactTable
 from presales.people.typing import AuthenticatedHttpRequest
 
 # --- Accounts -----------------------------------------------------------------------------------
+
+
+# The stakeholders' columns on an account's page (the account itself goes without saying).
+STAKEHOLDER_COLUMNS = ("name", "level", "decision_role", "attitude", "influence", "reports_to")
 
 
 class AccountListView(ObjectListView):
@@ -42,8 +46,8 @@ class AccountListView(ObjectListView):
 def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One account: properties, stakeholders, the deals the person can see, and its history."""
     account = get_object_for_user(Account.objects.select_related("owner", "team"), request.user, pk=pk)
-    contacts = account.contacts.select_related("reports_to").order_by("name")
-    opportunities = (
+    contacts = list(account.contacts.select_related("reports_to").order_by("name"))
+    opportunities = list(
         account.opportunities.visible_to(request.user)
         .select_related("stage", "sales_owner", "presales_lead")
         .order_by("outcome", "expected_close_date", "pk")
@@ -54,7 +58,9 @@ def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "account": account,
             "contacts": contacts,
+            "contacts_table": ContactTable(contacts, only=STAKEHOLDER_COLUMNS, sortable=False),
             "opportunities": opportunities,
+            "opportunities_table": AccountDealTable(opportunities),
             "entries": history_entries(account),
             "can_edit": access.can_edit_account(request.user, account),
             "can_edit_contacts": access.can_edit_contacts(request.user, account),
