@@ -42,6 +42,10 @@ class ObjectDeleteView(LoginRequiredMixin, View):
     def get_extra_context(self, request: Any, obj: Any) -> dict[str, Any]:
         return {}
 
+    def get_success_message(self, obj: Any) -> str | None:
+        """What to say once it is gone (worked out before the delete, while the object's relations still load)."""
+        return None if self.success_message is None else str(self.success_message) % {"name": obj}
+
     def _checked_object(self, request: Any, kwargs: dict[str, Any]) -> Any:
         obj = self.get_object(request, **kwargs)
         if not self.has_permission(request, obj):
@@ -49,7 +53,7 @@ class ObjectDeleteView(LoginRequiredMixin, View):
         return obj
 
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        if self.template_name is None:
+        if self.template_name is None:  # a button elsewhere deletes; there is no page to show
             return HttpResponseNotAllowed(["POST"])
         obj = self._checked_object(request, kwargs)
         context = {self.context_object_name: obj, **self.get_extra_context(request, obj)}
@@ -59,12 +63,12 @@ class ObjectDeleteView(LoginRequiredMixin, View):
         obj = self._checked_object(request, kwargs)
         # Where to go is worked out first: after the delete the object's relations may be gone.
         success_url = self.get_success_url(request, obj)
-        name = str(obj)
+        message = self.get_success_message(obj)
         try:
             self.delete(request, obj)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            if self.success_message is not None:
-                messages.success(request, str(self.success_message) % {"name": name})
+            if message:
+                messages.success(request, message)
         return redirect(success_url)

@@ -23,7 +23,7 @@ from presales import access
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
 from presales.core.redirects import safe_next
-from presales.core.views import ObjectEditView, ObjectListView, run_action, run_service
+from presales.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, run_action, run_service
 from presales.customers.models import Account
 from presales.deals import services
 from presales.deals.filters import OpportunityFilter
@@ -299,17 +299,50 @@ def deal_member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, opportunity, member_form=form)
 
 
-@login_required
-@require_POST
-def deal_member_remove(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
+class DealRowRemoveView(ObjectDeleteView):
+    """Take a row off a deal (a team member, a competitor) from a button on the deal page: whoever may edit the deal."""
+
+    row_kwarg: str
+
+    def get_object(self, request: AuthenticatedHttpRequest, **kwargs: Any) -> Any:
+        opportunity = _get_editable_opportunity(request, kwargs["pk"])
+        return get_object_or_404(self.queryset, pk=kwargs[self.row_kwarg], opportunity=opportunity)
+
+    def has_permission(self, request: AuthenticatedHttpRequest, obj: Any) -> bool:
+        return True  # checked with the deal in get_object (403 for a deal the person sees but may not change)
+
+    def get_success_url(self, request: AuthenticatedHttpRequest, obj: Any) -> str:
+        return obj.opportunity.get_absolute_url()
+
+
+class DealMemberRemoveView(DealRowRemoveView):
     """Take somebody off the deal team."""
-    opportunity = _get_editable_opportunity(request, pk)
-    member = get_object_or_404(
-        DealTeamMember.objects.select_related("user", "opportunity"), pk=member_pk, opportunity=opportunity
-    )
-    services.deal_member_remove(actor=request.user, member=member)
-    messages.success(request, _("%(person)s left the deal team.") % {"person": member.user})
-    return redirect(opportunity)
+
+    queryset = DealTeamMember.objects.select_related("user", "opportunity")
+    row_kwarg = "member_pk"
+
+    def get_success_message(self, obj: DealTeamMember) -> str:
+        return _("%(person)s left the deal team.") % {"person": obj.user}
+
+    def delete(self, request: AuthenticatedHttpRequest, obj: DealTeamMember) -> None:
+        services.deal_member_remove(actor=request.user, member=obj)
+
+
+class DealCompetitorRemoveView(DealRowRemoveView):
+    """Take a competitor off the deal."""
+
+    queryset = OpportunityCompetitor.objects.select_related("competitor", "opportunity")
+    row_kwarg = "link_pk"
+
+    def get_success_message(self, obj: OpportunityCompetitor) -> str:
+        return _("%(competitor)s was removed from this deal.") % {"competitor": obj.competitor}
+
+    def delete(self, request: AuthenticatedHttpRequest, obj: OpportunityCompetitor) -> None:
+        services.deal_competitor_remove(actor=request.user, link=obj)
+
+
+deal_member_remove = DealMemberRemoveView.as_view()
+deal_competitor_remove = DealCompetitorRemoveView.as_view()
 
 
 @login_required
@@ -328,19 +361,6 @@ def deal_competitor_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             )
             return redirect(opportunity)
     return _render_detail(request, opportunity, competitor_form=form)
-
-
-@login_required
-@require_POST
-def deal_competitor_remove(request: AuthenticatedHttpRequest, pk: int, link_pk: int) -> HttpResponse:
-    """Take a competitor off the deal."""
-    opportunity = _get_editable_opportunity(request, pk)
-    link = get_object_or_404(
-        OpportunityCompetitor.objects.select_related("competitor", "opportunity"), pk=link_pk, opportunity=opportunity
-    )
-    services.deal_competitor_remove(actor=request.user, link=link)
-    messages.success(request, _("%(competitor)s was removed from this deal.") % {"competitor": link.competitor})
-    return redirect(opportunity)
 
 
 # --- create and edit ----------------------------------------------------------------------------
