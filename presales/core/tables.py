@@ -199,6 +199,8 @@ class Table:
 
     columns: ClassVar[list[Column]] = []
     html_id: ClassVar[str] = ""
+    # The <table>'s classes ("table compact" for the denser tables inside cards).
+    css_class: ClassVar[str] = "table"
     # A template drawing the table's <tfoot> (totals), with the page's context.
     footer_template: ClassVar[str] = ""
 

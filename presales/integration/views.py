@@ -21,6 +21,7 @@ from presales.integration import calendar, parsers, runner, services
 from presales.integration.forms import MappingForm, StartForm, UploadForm
 from presales.integration.mapping import fields_for
 from presales.integration.models import QUEUED_FOR, ImportJob, ImportStatus
+from presales.integration.tables import ImportJobTable, ImportRowErrorTable
 from presales.people.typing import AuthenticatedHttpRequest
 
 PREVIEW_ROWS = 10
@@ -47,8 +48,10 @@ def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error("file", error)
         else:
             return redirect("integration:import_mapping", pk=job.pk)
-    jobs = ImportJob.objects.visible_to(request.user).filter(owner=request.user)[:20]
-    return render(request, "integration/import_start.html", {"form": form, "jobs": jobs})
+    jobs = list(ImportJob.objects.visible_to(request.user).filter(owner=request.user)[:20])
+    return render(
+        request, "integration/import_start.html", {"form": form, "jobs": jobs, "jobs_table": ImportJobTable(jobs)}
+    )
 
 
 def _job(request: AuthenticatedHttpRequest, pk: int) -> ImportJob:
@@ -117,6 +120,7 @@ def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "page_obj": errors,
             "row_errors": errors.object_list,
+            "row_errors_table": ImportRowErrorTable(errors.object_list),
             "progress": _progress(job),
             "worker": _worker_state(job),
             "field_labels": [

@@ -17,6 +17,7 @@ from presales.people.typing import AuthenticatedHttpRequest
 from presales.playbook import services
 from presales.playbook.forms import StepDefinitionForm
 from presales.playbook.models import PlaybookVersion, Stage, StepDefinition
+from presales.playbook.tables import PlaybookVersionTable, StageTable, StepDefinitionTable
 
 
 @login_required
@@ -31,6 +32,7 @@ def stages(request: AuthenticatedHttpRequest) -> HttpResponse:
         "playbook/stages.html",
         {
             "stages": rows,
+            "table": StageTable(rows),
             "can_edit_playbook": access.can_edit_playbook(request.user),
             "perms_board": access.can_see_accountability_board(request.user),
         },
@@ -59,7 +61,15 @@ def playbook_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "playbook/settings.html",
-        {"versions": versions, "draft": draft, "current": current, "shown": shown, "steps": steps},
+        {
+            "versions": versions,
+            "versions_table": PlaybookVersionTable(versions, current=current),
+            "draft": draft,
+            "current": current,
+            "shown": shown,
+            "steps": steps,
+            "steps_table": StepDefinitionTable(steps, request=request, draft=draft),
+        },
     )
 
 

@@ -11,10 +11,11 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from presales.core.tables import Column, DateColumn, MoneyColumn, NumberColumn, Table, display
+from presales.core.tables import Column, DateColumn, MoneyColumn, NumberColumn, Table, badge, display, link
 from presales.core.templatetags.presales import compact_money
 from presales.scoring import formulas
-from presales.scoring.selectors import Scorecard
+from presales.scoring.models import CapabilityDimension
+from presales.scoring.selectors import OwedDebrief, OwedRating, Scorecard
 
 
 def _weights(card: Scorecard) -> str:
@@ -108,3 +109,55 @@ class ScorecardTable(Table):
 
     def render_rank(self, card: Scorecard) -> str:
         return f"{card.rank}/{card.team_size}" if card.rank else "—"
+
+
+class OwedRatingTable(Table):
+    """Ratings the person still owes (on the to-do page), each with its button."""
+
+    opportunity = Column(_("Deal"))
+    engineer = Column(_("Engineer"))
+    reason = Column(_("For"))
+    rate = Column("")
+
+    def render_reason(self, item: OwedRating) -> SafeString:
+        reason = f"{item.request.get_kind_display()} · {_('request done')}" if item.request else str(_("deal closed"))
+        return format_html('{} <small class="muted">{}</small>', reason, display(item.since))
+
+    def render_rate(self, item: OwedRating) -> SafeString:
+        url = reverse("scoring:rate", args=[item.opportunity.pk])
+        if item.request:
+            url += f"?request={item.request.pk}"
+        return format_html('<a class="btn btn-primary" href="{}">{}</a>', url, _("Rate"))
+
+
+class OwedDebriefTable(Table):
+    opportunity = Column(_("Deal"))
+    outcome = Column(_("Outcome"), "opportunity.outcome")
+    debrief = Column("")
+
+    def render_opportunity(self, item: OwedDebrief) -> SafeString:
+        return format_html('{} <small class="muted">{}</small>', item.opportunity, item.opportunity.account)
+
+    def render_outcome(self, item: OwedDebrief) -> SafeString:
+        return badge(item.opportunity.get_outcome_display(), item.opportunity.outcome)
+
+    def render_debrief(self, item: OwedDebrief) -> SafeString:
+        url = reverse("scoring:debrief", args=[item.opportunity.pk])
+        return format_html('<a class="btn btn-primary" href="{}">{}</a>', url, _("Debrief"))
+
+
+class DimensionTable(Table):
+    """The capability rubric on the set-up page."""
+
+    html_id = "rubric"
+
+    order = NumberColumn("#")
+    name = Column(_("Name"))
+    name_en = Column(_("English name"), classes="hide-phone")
+    is_active = Column(_("In use"))
+
+    def render_name(self, dimension: CapabilityDimension) -> SafeString:
+        return link(reverse("scoring:dimension_edit", args=[dimension.pk]), dimension.name)
+
+    def render_is_active(self, dimension: CapabilityDimension) -> str:
+        return str(_("yes") if dimension.is_active else _("no"))

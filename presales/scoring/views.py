@@ -36,7 +36,7 @@ from presales.scoring.forms import (
     WeightsForm,
 )
 from presales.scoring.models import CapabilityDimension, PeriodKind, ScoringPeriod, VisitQuotaChange
-from presales.scoring.tables import ScorecardTable
+from presales.scoring.tables import DimensionTable, OwedDebriefTable, OwedRatingTable, ScorecardTable
 from presales.work.models import SupportRequest
 
 
@@ -229,7 +229,10 @@ def todo(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "scoring/todo.html",
-        {"ratings": selectors.owed_ratings(request.user), "debriefs": selectors.owed_debriefs(request.user)},
+        {
+            "ratings_table": OwedRatingTable(selectors.owed_ratings(request.user)),
+            "debriefs_table": OwedDebriefTable(selectors.owed_debriefs(request.user)),
+        },
     )
 
 
@@ -320,7 +323,7 @@ def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "scoring/setup.html",
         {
-            "dimensions": CapabilityDimension.objects.all(),
+            "dimensions": DimensionTable(CapabilityDimension.objects.all()),
             "weights_form": weights_form,
             "can_edit_weights": access.can_edit_scoring_weights(request.user),
             "conflict": conflict,
