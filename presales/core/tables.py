@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from presales.core import exports
 from presales.core.exports import Accessor, resolve
-from presales.core.templatetags.presales import compact_money, money
+from presales.core.templatetags.presales import compact_money, money, sort_link
 
 MONEY_NUMBER_FORMAT = "#,##0.00"
 INTEGER_NUMBER_FORMAT = "#,##0"
@@ -177,21 +177,6 @@ class Header:
     classes: str
     query: str = ""  # the query string that sorts by this column ("" when it does not sort)
     direction: str = ""  # "asc" or "desc" when the list is sorted by it now
-
-
-def sort_link(request: HttpRequest | None, name: str) -> tuple[str, str]:
-    """The query string that sorts by `name` (toggling the direction) and the current direction ("", asc, desc)."""
-    params = request.GET.copy() if request is not None else QueryDict(mutable=True)
-    current = params.get("ordering", "")
-    if current == name:
-        next_ordering, direction = f"-{name}", "asc"
-    elif current == f"-{name}":
-        next_ordering, direction = name, "desc"
-    else:
-        next_ordering, direction = name, ""
-    params["ordering"] = next_ordering
-    params.pop("page", None)
-    return params.urlencode(), direction
 
 
 class Table:
