@@ -172,6 +172,7 @@ def test_deviation_import_export_round_trip(personas, login):
         "投标文件响应",
         "偏离情况",
         "说明（证明材料）",
+        "负责人",
     ]
     assert sheet["C4"].value == "★支持双活数据中心"
     assert sheet["E6"].value == "负偏离"

@@ -185,10 +185,17 @@ class DeviationTable(models.TextChoices):
 
 
 class Compliance(models.TextChoices):
+    """How a response meets a requirement: the buyer's 正偏离 / 无偏离 / 负偏离 (better than, as, worse than asked)."""
+
     OPEN = "open", _("Not answered")
-    COMPLIANT = "compliant", _("Compliant (无偏离)")
+    EXCEEDING = "exceeding", _("Positive deviation")
+    COMPLIANT = "compliant", _("No deviation")
     PARTIAL = "partial", _("Partly compliant")
-    DEVIATING = "deviating", _("Deviating (偏离)")
+    DEVIATING = "deviating", _("Negative deviation")
+
+
+# A response that meets the requirement (正偏离 or 无偏离): not a risk for a mandatory (★) row.
+MEETS_REQUIREMENT = (Compliance.EXCEEDING, Compliance.COMPLIANT)
 
 
 class DeviationItem(models.Model):
@@ -208,6 +215,7 @@ class DeviationItem(models.Model):
     )
 
     objects = TenderChildQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["table", "position", "pk"]

@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from presales import access
 from presales.bids.models import (
     DEFAULT_SUBMISSION_ITEMS,
+    MEETS_REQUIREMENT,
     Compliance,
     CriterionResult,
     DeviationItem,
@@ -204,6 +206,7 @@ def deviation_add(*, actor: User, tender: Tender, table: str, **fields: Any) -> 
         fields["position"] = (last or 0) + 1
     row = DeviationItem(tender=tender, table=table, **fields)
     row.full_clean()
+    attribute_change(row, actor=actor)
     row.save()
     return row
 
@@ -216,13 +219,16 @@ def deviation_update(*, actor: User, row: DeviationItem, **changes: Any) -> Devi
     for name, value in changes.items():
         setattr(row, name, value)
     row.full_clean()
+    attribute_change(row, actor=actor)
     row.save(update_fields=list(changes))
     return row
 
 
 @transaction.atomic
 def deviation_delete(*, actor: User, row: DeviationItem) -> None:
+    """Remove a requirement row (its history keeps who removed it)."""
     _require_deal_work(actor, row.tender.opportunity)
+    attribute_change(row, actor=actor)
     row.delete()
 
 
@@ -241,7 +247,8 @@ def deviation_import(*, actor: User, tender: Tender, table: str, upload: Any) ->
         item = DeviationItem(tender=tender, table=table, position=last + offset, **row)
         item.full_clean(exclude=["tender"])
         items.append(item)
-    DeviationItem.objects.bulk_create(items)
+    # One history row per imported row, naming the importer, in the same bulk insert.
+    bulk_create_with_history(items, DeviationItem, default_user=actor)
     return len(items)
 
 
@@ -438,7 +445,7 @@ def compliance_summary(tender: Tender) -> dict[str, dict[str, int]]:
             total=Count("pk"),
             open=Count("pk", filter=Q(compliance=Compliance.OPEN)),
             deviating=Count("pk", filter=Q(compliance__in=[Compliance.DEVIATING, Compliance.PARTIAL])),
-            mandatory_at_risk=Count("pk", filter=Q(mandatory=True) & ~Q(compliance=Compliance.COMPLIANT)),
+            mandatory_at_risk=Count("pk", filter=Q(mandatory=True) & ~Q(compliance__in=MEETS_REQUIREMENT)),
         )
         .order_by("table")
     )

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from presales.notifications import targets
 
@@ -7,6 +8,7 @@ from presales.notifications import targets
 class DealsConfig(AppConfig):
     name = "presales.deals"
     label = "deals"
+    verbose_name = _("Deals")
 
     def ready(self) -> None:
         # Notifications about a step or a deal open its checklist pages (notifications sit below this app).

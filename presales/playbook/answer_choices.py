@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from presales.playbook.models import AnswerKind
 
@@ -13,7 +13,8 @@ BUDGET_STATUS = [
     ("none", gettext_lazy("No budget")),
     ("unknown", gettext_lazy("Unknown")),
 ]
-GO_NO_GO = [("go", gettext_lazy("Go")), ("no_go", gettext_lazy("No-go"))]
+# "Go" has a context: Django's admin has its own "Go" (run the bulk action), translated differently.
+GO_NO_GO = [("go", pgettext_lazy("go/no-go decision", "Go")), ("no_go", pgettext_lazy("go/no-go decision", "No-go"))]
 INVESTMENT = [("high", gettext_lazy("High")), ("medium", gettext_lazy("Medium")), ("low", gettext_lazy("Low"))]
 SOLVABLE = [("yes", gettext_lazy("Yes")), ("partly", gettext_lazy("Partly")), ("no", gettext_lazy("No"))]
 YES_NO = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
