@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "presales.scoring",
     "presales.insights",
     "presales.web",
+    "presales.staff",
     "presales.demo",
     "presales.ops",
 ]

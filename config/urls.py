@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("presales.web.urls")),
     path("", include("presales.people.urls")),
     path("", include("presales.ops.urls")),
+    path("people/staff/", include("presales.staff.urls")),
     path("accounts/", include("presales.customers.urls")),
     path("deals/", include("presales.deals.urls")),
     path("playbook/", include("presales.playbook.urls")),

@@ -13,12 +13,18 @@ write `access.can_edit_opportunity(user, deal)`.
 """
 
 from presales.access.administration import (
+    assignable_roles,
     can_import,
     can_import_activities,
     can_import_contacts,
     can_manage_people,
+    can_manage_person,
+    can_manage_team_members,
     can_open_admin_site,
+    can_open_people_pages,
     import_jobs_visible_to,
+    people_visible_to,
+    teams_visible_to,
 )
 from presales.access.customers import (
     accounts_visible_to,
@@ -72,6 +78,7 @@ from presales.access.work import (
 
 __all__ = [
     "Scope",
+    "assignable_roles",
     "accounts_visible_to",
     "activities_visible_to",
     "can_cancel_request",
@@ -95,6 +102,9 @@ __all__ = [
     "can_log_activity",
     "can_log_activity_for",
     "can_manage_people",
+    "can_manage_person",
+    "can_manage_team_members",
+    "can_open_people_pages",
     "can_manage_scoring",
     "can_move_deal_playbook",
     "can_open_admin_site",
@@ -116,11 +126,13 @@ __all__ = [
     "is_active",
     "knowledge_items_visible_to",
     "opportunities_visible_to",
+    "people_visible_to",
     "sales_ratings_visible_to",
     "scope_for",
     "scorecard_engineers_visible_to",
     "scorecard_records_visible_to",
     "support_requests_visible_to",
+    "teams_visible_to",
     "visible_opportunities",
     "watches_request_queue",
 ]

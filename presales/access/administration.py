@@ -6,11 +6,63 @@ from presales.access.customers import STAKEHOLDER_EDITOR_ROLES, can_create_accou
 from presales.access.deals import can_create_opportunity
 from presales.access.scope import QS, is_active, scope_for
 from presales.access.work import can_log_activity
-from presales.people.models import User
+from presales.people.models import Role, Team, User
 
 
 def can_manage_people(user: User) -> bool:
-    return scope_for(user).sees_everything
+    """Everybody and every team: administrators (roles, the team tree, the admin role itself)."""
+    return is_active(user) and scope_for(user).sees_everything
+
+
+def can_open_people_pages(user: User) -> bool:
+    """The people and teams pages: administrators, and managers for the teams they manage."""
+    return is_active(user) and (scope_for(user).sees_everything or bool(scope_for(user).managed_team_ids))
+
+
+def people_visible_to(user: User, queryset: QS) -> QS:
+    """Whom the people pages list: everybody for an administrator; a manager's own teams' members (and sub-teams')."""
+    if not is_active(user):
+        return queryset.none()
+    if scope_for(user).sees_everything:
+        return queryset
+    return queryset.filter(team_id__in=scope_for(user).managed_team_ids)
+
+
+def teams_visible_to(user: User, queryset: QS) -> QS:
+    """The teams on the team tree: all of them for an administrator, the ones a manager manages for a manager."""
+    if not is_active(user):
+        return queryset.none()
+    if scope_for(user).sees_everything:
+        return queryset
+    return queryset.filter(pk__in=scope_for(user).managed_team_ids)
+
+
+def can_manage_team_members(user: User, team: Team | None) -> bool:
+    """Add people to `team` and change its members: an administrator, or the team's manager (directly or above)."""
+    if not is_active(user):
+        return False
+    if scope_for(user).sees_everything:
+        return True
+    return team is not None and team.pk in scope_for(user).managed_team_ids
+
+
+def can_manage_person(user: User, person: User) -> bool:
+    """Change someone's role, team, targets and skills, or deactivate them: an administrator, or the manager of their
+    team; a manager cannot change an administrator's account, nor their own."""
+    if not is_active(user):
+        return False
+    if scope_for(user).sees_everything:
+        return True
+    if person.pk == user.pk or person.is_superuser or person.role == Role.ADMIN:
+        return False
+    return person.team_id is not None and person.team_id in scope_for(user).managed_team_ids
+
+
+def assignable_roles(user: User) -> list[str]:
+    """The roles `user` may give: every role for an administrator, every role but administrator for a manager."""
+    if scope_for(user).sees_everything:
+        return list(Role.values)
+    return [role for role in Role.values if role != Role.ADMIN]
 
 
 def can_open_admin_site(user: User) -> bool:

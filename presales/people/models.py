@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,8 @@ class Team(BaseModel):
         "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("team")
@@ -63,6 +66,16 @@ class Team(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # A team inside one of its own sub-teams would make the tree a loop (and a manager's scope endless).
+        parent = self.parent
+        seen = {self.pk} if self.pk else set()
+        while parent is not None:
+            if parent.pk in seen:
+                raise ValidationError({"parent": _("A team cannot be part of itself or of one of its sub-teams.")})
+            seen.add(parent.pk)
+            parent = parent.parent
 
 
 class PresalesUserManager(UserManager["User"]):
@@ -161,6 +174,8 @@ class UserSkill(models.Model):
     level = models.PositiveSmallIntegerField(
         _("level"), validators=[MinValueValidator(1), MaxValueValidator(5)], default=3
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("skill level")

@@ -7,6 +7,7 @@ app_name = "people"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("welcome/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
     path("me/", views.profile, name="profile"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("me/tokens/", views.api_token_create_view, name="api_token_create"),

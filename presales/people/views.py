@@ -27,6 +27,17 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The one-time link of an invitation (people/invitations.py): the person chooses a password, then signs in."""
+
+    template_name = "people/set_password.html"
+    success_url = reverse_lazy("people:login")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password is set. Sign in with your user name and the new password."))
+        return super().form_valid(form)
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "people/password_change.html"
     success_url = reverse_lazy("people:profile")

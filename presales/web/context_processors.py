@@ -80,6 +80,15 @@ NAVIGATION: list[NavEntry] = [
         ("integration:import",),
         access.can_import,
     ),
+    NavEntry(
+        "people",
+        "staff:person_list",
+        _("People"),
+        "contacts",
+        "more",
+        ("staff:",),
+        visible=access.can_open_people_pages,
+    ),
     NavEntry("admin", "/admin/", _("Admin"), "settings", "more", (), visible=access.can_open_admin_site, raw_url=True),
 ]
 
