@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_filters",
+    # Tom Select's script and styles for the type-ahead pickers (core/pickers.py); its own widgets are not used.
+    "django_tomselect",
     "simple_history",
     "ninja",
     "huey.contrib.djhuey",

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from presales.core.filters import StableOrderingFilter
+from presales.core.pickers import PickerSelect
 from presales.customers.models import Industry, Region
 from presales.deals.models import Competitor, DealTeamMember, Opportunity, Outcome, ThreatLevel
 from presales.deals.tables import CompetitorTable, OpportunityTable
@@ -48,16 +49,25 @@ class OpportunityFilter(django_filters.FilterSet):
     region = django_filters.ChoiceFilter(
         label=_("Region"), field_name="account__region", choices=Region.choices, empty_label=_("Any region")
     )
+    # Type-ahead pickers: at scale these lists hold thousands of people (the page sends only the chosen one).
     sales_owner = django_filters.ModelChoiceFilter(
-        label=_("Sales owner"), queryset=User.objects.filter(is_active=True), empty_label=_("Anybody")
+        label=_("Sales owner"),
+        queryset=User.objects.filter(is_active=True),
+        empty_label=_("Anybody"),
+        widget=PickerSelect("people:person_pick"),
     )
     presales_lead = django_filters.ModelChoiceFilter(
         label=_("Presales lead"),
         queryset=User.objects.filter(is_active=True, role__in=PRESALES_ROLES),
         empty_label=_("Anybody"),
+        widget=PickerSelect("people:person_pick", query="role=presales"),
     )
     team = django_filters.ModelChoiceFilter(
-        label=_("Team"), queryset=Team.objects.all(), method="filter_team", empty_label=_("Any team")
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        method="filter_team",
+        empty_label=_("Any team"),
+        widget=PickerSelect("people:team_pick"),
     )
     close_from = django_filters.DateFilter(
         label=_("Closing from"), field_name="expected_close_date", lookup_expr="gte", widget=DATE_INPUT

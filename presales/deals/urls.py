@@ -1,11 +1,14 @@
 from django.urls import path
 
 from presales.core.routes import object_urls
+from presales.deals import pickers
 from presales.deals.views import checklist, competitors, opportunities
 
 app_name = "deals"
 urlpatterns = [
     *object_urls("", opportunities, "opportunity"),
+    path("pick/", pickers.OpportunityPickerView.as_view(), name="pick"),
+    path("competitors/pick/", pickers.CompetitorPickerView.as_view(), name="competitor_pick"),
     path("board/", opportunities.board, name="board"),
     path("<int:pk>/stage/", opportunities.opportunity_move_stage, name="move_stage"),
     path("<int:pk>/close/", opportunities.opportunity_close, name="close"),

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from presales.core.forms import VersionedModelForm, editable_fields
+from presales.core.pickers import PickerSelect, PickerSelectMultiple
 from presales.core.uploads import allowed_extensions
 from presales.customers.models import Industry
 from presales.deals.models import Competitor, Opportunity
@@ -27,7 +28,7 @@ class KnowledgeItemForm(VersionedModelForm):
         label=_("Competitors"),
         queryset=Competitor.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=PickerSelectMultiple("deals:competitor_pick"),
     )
 
     class Meta:
@@ -61,7 +62,9 @@ class AttachmentForm(forms.Form):
 
 
 class UseForm(forms.Form):
-    opportunity = forms.ModelChoiceField(label=_("Opportunity"), queryset=Opportunity.objects.none())
+    opportunity = forms.ModelChoiceField(
+        label=_("Opportunity"), queryset=Opportunity.objects.none(), widget=PickerSelect("deals:pick")
+    )
     note = forms.CharField(label=_("How it was used"), max_length=300, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any):

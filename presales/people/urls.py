@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from presales.people import views
+from presales.people import pickers, views
 
 app_name = "people"
 urlpatterns = [
@@ -13,4 +13,7 @@ urlpatterns = [
     path("me/tokens/", views.api_token_create_view, name="api_token_create"),
     path("me/tokens/<int:token_id>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("language/", views.set_language, name="set_language"),
+    path("pick/people/", pickers.PersonPickerView.as_view(), name="person_pick"),
+    path("pick/teams/", pickers.TeamPickerView.as_view(), name="team_pick"),
+    path("pick/skills/", pickers.SkillPickerView.as_view(), name="skill_pick"),
 ]

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from presales import access
+from presales.core.pickers import PickerSelect
 from presales.people.models import PRESALES_ROLES, SALES_ROLES, Role, Skill, Team, User
 from presales.staff.services import PERSON_FIELDS, TEAM_FIELDS
 
@@ -74,6 +75,7 @@ class TeamForm(forms.ModelForm):
     class Meta:
         model = Team
         fields = list(TEAM_FIELDS)
+        widgets = {"manager": PickerSelect("people:person_pick")}
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -91,10 +93,16 @@ class HandOverForm(forms.Form):
     """Who takes over someone's open deals."""
 
     sales_owner = forms.ModelChoiceField(
-        label=_("New sales owner of the deals they own"), queryset=User.objects.none(), required=False
+        label=_("New sales owner of the deals they own"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=PickerSelect("people:person_pick", query="role=sales"),
     )
     presales_lead = forms.ModelChoiceField(
-        label=_("New presales lead of the deals they lead"), queryset=User.objects.none(), required=False
+        label=_("New presales lead of the deals they lead"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=PickerSelect("people:person_pick", query="role=presales"),
     )
 
     def __init__(self, *args: Any, person: User, **kwargs: Any):

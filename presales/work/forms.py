@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from presales.core.forms import VersionedModelForm
+from presales.core.pickers import PickerSelect, PickerSelectMultiple
 from presales.customers.models import Account
 from presales.deals.models import Opportunity
 from presales.people.models import PRESALES_ROLES, Skill, User
@@ -45,7 +46,10 @@ class ActivityForm(VersionedModelForm):
             "hours": forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "inputmode": "decimal"}),
             "outcome": forms.Textarea(attrs={"rows": 2}),
             "win_rate_answer": forms.Textarea(attrs={"rows": 2}),
-            "participants": forms.SelectMultiple(attrs={"size": 4}),
+            # Type-ahead pickers: a person may see hundreds of deals and accounts.
+            "opportunity": PickerSelect("deals:pick", query="open=1"),
+            "account": PickerSelect("customers:account_pick"),
+            "participants": PickerSelectMultiple("people:person_pick", query="role=presales"),
         }
 
     def __init__(self, *args: Any, user: User, step_choices: list[tuple[str, str]], **kwargs: Any):
@@ -87,7 +91,8 @@ class SupportRequestForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "win_rate_answer": forms.Textarea(attrs={"rows": 2}),
             "estimate_hours": forms.NumberInput(attrs={"step": "0.5", "min": "0.5", "inputmode": "decimal"}),
-            "skills": forms.SelectMultiple(attrs={"size": 5}),
+            "opportunity": PickerSelect("deals:pick", query="open=1"),
+            "skills": PickerSelectMultiple("people:skill_pick"),
         }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
