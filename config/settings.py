@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_tomselect
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -47,8 +48,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_filters",
-    # Tom Select's script and styles for the type-ahead pickers (core/pickers.py); its own widgets are not used.
-    "django_tomselect",
     "simple_history",
     "ninja",
     "huey.contrib.djhuey",
@@ -163,7 +162,12 @@ LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "presales" / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "presales" / "static",
+    # Tom Select's script and styles for the type-ahead pickers (core/pickers.py), from the django-tomselect package:
+    # only its static files (not the app: its widgets render inline scripts, and it would add a model to the admin).
+    ("django_tomselect", Path(django_tomselect.__file__).resolve().parent / "static" / "django_tomselect"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

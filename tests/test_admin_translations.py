@@ -37,3 +37,9 @@ def test_admin_index_names_every_app_in_chinese(personas, login):
         assert f">{name}</a>" in page, name
     for english in (">Customers<", ">Deals<", ">People<", ">Playbook<"):
         assert english not in page
+
+
+def test_admin_index_captions_django_leaves_untranslated_are_chinese(personas, login):
+    page = _chinese_admin(personas, login).get(reverse("admin:index")).content.decode()
+    assert "模型名称" in page and "添加链接" in page
+    assert "Model name" not in page and "Add link" not in page
