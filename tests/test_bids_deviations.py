@@ -135,3 +135,23 @@ def test_compliance_labels_read_in_one_language():
         ]
     with translation.override("zh-hans"):
         assert [str(label) for label in Compliance.labels][1:] == ["正偏离", "无偏离", "部分满足", "负偏离"]
+
+
+def test_owner_column_is_read_back_on_import(personas, login):
+    tender = _tender(personas)
+    content = _xlsx(
+        [
+            ["招标文件要求", "偏离情况", "负责人"],
+            ["支持 IPv6", "无偏离", "Engineer Zhao"],
+            ["三年维保", "负偏离", "teammate"],
+            ["双电源", "", "Nobody Known"],
+        ]
+    )
+    services.deviation_import(
+        actor=personas.engineer, tender=tender, table="technical", upload=SimpleUploadedFile("r.xlsx", content)
+    )
+    rows = DeviationItem.objects.filter(tender=tender).order_by("position")
+    assert [row.owner for row in rows] == [personas.engineer, personas.teammate, None]
+    export = login(personas.engineer).get(f"/bids/{tender.pk}/deviations/technical/export/")
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    assert [sheet[f"G{row}"].value for row in (4, 5, 6)] == ["Engineer Zhao", "Teammate Li", None]

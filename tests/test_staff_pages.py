@@ -246,3 +246,10 @@ def test_people_list_query_count_does_not_grow(personas, login, django_assert_ma
     assert response.status_code == 200
     export = client.get(reverse("staff:person_list") + "?export=csv")
     assert "extra29" in b"".join(export.streaming_content).decode()
+
+
+def test_people_entry_in_the_navigation_for_admins_and_managers_only(personas, login):
+    url = reverse("staff:person_list")
+    assert f'href="{url}"' in login(personas.admin).get(reverse("web:home")).content.decode()
+    assert f'href="{url}"' in login(personas.manager).get(reverse("web:home")).content.decode()
+    assert f'href="{url}"' not in login(personas.owner).get(reverse("web:home")).content.decode()

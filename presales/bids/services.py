@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -38,11 +39,11 @@ from presales.core.secrets import hash_secret, new_secret
 from presales.core.uploads import clean_filename, validate_upload
 from presales.knowledge.models import KnowledgeKind
 from presales.knowledge.services import knowledge_item_create, knowledge_use_record
+from presales.people.models import User
 
 if TYPE_CHECKING:
     from presales.deals.models import Opportunity
     from presales.knowledge.models import KnowledgeItem
-    from presales.people.models import User
 
 # The fields a tender and a POC change through the services (the pages' forms offer the same, in this order).
 TENDER_FIELDS = (
@@ -232,6 +233,19 @@ def deviation_delete(*, actor: User, row: DeviationItem) -> None:
     row.delete()
 
 
+def _people_by_name(names: set[str]) -> dict[str, User]:
+    """Active people by display name or user name (case-insensitive), in one query; a name two people share is left
+    out rather than guessed."""
+    if not names:
+        return {}
+    found: dict[str, User | None] = {}
+    people = User.objects.active().filter(Q(display_name__in=names) | Q(username__in=names))
+    for person in people:
+        for key in {person.display_name.casefold(), person.username.casefold()} - {""}:
+            found[key] = None if key in found and found[key] != person else person
+    return {key: person for key, person in found.items() if person is not None}
+
+
 @transaction.atomic
 def deviation_import(*, actor: User, tender: Tender, table: str, upload: Any) -> int:
     """Append the rows of a spreadsheet (the tender's requirement list) to a deviation table."""
@@ -241,10 +255,12 @@ def deviation_import(*, actor: User, tender: Tender, table: str, upload: Any) ->
         raise ValidationError(_("Unknown deviation table."))
     validate_upload(upload)
     rows = read_deviation_rows(upload)
+    owners = _people_by_name({row["owner_name"] for row in rows} - {""})
     last = tender.deviations.filter(table=table).order_by("-position").values_list("position", flat=True).first() or 0
     items = []
     for offset, row in enumerate(rows, start=1):
-        item = DeviationItem(tender=tender, table=table, position=last + offset, **row)
+        owner = owners.get(row.pop("owner_name").casefold())
+        item = DeviationItem(tender=tender, table=table, position=last + offset, owner=owner, **row)
         item.full_clean(exclude=["tender"])
         items.append(item)
     # One history row per imported row, naming the importer, in the same bulk insert.

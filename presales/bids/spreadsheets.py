@@ -28,6 +28,7 @@ HEADER_ALIASES = {
     "compliance": ("偏离情况", "偏离", "compliance", "deviation"),
     "evidence": ("说明", "证明材料", "说明（证明材料）", "evidence", "notes"),
     "mandatory": ("★", "实质性要求", "mandatory"),
+    "owner": ("负责人", "owner"),
 }
 # Words a buyer's or a colleague's sheet uses in the 偏离情况 column, compared without case, spaces or hyphens.
 COMPLIANCE_WORDS = {
@@ -125,6 +126,8 @@ def read_deviation_rows(upload: Any) -> list[dict[str, Any]]:
                 "response": cell("response"),
                 "compliance": compliance_from_text(cell("compliance")),
                 "evidence": cell("evidence")[:300],
+                # A name or user name; the service turns it into a person (the export writes this column).
+                "owner_name": cell("owner"),
             }
         )
         if len(rows) > MAX_ROWS:
