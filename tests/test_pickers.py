@@ -128,3 +128,15 @@ def test_picker_scripts_are_files_not_inline(personas, login, script):
     page = login(personas.owner).get(reverse("deals:list")).content.decode()
     assert f'src="/static/{script}"' in page
     assert "new TomSelect" not in page
+
+
+def test_deal_form_picks_the_account_and_refuses_one_the_person_cannot_see(personas, login):
+    hidden = AccountFactory(name="西部电力", owner=personas.outsider)
+    owner = login(personas.owner)
+    page = owner.get(reverse("deals:create")).content.decode()
+    account_select = re.search(r'<select name="account".*?</select>', page, re.S).group(0)
+    assert f'data-picker-url="{reverse("customers:account_pick")}"' in account_select
+    assert "华东银行" not in account_select and "西部电力" not in account_select
+    response = owner.post(reverse("deals:create"), {"account": hidden.pk, "name": "越权商机", "amount": "1"})
+    assert response.status_code in (200, 400)
+    assert "越权商机" in response.content.decode() and not hidden.opportunities.exists()

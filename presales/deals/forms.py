@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from presales.core.forms import VersionedModelForm, editable_fields
+from presales.core.pickers import PickerSelect, PickerSelectMultiple
 from presales.customers.models import Account
 from presales.deals.models import Competitor, DealRole, DealStep, Opportunity, Outcome, StepStatus
 from presales.deals.services.opportunities import OPPORTUNITY_FIELDS
@@ -34,6 +35,7 @@ class OpportunityForm(VersionedModelForm):
         queryset=Competitor.objects.all(),
         required=False,
         help_text=_("Who else is in this deal. Add notes for each on the deal page."),
+        widget=PickerSelectMultiple("deals:competitor_pick"),
     )
 
     wide_fields = ("account", "name", "competitors", "description")
@@ -43,7 +45,12 @@ class OpportunityForm(VersionedModelForm):
     class Meta:
         model = Opportunity
         fields = editable_fields(OPPORTUNITY_FIELDS)
-        widgets = {"expected_close_date": DATE_INPUT, "description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "expected_close_date": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            # A person may see thousands of accounts: type to find one, their own first.
+            "account": PickerSelect("customers:account_pick"),
+        }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -107,7 +114,9 @@ class DealMemberForm(forms.Form):
     """Put somebody on the deal team."""
 
     user = forms.ModelChoiceField(
-        label=_("Person"), queryset=User.objects.filter(is_active=True).order_by("display_name", "username")
+        label=_("Person"),
+        queryset=User.objects.filter(is_active=True).order_by("display_name", "username"),
+        widget=PickerSelect("people:person_pick"),
     )
     role = forms.ChoiceField(label=_("Role"), choices=DealRole.choices)
 
@@ -115,7 +124,9 @@ class DealMemberForm(forms.Form):
 class DealCompetitorForm(forms.Form):
     """Record a competitor in this deal (adding one that is already there updates its notes)."""
 
-    competitor = forms.ModelChoiceField(label=_("Competitor"), queryset=Competitor.objects.all())
+    competitor = forms.ModelChoiceField(
+        label=_("Competitor"), queryset=Competitor.objects.all(), widget=PickerSelect("deals:competitor_pick")
+    )
     notes = forms.CharField(
         label=_("Their position in this deal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
