@@ -290,3 +290,14 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 PRESALES_PAGE_SIZE = 25
 PRESALES_DEFAULT_TIMEZONE = "Asia/Shanghai"
 PRESALES_CURRENCIES = ["CNY", "USD", "EUR", "HKD"]
+
+# Notifications leave the app by e-mail and chat with absolute links: the address people open the app at.
+PRESALES_BASE_URL = os.environ.get("PRESALES_BASE_URL", "http://localhost:8000")
+# Chat robots post only to their platforms' hosts (a robot address typed by anybody cannot reach an internal host).
+PRESALES_CHAT_ROBOT_HOSTS = [
+    host.strip()
+    for host in os.environ.get(
+        "PRESALES_CHAT_ROBOT_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com,open.feishu.cn,open.larksuite.com"
+    ).split(",")
+    if host.strip()
+]

@@ -19,3 +19,7 @@ HUEY = {
     "immediate": True,
     "immediate_use_memory": not REDIS_URL,
 }
+
+# The chat-robot tests post to a receiver on this machine (tests/test_notification_channels.py).
+PRESALES_CHAT_ROBOT_HOSTS = [*PRESALES_CHAT_ROBOT_HOSTS, "127.0.0.1"]  # noqa: F405
+PRESALES_BASE_URL = "https://presales.example.com"

@@ -132,7 +132,7 @@ def test_assignee_is_told_on_assignment_and_acceptance_and_requester_when_done(
     to_engineer = Notification.objects.filter(recipient=personas.engineer, dedupe_key__startswith="request-").order_by(
         "pk"
     )
-    assert [n.message.split(":")[0] for n in to_engineer] == [
+    assert [n.text.split(":")[0] for n in to_engineer] == [
         "Support request for you to look at",
         "Accepted and yours",
     ]
@@ -144,7 +144,7 @@ def test_assignee_is_told_on_assignment_and_acceptance_and_requester_when_done(
         support = services.request_start(actor=personas.engineer, request=support)
         support = services.request_complete(actor=personas.engineer, request=support)
     done = Notification.objects.get(recipient=personas.owner)
-    assert done.message.startswith("Done:") and str(personas.engineer) in done.message
+    assert done.text.startswith("Done:") and str(personas.engineer) in done.text
     assert done.kind == "request_done"
     assert mail.outbox[-1].to == ["owner@example.com"]
 

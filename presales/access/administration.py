@@ -70,6 +70,16 @@ def can_open_admin_site(user: User) -> bool:
     return bool(user.is_staff or user.is_superuser)
 
 
+def can_manage_webhooks(user: User) -> bool:
+    """Outbound webhooks send the company's deals to other systems: administrators only."""
+    return is_active(user) and scope_for(user).sees_everything
+
+
+def can_manage_team_channels(user: User, team: Team) -> bool:
+    """A team's chat robots: its manager, or an administrator."""
+    return is_active(user) and (team.manager_id == user.pk or scope_for(user).sees_everything)
+
+
 def can_import(user: User) -> bool:
     """Importing creates accounts and deals: the roles that may create them."""
     return bool(can_create_account(user) or can_create_opportunity(user))

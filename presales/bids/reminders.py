@@ -11,10 +11,9 @@ from collections import defaultdict
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from presales.bids.models import OPEN_TENDER_STATUSES, Tender
-from presales.notifications.models import NotificationKind
+from presales.notifications import kinds
 from presales.notifications.services import notify
 
 THRESHOLDS = (7, 3, 1)
@@ -28,9 +27,9 @@ def threshold_for(days_left: int) -> int | None:
     return min(within) if within else None
 
 
-def _owners_of_unfinished(tender: Tender, deadline_kind: str) -> dict[Any, list[str]]:
+def _owners_of_unfinished(tender: Tender, deadline_kind: str) -> dict[Any, list[Any]]:
     """Who still has something open before this deadline, and what."""
-    todo: dict[Any, list[str]] = defaultdict(list)
+    todo: dict[Any, list[Any]] = defaultdict(list)
     if deadline_kind == "question":
         # Before questions close the writers of each section should have raised what is unclear.
         for section in tender.sections.all():
@@ -45,7 +44,7 @@ def _owners_of_unfinished(tender: Tender, deadline_kind: str) -> dict[Any, list[
             todo[item.owner].append(item.name)
     for row in tender.deviations.all():
         if row.compliance == "open" and row.owner is not None:
-            todo[row.owner].append(_("deviation table row %(number)s") % {"number": row.position})
+            todo[row.owner].append(kinds.deviation_row(row.position))
     return todo
 
 
@@ -76,18 +75,12 @@ def send_bid_reminders(now: datetime.datetime | None = None) -> int:
             if threshold is None:
                 continue
             for person, things in _owners_of_unfinished(tender, kind).items():
-                label = _("submission deadline") if kind == "submission" else _("question deadline")
-                message = _("%(tender)s: %(deadline)s in %(days)s day(s); still open for you: %(things)s") % {
-                    "tender": tender,
-                    "deadline": label,
-                    "days": days_left,
-                    "things": "; ".join(things[:5]) + ("…" if len(things) > 5 else ""),
-                }
                 key = f"bid:{tender.pk}:{kind}:{deadline.date().isoformat()}:{threshold}:{person.pk}"
                 if notify(
                     recipient=person,
-                    kind=NotificationKind.BID_DEADLINE,
-                    message=message,
+                    kind=kinds.BID_DEADLINE,
+                    variant="question" if kind == "question" else kinds.DEFAULT_VARIANT,
+                    params={"tender": tender.title, "days": days_left, "things": kinds.items(things)},
                     target_type="opportunity",
                     target_id=tender.opportunity_id,
                     dedupe_key=key,

@@ -1,42 +1,59 @@
-"""Writes for notifications: tell somebody (in the app, and by e-mail once the transaction commits), mark read."""
+"""Writes for notifications: tell somebody (in the app, then over their channels once the transaction commits), mark
+read, and the channel settings of people and teams."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from presales.notifications.models import Notification
-from presales.people.models import User
+from presales import access
+from presales.core.history import attribute_change
+from presales.core.secrets import encrypt_secret
+from presales.notifications import channels, kinds, tasks
+from presales.notifications.models import (
+    Channel,
+    ChatRobot,
+    Delivery,
+    Notification,
+    Platform,
+)
+from presales.people.models import Team, User
 
 
-def _send_email(notification_id: int) -> None:
-    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    if notification.emailed_at or not notification.recipient.email:
-        return
-    body = f"{notification.message}\n\n{notification.get_absolute_url()}"
-    send_mail(
-        subject=notification.message[:120],
-        message=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[notification.recipient.email],
-        fail_silently=True,
-    )
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+def _deliveries_for(notification: Notification) -> list[Delivery]:
+    """One delivery per channel the recipient (and their team) chose: their e-mail and the robots wanting this kind."""
+    recipient = notification.recipient
+    wanted: list[Delivery] = []
+    if recipient.email and recipient.email_notifications:
+        wanted.append(Delivery(notification=notification, channel=Channel.EMAIL))
+    robots = ChatRobot.objects.filter(enabled=True, user=recipient)
+    if recipient.team_id:
+        robots = robots | ChatRobot.objects.filter(enabled=True, team_id=recipient.team_id)
+    for robot in robots:
+        if robot.wants(notification.kind):
+            wanted.append(Delivery(notification=notification, channel=robot.platform, robot=robot))
+    return Delivery.objects.bulk_create(wanted) if wanted else []  # a new notification: no conflict possible
 
 
 def notify(
     *,
     recipient: User,
-    kind: str,
-    message: str,
+    kind: kinds.Kind,
+    params: dict[str, Any],
+    variant: str = kinds.DEFAULT_VARIANT,
     target_type: str = "",
     target_id: int | None = None,
     dedupe_key: str | None = None,
 ) -> Notification | None:
-    """Tell one person something in the app and by e-mail (once per dedupe key); inactive people are not told."""
+    """Tell one person what happened (once per dedupe key): in the app, and over their channels after the commit.
+
+    Inactive people are not told. `params` are built with the helpers of `notifications.kinds`; the text is rendered
+    in the reader's language when shown or sent."""
     if not recipient.is_active:
         return None
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
@@ -45,15 +62,19 @@ def notify(
         with transaction.atomic():
             notification = Notification.objects.create(
                 recipient=recipient,
-                kind=kind,
-                message=message[:300],
+                kind=kind.key,
+                variant=variant,
+                params=params,
                 target_type=target_type,
                 target_id=target_id,
                 dedupe_key=dedupe_key,
             )
+            deliveries = _deliveries_for(notification)
     except IntegrityError:  # another reminder run created it first
         return None
-    transaction.on_commit(lambda: _send_email(notification.pk))
+    for delivery in deliveries:
+        delivery_id = delivery.pk
+        transaction.on_commit(lambda delivery_id=delivery_id: tasks.send_delivery(delivery_id))
     return notification
 
 
@@ -75,3 +96,90 @@ def notifications_forget(*, target_type: str, target_ids: list[int]) -> int:
         return 0
     deleted, _by_model = Notification.objects.filter(target_type=target_type, target_id__in=target_ids).delete()
     return deleted
+
+
+# --- channels: a person's and a team's choices -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def email_choice_set(*, actor: User, enabled: bool) -> User:
+    """A person turns their notification e-mails on or off (in-app notifications are always on)."""
+    user = User.objects.select_for_update().get(pk=actor.pk)
+    if user.email_notifications != enabled:
+        user.email_notifications = enabled
+        attribute_change(user, actor=actor, reason="notification e-mail on" if enabled else "notification e-mail off")
+        user.save(update_fields=["email_notifications"])
+    return user
+
+
+def _check_robot(platform: str, webhook_url: str, secret: str, kinds_chosen: Iterable[str]) -> list[str]:
+    if platform not in Platform.values:
+        raise ValidationError({"platform": _("Choose a chat platform.")})
+    try:
+        channels.check_robot_address(webhook_url)
+    except channels.SendError as error:
+        raise ValidationError(
+            {"webhook_url": _("This is not a %(platform)s robot address.") % {"platform": Platform(platform).label}}
+        ) from error
+    if platform == Platform.DINGTALK and secret and not secret.startswith("SEC"):
+        raise ValidationError({"secret": _("A DingTalk signing secret starts with SEC.")})
+    unknown = set(kinds_chosen) - set(kinds.KINDS)
+    if unknown:
+        raise ValidationError({"kinds": _("Unknown kind: %(kinds)s") % {"kinds": ", ".join(sorted(unknown))}})
+    return list(kinds_chosen)
+
+
+@transaction.atomic
+def chat_robot_create(
+    *,
+    actor: User,
+    platform: str,
+    name: str,
+    webhook_url: str,
+    secret: str = "",
+    kinds_chosen: Iterable[str] = (),
+    team: Team | None = None,
+) -> ChatRobot:
+    """Add a chat robot for the person (no team) or for a team they may manage; its address and secret are encrypted."""
+    if team is not None and not access.can_manage_team_channels(actor, team):
+        raise PermissionDenied(_("Only the team's manager or an administrator chooses the team's channels."))
+    chosen = _check_robot(platform, webhook_url.strip(), secret.strip(), kinds_chosen)
+    robot = ChatRobot(
+        user=None if team is not None else actor,
+        team=team,
+        platform=platform,
+        name=name.strip()[:100] or Platform(platform).label,
+        webhook_url_encrypted=encrypt_secret(webhook_url.strip()),
+        secret_encrypted=encrypt_secret(secret.strip()),
+        kinds=chosen,
+    )
+    attribute_change(robot, actor=actor, reason="chat robot added")
+    robot.save()
+    return robot
+
+
+def can_change_robot(actor: User, robot: ChatRobot) -> bool:
+    if robot.user_id is not None:
+        return robot.user_id == actor.pk
+    return robot.team is not None and access.can_manage_team_channels(actor, robot.team)
+
+
+@transaction.atomic
+def chat_robot_set_enabled(*, actor: User, robot: ChatRobot, enabled: bool) -> ChatRobot:
+    """Pause or resume a robot without forgetting its address."""
+    if not can_change_robot(actor, robot):
+        raise PermissionDenied
+    robot.enabled = enabled
+    robot.version += 1
+    attribute_change(robot, actor=actor, reason="chat robot resumed" if enabled else "chat robot paused")
+    robot.save(update_fields=["enabled", "version", "updated_at"])
+    return robot
+
+
+@transaction.atomic
+def chat_robot_delete(*, actor: User, robot: ChatRobot) -> None:
+    """Remove a robot (its deliveries go with it)."""
+    if not can_change_robot(actor, robot):
+        raise PermissionDenied
+    attribute_change(robot, actor=actor, reason="chat robot removed")
+    robot.delete()

@@ -100,6 +100,8 @@ class User(AbstractUser):
         choices=[("", _("Same as the browser")), ("zh-hans", "简体中文"), ("en", "English")],
     )
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    # In-app notifications are always on; e-mail is the person's choice (chat robots: notifications.ChatRobot).
+    email_notifications = models.BooleanField(_("notifications by e-mail"), default=True)
     weekly_capacity_hours = models.DecimalField(
         _("weekly capacity (hours)"),
         max_digits=5,

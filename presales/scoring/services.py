@@ -15,7 +15,7 @@ from presales import access
 from presales.core.concurrency import save_with_version_check
 from presales.core.history import attribute_change
 from presales.deals.models import Competitor, DealTeamMember, Opportunity, Outcome
-from presales.notifications.models import NotificationKind
+from presales.notifications import kinds
 from presales.notifications.services import notify
 from presales.people.models import User
 from presales.scoring import formulas, selectors
@@ -341,15 +341,11 @@ def send_rating_reminders(*, today: datetime.date | None = None) -> dict[str, in
         .select_related("opportunity", "opportunity__sales_owner", "assignee")
     )
     for request in requests.iterator(chunk_size=500):
-        message = _("Rate the presales support of %(engineer)s on %(deal)s (request done).") % {
-            "engineer": request.assignee,
-            "deal": request.opportunity,
-        }
         key = f"rate-request:{request.pk}:{request.opportunity.sales_owner_id}"
         if notify(
             recipient=request.opportunity.sales_owner,
-            kind=NotificationKind.RATING_OWED,
-            message=message,
+            kind=kinds.RATING_OWED,
+            params={"engineer": str(request.assignee), "deal": request.opportunity.name},
             target_type="opportunity",
             target_id=request.opportunity_id,
             dedupe_key=key,
@@ -365,14 +361,11 @@ def send_rating_reminders(*, today: datetime.date | None = None) -> dict[str, in
         .prefetch_related("members__user", "debriefs")
     )
     for deal in closed.filter(presales_lead__isnull=False).exclude(Exists(rated_deal)).iterator(chunk_size=500):
-        message = _("Rate the presales support of %(engineer)s on %(deal)s (deal closed).") % {
-            "engineer": deal.presales_lead,
-            "deal": deal,
-        }
         if notify(
             recipient=deal.sales_owner,
-            kind=NotificationKind.RATING_OWED,
-            message=message,
+            kind=kinds.RATING_OWED,
+            variant="deal_closed",
+            params={"engineer": str(deal.presales_lead), "deal": deal.name},
             target_type="opportunity",
             target_id=deal.pk,
             dedupe_key=f"rate-deal:{deal.pk}:{deal.sales_owner_id}",
@@ -388,15 +381,11 @@ def send_rating_reminders(*, today: datetime.date | None = None) -> dict[str, in
         for person_id, person in people.items():
             if person_id in done or person is None:
                 continue
-            outcome = Outcome(deal.outcome).label
-            message = _("Debrief %(deal)s (%(outcome)s): main reason, competitor, product gap.") % {
-                "deal": deal,
-                "outcome": outcome,
-            }
+            outcome = Outcome(deal.outcome)
             if notify(
                 recipient=person,
-                kind=NotificationKind.DEBRIEF_OWED,
-                message=message,
+                kind=kinds.DEBRIEF_OWED,
+                params={"deal": deal.name, "outcome": kinds.in_each_language(lambda outcome=outcome: outcome.label)},
                 target_type="opportunity",
                 target_id=deal.pk,
                 dedupe_key=f"debrief:{deal.pk}:{person_id}",

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,8 +18,10 @@ from presales.core.concurrency import save_with_version_check
 from presales.core.history import attribute_change
 from presales.customers.models import Account
 from presales.deals.models import Opportunity
-from presales.notifications.models import NotificationKind
+from presales.notifications import kinds
+from presales.notifications.models import WebhookEvent
 from presales.notifications.services import notify
+from presales.notifications.webhooks import emit_event
 from presales.people.models import PRESALES_ROLES, Role, Skill, User
 from presales.work.defaults import FALLBACK_TARGET_HOURS
 from presales.work.models import (
@@ -192,6 +195,7 @@ def request_create(
     attribute_change(request, actor=actor)
     request.save()
     request.skills.set(list(skills))
+    emit_event(event=WebhookEvent.REQUEST_CREATED, data=request_event_data(request))
     return request
 
 
@@ -213,14 +217,46 @@ def presales_managers_for(request: SupportRequest) -> list[User]:
     return list(people.values())
 
 
-def _notify(*, recipient: User | None, actor: User | None, kind: str, message: str, request: SupportRequest, key: str):
+def _request_label(request: SupportRequest) -> dict[str, Any]:
+    """A request as notifications name it: its kind (in each language) and its deal."""
+    return kinds.in_each_language(lambda: request)
+
+
+def request_event_data(request: SupportRequest) -> dict[str, Any]:
+    """A support request as integrators see it in `request.*` events."""
+    return {
+        "request": {
+            "id": request.pk,
+            "kind": request.kind,
+            "status": request.status,
+            "deal_id": request.opportunity_id,
+            "requester_id": request.requester_id,
+            "assignee_id": request.assignee_id,
+            "needed_by": request.needed_by.isoformat(),
+            "decision_reason": request.decision_reason,
+            "url": settings.PRESALES_BASE_URL.rstrip("/") + request.get_absolute_url(),
+        }
+    }
+
+
+def _notify(
+    *,
+    recipient: User | None,
+    actor: User | None,
+    kind: kinds.Kind,
+    params: dict[str, Any],
+    request: SupportRequest,
+    key: str,
+    variant: str = kinds.DEFAULT_VARIANT,
+):
     """One notification per request, event and person (dedupe key), never to the person who caused it."""
     if recipient is None or (actor is not None and recipient.pk == actor.pk):
         return None
     return notify(
         recipient=recipient,
         kind=kind,
-        message=message,
+        variant=variant,
+        params=params,
         target_type="opportunity",
         target_id=request.opportunity_id,
         dedupe_key=f"{key}:{request.pk}:{recipient.pk}",
@@ -230,16 +266,12 @@ def _notify(*, recipient: User | None, actor: User | None, kind: str, message: s
 def _notify_assignee(request: SupportRequest, actor: User, *, accepted: bool) -> None:
     if request.assignee is None:
         return
-    placeholders = {"request": request, "needed_by": request.needed_by.isoformat()}
-    if accepted:
-        message = _("Accepted and yours: %(request)s, needed by %(needed_by)s.") % placeholders
-    else:
-        message = _("Support request for you to look at: %(request)s, needed by %(needed_by)s.") % placeholders
     _notify(
         recipient=request.assignee,
         actor=actor,
-        kind=NotificationKind.REQUEST_ASSIGNED,
-        message=message,
+        kind=kinds.REQUEST_ASSIGNED,
+        variant="accepted" if accepted else kinds.DEFAULT_VARIANT,
+        params={"request": _request_label(request), "needed_by": kinds.date(request.needed_by)},
         request=request,
         key="request-accepted" if accepted else "request-assigned",
     )
@@ -352,6 +384,7 @@ def request_decide(
     moved = _move(request, actor=actor, expected_version=expected_version, changes=changes, reason=reason)
     if decision != RequestStatus.DECLINED:
         _notify_assignee(moved, actor, accepted=True)
+    emit_event(event=WebhookEvent.REQUEST_DECIDED, data=request_event_data(moved))
     return moved
 
 
@@ -374,8 +407,8 @@ def request_complete(*, actor: User, request: SupportRequest, expected_version: 
     _notify(
         recipient=moved.requester,
         actor=actor,
-        kind=NotificationKind.REQUEST_DONE,
-        message=_("Done: %(request)s (by %(engineer)s).") % {"request": moved, "engineer": moved.assignee or actor},
+        kind=kinds.REQUEST_DONE,
+        params={"request": _request_label(moved), "engineer": str(moved.assignee or actor)},
         request=moved,
         key="request-done",
     )
@@ -418,17 +451,17 @@ def requests_escalate_forgotten(*, now: datetime.datetime | None = None) -> list
         request.escalated_at = now
         attribute_change(request, reason="escalated")
         request.save(update_fields=["escalated_at", "updated_at"])
-        message = _("Nobody picked up in time: %(request)s, asked by %(requester)s, needed by %(needed_by)s.") % {
-            "request": request,
-            "requester": request.requester,
-            "needed_by": request.needed_by.isoformat(),
+        params = {
+            "request": _request_label(request),
+            "requester": str(request.requester),
+            "needed_by": kinds.date(request.needed_by),
         }
         for manager in presales_managers_for(request):
             _notify(
                 recipient=manager,
                 actor=None,
-                kind=NotificationKind.REQUEST_ESCALATED,
-                message=message,
+                kind=kinds.REQUEST_ESCALATED,
+                params=params,
                 request=request,
                 key="request-escalated",
             )

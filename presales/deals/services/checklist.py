@@ -14,7 +14,7 @@ from presales import access
 from presales.core.history import attribute_change
 from presales.deals.models import OPEN_STATUSES, DealPlaybook, DealStep, Opportunity
 from presales.deals.services.responsibility import DealTeam
-from presales.notifications.models import NotificationKind
+from presales.notifications import kinds
 from presales.notifications.services import notifications_forget, notify
 from presales.people.models import User
 from presales.playbook.models import DueRule, PlaybookVersion, StepDefinition
@@ -48,23 +48,22 @@ def notify_assignments(steps: list[DealStep], actor: User | None) -> None:
     for person_steps in by_person.values():
         first = person_steps[0]
         if len(person_steps) == 1:
-            message = _("%(step)s on %(deal)s is now yours.") % {"step": first.definition, "deal": first.opportunity}
             notify(
                 recipient=first.responsible,
-                kind=NotificationKind.STEP_ASSIGNED,
-                message=message,
+                kind=kinds.STEP_ASSIGNED,
+                params={
+                    "step": kinds.in_each_language(lambda step=first: step.definition),
+                    "deal": first.opportunity.name,
+                },
                 target_type="deal_step",
                 target_id=first.pk,
             )
         else:
-            message = _("%(count)s steps on %(deal)s are now yours.") % {
-                "count": len(person_steps),
-                "deal": first.opportunity,
-            }
             notify(
                 recipient=first.responsible,
-                kind=NotificationKind.STEP_ASSIGNED,
-                message=message,
+                kind=kinds.STEP_ASSIGNED,
+                variant="many",
+                params={"count": len(person_steps), "deal": first.opportunity.name},
                 target_type="opportunity",
                 target_id=first.opportunity_id,
             )

@@ -14,9 +14,12 @@ from presales import access
 from presales.core.concurrency import full_clean, save_with_version_check
 from presales.core.history import attribute_change
 from presales.customers.models import Account
+from presales.deals.events import deal_event_data
 from presales.deals.models import Competitor, Opportunity, OpportunityCompetitor, Outcome
 from presales.deals.services.checklist import deal_playbook_start, deal_steps_sync
 from presales.deals.services.gates import signed_gate
+from presales.notifications.models import WebhookEvent
+from presales.notifications.webhooks import emit_event
 from presales.people.models import User
 from presales.playbook.models import Stage
 
@@ -124,9 +127,16 @@ def opportunity_change_stage(
     if opportunity.is_open and opportunity.probability == opportunity.stage.default_probability:
         # The probability was never set by hand: let it follow the stage.
         changes["probability"] = stage.default_probability
-    return save_with_version_check(
+    previous_stage_id = opportunity.stage_id
+    moved = save_with_version_check(
         opportunity, changes=changes, expected_version=expected_version, actor=actor, reason="stage"
     )
+    if moved.stage_id != previous_stage_id:
+        emit_event(
+            event=WebhookEvent.DEAL_STAGE_CHANGED,
+            data={**deal_event_data(moved), "previous_stage_id": previous_stage_id},
+        )
+    return moved
 
 
 @transaction.atomic
@@ -155,9 +165,14 @@ def opportunity_close(
         "closed_on": closed_on or timezone.localdate(),
         "probability": 100 if outcome == Outcome.WON else 0,
     }
-    return save_with_version_check(
+    closed = save_with_version_check(
         opportunity, changes=changes, expected_version=expected_version, actor=actor, reason="close"
     )
+    # Abandoned deals are lost to integrators too; `outcome` in the data tells them apart.
+    emit_event(
+        event=WebhookEvent.DEAL_WON if outcome == Outcome.WON else WebhookEvent.DEAL_LOST, data=deal_event_data(closed)
+    )
+    return closed
 
 
 @transaction.atomic

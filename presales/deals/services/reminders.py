@@ -6,15 +6,17 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from presales.deals.events import step_event_data
 from presales.deals.models import DealStep
-from presales.notifications.models import NotificationKind
+from presales.notifications import kinds
+from presales.notifications.models import WebhookEvent
 from presales.notifications.services import notify
+from presales.notifications.webhooks import emit_event
 
 DUE_SOON_DAYS = 2
 # Each step reminder's short name: the command's counts and the dedupe keys (unchanged, so nothing is sent twice).
-REMINDER_NAMES = {NotificationKind.STEP_DUE_SOON: "due_soon", NotificationKind.STEP_OVERDUE: "overdue"}
+REMINDER_NAMES = {kinds.STEP_DUE_SOON.key: "due_soon", kinds.STEP_OVERDUE.key: "overdue"}
 
 
 def send_step_reminders(*, today: datetime.date | None = None) -> dict[str, int]:
@@ -31,20 +33,28 @@ def send_step_reminders(*, today: datetime.date | None = None) -> dict[str, int]
     for step in steps.iterator(chunk_size=500):
         if step.due_date is None:  # excluded by the query; narrows the type
             continue
-        if step.due_date < today:
-            kind, message = NotificationKind.STEP_OVERDUE, _("Overdue since %(date)s: %(step)s on %(deal)s.")
-        else:
-            kind, message = NotificationKind.STEP_DUE_SOON, _("Due %(date)s: %(step)s on %(deal)s.")
-        text = message % {"date": step.due_date.isoformat(), "step": step.definition, "deal": step.opportunity}
-        key = f"{REMINDER_NAMES[kind]}:{step.pk}:{step.responsible_id}:{step.due_date.isoformat()}"
+        kind = kinds.STEP_OVERDUE if step.due_date < today else kinds.STEP_DUE_SOON
+        definition = step.definition
+        params = {
+            "date": kinds.date(step.due_date),
+            "step": kinds.in_each_language(lambda definition=definition: definition),
+            "deal": step.opportunity.name,
+        }
+        key = f"{REMINDER_NAMES[kind.key]}:{step.pk}:{step.responsible_id}:{step.due_date.isoformat()}"
         with transaction.atomic():
             if notify(
                 recipient=step.responsible,
                 kind=kind,
-                message=text,
+                params=params,
                 target_type="deal_step",
                 target_id=step.pk,
                 dedupe_key=key,
             ):
-                counts[REMINDER_NAMES[kind]] += 1
+                counts[REMINDER_NAMES[kind.key]] += 1
+                if kind is kinds.STEP_OVERDUE:
+                    emit_event(
+                        event=WebhookEvent.STEP_OVERDUE,
+                        data=step_event_data(step),
+                        key=f"{step.pk}:{step.due_date.isoformat()}",
+                    )
     return counts
