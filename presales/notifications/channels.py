@@ -31,9 +31,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 TIMEOUT_SECONDS = 10
+
+
+def OPEN() -> str:  # noqa: N802 - reads like the label it is
+    return pgettext("link to the page", "Open")
+
+
 USER_AGENT = "PresalesHub-Notifier/1"
 
 
@@ -75,18 +81,18 @@ def webhook_signature(secret: str, body: bytes) -> str:
 
 
 def wecom_payload(message: Message) -> dict[str, Any]:
-    content = f"**{message.title}**\n{message.text}\n[{_('Open')}]({message.link})"
+    content = f"**{message.title}**\n{message.text}\n[{OPEN()}]({message.link})"
     return {"msgtype": "markdown", "markdown": {"content": content}}
 
 
 def dingtalk_payload(message: Message) -> dict[str, Any]:
-    text = f"#### {message.title}\n\n{message.text}\n\n[{_('Open')}]({message.link})"
+    text = f"#### {message.title}\n\n{message.text}\n\n[{OPEN()}]({message.link})"
     return {"msgtype": "markdown", "markdown": {"title": message.title, "text": text}}
 
 
 def feishu_payload(message: Message, language: str) -> dict[str, Any]:
     locale = "zh_cn" if language.startswith("zh") else "en_us"
-    paragraph = [{"tag": "text", "text": message.text + " "}, {"tag": "a", "text": _("Open"), "href": message.link}]
+    paragraph = [{"tag": "text", "text": message.text + " "}, {"tag": "a", "text": OPEN(), "href": message.link}]
     return {"msg_type": "post", "content": {"post": {locale: {"title": message.title, "content": [paragraph]}}}}
 
 

@@ -13,7 +13,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from presales.core.secrets import UnreadableSecretError, decrypt_secret
 from presales.notifications import channels, kinds
@@ -65,6 +65,11 @@ def _message_for(delivery: Delivery) -> tuple[channels.Message, str]:
 
 def _send(delivery: Delivery) -> None:
     message, language = _message_for(delivery)
+    with translation.override(language):  # the payloads' own words ("Open") in the reader's language too
+        _send_message(delivery, message, language)
+
+
+def _send_message(delivery: Delivery, message: channels.Message, language: str) -> None:
     if delivery.channel == Channel.EMAIL:
         channels.send_email(to=delivery.notification.recipient.email, message=message)
         return

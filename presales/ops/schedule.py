@@ -22,6 +22,7 @@ from django.utils import timezone
 from presales.bids import tasks as bid_tasks
 from presales.deals import tasks as deal_tasks
 from presales.integration import tasks as import_tasks
+from presales.notifications import tasks as notification_tasks
 from presales.scoring import tasks as scoring_tasks
 from presales.work import tasks as work_tasks
 
@@ -102,6 +103,12 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         "send_rating_reminders",
         scoring_tasks.send_rating_reminders.call_local,
         DailyAt(hour=8, minute=10),
+    ),
+    ScheduledJob(
+        # Retries of e-mail, chat and webhook deliveries whose backoff is over, and first tries whose task was lost.
+        "deliver_messages",
+        notification_tasks.deliver_due,
+        Every(minutes=1),
     ),
     ScheduledJob(
         "recover_stuck_imports",
