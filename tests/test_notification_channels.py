@@ -22,7 +22,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from presales.core.secrets import decrypt_secret
 from presales.notifications import channels, delivery, kinds, services, tasks, webhooks
@@ -38,6 +38,13 @@ from presales.notifications.models import (
 DINGTALK_SECRET = "SEC0123456789abcdef"  # noqa: S105 - a test value
 FEISHU_SECRET = "feishu-test-secret"  # noqa: S105 - a test value
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request of a Chinese reader activates Chinese in this thread: give the next test the default back."""
+    yield
+    translation.activate("en")
 
 
 @dataclass

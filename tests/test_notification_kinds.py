@@ -20,6 +20,13 @@ from presales.notifications.models import Notification
 MIGRATION = importlib.import_module("presales.notifications.migrations.0008_notification_params_from_text")
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request of a Chinese reader activates Chinese in this thread: give the next test the default back."""
+    yield
+    translation.activate("en")
+
+
 def _placeholders(text: str) -> set[str]:
     return set(re.findall(r"%\((\w+)\)s", text))
 

@@ -56,9 +56,11 @@ def test_the_schedule_has_every_background_job_once_with_the_agreed_rhythm():
         "send_step_reminders",
         "send_bid_reminders",
         "send_rating_reminders",
+        "deliver_messages",
         "recover_stuck_imports",
     ]
     assert JOBS["escalate_requests"].when == Every(minutes=5)
+    assert JOBS["deliver_messages"].when == Every(minutes=1)  # the shortest backoff is a minute
     assert JOBS["send_step_reminders"].when == Every(minutes=5)
     assert isinstance(JOBS["send_bid_reminders"].when, DailyAt)
     assert isinstance(JOBS["send_rating_reminders"].when, DailyAt)

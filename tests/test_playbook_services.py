@@ -102,7 +102,7 @@ def test_new_deal_gets_checklist_with_one_owner_per_step(personas):
 def test_assignment_notifies_other_people_once_per_deal(personas):
     notes = Notification.objects.filter(recipient=personas.engineer)
     assert notes.count() == 1
-    assert "steps" in notes.get().text
+    assert "steps" in notes.get().text_for(personas.engineer)  # in the reader's language (English by default)
     assert not Notification.objects.filter(recipient=personas.owner).exists()  # the creator is not told about own steps
 
 

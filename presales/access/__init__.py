@@ -27,6 +27,7 @@ from presales.access.administration import (
     import_jobs_visible_to,
     people_visible_to,
     teams_visible_to,
+    webhook_deliveries_visible_to,
 )
 from presales.access.customers import (
     accounts_visible_to,
@@ -109,6 +110,7 @@ __all__ = [
     "can_open_people_pages",
     "can_manage_team_channels",
     "can_manage_webhooks",
+    "webhook_deliveries_visible_to",
     "can_manage_scoring",
     "can_move_deal_playbook",
     "can_open_admin_site",

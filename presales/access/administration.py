@@ -75,6 +75,11 @@ def can_manage_webhooks(user: User) -> bool:
     return is_active(user) and scope_for(user).sees_everything
 
 
+def webhook_deliveries_visible_to(user: User, queryset: QS) -> QS:
+    """The webhook delivery log holds what was sent to other systems: administrators only."""
+    return queryset if can_manage_webhooks(user) else queryset.none()
+
+
 def can_manage_team_channels(user: User, team: Team) -> bool:
     """A team's chat robots: its manager, or an administrator."""
     return is_active(user) and (team.manager_id == user.pk or scope_for(user).sees_everything)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from presales import access
 from presales.core.models import BaseModel
 from presales.notifications import kinds, targets
 
@@ -204,6 +205,11 @@ class Webhook(BaseModel):
         return self.name
 
 
+class WebhookDeliveryQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> WebhookDeliveryQuerySet:
+        return access.webhook_deliveries_visible_to(user, self)
+
+
 class WebhookDelivery(Attempts):
     """One event sent to one webhook; the event id makes a second send of the same event a no-op."""
 
@@ -212,6 +218,8 @@ class WebhookDelivery(Attempts):
     event_id = models.UUIDField(_("event id"), default=uuid.uuid4)
     payload = models.JSONField(default=dict)
     response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+
+    objects = WebhookDeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -4,6 +4,7 @@ read, and the channel settings of people and teams."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,8 +74,7 @@ def notify(
     except IntegrityError:  # another reminder run created it first
         return None
     for delivery in deliveries:
-        delivery_id = delivery.pk
-        transaction.on_commit(lambda delivery_id=delivery_id: tasks.send_delivery(delivery_id))
+        transaction.on_commit(partial(tasks.send_delivery, delivery.pk))
     return notification
 
 
@@ -148,7 +148,7 @@ def chat_robot_create(
         user=None if team is not None else actor,
         team=team,
         platform=platform,
-        name=name.strip()[:100] or Platform(platform).label,
+        name=name.strip()[:100] or str(Platform(platform).label),
         webhook_url_encrypted=encrypt_secret(webhook_url.strip()),
         secret_encrypted=encrypt_secret(secret.strip()),
         kinds=chosen,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,8 +44,7 @@ def emit_event(*, event: WebhookEvent, data: dict[str, Any], key: str = "") -> l
     # ignore_conflicts leaves the pk unset: look the rows up (only the new ones are still pending and untried).
     created = list(WebhookDelivery.objects.filter(event_id=event_id, webhook__in=hooks, attempts=0, status="pending"))
     for row in created:
-        row_id = row.pk
-        transaction.on_commit(lambda row_id=row_id: tasks.send_webhook_delivery(row_id))
+        transaction.on_commit(partial(tasks.send_webhook_delivery, row.pk))
     return created
 
 

@@ -385,7 +385,7 @@ def send_rating_reminders(*, today: datetime.date | None = None) -> dict[str, in
             if notify(
                 recipient=person,
                 kind=kinds.DEBRIEF_OWED,
-                params={"deal": deal.name, "outcome": kinds.in_each_language(lambda outcome=outcome: outcome.label)},
+                params={"deal": deal.name, "outcome": kinds.in_each_language(outcome.label.__str__)},
                 target_type="opportunity",
                 target_id=deal.pk,
                 dedupe_key=f"debrief:{deal.pk}:{person_id}",

@@ -89,6 +89,15 @@ NAVIGATION: list[NavEntry] = [
         ("staff:",),
         visible=access.can_open_people_pages,
     ),
+    NavEntry(
+        "webhooks",
+        "notifications:webhooks",
+        _("Webhooks"),
+        "settings",
+        "more",
+        ("notifications:webhook",),
+        visible=access.can_manage_webhooks,
+    ),
     NavEntry("admin", "/admin/", _("Admin"), "settings", "more", (), visible=access.can_open_admin_site, raw_url=True),
 ]
 

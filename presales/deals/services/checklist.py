@@ -52,7 +52,7 @@ def notify_assignments(steps: list[DealStep], actor: User | None) -> None:
                 recipient=first.responsible,
                 kind=kinds.STEP_ASSIGNED,
                 params={
-                    "step": kinds.in_each_language(lambda step=first: step.definition),
+                    "step": kinds.in_each_language(first.definition.__str__),
                     "deal": first.opportunity.name,
                 },
                 target_type="deal_step",

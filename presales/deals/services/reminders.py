@@ -34,10 +34,9 @@ def send_step_reminders(*, today: datetime.date | None = None) -> dict[str, int]
         if step.due_date is None:  # excluded by the query; narrows the type
             continue
         kind = kinds.STEP_OVERDUE if step.due_date < today else kinds.STEP_DUE_SOON
-        definition = step.definition
         params = {
             "date": kinds.date(step.due_date),
-            "step": kinds.in_each_language(lambda definition=definition: definition),
+            "step": kinds.in_each_language(step.definition.__str__),
             "deal": step.opportunity.name,
         }
         key = f"{REMINDER_NAMES[kind.key]}:{step.pk}:{step.responsible_id}:{step.due_date.isoformat()}"
