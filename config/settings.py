@@ -34,6 +34,8 @@ if not SECRET_KEY:
         SECRET_KEY = "dev-only-insecure-key-for-the-demo-and-tests-0123456789abcdefghijklmnop"  # noqa: S105
     else:
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (50+ random characters) or DJANGO_DEBUG=1 for development.")
+# Previous keys, comma-separated, while rotating: sessions and the encrypted chat and webhook secrets still open.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", "")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")

@@ -431,3 +431,15 @@ def test_a_chinese_reader_gets_chat_and_email_in_chinese(personas, receiver, dja
     assert post["content"][0][1]["text"] == "打开"
     assert post["content"][0][0]["text"].startswith("自 2026年3月1日 起逾期")
     assert mail.outbox[0].subject.startswith("自 2026年3月1日 起逾期")
+
+
+def test_stored_secrets_survive_a_key_rotation_with_the_old_key_as_fallback():
+    from presales.core.secrets import UnreadableSecretError, encrypt_secret
+
+    old_key, new_key = "o" * 50, "n" * 50
+    with override_settings(SECRET_KEY=old_key):
+        token = encrypt_secret("SECabc")
+    with override_settings(SECRET_KEY=new_key, SECRET_KEY_FALLBACKS=[old_key]):
+        assert decrypt_secret(token) == "SECabc"
+    with override_settings(SECRET_KEY=new_key, SECRET_KEY_FALLBACKS=[]), pytest.raises(UnreadableSecretError):
+        decrypt_secret(token)
