@@ -443,3 +443,29 @@ def test_stored_secrets_survive_a_key_rotation_with_the_old_key_as_fallback():
         assert decrypt_secret(token) == "SECabc"
     with override_settings(SECRET_KEY=new_key, SECRET_KEY_FALLBACKS=[]), pytest.raises(UnreadableSecretError):
         decrypt_secret(token)
+
+
+def test_withheld_deliveries_are_not_sent(personas, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        note = _tell(personas.owner)
+        assert services.deliveries_withhold_pending(reason="demo data: not sent") >= 1
+    for callback in callbacks:
+        callback()
+    email = Delivery.objects.get(notification=note)
+    assert (email.status, email.last_error) == (DeliveryStatus.FAILED, "demo data: not sent") and mail.outbox == []
+
+
+def test_an_overdue_step_reminder_reaches_webhooks_once(personas, receiver, django_capture_on_commit_callbacks):
+    from presales.deals.models import DealStep
+    from presales.deals.services.reminders import send_step_reminders
+
+    _webhook(personas, receiver, [WebhookEvent.STEP_OVERDUE])
+    step = DealStep.objects.open().filter(opportunity=personas.deal).order_by("pk").first()
+    DealStep.objects.filter(pk=step.pk).update(due_date=datetime.date(2026, 3, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        send_step_reminders(today=datetime.date(2026, 3, 5))
+    with django_capture_on_commit_callbacks(execute=True):
+        send_step_reminders(today=datetime.date(2026, 3, 5))
+    events = [r.json for r in receiver.requests if r.json["data"].get("step", {}).get("id") == step.pk]
+    assert len(events) == 1 and events[0]["event"] == "step.overdue"
+    assert events[0]["data"]["step"]["due_date"] == "2026-03-01"

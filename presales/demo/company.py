@@ -30,6 +30,7 @@ from presales.demo.knowledge import generate_knowledge
 from presales.demo.people import DEMO_LOGINS, DEMO_PASSWORD, generate_people
 from presales.demo.scoring import generate_scoring
 from presales.demo.work import generate_work
+from presales.notifications import services as notification_services
 from presales.people.models import User
 
 __all__ = [
@@ -75,12 +76,14 @@ def generate(
     ctx = DemoContext(spec=spec, rng=random.Random(seed), today=timezone.localdate(), stdout=stdout, stderr=stderr)
     started = time.monotonic()
     # One transaction: a failed run leaves nothing behind, so the next run starts clean instead of "already loaded".
-    # The services notify people by e-mail (after commit); a demo load must not mail hundreds of messages.
+    # The services notify people by e-mail and chat (sent by the worker after commit); a demo load must not mail
+    # hundreds of messages: its deliveries are withheld before the commit, so the worker finds nothing to send.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
         for name, generator in GENERATORS:
             step_started = time.monotonic()
             generator(ctx)
             stdout.write(f"  {name}: done in {time.monotonic() - step_started:.1f}s\n")
+        notification_services.deliveries_withhold_pending(reason="demo data: not sent")
     summary = ", ".join(f"{value:,} {key}" for key, value in ctx.counts.items())
     stdout.write(f"Loaded the {spec.name} demo company (seed {seed}) in {time.monotonic() - started:.1f}s: {summary}\n")
     return ctx

@@ -20,6 +20,7 @@ from presales.notifications.models import (
     Channel,
     ChatRobot,
     Delivery,
+    DeliveryStatus,
     Notification,
     Platform,
 )
@@ -96,6 +97,15 @@ def notifications_forget(*, target_type: str, target_ids: list[int]) -> int:
         return 0
     deleted, _by_model = Notification.objects.filter(target_type=target_type, target_id__in=target_ids).delete()
     return deleted
+
+
+@transaction.atomic
+def deliveries_withhold_pending(*, reason: str) -> int:
+    """Mark every delivery not yet tried as not to be sent (the demo data's notifications must not mail anybody);
+    their tasks then find nothing to do. Returns how many."""
+    return Delivery.objects.filter(status=DeliveryStatus.PENDING, attempts=0).update(
+        status=DeliveryStatus.FAILED, last_error=reason[:500], next_attempt_at=None
+    )
 
 
 # --- channels: a person's and a team's choices -------------------------------------------------------------------------
