@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +21,9 @@ class EmailChoiceForm(forms.Form):
 
 class ChatRobotForm(forms.Form):
     platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
-    name = forms.CharField(label=_("Name"), max_length=100, required=False, help_text=_("E.g. the chat group's name."))
+    name = forms.CharField(
+        label=_("Chat group"), max_length=100, required=False, help_text=_("The group's name, to tell robots apart.")
+    )
     webhook_url = forms.URLField(
         label=_("Robot's webhook address"),
         max_length=500,
@@ -40,6 +44,10 @@ class ChatRobotForm(forms.Form):
         help_text=_("None ticked: every kind."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kinds_chosen"].wide = True  # type: ignore[attr-defined]  # read by components/field.html
+
 
 class WebhookForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
@@ -47,3 +55,7 @@ class WebhookForm(forms.Form):
     events = forms.MultipleChoiceField(
         label=_("Events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["events"].wide = True  # type: ignore[attr-defined]  # read by components/field.html
