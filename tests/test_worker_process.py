@@ -175,6 +175,7 @@ def test_demo_serves_the_app_and_a_worker_health_turns_green_and_ctrl_c_stops_bo
             "send_step_reminders",
             "send_bid_reminders",
             "send_rating_reminders",
+            "deliver_messages",
             "recover_stuck_imports",
         }
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=10) as page:  # noqa: S310
