@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('notifications', '0005_notification_kind_params'),
-        ('people', '0003_user_email_notifications'),
+        ('people', '0004_user_email_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

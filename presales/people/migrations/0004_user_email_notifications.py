@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0002_api_tokens'),
+        ('people', '0003_team_and_skill_level_history'),
     ]
 
     operations = [
