@@ -303,3 +303,107 @@ PRESALES_CHAT_ROBOT_HOSTS = [
     ).split(",")
     if host.strip()
 ]
+
+# --- Sign-in: django-allauth (password, MFA, single sign-on, reset by e-mail) and django-axes (lockout) ----------
+# Kept in one block on purpose (docs/decisions.md, "Sign-in"). Allauth's pages live under /auth/ (/accounts/ is the
+# customers app); /login/ stays the sign-in page the app links to.
+INSTALLED_APPS += [  # noqa: PLE0604
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.dingtalk",
+    "allauth.socialaccount.providers.feishu",
+    "presales.people.sso.wecom",
+    "axes",
+]
+# Allauth's middleware after AuthenticationMiddleware; the MFA-required gate after it; axes last (it turns a
+# locked-out sign-in's answer into the lockout page).
+MIDDLEWARE += [
+    "allauth.account.middleware.AccountMiddleware",
+    "presales.people.signin.MfaRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address before any password check
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "presales.people.signin.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "presales.people.signin.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]  # sign-up itself is closed (the adapter)
+ACCOUNT_EMAIL_VERIFICATION = "none"  # nobody signs up; an administrator enters each person's e-mail
+ACCOUNT_PREVENT_ENUMERATION = True  # the reset page answers alike for known and unknown addresses
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = None  # the person chooses ("Remember me")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Presales Hub] "
+# Allauth's own throttles stay on for the reset and set-password pages; failed passwords are django-axes's job.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": False,
+    "reset_password": "20/m/ip,5/5m/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+}
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PRESALES_PASSWORD_RESET_HOURS", "2")) * 3600  # a reset link's life
+# MFA: TOTP with recovery codes, and security keys / passkeys (WebAuthn).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = os.environ.get("PRESALES_MFA_ISSUER", "Presales Hub")
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING  # http://localhost in development only
+# Roles that must set up MFA before using the app (an administrator adds more in the admin: "MFA requirements").
+PRESALES_MFA_REQUIRED_ROLES = env_list("PRESALES_MFA_REQUIRED_ROLES", "" if (DEBUG or TESTING) else "admin")
+# Single sign-on: an unknown person is refused; a known one links by a verified e-mail (docs/decisions.md).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a sign-in button posts (no cross-site start of a sign-in)
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {}
+if os.environ.get("PRESALES_OIDC_CLIENT_ID"):
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": os.environ.get("PRESALES_OIDC_ID", "oidc"),
+                "name": os.environ.get("PRESALES_OIDC_NAME", "Company sign-in"),
+                "client_id": os.environ["PRESALES_OIDC_CLIENT_ID"],
+                "secret": os.environ.get("PRESALES_OIDC_SECRET", ""),
+                "settings": {
+                    "server_url": os.environ.get("PRESALES_OIDC_SERVER_URL", ""),
+                    "oauth_pkce_enabled": True,
+                    # The provider's email_verified claim decides; set to 1 only for a directory that owns the domain.
+                    "verified_email": env_bool("PRESALES_OIDC_TRUST_EMAIL"),
+                },
+            }
+        ]
+    }
+for _provider, _prefix in (("dingtalk", "DINGTALK"), ("feishu", "FEISHU"), ("wecom", "WECOM")):
+    if os.environ.get(f"PRESALES_{_prefix}_CLIENT_ID"):
+        SOCIALACCOUNT_PROVIDERS[_provider] = {
+            "APPS": [
+                {
+                    "client_id": os.environ[f"PRESALES_{_prefix}_CLIENT_ID"],
+                    "secret": os.environ.get(f"PRESALES_{_prefix}_SECRET", ""),
+                    # WeCom: the agent id of the self-built app (企业微信自建应用 AgentId).
+                    "key": os.environ.get(f"PRESALES_{_prefix}_AGENT_ID", ""),
+                    # The e-mail a company directory reports is trusted for linking only when the company says so.
+                    "settings": {"verified_email": env_bool(f"PRESALES_{_prefix}_TRUST_EMAIL")},
+                }
+            ]
+        }
+# django-axes: 10 failures lock the account, and (separately) the address; the delay grows with each lockout.
+AXES_FAILURE_LIMIT = int(os.environ.get("PRESALES_SIGNIN_FAILURE_LIMIT", "10"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = "presales.people.signin.lockout_cooloff"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each lockout ends on its own time, whatever others' delays are
+AXES_USERNAME_CALLABLE = "presales.people.signin.lockout_username"
+AXES_LOCKOUT_CALLABLE = "presales.people.signin.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password", "login", "token"]
+# The address a failure counts against: REMOTE_ADDR, or behind DJANGO_BEHIND_PROXY the address the last proxy saw.
+AXES_CLIENT_IP_CALLABLE = "presales.people.signin.client_ip"
+PRESALES_TRUSTED_PROXIES = (
+    int(os.environ.get("PRESALES_TRUSTED_PROXIES", "1")) if env_bool("DJANGO_BEHIND_PROXY") else 0
+)
+# --- end of the sign-in block ---------------------------------------------------------------------------------------

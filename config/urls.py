@@ -1,9 +1,13 @@
 """URL map: each domain app owns its pages; the API lives under /api/v1/."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+
+# The admin signs in through the app's sign-in page, so lockouts and two-factor sign-in apply there too.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", include("presales.web.urls")),
@@ -22,4 +26,6 @@ urlpatterns = [
     path("integration/", include("presales.integration.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    # django-allauth: password reset, two-factor set-up and sign-in, single sign-on (the sign-in page is /login/).
+    path("auth/", include("allauth.urls")),
 ]

@@ -19,7 +19,7 @@ def test_anonymous_is_sent_to_login(db):
 
 
 def test_login_with_wrong_password_keeps_the_username(personas):
-    response = Client().post(reverse("people:login"), {"username": "owner", "password": "nope"})
+    response = Client().post(reverse("people:login"), {"login": "owner", "password": "nope"})
     assert response.status_code == 200
     assert 'value="owner"' in response.content.decode()
     assert "alert-error" in response.content.decode()
@@ -27,7 +27,7 @@ def test_login_with_wrong_password_keeps_the_username(personas):
 
 def test_login_and_logout(personas):
     client = Client()
-    response = client.post(reverse("people:login"), {"username": "owner", "password": PASSWORD})
+    response = client.post(reverse("people:login"), {"login": "owner", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get(reverse("web:home")).status_code == 200
     client.post(reverse("people:logout"))

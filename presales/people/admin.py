@@ -1,9 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from presales.people.models import Skill, Team, User, UserSkill
+from presales.people import services
+from presales.people.models import MfaRequirement, Skill, Team, User, UserSkill
 
 
 class UserSkillInline(admin.TabularInline):
@@ -17,6 +21,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     list_filter = ("role", "team", "is_active")
     search_fields = ("username", "display_name", "email")
     inlines = [UserSkillInline]
+    actions = ["unlock_signin"]
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (
@@ -38,6 +43,37 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
             },
         ),
     )
+
+    @admin.action(description=_("Unlock sign-in (after too many failed passwords)"))
+    def unlock_signin(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        cleared = [services.user_signin_unlock(actor=request.user, user=user) for user in queryset]  # type: ignore[arg-type]
+        count = sum(1 for n in cleared if n)
+        self.message_user(
+            request,
+            ngettext("%(count)d account was unlocked.", "%(count)d accounts were unlocked.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(MfaRequirement)
+class MfaRequirementAdmin(SimpleHistoryAdmin):
+    """Roles that must use two-factor sign-in (administrators always do in production: PRESALES_MFA_REQUIRED_ROLES)."""
+
+    list_display = ("role", "created_at")
+    fields = ("role",)
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        if change:
+            services.mfa_requirement_set(actor=request.user, role=form.initial["role"], required=False)
+        services.mfa_requirement_set(actor=request.user, role=obj.role, required=True)
+        obj.pk = MfaRequirement.objects.get(role=obj.role).pk
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        services.mfa_requirement_set(actor=request.user, role=obj.role, required=False)
+
+    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        for requirement in queryset:
+            services.mfa_requirement_set(actor=request.user, role=requirement.role, required=False)
 
 
 @admin.register(Team)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from presales.core.api_common import CsrfFailed
+from presales.people.signin import API_TOKEN_ACCOUNT, client_ip
 from presales.people.tokens import api_token_authenticate
 
 
@@ -17,8 +20,16 @@ class ApiTokenAuth(HttpBearer):
     """`Authorization: Bearer psh_…`: scripts and integrations, acting as the token's owner."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        # Wrong tokens count like wrong passwords (django-axes): per address, with the same lockout and growing delay.
+        # A locked-out caller gets 429 with Retry-After (AxesMiddleware answers with signin.lockout_response).
+        credentials = {"username": f"{API_TOKEN_ACCOUNT}{client_ip(request)}"}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            request.axes_locked_out = True  # type: ignore[attr-defined]
+            request.axes_credentials = credentials  # type: ignore[attr-defined]
+            return None
         user = api_token_authenticate(token.strip())
         if user is None:
+            user_login_failed.send(sender=type(self), credentials=credentials, request=request)
             return None
         # Services, visibility and history all read request.user; make the token's owner the caller.
         request.user = user

@@ -191,4 +191,20 @@ class UserSkill(models.Model):
         return f"{self.skill} ({self.level})"
 
 
+class MfaRequirement(models.Model):
+    """A role whose people must set up two-factor sign-in before they use the app (an administrator adds it)."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role"]
+        verbose_name = _("MFA requirement")
+        verbose_name_plural = _("MFA requirements")
+
+    def __str__(self) -> str:
+        return str(self.get_role_display())
+
+
 from presales.people.tokens import ApiToken  # noqa: E402, F401  (personal API tokens live in their own module)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from axes.utils import reset as axes_reset
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from presales.core.history import attribute_change
-from presales.people.models import Skill, Team, User, UserSkill
+from presales.people.models import MfaRequirement, Skill, Team, User, UserSkill
+
+logger = logging.getLogger("presales.signin")
 
 USER_FIELDS = (
     "display_name",
@@ -78,3 +82,35 @@ def user_set_skill(*, user: User, skill: Skill, level: int) -> UserSkill:
         raise ValidationError({"level": _("A skill level is between 1 and 5.")})
     user_skill, _created = UserSkill.objects.update_or_create(user=user, skill=skill, defaults={"level": level})
     return user_skill
+
+
+@transaction.atomic
+def user_signin_unlock(*, actor: User, user: User) -> int:
+    """An administrator lifts the lockout of `user`'s account (failed passwords); logged and kept in its history.
+
+    Returns how many failure records were cleared. A locked address is unlocked in the admin's "Access attempts".
+    """
+    if not actor.is_admin_role:
+        raise PermissionDenied
+    cleared = axes_reset(username=user.username)
+    attribute_change(user, actor=actor, reason="sign-in unlocked")
+    user.save(update_fields=["username"])  # writes the history row that names who unlocked it
+    logger.warning("sign-in unlocked", extra={"user_id": user.pk, "actor_id": actor.pk, "cleared": cleared})
+    return cleared
+
+
+@transaction.atomic
+def mfa_requirement_set(*, actor: User, role: str, required: bool) -> None:
+    """Require (or stop requiring) two-factor sign-in for everyone with `role`, from their next sign-in."""
+    if not actor.is_admin_role:
+        raise PermissionDenied
+    existing = MfaRequirement.objects.filter(role=role).first()
+    if required and existing is None:
+        requirement = MfaRequirement(role=role)
+        requirement.full_clean()
+        attribute_change(requirement, actor=actor)
+        requirement.save()
+    elif not required and existing is not None:
+        attribute_change(existing, actor=actor)
+        existing.delete()
+    logger.warning("mfa requirement changed", extra={"role": role, "required": required, "actor_id": actor.pk})

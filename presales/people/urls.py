@@ -1,12 +1,13 @@
-from django.contrib.auth import views as auth_views
+from allauth.account import views as allauth_views
 from django.urls import path
 
 from presales.people import pickers, views
 
 app_name = "people"
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The sign-in page the app links to; allauth's other pages (reset, two-factor, single sign-on) are under /auth/.
+    path("login/", allauth_views.LoginView.as_view(), name="login"),
+    path("logout/", allauth_views.LogoutView.as_view(), name="logout"),
     path("welcome/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
     path("me/", views.profile, name="profile"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -22,11 +22,6 @@ from presales.people.tokens import ApiToken, api_token_create, api_token_revoke
 from presales.people.typing import AuthenticatedHttpRequest
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "people/login.html"
-    redirect_authenticated_user = True
-
-
 class SetPasswordView(auth_views.PasswordResetConfirmView):
     """The one-time link of an invitation (people/invitations.py): the person chooses a password, then signs in."""
 

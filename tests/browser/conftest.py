@@ -81,7 +81,7 @@ def phone_page(browser):
 
 def sign_in(page, live_server, username: str, password: str) -> None:
     page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", username)
+    page.fill("input[name=login]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]:has-text('Sign in'), button[type=submit]:has-text('登录')")
     page.wait_for_url(f"{live_server.url}/")

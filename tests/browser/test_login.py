@@ -18,8 +18,8 @@ def test_sign_in_and_switch_language(page, live_server, personas):
 
 def test_wrong_password_shows_a_message(page, live_server, personas):
     page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "owner")
+    page.fill("input[name=login]", "owner")
     page.fill("input[name=password]", "wrong")
     page.click("button[type=submit]")
     assert page.locator(".alert-error").is_visible()
-    assert page.input_value("input[name=username]") == "owner"
+    assert page.input_value("input[name=login]") == "owner"
