@@ -396,6 +396,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("PRESALES_SIGNIN_FAILURE_LIMIT", "10"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = "presales.people.signin.lockout_cooloff"
 AXES_USE_ATTEMPT_EXPIRATION = True  # each lockout ends on its own time, whatever others' delays are
+AXES_HANDLER = "presales.people.signin.LockoutHandler"  # one end for all of a locked account's (or address's) records
 AXES_USERNAME_CALLABLE = "presales.people.signin.lockout_username"
 AXES_LOCKOUT_CALLABLE = "presales.people.signin.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

@@ -18,7 +18,8 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
-from axes.models import AccessAttempt, AccessFailureLog
+from axes.handlers.database import AxesDatabaseHandler
+from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Max, Q, Sum
@@ -78,23 +79,59 @@ def lockout_username(request: HttpRequest | None, credentials: dict[str, Any] | 
     return cache[typed]
 
 
-def lockout_cooloff(request: HttpRequest | None = None) -> datetime.timedelta:
-    """How long a lockout lasts: 15 minutes, doubled for each lockout of the same account or address in the last day."""
-    if request is None:
-        return LOCKOUT_BASE
-    cached = getattr(request, "_presales_cooloff", None)
-    if cached is not None:
-        return cached
+def _lockouts_so_far(request: HttpRequest) -> int:
+    """How many failures during a lockout the account or address of `request` had in the last day."""
     who = Q(ip_address=client_ip(request))
     username = lockout_username(request, getattr(request, "axes_credentials", None))
     if username:
         who |= Q(username=username)
-    earlier = AccessFailureLog.objects.filter(
+    return AccessFailureLog.objects.filter(
         who, locked_out=True, attempt_time__gte=timezone.now() - LOCKOUT_MEMORY
     ).count()
-    cooloff = min(LOCKOUT_BASE * 2 ** min(earlier, 10), LOCKOUT_MAX)
-    request._presales_cooloff = cooloff  # type: ignore[attr-defined]
-    return cooloff
+
+
+def _delay(lockouts: int) -> datetime.timedelta:
+    return min(LOCKOUT_BASE * 2 ** min(max(lockouts, 0), 10), LOCKOUT_MAX)
+
+
+def lockout_cooloff(request: HttpRequest | None = None) -> datetime.timedelta:
+    """How long a lockout lasts: 15 minutes, doubled for each failure during a lockout of the same account or address
+    in the last day (AXES_COOLOFF_TIME; axes also reads its failure window from it)."""
+    if request is None:
+        return LOCKOUT_BASE
+    cached = getattr(request, "_presales_cooloff", None)
+    if cached is None:
+        cached = _delay(_lockouts_so_far(request))
+        request._presales_cooloff = cached  # type: ignore[attr-defined]
+    return cached
+
+
+class LockoutHandler(AxesDatabaseHandler):
+    """Axes's database handler, with one lockout end for the whole account or address.
+
+    Axes keeps one record per (account, address, browser) and lets each expire on its own; a failure during a
+    lockout would only lengthen its own record. Here every record of the locked account and of the locked address
+    ends together, at the new, longer delay, and a record counts until its end (axes counts a fixed window).
+    """
+
+    def get_user_attempts(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> list[Any]:
+        # A failure counts until its own end (which a lockout pushes back), not for one fixed window.
+        now = timezone.now()
+        return [
+            attempts.filter(expiration__expires_at__gt=now)
+            for attempts in self.filter_user_attempts(request, credentials)
+        ]
+
+    def user_login_failed(self, sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if request is None or not getattr(request, "axes_locked_out", False):
+            return
+        until = timezone.now() + _delay(_lockouts_so_far(request) - 1)  # this lockout is already logged
+        who = Q(access_attempt__ip_address=request.axes_ip_address)
+        username = lockout_username(request, credentials)
+        if username:
+            who |= Q(access_attempt__username=username)
+        AccessAttemptExpiration.objects.filter(who, expires_at__lt=until).update(expires_at=until)
 
 
 def lockout_ends(request: HttpRequest, credentials: dict[str, Any] | None = None) -> datetime.datetime:
@@ -126,12 +163,12 @@ def lockout_response(
         extra={"login": lockout_username(request, credentials), "address": client_ip(request), "until": until},
     )
     if request.path.startswith("/api/"):
+        # The API's error shape (core.api_common), with the moment to try again.
+        message = _("Too many failed attempts from this address. Try again after %(time)s.") % {
+            "time": timezone.localtime(until).strftime("%Y-%m-%d %H:%M %Z")
+        }
         response: HttpResponse = JsonResponse(
-            {
-                "detail": _("Too many failed attempts from this address. Try again after %(time)s.")
-                % {"time": timezone.localtime(until).strftime("%Y-%m-%d %H:%M %Z")},
-                "retry_after": until.isoformat(),
-            },
+            {"error": {"code": "locked_out", "message": message, "fields": {}, "retry_after": until.isoformat()}},
             status=429,
         )
     else:
@@ -174,7 +211,8 @@ class MfaRequiredMiddleware:
             if is_mfa_enabled(request.user):
                 del session[MFA_SETUP_SESSION_KEY]
             elif request.path.startswith("/api/"):
-                return JsonResponse({"detail": _("Set up two-factor sign-in first.")}, status=403)
+                message = _("Set up two-factor sign-in first.")
+                return JsonResponse({"error": {"code": "mfa_required", "message": message, "fields": {}}}, status=403)
             else:
                 messages.warning(request, _("Your role requires two-factor sign-in. Set it up to continue."))
                 return redirect("mfa_index")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialApp
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -68,6 +71,12 @@ def _render_profile(
         "skills": user.skills.select_related("skill").order_by("-level"),
         "api_tokens": ApiToken.objects.filter(user=user),
         "token_form": extra.pop("token_form", None) or ApiTokenForm(),
+        "mfa_types": [
+            str(Authenticator.Type(kind).label)
+            for kind in Authenticator.objects.filter(user=user).values_list("type", flat=True).order_by("type")
+            if kind != Authenticator.Type.RECOVERY_CODES
+        ],
+        "sso_available": bool(SocialApp.objects.exists() or settings.SOCIALACCOUNT_PROVIDERS),
         **extra,
     }
     return render(request, "people/profile.html", context)
