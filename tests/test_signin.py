@@ -9,7 +9,13 @@ import pytest
 import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from axes.models import AccessAttempt
 from django.core import mail
 from django.core.exceptions import PermissionDenied
@@ -145,8 +151,14 @@ def test_wrong_api_tokens_lock_the_address_out_of_the_api(personas):
         assert response.json()["error"]["code"] == "locked_out"
         assert int(response["Retry-After"]) > 0
         # The right token from that address waits too; from elsewhere it works.
-        assert Client(HTTP_AUTHORIZATION=f"Bearer {secret}", REMOTE_ADDR="10.8.0.1").get("/api/v1/accounts/").status_code == 429
-        assert Client(HTTP_AUTHORIZATION=f"Bearer {secret}", REMOTE_ADDR="10.8.0.2").get("/api/v1/accounts/").status_code == 200
+        assert (
+            Client(HTTP_AUTHORIZATION=f"Bearer {secret}", REMOTE_ADDR="10.8.0.1").get("/api/v1/accounts/").status_code
+            == 429
+        )
+        assert (
+            Client(HTTP_AUTHORIZATION=f"Bearer {secret}", REMOTE_ADDR="10.8.0.2").get("/api/v1/accounts/").status_code
+            == 200
+        )
 
 
 def test_the_admin_signs_in_through_the_app_sign_in_page(db):
