@@ -62,16 +62,16 @@ class MfaRequirementAdmin(SimpleHistoryAdmin):
     list_display = ("role", "created_at")
     fields = ("role",)
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change):
         if change:
             services.mfa_requirement_set(actor=request.user, role=form.initial["role"], required=False)
         services.mfa_requirement_set(actor=request.user, role=obj.role, required=True)
         obj.pk = MfaRequirement.objects.get(role=obj.role).pk
 
-    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+    def delete_model(self, request, obj):
         services.mfa_requirement_set(actor=request.user, role=obj.role, required=False)
 
-    def delete_queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request, queryset):
         for requirement in queryset:
             services.mfa_requirement_set(actor=request.user, role=requirement.role, required=False)
 
