@@ -2,9 +2,10 @@
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from config.api import api
+from presales.people.views import PasswordResetFromKeyView
 
 # The admin signs in through the app's sign-in page, so lockouts and two-factor sign-in apply there too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -27,5 +28,11 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     # django-allauth: password reset, two-factor set-up and sign-in, single sign-on (the sign-in page is /login/).
+    # Allauth's set-password link, with wrong links counted like wrong passwords (before allauth's own route).
+    re_path(
+        r"^auth/password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        PasswordResetFromKeyView.as_view(),
+        name="account_reset_password_from_key",
+    ),
     path("auth/", include("allauth.urls")),
 ]

@@ -18,6 +18,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from axes.models import AccessAttempt
 from django.core import mail
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -28,6 +29,15 @@ from presales.people.tokens import api_token_create
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Allauth's throttles and used TOTP codes live in the cache, which outlives a test's database."""
+    cache.clear()
+    yield
+    cache.clear()
+
 
 LOGIN = "/login/"
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
@@ -331,3 +341,17 @@ def test_the_reset_page_is_throttled(personas):
     responses = [Client().post(RESET, {"email": "owner@example.com"}, REMOTE_ADDR="10.9.0.1") for _ in range(7)]
     assert responses[-1].status_code == 429
     assert len(mail.outbox) == 5  # 5 per e-mail address in 5 minutes (settings.ACCOUNT_RATE_LIMITS)
+
+
+def test_wrong_set_password_links_lock_the_address(personas):
+    Client().post(RESET, {"email": "owner@example.com"})
+    link = reset_link()
+    with time_machine.travel(START, tick=False):
+        answers = [
+            Client().get(f"/auth/password/reset/key/1-guess{attempt}/", REMOTE_ADDR="10.9.0.2").status_code
+            for attempt in range(10)
+        ]
+        assert answers[:9] == [200] * 9  # the "link is not valid" page
+        assert answers[9] == 429
+        assert Client().get(link, REMOTE_ADDR="10.9.0.2").status_code == 429
+        assert Client().get(link, REMOTE_ADDR="10.9.0.3").status_code == 302  # on to the new-password form

@@ -139,6 +139,19 @@ def test_oidc_unverified_email_does_not_link(sso, personas):
     assert signed_in_user(client) is None
 
 
+def test_oidc_without_an_email_verified_claim_links_only_when_trusted(sso, personas, settings):
+    sso.person = {"sub": "kc-0004", "email": "owner@example.com"}  # Entra ID sends no email_verified
+    client = Client()
+    assert sso_sign_in(client, sso, "oidc").status_code == 200
+    assert signed_in_user(client) is None
+    providers = dict(settings.SOCIALACCOUNT_PROVIDERS)
+    oidc_app = providers["openid_connect"]["APPS"][0]
+    providers["openid_connect"] = {"APPS": [{**oidc_app, "settings": {**oidc_app["settings"], "verified_email": True}}]}
+    settings.SOCIALACCOUNT_PROVIDERS = providers
+    sso_sign_in(client, sso, "oidc")
+    assert signed_in_user(client) == personas.owner
+
+
 def test_an_administrator_links_a_company_account_to_a_person(sso, personas):
     SocialAccount.objects.create(user=personas.engineer, provider="corp", uid="kc-0003")
     sso.person = {"sub": "kc-0003", "email": "zhao.personal@example.net", "email_verified": True}

@@ -37,6 +37,7 @@ LOCKOUT_MAX = datetime.timedelta(hours=24)
 LOCKOUT_MEMORY = datetime.timedelta(hours=24)  # lockouts within this window make the next one longer
 # Failed API tokens count against "api-token@<address>" (and the address).
 API_TOKEN_ACCOUNT = "api-token@"  # noqa: S105  (a marker, not a secret)
+RESET_LINK_ACCOUNT = "reset-link@"  # wrong set-password links, likewise
 MFA_SETUP_SESSION_KEY = "presales_mfa_setup_required"
 
 
@@ -68,7 +69,7 @@ def lockout_username(request: HttpRequest | None, credentials: dict[str, Any] | 
     typed = _typed_login(request, credentials)
     if not typed:
         return None
-    if typed.startswith(API_TOKEN_ACCOUNT):
+    if typed.startswith((API_TOKEN_ACCOUNT, RESET_LINK_ACCOUNT)):
         return typed
     cache: dict[str, str] = getattr(request, "_presales_lockout_names", {}) if request is not None else {}
     if typed not in cache:
@@ -251,11 +252,16 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if found is not None:
             return found
         # DingTalk and Feishu report the directory's address in their own keys (allauth's providers ignore them);
-        # trusted like any other only when the app's "verified_email" setting says so.
+        # trusted only when the app's "verified_email" setting (PRESALES_*_TRUST_EMAIL) says so.
+        # An OpenID Connect provider that sends no email_verified claim (Entra ID) is trusted the same way.
         provider = sociallogin.account.get_provider()
         data = sociallogin.account.extra_data or {}
-        for key in DIRECTORY_EMAIL_KEYS:
-            email = data.get(key)
-            if isinstance(email, str) and email and self.is_email_verified(provider, email):
-                sociallogin.email_addresses.append(EmailAddress(email=email, verified=True, primary=False))
-        return super().authenticate_by_email(sociallogin)
+        sources = [data, data.get("userinfo") or {}, data.get("id_token") or {}]
+        added = False
+        for source in sources:
+            for key in DIRECTORY_EMAIL_KEYS:
+                email = source.get(key) if isinstance(source, dict) else None
+                if isinstance(email, str) and email and self.is_email_verified(provider, email):
+                    sociallogin.email_addresses.append(EmailAddress(email=email, verified=True, primary=False))
+                    added = True
+        return super().authenticate_by_email(sociallogin) if added else None

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account.views import PasswordResetFromKeyView as AllauthPasswordResetFromKeyView
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialApp
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from presales.people import services
 from presales.people.forms import PreferencesForm
+from presales.people.signin import RESET_LINK_ACCOUNT, client_ip, lockout_response
 from presales.people.tokens import ApiToken, api_token_create, api_token_revoke
 from presales.people.typing import AuthenticatedHttpRequest
 
@@ -34,6 +40,19 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         messages.success(self.request, _("Your password is set. Sign in with your user name and the new password."))
         return super().form_valid(form)
+
+class PasswordResetFromKeyView(AllauthPasswordResetFromKeyView):
+    """Allauth's set-password link, with wrong links counted like wrong passwords: per address, with the same lockout
+    and growing delay (allauth itself throttles only the form's posts)."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        credentials = {"username": f"{RESET_LINK_ACCOUNT}{client_ip(request)}"}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return lockout_response(request, None, credentials)
+        response = super().dispatch(request, *args, **kwargs)
+        if (getattr(response, "context_data", None) or {}).get("token_fail"):
+            user_login_failed.send(sender=type(self), credentials=credentials, request=request)
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
