@@ -3,6 +3,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from config.api import api
 from presales.people.views import PasswordResetFromKeyView
@@ -34,5 +35,8 @@ urlpatterns = [
         PasswordResetFromKeyView.as_view(),
         name="account_reset_password_from_key",
     ),
+    # One place to change one's e-mail (the profile, through its service and history) and password.
+    path("auth/email/", RedirectView.as_view(pattern_name="people:profile")),
+    path("auth/password/change/", RedirectView.as_view(pattern_name="people:password_change")),
     path("auth/", include("allauth.urls")),
 ]

@@ -173,6 +173,14 @@ def test_wrong_api_tokens_lock_the_address_out_of_the_api(personas):
         )
 
 
+def test_allauth_pages_that_duplicate_the_profile_lead_to_it(personas, login):
+    client = login(personas.owner)
+    assert client.get("/auth/email/")["Location"] == reverse("people:profile")
+    assert client.get("/auth/password/change/")["Location"] == reverse("people:password_change")
+    assert Client().get("/auth/signup/").status_code == 200  # "does not create accounts by itself"
+    assert "does not create accounts" in Client().get("/auth/signup/").content.decode()
+
+
 def test_the_admin_signs_in_through_the_app_sign_in_page(db):
     response = Client().get("/admin/login/?next=/admin/")
     assert response.status_code == 302
