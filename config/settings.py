@@ -350,6 +350,7 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("PRESALES_PASSWORD_RESET_HOURS", "2"
 # MFA: TOTP with recovery codes, and security keys / passkeys (WebAuthn).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = os.environ.get("PRESALES_MFA_ISSUER", "Presales Hub")
+MFA_FORMS = {"authenticate": "presales.people.signin.MfaAuthenticateForm"}  # wrong codes count like wrong passwords
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING  # http://localhost in development only
 # Roles that must set up MFA before using the app (an administrator adds more in the admin: "MFA requirements").
 PRESALES_MFA_REQUIRED_ROLES = env_list("PRESALES_MFA_REQUIRED_ROLES", "" if (DEBUG or TESTING) else "admin")

@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from presales.people.models import MfaRequirement, Role
 from presales.people.services import mfa_requirement_set, user_signin_unlock
@@ -223,6 +224,19 @@ def test_a_person_with_mfa_cannot_sign_in_with_the_password_alone(personas):
     assert client.get(reverse("web:home")).status_code == 200
 
 
+def test_wrong_second_factor_codes_lock_the_account_like_wrong_passwords(personas):
+    secret = activate_totp(personas.owner)
+    client = Client()
+    sign_in(client, "owner", PASSWORD)
+    wrong = "000000" if totp_code(secret) != "000000" else "111111"
+    with time_machine.travel(timezone.now(), tick=False):
+        answers = [client.post(reverse("mfa_authenticate"), {"code": wrong}).status_code for _ in range(10)]
+        assert answers[:9] == [200] * 9 and answers[9] == 429
+        assert client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)}).status_code == 429
+        assert not is_signed_in(client)
+        assert sign_in(Client(), "owner", PASSWORD, "10.0.0.9").status_code == 429
+
+
 def test_a_recovery_code_replaces_the_authenticator_app_once(personas):
     activate_totp(personas.owner)
     codes = RecoveryCodes(Authenticator.objects.get(user=personas.owner, type=Authenticator.Type.RECOVERY_CODES))
@@ -250,6 +264,10 @@ def test_mfa_is_set_up_from_the_profile_page(personas):
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=personas.owner, type=Authenticator.Type.TOTP).exists()
     assert "Two-factor sign-in is on" in client.get(reverse("people:profile")).content.decode()
+    # Security keys and passkeys (WebAuthn) are offered too; allauth's scripts are files, not inline code.
+    webauthn = client.get(reverse("mfa_add_webauthn"))
+    assert webauthn.status_code == 200
+    assert "mfa/js/webauthn.js" in webauthn.content.decode()
 
 
 def test_a_role_an_administrator_marks_must_set_up_mfa_before_anything_else(personas):

@@ -15,13 +15,18 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core import context
+from allauth.mfa.base.forms import AuthenticateForm
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 from django.db.models import Max, Q, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -218,6 +223,24 @@ class MfaRequiredMiddleware:
                 messages.warning(request, _("Your role requires two-factor sign-in. Set it up to continue."))
                 return redirect("mfa_index")
         return self.get_response(request)
+
+
+class MfaAuthenticateForm(AuthenticateForm):
+    """Allauth's second-factor form (MFA_FORMS); a wrong code counts against the account like a wrong password, so
+    codes cannot be guessed faster than passwords (allauth's own guard is the "login_failed" throttle, off here)."""
+
+    def clean_code(self) -> str:
+        request = context.request
+        credentials = {"username": self.user.get_username()}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            request.axes_locked_out = True  # type: ignore[attr-defined]  # AxesMiddleware shows the lockout page
+            request.axes_credentials = credentials  # type: ignore[attr-defined]
+            raise ValidationError(_("Too many failed attempts. Try again later."))
+        try:
+            return super().clean_code()
+        except ValidationError:
+            user_login_failed.send(sender=type(self), credentials=credentials, request=request)
+            raise
 
 
 # --- Allauth adapters -----------------------------------------------------------------------------------------------
