@@ -263,6 +263,9 @@ def test_mfa_is_set_up_from_the_profile_page(personas):
     response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=personas.owner, type=Authenticator.Type.TOTP).exists()
+    added = Authenticator.history.get(type=Authenticator.Type.TOTP)  # type: ignore[attr-defined]
+    assert (added.history_type, added.history_user) == ("+", personas.owner)
+    assert not hasattr(added, "data")  # the secret stays out of the audit trail
     assert "Two-factor sign-in is on" in client.get(reverse("people:profile")).content.decode()
     # Security keys and passkeys (WebAuthn) are offered too; allauth's scripts are files, not inline code.
     webauthn = client.get(reverse("mfa_add_webauthn"))

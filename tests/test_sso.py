@@ -153,7 +153,10 @@ def test_oidc_without_an_email_verified_claim_links_only_when_trusted(sso, perso
 
 
 def test_an_administrator_links_a_company_account_to_a_person(sso, personas):
-    SocialAccount.objects.create(user=personas.engineer, provider="corp", uid="kc-0003")
+    link = SocialAccount(user=personas.engineer, provider="corp", uid="kc-0003")
+    link._history_user = personas.admin  # as the admin page records it
+    link.save()
+    assert SocialAccount.history.get().history_user == personas.admin  # type: ignore[attr-defined]
     sso.person = {"sub": "kc-0003", "email": "zhao.personal@example.net", "email_verified": True}
     client = Client()
     sso_sign_in(client, sso, "oidc")

@@ -5,11 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history import register
 from simple_history.models import HistoricalRecords
 
 from presales.core.models import BaseModel
@@ -206,5 +209,10 @@ class MfaRequirement(models.Model):
     def __str__(self) -> str:
         return str(self.get_role_display())
 
+
+# The audit trail of sign-in methods (allauth's models): who added or removed a second factor, and which company
+# sign-in accounts were linked, by whom. The secrets and the provider's raw data stay out of the history.
+register(Authenticator, app="presales.people", excluded_fields=["data"])
+register(SocialAccount, app="presales.people", excluded_fields=["extra_data"])
 
 from presales.people.tokens import ApiToken  # noqa: E402, F401  (personal API tokens live in their own module)

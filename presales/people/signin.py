@@ -233,8 +233,8 @@ class MfaAuthenticateForm(AuthenticateForm):
         request = context.request
         credentials = {"username": self.user.get_username()}
         if not AxesProxyHandler.is_allowed(request, credentials):
-            request.axes_locked_out = True  # type: ignore[attr-defined]  # AxesMiddleware shows the lockout page
-            request.axes_credentials = credentials  # type: ignore[attr-defined]
+            request.axes_locked_out = True  # AxesMiddleware shows the lockout page
+            request.axes_credentials = credentials
             raise ValidationError(_("Too many failed attempts. Try again later."))
         try:
             return super().clean_code()
