@@ -299,6 +299,20 @@ def test_a_role_an_administrator_marks_must_set_up_mfa_before_anything_else(pers
     ]
 
 
+def test_an_administrator_requires_mfa_for_a_role_in_the_admin(personas, login):
+    personas.admin.is_staff = True
+    personas.admin.is_superuser = True
+    personas.admin.save(update_fields=["is_staff", "is_superuser"])
+    client = login(personas.admin)
+    response = client.post(reverse("admin:people_mfarequirement_add"), {"role": Role.SALES_MANAGER})
+    assert response.status_code == 302
+    requirement = MfaRequirement.objects.get()
+    assert requirement.role == Role.SALES_MANAGER
+    assert requirement.history.get().history_user == personas.admin
+    client.post(reverse("admin:people_mfarequirement_delete", args=[requirement.pk]), {"post": "yes"})
+    assert not MfaRequirement.objects.exists()
+
+
 @override_settings(PRESALES_MFA_REQUIRED_ROLES=["admin"])
 def test_administrators_must_use_mfa_when_the_setting_says_so(personas):
     client = Client()

@@ -62,9 +62,10 @@ class MfaRequirementAdmin(SimpleHistoryAdmin):
     list_display = ("role", "created_at")
     fields = ("role",)
 
+    def get_readonly_fields(self, request, obj=None):
+        return ("role",) if obj is not None else ()  # a requirement is added or deleted, never changed
+
     def save_model(self, request, obj, form, change):
-        if change:
-            services.mfa_requirement_set(actor=request.user, role=form.initial["role"], required=False)
         services.mfa_requirement_set(actor=request.user, role=obj.role, required=True)
         obj.pk = MfaRequirement.objects.get(role=obj.role).pk
 
