@@ -398,3 +398,13 @@ def test_wrong_set_password_links_lock_the_address(personas):
         assert answers[9] == 429
         assert Client().get(link, REMOTE_ADDR="10.9.0.2").status_code == 429
         assert Client().get(link, REMOTE_ADDR="10.9.0.3").status_code == 302  # on to the new-password form
+
+
+def test_wrong_invitation_links_lock_the_address(personas):
+    with time_machine.travel(START, tick=False):
+        answers = [
+            Client().get(f"/welcome/MQ/guess-{attempt}/", REMOTE_ADDR="10.9.0.4").status_code for attempt in range(10)
+        ]
+        assert answers[:9] == [200] * 9  # "this link does not work"
+        assert answers[9] == 429
+        assert Client().get("/welcome/MQ/guess-x/", REMOTE_ADDR="10.9.0.5").status_code == 200

@@ -31,7 +31,22 @@ from presales.people.tokens import ApiToken, api_token_create, api_token_revoke
 from presales.people.typing import AuthenticatedHttpRequest
 
 
-class SetPasswordView(auth_views.PasswordResetConfirmView):
+class WrongLinksCountMixin:
+    """A set-password link that does not work counts like a wrong password, per address (django-axes): the same
+    lockout and growing delay, so links cannot be guessed (the page itself is only throttled for its posts)."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        credentials = {"username": f"{RESET_LINK_ACCOUNT}{client_ip(request)}"}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return lockout_response(request, None, credentials)
+        response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        context = getattr(response, "context_data", None) or {}
+        if context.get("token_fail") or context.get("validlink") is False:
+            user_login_failed.send(sender=type(self), credentials=credentials, request=request)
+        return response
+
+
+class SetPasswordView(WrongLinksCountMixin, auth_views.PasswordResetConfirmView):
     """The one-time link of an invitation (people/invitations.py): the person chooses a password, then signs in."""
 
     template_name = "people/set_password.html"
@@ -41,18 +56,9 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
         messages.success(self.request, _("Your password is set. Sign in with your user name and the new password."))
         return super().form_valid(form)
 
-class PasswordResetFromKeyView(AllauthPasswordResetFromKeyView):
-    """Allauth's set-password link, with wrong links counted like wrong passwords: per address, with the same lockout
-    and growing delay (allauth itself throttles only the form's posts)."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        credentials = {"username": f"{RESET_LINK_ACCOUNT}{client_ip(request)}"}
-        if not AxesProxyHandler.is_allowed(request, credentials):
-            return lockout_response(request, None, credentials)
-        response = super().dispatch(request, *args, **kwargs)
-        if (getattr(response, "context_data", None) or {}).get("token_fail"):
-            user_login_failed.send(sender=type(self), credentials=credentials, request=request)
-        return response
+class PasswordResetFromKeyView(WrongLinksCountMixin, AllauthPasswordResetFromKeyView):
+    """Allauth's set-password link (password reset by e-mail), with wrong links counted like wrong passwords."""
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
