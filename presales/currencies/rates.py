@@ -25,16 +25,19 @@ MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=24, decimal_plac
 CENT = Decimal("0.01")
 
 
-def in_company_currency(
-    amount: Any = "amount", *, currency: str = "currency", on: str | datetime.date
-) -> Case:
+def in_company_currency(amount: Any = "amount", *, currency: str = "currency", on: Any) -> Case:
     """An SQL expression: `amount` (a field path or an expression) converted to the company currency.
 
-    `currency` is the field path of the row's currency; `on` is the field path of the date to convert at (e.g.
-    "closed_on") or one date for every row (today, for open pipeline).
+    `currency` is the field path of the row's currency; `on` is the date to convert at: a field path of the row
+    (e.g. "closed_on"), one date for every row (today, for open pipeline), or an expression over `OuterRef`s.
     """
     value = F(amount) if isinstance(amount, str) else amount
-    day = OuterRef(on) if isinstance(on, str) else Value(on)
+    if isinstance(on, str):
+        day = OuterRef(on)
+    elif isinstance(on, datetime.date):
+        day = Value(on)
+    else:
+        day = on
     rates = ExchangeRate.objects.filter(currency=OuterRef(currency))
     in_force = rates.filter(valid_from__lte=day).order_by("-valid_from").values("rate")[:1]
     first = rates.order_by("valid_from").values("rate")[:1]
@@ -82,6 +85,11 @@ class RateTable:
         if rate is None:
             return None
         return (amount * rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def on_deal_date(today: datetime.date, closed_on: str = "closed_on") -> Coalesce:
+    """The date a deal's amount converts at: its close date when closed, else today."""
+    return Coalesce(OuterRef(closed_on), Value(today))
 
 
 def missing_rates(currencies: Iterable[str]) -> list[str]:

@@ -29,8 +29,10 @@ def rate_create(
         )
     if ExchangeRate.objects.filter(currency=currency, valid_from=valid_from).exists():
         raise ValidationError(
-            {"valid_from": _("%(currency)s already has a rate from this date: delete it first to correct it.")
-             % {"currency": currency}}
+            {
+                "valid_from": _("%(currency)s already has a rate from this date: delete it first to correct it.")
+                % {"currency": currency}
+            }
         )
     exchange_rate = ExchangeRate(currency=currency, rate=rate, valid_from=valid_from, note=note)
     full_clean(exchange_rate)

@@ -116,6 +116,7 @@ class DealFacts:
     outcome: str  # won / lost / abandoned
     supporters: frozenset[int]
     hours: Mapping[int, Decimal] = field(default_factory=dict)
+    converted: bool = True  # False: its currency has no exchange rate, so `amount` is 0 (docs/domain.md, Money)
 
 
 def credit_share(deal: DealFacts, engineer_id: int) -> Decimal:
