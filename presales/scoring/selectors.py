@@ -38,6 +38,7 @@ OWED_WINDOW_DAYS = 90
 TREND_PERIODS = 6
 DECIMAL_FIELDS = (
     "revenue",
+    "annual_target",
     "target",
     "attainment",
     "win_rate",
@@ -64,6 +65,7 @@ class Scorecard:
     start: datetime.date
     end: datetime.date
     revenue: Decimal = Decimal(0)
+    annual_target: Decimal | None = None  # None in snapshots frozen before it was kept
     target: Decimal = Decimal(0)
     attainment: Decimal | None = None
     win_rate: Decimal | None = None
@@ -368,6 +370,7 @@ def compute_scorecards(
         mine = [(deal, facts) for deal, facts in deal_facts if engineer.pk in facts.supporters]
         facts_only = [facts for _deal, facts in mine]
         card.revenue = formulas.influenced_revenue(facts_only, engineer.pk)
+        card.annual_target = engineer.revenue_target
         card.target = formulas.prorated_target(engineer.revenue_target, start, end)
         card.win_rate = formulas.win_rate(facts_only, engineer.pk)
         card.won = sum(facts.outcome == Outcome.WON for facts in facts_only)
