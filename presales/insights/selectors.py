@@ -142,6 +142,7 @@ def pipeline_funnel(user: User, f: InsightFilters) -> list[dict[str, Any]]:
         rows.append(
             {
                 "number": stage.number,
+                "stage_id": stage.pk,
                 "stage": stage.label,
                 "customer": stage.customer,
                 "vendor": stage.vendor,
@@ -466,6 +467,7 @@ def overdue_steps_by_person(user: User, f: InsightFilters) -> list[dict[str, Any
     return [
         {
             "role": str(roles.get(row["definition__responsible_role"], row["definition__responsible_role"])),
+            "role_key": row["definition__responsible_role"],
             "person_id": row["responsible_id"],
             "person": row["responsible__display_name"] or row["responsible__username"],
             "count": row["count"],
@@ -572,7 +574,14 @@ def competitor_win_rates(user: User, f: InsightFilters) -> list[dict[str, Any]]:
         .order_by("competitor__name")
     )
     result = [
-        {"competitor": row["competitor__name"], "won": row["won"], "lost": row["lost"]} | _rate(row) for row in rows
+        {
+            "competitor_id": row["competitor_id"],
+            "competitor": row["competitor__name"],
+            "won": row["won"],
+            "lost": row["lost"],
+        }
+        | _rate(row)
+        for row in rows
     ]
     result.sort(key=lambda row: (-(row["won"] + row["lost"]), row["competitor"]))
     return result

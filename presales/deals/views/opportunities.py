@@ -84,7 +84,20 @@ def _company_totals(queryset: QuerySet[Opportunity]) -> list[dict[str, Any]]:
 
 
 # The filters under "More filters" on the deal list.
-MORE_FILTERS = ("industry", "region", "presales_lead", "team", "close_from", "close_to", "amount_min", "amount_max")
+MORE_FILTERS = (
+    "industry",
+    "region",
+    "presales_lead",
+    "supported_by",
+    "team",
+    "close_from",
+    "close_to",
+    "closed_from",
+    "closed_to",
+    "competitor",
+    "amount_min",
+    "amount_max",
+)
 
 
 class OpportunityListView(ObjectListView):
