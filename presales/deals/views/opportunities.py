@@ -70,10 +70,13 @@ def _company_totals(queryset: QuerySet[Opportunity]) -> list[dict[str, Any]]:
     """Sum of amount and weighted amount in the company currency, in one SQL query (docs/domain.md, Money): each deal
     converts at the rate of its close date, an open one at today's; each row keeps its own amount and currency."""
     on = on_deal_date(timezone.localdate())
-    totals = queryset.order_by().aggregate(
-        count=Count("pk"),
-        amount_sum=Sum(in_company_currency("amount", on=on)),
-        weighted_sum=Sum(in_company_currency(WEIGHTED_AMOUNT, on=on)),
+    totals = (
+        queryset.order_by()
+        .annotate(
+            company_amount=in_company_currency("amount", on=on),
+            company_weighted=in_company_currency(WEIGHTED_AMOUNT, on=on),
+        )
+        .aggregate(count=Count("pk"), amount_sum=Sum("company_amount"), weighted_sum=Sum("company_weighted"))
     )
     if not totals["count"]:
         return []
