@@ -64,7 +64,9 @@ def test_every_figure_equals_the_list_it_opens(username):
             else:
                 totals = listing.context["totals"]
                 total = totals[0][attrs["data-sum"]] if totals else Decimal(0)
-                assert Decimal(total or 0).quantize(CENT) == Decimal(attrs["data-value"]).quantize(CENT), f"{page}: {url}"
+                assert Decimal(total or 0).quantize(CENT) == Decimal(attrs["data-value"]).quantize(CENT), (
+                    f"{page}: {url}"
+                )
             checked += 1
     # Every role has figures that open their rows (the home page's open deals at least).
     assert checked > 0

@@ -56,9 +56,7 @@ def test_the_parts_the_reweighting_and_the_derived_figures_are_explained(persona
 def test_the_explanation_speaks_chinese(personas, login):
     engineer = _setup(personas)
     client = login(engineer)
-    response = client.get(
-        reverse("scoring:scorecard", args=[engineer.pk]) + QUERY, HTTP_ACCEPT_LANGUAGE="zh-hans"
-    )
+    response = client.get(reverse("scoring:scorecard", args=[engineer.pk]) + QUERY, HTTP_ACCEPT_LANGUAGE="zh-hans")
     text = _text(response)
     assert "预期拜访" in text
     assert "因缺少数据而不计入" in text
