@@ -32,6 +32,7 @@ def in_company_currency(amount: Any = "amount", *, currency: str = "currency", o
     (e.g. "closed_on"), one date for every row (today, for open pipeline), or an expression over `OuterRef`s.
     """
     value = F(amount) if isinstance(amount, str) else amount
+    day: Any
     if isinstance(on, str):
         day = OuterRef(on)
     elif isinstance(on, datetime.date):

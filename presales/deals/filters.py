@@ -13,7 +13,16 @@ from django.utils.translation import gettext_lazy as _
 from presales.core.filters import StableOrderingFilter
 from presales.core.pickers import PickerSelect
 from presales.customers.models import Industry, Region
-from presales.deals.models import Competitor, DealRole, DealStep, DealTeamMember, Opportunity, Outcome, ThreatLevel
+from presales.deals.models import (
+    Competitor,
+    DealRole,
+    DealStep,
+    DealStepQuerySet,
+    DealTeamMember,
+    Opportunity,
+    Outcome,
+    ThreatLevel,
+)
 from presales.deals.tables import CompetitorTable, OpportunityTable, StepTable
 from presales.people.models import PRESALES_ROLES, Team, User
 from presales.playbook.models import Stage, StepRole
@@ -199,7 +208,7 @@ class DealStepFilter(django_filters.FilterSet):
             data["state"] = "open"
         super().__init__(data, *args, **kwargs)
 
-    def filter_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_state(self, queryset: DealStepQuerySet, name: str, value: str) -> QuerySet:
         if value == "overdue":
             return queryset.overdue(timezone.localdate())
         return queryset.open()

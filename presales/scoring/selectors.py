@@ -232,7 +232,7 @@ def influenced_revenue_by_engineer(won_deal_ids: QuerySet[Any]) -> list[dict[str
     for fact in facts:
         for person in fact.supporters:
             by_person[person].append(fact)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for person, mine in by_person.items():
         rows.append(
             {
