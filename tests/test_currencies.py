@@ -211,3 +211,20 @@ def test_deal_list_total_is_in_the_company_currency(personas, login):
     assert total["amount_sum"] == personas.deal.amount + D("7000")
     total_in_rows = Opportunity.objects.filter(currency="CNY").aggregate(total=Sum("amount"))["total"]
     assert total["amount_sum"] - total_in_rows == D("7000")
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_pages_with_converted_totals_keep_their_query_count(personas, login, django_assert_max_num_queries, count):
+    """The rates page, the deal list's converted total and the step list cost the same whatever the number of rows."""
+    for index in range(count):
+        rate("USD", "7", JAN + datetime.timedelta(days=index))
+        OpportunityFactory(account=personas.account, sales_owner=personas.owner, amount=D("10"), currency="USD")
+    admin = login(personas.admin)
+    with django_assert_max_num_queries(12):
+        assert admin.get(reverse("currencies:rates")).status_code == 200
+    owner = login(personas.owner)
+    with django_assert_max_num_queries(16):
+        assert owner.get(reverse("deals:list")).status_code == 200
+    manager = login(personas.manager)
+    with django_assert_max_num_queries(14):
+        assert manager.get(reverse("deals:step_list") + "?state=open").status_code == 200
