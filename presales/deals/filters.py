@@ -106,6 +106,12 @@ class OpportunityFilter(django_filters.FilterSet):
         distinct=True,
     )
     reason = django_filters.CharFilter(label=_("Reason"), field_name="outcome_reason", widget=forms.HiddenInput)
+    presales = django_filters.ChoiceFilter(
+        label=_("Presales support"),
+        choices=(("with", _("With presales")), ("without", _("Without presales"))),
+        method="filter_presales",
+        empty_label=_("Any"),
+    )
     amount_min = django_filters.NumberFilter(label=_("Amount from"), field_name="amount", lookup_expr="gte")
     amount_max = django_filters.NumberFilter(label=_("Amount up to"), field_name="amount", lookup_expr="lte")
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="filter_mine", widget=forms.CheckboxInput)
@@ -137,6 +143,16 @@ class OpportunityFilter(django_filters.FilterSet):
     def filter_team(self, queryset: QuerySet, name: str, value: Team) -> QuerySet:
         # A deal belongs to its sales team and, through the presales lead, to a presales team.
         return queryset.filter(Q(team=value) | Q(presales_team=value))
+
+    def filter_presales(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """With presales: a presales lead or at least one activity (the dashboard's with / without split)."""
+        worked = Opportunity.objects.filter(activities__isnull=False).values("pk")
+        supported = Q(presales_lead__isnull=False) | Q(pk__in=worked)
+        if value == "with":
+            return queryset.filter(supported)
+        if value == "without":
+            return queryset.exclude(supported)
+        return queryset
 
     def filter_supported_by(self, queryset: QuerySet, name: str, value: User) -> QuerySet:
         """Deals the engineer supported, as the scorecards count them (docs/domain.md, Deal figures): presales lead,

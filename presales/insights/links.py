@@ -66,3 +66,7 @@ def month_within(month: datetime.date | datetime.datetime, f: InsightFilters) ->
     first = month.date() if isinstance(month, datetime.datetime) else month
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     return max(first, f.start), min(last, f.end)
+
+
+def requests(start: datetime.date, end: datetime.date, **params: Any) -> str:
+    return _url("work:request_list", {"created_from": start.isoformat(), "created_to": end.isoformat(), **params})

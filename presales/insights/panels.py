@@ -257,6 +257,14 @@ def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
         )
     )
     volume = selectors.request_volume(user, f)
+    check = "" if _narrowed(f) else "count"  # the request list has no team, industry or region
+    for row in volume:
+        start, end = links.month_within(row["month"], f)
+        row["links"] = {
+            "count": Link(links.requests(start, end), check),
+            "done": Link(links.requests(start, end, status="done"), check),
+            "declined": Link(links.requests(start, end, status="declined"), check),
+        }
     panels.append(
         Panel(
             key="requests",
@@ -286,6 +294,10 @@ def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
     names = {"with": _("With presales"), "without": _("Without presales")}
     for row in support:
         row["label"] = names[row["key"]]
+        row["links"] = {
+            "won": Link(links.closed_deals(f, "won", f.start, f.end, presales=row["key"]), "count"),
+            "lost": Link(links.closed_deals(f, "lost", f.start, f.end, presales=row["key"]), "count"),
+        }
     panels.append(
         Panel(
             key="support",

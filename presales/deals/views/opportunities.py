@@ -92,6 +92,7 @@ MORE_FILTERS = (
     "region",
     "presales_lead",
     "supported_by",
+    "presales",
     "team",
     "close_from",
     "close_to",
