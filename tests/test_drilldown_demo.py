@@ -14,6 +14,8 @@ from django.urls import reverse
 from presales import access
 from presales.deals.selectors import accountability_board
 from presales.demo.people import DEMO_LOGINS
+from presales.insights import selectors
+from presales.insights.forms import InsightFilterForm
 from presales.insights.panels import DASHBOARDS, can_see
 from presales.people.models import User
 
@@ -78,3 +80,12 @@ def test_the_board_trend_agrees_with_its_headline():
     assert board.trend[-1]["current"]
     assert board.trend[-1]["overdue"] == board.total_overdue
     assert board.total_overdue == sum(row.overdue for row in board.by_person)
+
+
+def test_the_overseas_regions_usd_deals_count_in_won_revenue():
+    """The demo's overseas deals are in USD: with the demo's exchange rates they count in the won amounts."""
+    admin = User.objects.get(username="admin")
+    f = InsightFilterForm().filters()
+    overseas = next(row for row in selectors.win_rate_by(admin, f, "region") if row["key"] == "overseas")
+    assert overseas["won"] > 0
+    assert overseas["won_amount"] > 0
