@@ -6,6 +6,8 @@ import pytest
 from django.utils import timezone
 
 from presales.deals.models import DealStep
+from presales.playbook.defaults import install_default_playbook
+from presales.playbook.models import PlaybookVersion, Stage, StepDefinition
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 from tests.test_insights_dashboards import make_world
@@ -14,6 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_board_overdue_figure_opens_the_late_steps_of_that_person(page, live_server, personas):
+    # A transactional test before this one may have flushed the default playbook (the data migration's rows): the
+    # deals make_world creates need it for their checklists (two steps of each stage-2 deal are overdue).
+    install_default_playbook(PlaybookVersion, StepDefinition, Stage)
     make_world(personas, copies=1)
     sign_in(page, live_server, "manager", PASSWORD)
     page.goto(f"{live_server.url}/deals/accountability/")
