@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "presales.core",
     "presales.people",
     "presales.notifications",
+    "presales.currencies",
     "presales.customers",
     "presales.playbook",
     "presales.deals",
@@ -217,6 +218,9 @@ if not DEBUG and not TESTING:
 # Background work: a Huey queue (docs/decisions.md, "Task queue"). Without REDIS_URL the queue is a SQLite file
 # under var/ (no server to install; web and worker on one machine); with REDIS_URL, any number of workers on any
 # number of machines share it. `manage.py run_huey` is the worker; the schedule is in presales/ops/schedule.py.
+# The currency every total, forecast, ranking and scorecard is shown in (docs/domain.md, Money).
+COMPANY_CURRENCY = os.environ.get("PRESALES_COMPANY_CURRENCY", "CNY")
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HUEY = {
     "name": os.environ.get("PRESALES_QUEUE_NAME", "presales"),

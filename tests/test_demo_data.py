@@ -224,6 +224,7 @@ def test_same_seed_same_company():
 def test_generators_run_in_order_and_read_what_earlier_ones_made(monkeypatch):
     assert [name for name, _generator in company.GENERATORS] == [
         "people",
+        "currencies",
         "customers",
         "competitors",
         "deals",
@@ -238,6 +239,6 @@ def test_generators_run_in_order_and_read_what_earlier_ones_made(monkeypatch):
         seen["accounts"] = len(ctx.accounts)
         seen["presales"] = ctx.logins["presales"].username
 
-    monkeypatch.setattr(company, "GENERATORS", [*company.GENERATORS[:4], ("activities", generate_activities)])
+    monkeypatch.setattr(company, "GENERATORS", [*company.GENERATORS[:5], ("activities", generate_activities)])
     company.generate(dataclasses.replace(TINY_BULK, opportunities=20), stdout=io.StringIO(), stderr=None)
     assert seen == {"accounts": 40, "presales": "presales"}

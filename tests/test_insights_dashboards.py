@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from presales.bids.models import Poc
+from presales.currencies.models import ExchangeRate
 from presales.deals.models import DealRole, DealStep, DealTeamMember, Opportunity, OpportunityCompetitor, Outcome
 from presales.insights import selectors
 from presales.insights.forms import InsightFilterForm, InsightFilters, default_period
@@ -300,8 +301,12 @@ def test_filters_narrow_every_figure(personas):
         sum(r["count"] for r in selectors.pipeline_funnel(personas.admin, north))
         == Opportunity.objects.filter(outcome="open", account__region="north").count()
     )
-    usd = filters(currency="USD")
-    assert sum(r["amount"] for r in selectors.pipeline_funnel(personas.admin, usd)) == Decimal("400000") * 3
+    cny_only = sum(r["amount"] for r in selectors.pipeline_funnel(personas.admin, filters()))
+    # Without a rate the USD deals are left out; with one they count in the company currency at today's rate.
+    ExchangeRate.objects.create(currency="USD", rate=Decimal("7.1"), valid_from=TODAY - datetime.timedelta(days=400))
+    ExchangeRate.objects.create(currency="USD", rate=Decimal("7.2"), valid_from=TODAY)
+    converted = sum(r["amount"] for r in selectors.pipeline_funnel(personas.admin, filters()))
+    assert converted == cny_only + Decimal("400000") * Decimal("7.2") * 3
     short = InsightFilters(start=TODAY - datetime.timedelta(days=20), end=TODAY, today=TODAY)
     assert sum(r["won"] + r["lost"] for r in selectors.win_rate_trend(personas.admin, short)) == 2 * 3
 

@@ -106,3 +106,8 @@ def import_jobs_visible_to(user: User, queryset: QS) -> QS:
     if scope_for(user).sees_everything:
         return queryset
     return queryset.filter(owner=user)
+
+
+def can_manage_exchange_rates(user: User) -> bool:
+    """The company's exchange rates change every total: an administrator keeps them (docs/domain.md, Money)."""
+    return scope_for(user).sees_everything

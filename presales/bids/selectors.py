@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from presales.bids.models import OPEN_TENDER_STATUSES, GapSeverity, GapStatus, Poc, PocStatus, ProductGap, Tender
+from presales.currencies.rates import in_company_currency
 from presales.knowledge.selectors import suggestions_for_deal
 
 if TYPE_CHECKING:
@@ -20,18 +21,27 @@ if TYPE_CHECKING:
 ZERO = Value(0, output_field=DecimalField(max_digits=18, decimal_places=2))
 
 
-def gap_ranking(gaps: QuerySet[ProductGap]) -> QuerySet:
-    """One row per gap (same wording) and currency: deals, open pipeline, lost revenue, ranked by the sum at stake."""
+def gap_ranking(gaps: QuerySet[ProductGap], today: datetime.date | None = None) -> QuerySet:
+    """One row per gap (same wording): deals, open pipeline, lost revenue, ranked by the sum at stake.
+
+    Amounts are in the company currency (docs/domain.md, Money): open deals at today's rate, lost deals at the rate of
+    their close date, so a gap met on deals in several currencies is one row.
+    """
+    today = today or timezone.localdate()
+    open_amount = in_company_currency("opportunity__amount", currency="opportunity__currency", on=today)
+    lost_amount = in_company_currency(
+        "opportunity__amount", currency="opportunity__currency", on="opportunity__closed_on"
+    )
     return (
         gaps.exclude(status=GapStatus.CLOSED)
-        .values("key", "opportunity__currency")
+        .values("key")
         .annotate(
             title=Min("title"),
             product=Max("product"),
             deals=Count("opportunity", distinct=True),
             deal_breakers=Count("pk", filter=Q(severity=GapSeverity.DEAL_BREAKER)),
-            open_pipeline=Coalesce(Sum("opportunity__amount", filter=Q(opportunity__outcome="open")), ZERO),
-            lost_revenue=Coalesce(Sum("opportunity__amount", filter=Q(opportunity__outcome="lost")), ZERO),
+            open_pipeline=Coalesce(Sum(open_amount, filter=Q(opportunity__outcome="open")), ZERO),
+            lost_revenue=Coalesce(Sum(lost_amount, filter=Q(opportunity__outcome="lost")), ZERO),
         )
         .annotate(at_stake=F("open_pipeline") + F("lost_revenue"))
         .order_by("-at_stake", "-deal_breakers", "key")

@@ -81,7 +81,7 @@ class PocTable(Table):
 
 
 class ProductGapTable(Table):
-    """Gaps ranked by what is at stake (the rows are the ranking's dictionaries, one per gap and currency)."""
+    """Gaps ranked by what is at stake (the rows are the ranking's dictionaries, one per gap, in the company currency)."""
 
     html_id = "gap-table"
 
@@ -89,10 +89,9 @@ class ProductGapTable(Table):
     product = Column(_("Product"), classes="hide-phone")
     deals = NumberColumn(_("Deals"))
     deal_breakers = NumberColumn(_("Deal-breakers"))
-    currency = Column(_("Currency"), "opportunity__currency", page=False)
-    open_pipeline = MoneyColumn(_("Open pipeline"), currency="opportunity__currency", compact=True)
-    lost_revenue = MoneyColumn(_("Lost revenue"), currency="opportunity__currency", compact=True)
-    at_stake = MoneyColumn(_("At stake"), currency="opportunity__currency", compact=True, strong=True)
+    open_pipeline = MoneyColumn(_("Open pipeline"), currency=None, compact=True)
+    lost_revenue = MoneyColumn(_("Lost revenue"), currency=None, compact=True)
+    at_stake = MoneyColumn(_("At stake"), currency=None, compact=True, strong=True)
 
 
 class TestCaseTable(Table):

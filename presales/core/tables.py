@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html
@@ -142,7 +143,8 @@ class NumberColumn(Column):
 class MoneyColumn(NumberColumn):
     """An amount in its row's currency: "¥1,000,000" (or "¥100万" when compact) on the page, a number in the download.
 
-    `currency` is where the row keeps its currency; None: the default currency (CNY)."""
+    `currency` is where the row keeps its currency; None: the company currency (setting COMPANY_CURRENCY), for
+    totals already converted to it."""
 
     def __init__(
         self,
@@ -163,7 +165,11 @@ class MoneyColumn(NumberColumn):
     def render(self, row: Any) -> str:
         if self.cell is not None:
             return super().render(row)
-        currency = resolve(row, self.currency, labels=False) if self.currency is not None else "CNY"
+        currency = (
+            resolve(row, self.currency, labels=False)
+            if self.currency is not None
+            else getattr(settings, "COMPANY_CURRENCY", "CNY")
+        )
         text = (compact_money if self.compact else money)(self.get(row), currency)
         return str(format_html("<strong>{}</strong>", text) if self.strong else conditional_escape(text))
 

@@ -9,16 +9,19 @@ import django_filters
 from django import forms
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from presales import access
+from presales.currencies.rates import in_company_currency
 from presales.customers.models import Account, Attitude, Contact, DecisionRole, Industry, Level, Region
 from presales.customers.tables import AccountTable, ContactTable
 from presales.people.models import User
 
 
 def with_open_deals(queryset: QuerySet[Account], user: User) -> QuerySet[Account]:
-    """Add `open_deal_count` and `open_pipeline` per account in the same SQL query.
+    """Add `open_deal_count` and `open_pipeline` (in the company currency, at today's rates) per account in the same
+    SQL query.
 
     Only deals the person can see are counted, so the totals never reveal deals hidden from them. The deals are
     reached through the accounts' reverse relation (`opportunities`): customers sit below the deals app.
@@ -36,7 +39,7 @@ def with_open_deals(queryset: QuerySet[Account], user: User) -> QuerySet[Account
         ),
         open_pipeline=Coalesce(
             Subquery(
-                open_deals.annotate(total=Sum("amount")).values("total"),
+                open_deals.annotate(total=Sum(in_company_currency("amount", on=timezone.localdate()))).values("total"),
                 output_field=DecimalField(max_digits=20, decimal_places=2),
             ),
             Decimal(0),

@@ -7,17 +7,28 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from presales.core.filters import StableOrderingFilter
 from presales.core.pickers import PickerSelect
 from presales.customers.models import Industry, Region
-from presales.deals.models import Competitor, DealTeamMember, Opportunity, Outcome, ThreatLevel
-from presales.deals.tables import CompetitorTable, OpportunityTable
+from presales.deals.models import (
+    Competitor,
+    DealRole,
+    DealStep,
+    DealStepQuerySet,
+    DealTeamMember,
+    Opportunity,
+    Outcome,
+    ThreatLevel,
+)
+from presales.deals.tables import CompetitorTable, OpportunityTable, StepTable
 from presales.people.models import PRESALES_ROLES, Team, User
-from presales.playbook.models import Stage
+from presales.playbook.models import Stage, StepRole
 
 ANY_OUTCOME = "any"
+DECIDED = "decided"  # won or lost: the deals a win rate counts
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -38,7 +49,7 @@ class OpportunityFilter(django_filters.FilterSet):
     )
     outcome = django_filters.ChoiceFilter(
         label=_("Outcome"),
-        choices=[*Outcome.choices, (ANY_OUTCOME, _("Any outcome"))],
+        choices=[*Outcome.choices, (DECIDED, _("Won or lost")), (ANY_OUTCOME, _("Any outcome"))],
         method="filter_outcome",
         empty_label=None,
     )
@@ -75,6 +86,32 @@ class OpportunityFilter(django_filters.FilterSet):
     close_to = django_filters.DateFilter(
         label=_("Closing until"), field_name="expected_close_date", lookup_expr="lte", widget=DATE_INPUT
     )
+    closed_from = django_filters.DateFilter(
+        label=_("Closed from"), field_name="closed_on", lookup_expr="gte", widget=DATE_INPUT
+    )
+    closed_to = django_filters.DateFilter(
+        label=_("Closed until"), field_name="closed_on", lookup_expr="lte", widget=DATE_INPUT
+    )
+    supported_by = django_filters.ModelChoiceFilter(
+        label=_("Supported by"),
+        queryset=User.objects.filter(role__in=PRESALES_ROLES),
+        method="filter_supported_by",
+        empty_label=_("Anybody"),
+    )
+    competitor = django_filters.ModelChoiceFilter(
+        label=_("Competitor"),
+        queryset=Competitor.objects.all(),
+        field_name="competitor_links__competitor",
+        empty_label=_("Any competitor"),
+        distinct=True,
+    )
+    reason = django_filters.CharFilter(label=_("Reason"), field_name="outcome_reason", widget=forms.HiddenInput)
+    presales = django_filters.ChoiceFilter(
+        label=_("Presales support"),
+        choices=(("with", _("With presales")), ("without", _("Without presales"))),
+        method="filter_presales",
+        empty_label=_("Any"),
+    )
     amount_min = django_filters.NumberFilter(label=_("Amount from"), field_name="amount", lookup_expr="gte")
     amount_max = django_filters.NumberFilter(label=_("Amount up to"), field_name="amount", lookup_expr="lte")
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="filter_mine", widget=forms.CheckboxInput)
@@ -99,11 +136,33 @@ class OpportunityFilter(django_filters.FilterSet):
     def filter_outcome(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == ANY_OUTCOME:
             return queryset
+        if value == DECIDED:
+            return queryset.filter(outcome__in=(Outcome.WON, Outcome.LOST))
         return queryset.filter(outcome=value)
 
     def filter_team(self, queryset: QuerySet, name: str, value: Team) -> QuerySet:
         # A deal belongs to its sales team and, through the presales lead, to a presales team.
         return queryset.filter(Q(team=value) | Q(presales_team=value))
+
+    def filter_presales(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """With presales: a presales lead or at least one activity (the dashboard's with / without split)."""
+        worked = Opportunity.objects.filter(activities__isnull=False).values("pk")
+        supported = Q(presales_lead__isnull=False) | Q(pk__in=worked)
+        if value == "with":
+            return queryset.filter(supported)
+        if value == "without":
+            return queryset.exclude(supported)
+        return queryset
+
+    def filter_supported_by(self, queryset: QuerySet, name: str, value: User) -> QuerySet:
+        """Deals the engineer supported, as the scorecards count them (docs/domain.md, Deal figures): presales lead,
+        presales member of the deal team, or owner or participant of a done activity on the deal."""
+        members = DealTeamMember.objects.filter(user=value, role=DealRole.PRESALES_MEMBER).values("opportunity_id")
+        # Through the reverse relation: work sits above deals ("done" is work.ActivityStatus.DONE).
+        worked = Opportunity.objects.filter(
+            Q(activities__status="done") & (Q(activities__owner=value) | Q(activities__participants=value))
+        ).values("pk")
+        return queryset.filter(Q(presales_lead=value) | Q(pk__in=members) | Q(pk__in=worked))
 
     def filter_mine(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         user = getattr(self.request, "user", None)
@@ -134,3 +193,38 @@ class CompetitorFilter(django_filters.FilterSet):
         if not value.strip():
             return queryset
         return _search(queryset, ["name", "strengths", "weaknesses"], value)
+
+
+STEP_STATES = (("open", _("Open")), ("overdue", _("Overdue")))
+
+
+class DealStepFilter(django_filters.FilterSet):
+    """The steps behind the accountability board's figures: open or overdue, by responsible role and person."""
+
+    state = django_filters.ChoiceFilter(label=_("Steps"), choices=STEP_STATES, method="filter_state", empty_label=None)
+    role = django_filters.ChoiceFilter(
+        label=_("Responsible role"),
+        field_name="definition__responsible_role",
+        choices=StepRole.choices,
+        empty_label=_("Any role"),
+    )
+    responsible = django_filters.ModelChoiceFilter(
+        label=_("Responsible"), queryset=User.objects.all(), empty_label=_("Anybody")
+    )
+    ordering = StableOrderingFilter(label=_("Sort by"), fields=StepTable.ordering_fields())
+
+    class Meta:
+        model = DealStep
+        fields: list[str] = []
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any):
+        # Open steps unless overdue ones are asked for: the board counts only steps still to do on open deals.
+        if data is not None and not data.get("state"):
+            data = data.copy()
+            data["state"] = "open"
+        super().__init__(data, *args, **kwargs)
+
+    def filter_state(self, queryset: DealStepQuerySet, name: str, value: str) -> QuerySet:
+        if value == "overdue":
+            return queryset.overdue(timezone.localdate())
+        return queryset.open()

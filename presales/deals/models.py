@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from presales import access
 from presales.core.models import BaseModel
+from presales.currencies.models import Currency
 from presales.playbook.models import PlaybookVersion, Stage, StepDefinition
 
 if TYPE_CHECKING:
@@ -72,13 +73,6 @@ class Outcome(models.TextChoices):
     WON = "won", _("Won")
     LOST = "lost", _("Lost")
     ABANDONED = "abandoned", _("Abandoned")
-
-
-class Currency(models.TextChoices):
-    CNY = "CNY", _("CNY (¥)")
-    USD = "USD", _("USD ($)")
-    EUR = "EUR", _("EUR (€)")
-    HKD = "HKD", _("HKD (HK$)")
 
 
 class OpportunityQuerySet(models.QuerySet["Opportunity"]):

@@ -205,6 +205,12 @@ class BoardRow:
     open: int
     overdue: int
     user: User | None = None
+    role: str = ""  # the responsible role's value (rows by role)
+
+    @property
+    def query(self) -> str:
+        """The step list's filter for this row (the list behind its figures)."""
+        return f"role={self.role}" if self.role else f"responsible={self.user.pk if self.user else ''}"
 
     @property
     def overdue_percent(self) -> int:
@@ -225,6 +231,7 @@ def accountability_board(user: User, *, today: datetime.date | None = None, week
     today = today or timezone.localdate()
     visible = DealStep.objects.visible_to(user)
     open_steps = visible.open()
+    # The same rule as DealStep.objects.overdue (and the step list's "overdue"): open steps on open deals, past due.
     overdue = Q(due_date__lt=today)
     role_labels = dict(StepRole.choices)
     by_role = [
@@ -232,6 +239,7 @@ def accountability_board(user: User, *, today: datetime.date | None = None, week
             str(role_labels.get(row["definition__responsible_role"], row["definition__responsible_role"])),
             row["n"],
             row["late"],
+            role=row["definition__responsible_role"],
         )
         for row in open_steps.values("definition__responsible_role")
         .annotate(n=Count("pk"), late=Count("pk", filter=overdue))
@@ -260,6 +268,11 @@ def accountability_board(user: User, *, today: datetime.date | None = None, week
         )
         aggregates[f"done{index}"] = Count("pk", filter=Q(completed_at__gte=start, completed_at__lt=moment))
     counts = visible.filter(opportunity__outcome=Outcome.OPEN).aggregate(**aggregates) if aggregates else {}
+    total_overdue = sum(row.overdue for row in by_role)
+    if ends:
+        # This week is not over: its point is "overdue now", the headline's own figure, not a count of steps due by
+        # Sunday (which would call steps due later this week late, and disagree with the headline).
+        counts[f"late{len(ends) - 1}"] = total_overdue
     peak = max([counts.get(f"late{i}", 0) for i in range(len(ends))] + [1])
     trend = [
         {
@@ -267,6 +280,7 @@ def accountability_board(user: User, *, today: datetime.date | None = None, week
             "overdue": counts.get(f"late{i}", 0),
             "done": counts.get(f"done{i}", 0),
             "height": round(100 * counts.get(f"late{i}", 0) / peak),
+            "current": i == len(ends) - 1,
         }
         for i, end in enumerate(ends)
     ]
@@ -275,5 +289,5 @@ def accountability_board(user: User, *, today: datetime.date | None = None, week
         by_person=by_person,
         trend=trend,
         total_open=sum(r.open for r in by_role),
-        total_overdue=sum(r.overdue for r in by_role),
+        total_overdue=total_overdue,
     )

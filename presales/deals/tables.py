@@ -145,3 +145,32 @@ class MyStepTable(Table):
             step.pk,
             _("Complete"),
         )
+
+
+class StepTable(Table):
+    """Steps of many deals (the accountability board's drill-down): who is late on which step of which deal."""
+
+    html_id = "step-table"
+
+    step = Column(_("Step"), lambda step: str(step.definition), sort="definition__order")
+    opportunity = Column(_("Opportunity"), "opportunity.name", sort="opportunity__name")
+    responsible = Column(_("Responsible"), lambda step: str(step.responsible), sort="responsible__display_name")
+    role = Column(
+        _("Responsible role"), lambda step: step.definition.get_responsible_role_display(), classes="hide-phone"
+    )
+    due_date = DateColumn(_("Due"), sort="due_date")
+    status = Column(_("Status"), lambda step: step.get_status_display(), classes="hide-phone")
+
+    def render_step(self, step: DealStep) -> SafeString:
+        return format_html(
+            '<a href="{}">{}. {}</a>', reverse("deals:step", args=[step.pk]), step.definition.order, step.definition
+        )
+
+    def render_opportunity(self, step: DealStep) -> SafeString:
+        return link(step.opportunity.get_absolute_url(), step.opportunity.name)
+
+    def render_due_date(self, step: DealStep) -> SafeString:
+        due = display(step.due_date, "—")
+        if step.is_overdue():
+            return format_html('{} <span class="badge badge-danger">{}</span>', due, _("overdue"))
+        return due

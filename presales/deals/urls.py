@@ -26,6 +26,7 @@ urlpatterns = [
     path("steps/<int:pk>/reassign/", checklist.step_reassign, name="step_reassign"),
     path("my-steps/", checklist.my_steps, name="my_steps"),
     path("accountability/", checklist.accountability_board, name="accountability"),
+    path("steps/", checklist.step_list, name="step_list"),
     # The shared competitor profiles.
     *object_urls("competitors/", competitors, "competitor", name="competitor_"),
 ]

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from presales.demo.bids import generate_bids
 from presales.demo.context import SIZES, DemoContext, SizeSpec
+from presales.demo.currencies import generate_currencies
 from presales.demo.customers import generate_customers
 from presales.demo.deals import generate_competitors, generate_deals
 from presales.demo.knowledge import generate_knowledge
@@ -50,6 +51,7 @@ Generator = Callable[[DemoContext], None]
 # Run in this order; each may read what the earlier ones put on the context (the scorecards read the activities).
 GENERATORS: list[tuple[str, Generator]] = [
     ("people", generate_people),
+    ("currencies", generate_currencies),
     ("customers", generate_customers),
     ("competitors", generate_competitors),
     ("deals", generate_deals),

@@ -1,4 +1,4 @@
-"""The filter bar every dashboard shares: period, team, industry, region (and the currency money is summed in)."""
+"""The filter bar every dashboard shares: period, team, industry, region (money is always in the company currency)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from presales.currencies.models import company_currency
 from presales.customers.models import Industry, Region
-from presales.deals.models import Currency
 from presales.people.models import Team
 
 
@@ -24,8 +24,12 @@ class InsightFilters:
     team: Team | None = None
     industry: str = ""
     region: str = ""
-    currency: str = Currency.CNY
     today: datetime.date | None = None
+
+    @property
+    def currency(self) -> str:
+        """Every amount of a dashboard is converted to the company currency (docs/domain.md, Money)."""
+        return company_currency()
 
     @property
     def as_of(self) -> datetime.date:
@@ -50,7 +54,6 @@ class InsightFilterForm(forms.Form):
     )
     industry = forms.ChoiceField(label=_("Industry"), choices=[("", _("All"))] + Industry.choices, required=False)
     region = forms.ChoiceField(label=_("Region"), choices=[("", _("All"))] + Region.choices, required=False)
-    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices, required=False)
 
     def clean(self) -> dict:
         # Form.clean() returns self.cleaned_data (the stubs allow None for overrides).
@@ -61,7 +64,7 @@ class InsightFilterForm(forms.Form):
         return data
 
     def filters(self, today: datetime.date | None = None) -> InsightFilters:
-        """The chosen filters, with the default period and currency for what was left empty or invalid."""
+        """The chosen filters, with the default period for what was left empty or invalid."""
         today = today or timezone.localdate()
         default_start, default_end = default_period(today)
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
@@ -71,6 +74,5 @@ class InsightFilterForm(forms.Form):
             team=data.get("team"),
             industry=data.get("industry") or "",
             region=data.get("region") or "",
-            currency=data.get("currency") or Currency.CNY,
             today=today,
         )

@@ -8,16 +8,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from presales import access
-from presales.insights import selectors
+from presales.insights import links, selectors
 from presales.insights.charts import render_chart
 from presales.insights.forms import InsightFilters
-from presales.people.models import Role, User
+from presales.insights.links import Link
+from presales.people.models import PRESALES_ROLES, Role, User
 from presales.scoring.selectors import scorecard_for
 
 
@@ -77,11 +79,23 @@ def _money_title(text: str, f: InsightFilters) -> str:
     return f"{text} ({f.currency})"
 
 
+def _narrowed(f: InsightFilters) -> bool:
+    """Whether the dashboard is narrowed to a team, industry or region (filters the step and activity lists lack)."""
+    return bool(f.team is not None or f.industry or f.region)
+
+
 # --- Sales manager -----------------------------------------------------------------------------------
 
 
 def sales_panels(user: User, f: InsightFilters) -> list[Panel]:
     funnel = selectors.pipeline_funnel(user, f)
+    for row in funnel:
+        url = links.open_deals(f, f.start, f.end, stage=row["stage_id"])
+        row["links"] = {
+            "count": Link(url, "count"),
+            "amount": Link(url, "amount_sum"),
+            "weighted": Link(url, "weighted_sum"),
+        }
     funnel_rows = [row for row in funnel if row["count"] or row["number"] <= 6]
     panels = [
         Panel(
@@ -112,6 +126,13 @@ def sales_panels(user: User, f: InsightFilters) -> list[Panel]:
         )
     ]
     forecast = selectors.forecast_by_month(user, f)
+    for row in forecast:
+        url = links.open_deals(f, *links.month_within(row["month"], f))
+        row["links"] = {
+            "count": Link(url, "count"),
+            "amount": Link(url, "amount_sum"),
+            "weighted": Link(url, "weighted_sum"),
+        }
     panels.append(
         Panel(
             key="forecast",
@@ -138,6 +159,12 @@ def sales_panels(user: User, f: InsightFilters) -> list[Panel]:
         )
     )
     trend = selectors.win_rate_trend(user, f)
+    for row in trend:
+        start, end = links.month_within(row["month"], f)
+        row["links"] = {
+            "won": Link(links.closed_deals(f, "won", start, end), "count"),
+            "lost": Link(links.closed_deals(f, "lost", start, end), "count"),
+        }
     panels.append(
         Panel(
             key="win_rate",
@@ -230,6 +257,14 @@ def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
         )
     )
     volume = selectors.request_volume(user, f)
+    check = "" if _narrowed(f) else "count"  # the request list has no team, industry or region
+    for row in volume:
+        start, end = links.month_within(row["month"], f)
+        row["links"] = {
+            "count": Link(links.requests(start, end), check),
+            "done": Link(links.requests(start, end, status="done"), check),
+            "declined": Link(links.requests(start, end, status="declined"), check),
+        }
     panels.append(
         Panel(
             key="requests",
@@ -259,6 +294,10 @@ def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
     names = {"with": _("With presales"), "without": _("Without presales")}
     for row in support:
         row["label"] = names[row["key"]]
+        row["links"] = {
+            "won": Link(links.closed_deals(f, "won", f.start, f.end, presales=row["key"]), "count"),
+            "lost": Link(links.closed_deals(f, "lost", f.start, f.end, presales=row["key"]), "count"),
+        }
     panels.append(
         Panel(
             key="support",
@@ -282,6 +321,10 @@ def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
         )
     )
     revenue = selectors.influenced_revenue(user, f)
+    for row in revenue:
+        url = links.closed_deals(f, "won", f.start, f.end, supported_by=row["engineer_id"])
+        # The revenue is a share of those deals (by hours), not their sum: the link opens them without a check.
+        row["links"] = {"deals": Link(url, "count"), "revenue": Link(url)}
     panels.append(
         Panel(
             key="influenced",
@@ -304,6 +347,10 @@ def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
         )
     )
     mix = selectors.activity_mix(user, f)
+    for row in mix:
+        url = links.activities(f, f.start, f.end, kind=row["kind"])
+        # The activity list has no team, industry or region: its count is the figure's only without those filters.
+        row["links"] = {"count": Link(url, "" if _narrowed(f) else "count"), "hours": Link(url)}
     panels.append(
         Panel(
             key="activity_mix",
@@ -348,6 +395,12 @@ def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
         )
     )
     overdue = selectors.overdue_steps_by_person(user, f)
+    for row in overdue:
+        # The step list has no team, industry or region: the link checks its count only without those filters.
+        check = "" if _narrowed(f) else "count"
+        row["links"] = {
+            "count": Link(links.steps(state="overdue", role=row["role_key"], responsible=row["person_id"]), check)
+        }
     per_role: dict[str, int] = {}
     for row in overdue:
         per_role[row["role"]] = per_role.get(row["role"], 0) + row["count"]
@@ -406,6 +459,13 @@ def poc_panel(user: User, f: InsightFilters) -> Panel | None:
 
 def my_week_panels(user: User, f: InsightFilters) -> list[Panel]:
     visits = selectors.my_visits(user, f)
+    if user.role in PRESALES_ROLES:  # the activity list's person filter offers presales people
+        for row in visits:
+            week = row["week"]
+            url = links.activities(
+                f, week, week + datetime.timedelta(days=6), kind="on_site_visit", person=user.pk, status="done"
+            )
+            row["links"] = {"visits": Link(url, "count")}
     hours = selectors.my_hours(user, f)
     steps = selectors.my_steps_due(user, f)
     requests = selectors.my_requests(user, f)
@@ -506,14 +566,23 @@ def score_panel(user: User, f: InsightFilters) -> Panel | None:
         (_("Sales rating"), card.rating_score, card.weights.get("rating")),
         (_("Total"), card.composite, None),
     ]
+    url = reverse("scoring:scorecard", args=[user.pk]) + f"?kind=month&start={card.start.isoformat()}#explanation"
     rows = [
-        {"part": str(name), "score": float(score) if score is not None else None, "weight": weight}
+        {
+            "part": str(name),
+            "score": float(score) if score is not None else None,
+            "weight": weight,
+            "links": {"score": Link(url)},
+        }
         for name, score, weight in parts
     ]
     return Panel(
         key="score",
         title=_("My score this month"),
-        note=_("Scorecard parts out of 100 and their weights; the total weighs them."),
+        note=_(
+            "Scorecard parts out of 100 and their weights; the total weighs them, a part without data left out. "
+            "Each score opens your scorecard, which shows how it is worked out."
+        ),
         columns=[Col("part", _("Part")), Col("score", _("Score"), "int"), Col("weight", _("Weight (%)"), "int")],
         rows=rows,
         chart=render_chart(
@@ -534,6 +603,29 @@ def win_loss_panels(user: User, f: InsightFilters) -> list[Panel]:
     competitors = selectors.competitor_win_rates(user, f)
     industries = selectors.win_rate_by(user, f, "industry")
     regions = selectors.win_rate_by(user, f, "region")
+    for row in reasons:
+        params = {"reason": row["reason"]}
+        row["links"] = {
+            "won": Link(links.closed_deals(f, "won", f.start, f.end, **params), "count"),
+            "lost": Link(links.closed_deals(f, "lost", f.start, f.end, **params), "count"),
+            "count": Link(links.closed_deals(f, "decided", f.start, f.end, **params), "count"),
+        }
+    for row in competitors:
+        params = {"competitor": row["competitor_id"]}
+        row["links"] = {
+            "won": Link(links.closed_deals(f, "won", f.start, f.end, **params), "count"),
+            "lost": Link(links.closed_deals(f, "lost", f.start, f.end, **params), "count"),
+            "deals": Link(links.closed_deals(f, "decided", f.start, f.end, **params), "count"),
+        }
+    for by, rows in (("industry", industries), ("region", regions)):
+        for row in rows:
+            params = {by: row["key"]}
+            won = links.closed_deals(f, "won", f.start, f.end, **params)
+            row["links"] = {
+                "won": Link(won, "count"),
+                "lost": Link(links.closed_deals(f, "lost", f.start, f.end, **params), "count"),
+                "won_amount": Link(won, "amount_sum"),
+            }
     rate_columns = [
         Col("won", _("Won"), "int"),
         Col("lost", _("Lost"), "int"),

@@ -26,14 +26,13 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
+from presales.currencies.rates import in_company_currency
 from presales.customers.models import Industry, Region
 from presales.deals.models import (
     OPEN_STATUSES,
-    DealRole,
     DealStep,
-    DealTeamMember,
     Opportunity,
     OpportunityCompetitor,
     Outcome,
@@ -42,6 +41,7 @@ from presales.deals.models import (
 from presales.insights.forms import InsightFilters
 from presales.people.models import Role, User
 from presales.playbook.models import AnswerKind, Stage, StepDefinition, StepRole
+from presales.scoring.selectors import influenced_revenue_by_engineer
 from presales.work.models import CLOSED_STATUSES, Activity, ActivityStatus, RequestStatus, SupportRequest, WorkType
 
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=2)
@@ -70,9 +70,14 @@ def _weighted() -> ExpressionWrapper:
     return ExpressionWrapper(F("amount") * F("probability") / Decimal(100), output_field=MONEY)
 
 
-def _money(expression: Any, currency: str, extra: Q | None = None) -> Coalesce:
-    condition = Q(currency=currency) if extra is None else Q(currency=currency) & extra
-    return Coalesce(Sum(expression, filter=condition, output_field=MONEY), ZERO)
+def _pipeline(f: InsightFilters, expression: Any = "amount") -> Coalesce:
+    """Σ of open amounts in the company currency, at today's rates (docs/domain.md, Money)."""
+    return Coalesce(Sum(in_company_currency(expression, on=f.as_of), output_field=MONEY), ZERO)
+
+
+def _closed_money(extra: Q) -> Coalesce:
+    """Σ of closed amounts in the company currency, each at the rate of its close date."""
+    return Coalesce(Sum(in_company_currency("amount", on="closed_on"), filter=extra, output_field=MONEY), ZERO)
 
 
 # --- The querysets every figure starts from --------------------------------------------------------
@@ -129,7 +134,7 @@ def pipeline_funnel(user: User, f: InsightFilters) -> list[dict[str, Any]]:
         for row in deals(user, f)
         .filter(outcome=Outcome.OPEN, expected_close_date__range=(f.start, f.end))
         .values("stage_id")
-        .annotate(count=Count("pk"), pipeline=_money(F("amount"), f.currency), weighted=_money(_weighted(), f.currency))
+        .annotate(count=Count("pk"), pipeline=_pipeline(f), weighted=_pipeline(f, _weighted()))
     }
     rows = []
     for stage in Stage.objects.order_by("number"):
@@ -137,6 +142,7 @@ def pipeline_funnel(user: User, f: InsightFilters) -> list[dict[str, Any]]:
         rows.append(
             {
                 "number": stage.number,
+                "stage_id": stage.pk,
                 "stage": stage.label,
                 "customer": stage.customer,
                 "vendor": stage.vendor,
@@ -156,7 +162,7 @@ def forecast_by_month(user: User, f: InsightFilters) -> list[dict[str, Any]]:
         .filter(outcome=Outcome.OPEN, expected_close_date__range=(f.start, f.end))
         .annotate(month=TruncMonth("expected_close_date"))
         .values("month")
-        .annotate(count=Count("pk"), pipeline=_money(F("amount"), f.currency), weighted=_money(_weighted(), f.currency))
+        .annotate(count=Count("pk"), pipeline=_pipeline(f), weighted=_pipeline(f, _weighted()))
         .order_by("month")
     ]
 
@@ -373,94 +379,10 @@ def win_rate_by_support(user: User, f: InsightFilters) -> list[dict[str, Any]]:
 
 
 def influenced_revenue(user: User, f: InsightFilters) -> list[dict[str, Any]]:
-    """Influenced revenue (docs/domain.md, Deal figures): Σ amount of won supported deals per engineer, by their share of presales hours (equal shares when none).
-
-    Three aggregate queries: hour-weighted credit where hours were logged, then equal shares for the presales
-    lead and presales members of won deals without any hours; merged per engineer.
-    """
-
-    won = closed_deals(user, f).filter(outcome=Outcome.WON, currency=f.currency)
-    hours_on_deal = (
-        Activity.objects.filter(opportunity=OuterRef("opportunity_id"), owner__role__in=PRESALES_PEOPLE)
-        .values("opportunity")
-        .annotate(total=Sum("hours"))
-        .values("total")
-    )
-    credit: dict[int, dict[str, Any]] = {}
-
-    def add(user_id: int, name: str, amount: Decimal | None, deals_count: int) -> None:
-        entry = credit.setdefault(user_id, {"engineer": name, "revenue": Decimal(0), "deals": 0})
-        entry["revenue"] += Decimal(amount or 0)
-        entry["deals"] += deals_count
-
-    by_hours = (
-        Activity.objects.filter(opportunity__in=won.values("pk"), owner__role__in=PRESALES_PEOPLE)
-        .values("owner_id", "owner__display_name", "owner__username")
-        .annotate(
-            revenue=Sum(
-                ExpressionWrapper(
-                    F("opportunity__amount") * F("hours") / Subquery(hours_on_deal, output_field=MONEY),
-                    output_field=MONEY,
-                )
-            ),
-            deals=Count("opportunity", distinct=True),
-        )
-    )
-    for row in by_hours:
-        add(row["owner_id"], row["owner__display_name"] or row["owner__username"], row["revenue"], row["deals"])
-
-    no_hours = won.exclude(Exists(Activity.objects.filter(opportunity=OuterRef("pk"), owner__role__in=PRESALES_PEOPLE)))
-    other_members = DealTeamMember.objects.filter(opportunity=OuterRef("pk"), role=DealRole.PRESALES_MEMBER).exclude(
-        user=OuterRef("presales_lead")
-    )
-    people = ExpressionWrapper(
-        Coalesce(Subquery(other_members.values("opportunity").annotate(n=Count("pk")).values("n")[:1]), 0)
-        + Cast(Q(presales_lead__isnull=False), IntegerField()),  # type: ignore[arg-type]  # Q is a boolean expression
-        output_field=IntegerField(),
-    )
-    share = ExpressionWrapper(F("amount") / F("people"), output_field=MONEY)
-    for row in (
-        no_hours.filter(presales_lead__isnull=False)
-        .annotate(people=people)
-        .values("presales_lead_id", "presales_lead__display_name", "presales_lead__username")
-        .annotate(revenue=Sum(share), deals=Count("pk"))
-    ):
-        add(
-            row["presales_lead_id"],
-            row["presales_lead__display_name"] or row["presales_lead__username"],
-            row["revenue"],
-            row["deals"],
-        )
-    member_share = ExpressionWrapper(F("opportunity__amount") / F("people"), output_field=MONEY)
-    member_people = ExpressionWrapper(
-        Coalesce(
-            Subquery(
-                DealTeamMember.objects.filter(opportunity=OuterRef("opportunity_id"), role=DealRole.PRESALES_MEMBER)
-                .exclude(user=OuterRef("opportunity__presales_lead"))
-                .values("opportunity")
-                .annotate(n=Count("pk"))
-                .values("n")[:1]
-            ),
-            0,
-        )
-        + Cast(Q(opportunity__presales_lead__isnull=False), IntegerField()),  # type: ignore[arg-type]  # Q is a boolean expression
-        output_field=IntegerField(),
-    )
-    for row in (
-        DealTeamMember.objects.filter(opportunity__in=no_hours.values("pk"), role=DealRole.PRESALES_MEMBER)
-        .exclude(user=F("opportunity__presales_lead"))
-        .annotate(people=member_people)
-        .values("user_id", "user__display_name", "user__username")
-        .annotate(revenue=Sum(member_share), deals=Count("opportunity", distinct=True))
-    ):
-        add(row["user_id"], row["user__display_name"] or row["user__username"], row["revenue"], row["deals"])
-
-    rows = [
-        {"engineer_id": key, **value, "revenue": value["revenue"].quantize(Decimal("0.01"))}
-        for key, value in credit.items()
-    ]
-    rows.sort(key=lambda row: (-row["revenue"], row["engineer"]))
-    return rows
+    """Influenced revenue per engineer over the won deals closed in the period that the person sees, in the company
+    currency: the scorecards' own computation (`scoring.selectors.influenced_revenue_by_engineer`), not a copy."""
+    won = closed_deals(user, f).filter(outcome=Outcome.WON).values("pk")
+    return influenced_revenue_by_engineer(won)
 
 
 def _step_stage() -> Subquery:
@@ -545,6 +467,7 @@ def overdue_steps_by_person(user: User, f: InsightFilters) -> list[dict[str, Any
     return [
         {
             "role": str(roles.get(row["definition__responsible_role"], row["definition__responsible_role"])),
+            "role_key": row["definition__responsible_role"],
             "person_id": row["responsible_id"],
             "person": row["responsible__display_name"] or row["responsible__username"],
             "count": row["count"],
@@ -651,7 +574,14 @@ def competitor_win_rates(user: User, f: InsightFilters) -> list[dict[str, Any]]:
         .order_by("competitor__name")
     )
     result = [
-        {"competitor": row["competitor__name"], "won": row["won"], "lost": row["lost"]} | _rate(row) for row in rows
+        {
+            "competitor_id": row["competitor_id"],
+            "competitor": row["competitor__name"],
+            "won": row["won"],
+            "lost": row["lost"],
+        }
+        | _rate(row)
+        for row in rows
     ]
     result.sort(key=lambda row: (-(row["won"] + row["lost"]), row["competitor"]))
     return result
@@ -672,7 +602,7 @@ def win_rate_by(user: User, f: InsightFilters, field: str) -> list[dict[str, Any
         .annotate(
             won=Count("pk", filter=Q(outcome=Outcome.WON)),
             lost=Count("pk", filter=Q(outcome=Outcome.LOST)),
-            won_amount=_money(F("amount"), f.currency, Q(outcome=Outcome.WON)),
+            won_amount=_closed_money(Q(outcome=Outcome.WON)),
         )
         .order_by(f"account__{field}")
     )

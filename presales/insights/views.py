@@ -12,6 +12,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from presales.core import exports
+from presales.currencies.rates import missing_rates
+from presales.deals.models import Opportunity
 from presales.insights import panels as dashboards
 from presales.insights.forms import InsightFilterForm
 from presales.people.typing import AuthenticatedHttpRequest
@@ -29,6 +31,8 @@ def dashboard_context(request: AuthenticatedHttpRequest, key: str) -> dict[str, 
         "filter_form": form,
         "filters": filters,
         "panels": dashboard.build(request.user, filters),
+        "company_currency": filters.currency,
+        "missing_rates": missing_rates(Opportunity.objects.values_list("currency", flat=True).distinct()),
     }
 
 

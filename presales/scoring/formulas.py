@@ -116,6 +116,7 @@ class DealFacts:
     outcome: str  # won / lost / abandoned
     supporters: frozenset[int]
     hours: Mapping[int, Decimal] = field(default_factory=dict)
+    converted: bool = True  # False: its currency has no exchange rate, so `amount` is 0 (docs/domain.md, Money)
 
 
 def credit_share(deal: DealFacts, engineer_id: int) -> Decimal:
@@ -205,3 +206,31 @@ def ranks(values: Mapping[int, Decimal | None]) -> dict[int, int | None]:
     """Competition ranking (1, 2, 2, 4) by composite, highest first; no composite, no rank."""
     scored = sorted((value for value in values.values() if value is not None), reverse=True)
     return {key: (scored.index(value) + 1 if value is not None else None) for key, value in values.items()}
+
+
+# --- explaining the figures ----------------------------------------------------------------------------------------
+
+
+def quota_days(
+    start: datetime.date, end: datetime.date, weekly_quotas: Iterable[tuple[datetime.date, int]]
+) -> list[tuple[int, int]]:
+    """(weekly quota, working days owed at it) over [start, end] from each week's quota (Monday, quota): the terms of
+    `expected_visits`, so expected = Σ days × quota ÷ 5."""
+    terms: dict[int, int] = {}
+    for monday, quota in weekly_quotas:
+        for offset in range(5):
+            day = monday + datetime.timedelta(days=offset)
+            if start <= day <= end:
+                terms[quota] = terms.get(quota, 0) + 1
+    return list(terms.items())
+
+
+def effective_weights(
+    scores: Mapping[str, Decimal | None], weights: Mapping[str, int | Decimal]
+) -> dict[str, Decimal | None]:
+    """Each part's share of the composite after re-weighting (fractions summing to 1 over the applicable parts);
+    None for a part left out (no data or weight 0). Σ share × score is the composite before rounding."""
+    fractions = normalise_weights(weights)
+    applicable = [part for part in PARTS if scores.get(part) is not None and fractions[part] > 0]
+    total = sum((fractions[part] for part in applicable), ZERO)
+    return {part: (fractions[part] / total if part in applicable and total > 0 else None) for part in PARTS}

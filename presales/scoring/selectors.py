@@ -9,10 +9,11 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from presales import access
+from presales.currencies.rates import RateTable
 from presales.deals.models import DealTeamMember, Opportunity, Outcome
 from presales.people.models import PRESALES_ROLES, Role, User
 from presales.scoring import formulas
@@ -37,6 +38,7 @@ OWED_WINDOW_DAYS = 90
 TREND_PERIODS = 6
 DECIMAL_FIELDS = (
     "revenue",
+    "annual_target",
     "target",
     "attainment",
     "win_rate",
@@ -63,6 +65,7 @@ class Scorecard:
     start: datetime.date
     end: datetime.date
     revenue: Decimal = Decimal(0)
+    annual_target: Decimal | None = None  # None in snapshots frozen before it was kept
     target: Decimal = Decimal(0)
     attainment: Decimal | None = None
     win_rate: Decimal | None = None
@@ -161,6 +164,17 @@ def _deal_facts(
         .values("pk")
         .distinct()
     )
+    return deal_facts(deal_ids)
+
+
+def deal_facts(deal_ids: QuerySet[Any]) -> list[tuple[Opportunity, formulas.DealFacts]]:
+    """The facts influenced revenue is computed from, for these closed deals (a queryset of their pks), in five queries.
+
+    Supporters: the presales lead, the presales members of the deal team, and every presales person who owned or
+    joined a done activity on the deal; their hours are those activities' hours. Amounts are in the company currency
+    at the rate of the close date (docs/domain.md, Money); a deal whose currency has no rate counts for 0 and says so
+    (`DealFacts.converted` is False).
+    """
     deals = list(Opportunity.objects.filter(pk__in=deal_ids).select_related("account").order_by("closed_on", "pk"))
     ids = [deal.pk for deal in deals]
     supporters: dict[int, set[int]] = defaultdict(set)
@@ -187,19 +201,49 @@ def _deal_facts(
     ):
         supporters[opportunity_id].add(user_id)
         hours[opportunity_id][user_id] += activity_hours
-    return [
-        (
-            deal,
-            formulas.DealFacts(
-                deal_id=deal.pk,
-                amount=deal.amount,
-                outcome=deal.outcome,
-                supporters=frozenset(supporters[deal.pk]),
-                hours=dict(hours[deal.pk]),
-            ),
+    rates = RateTable.load()
+    facts = []
+    for deal in deals:
+        amount = rates.convert(deal.amount, deal.currency, deal.closed_on or timezone.localdate())
+        facts.append(
+            (
+                deal,
+                formulas.DealFacts(
+                    deal_id=deal.pk,
+                    amount=amount if amount is not None else Decimal(0),
+                    outcome=deal.outcome,
+                    supporters=frozenset(supporters[deal.pk]),
+                    hours=dict(hours[deal.pk]),
+                    converted=amount is not None,
+                ),
+            )
         )
-        for deal in deals
-    ]
+    return facts
+
+
+def influenced_revenue_by_engineer(won_deal_ids: QuerySet[Any]) -> list[dict[str, Any]]:
+    """Influenced revenue per presales person over these won deals: the one implementation behind the scorecards and
+    the presales dashboard (docs/domain.md, Deal figures). Rows: engineer_id, engineer, deals, revenue; highest first.
+    A fixed number of queries whatever the number of deals and people."""
+    facts = [fact for _deal, fact in deal_facts(won_deal_ids)]
+    people = {person for fact in facts for person in fact.supporters}
+    names = {user.pk: str(user) for user in User.objects.filter(pk__in=people)}
+    by_person: dict[int, list[formulas.DealFacts]] = defaultdict(list)
+    for fact in facts:
+        for person in fact.supporters:
+            by_person[person].append(fact)
+    rows: list[dict[str, Any]] = []
+    for person, mine in by_person.items():
+        rows.append(
+            {
+                "engineer_id": person,
+                "engineer": names.get(person, ""),
+                "deals": sum(fact.outcome == Outcome.WON for fact in mine),
+                "revenue": formulas.influenced_revenue(mine, person),
+            }
+        )
+    rows.sort(key=lambda row: (-row["revenue"], row["engineer"]))
+    return rows
 
 
 def _visits(engineer_ids: set[int], start: datetime.date, end: datetime.date) -> dict[int, list[dict[str, Any]]]:
@@ -326,6 +370,7 @@ def compute_scorecards(
         mine = [(deal, facts) for deal, facts in deal_facts if engineer.pk in facts.supporters]
         facts_only = [facts for _deal, facts in mine]
         card.revenue = formulas.influenced_revenue(facts_only, engineer.pk)
+        card.annual_target = engineer.revenue_target
         card.target = formulas.prorated_target(engineer.revenue_target, start, end)
         card.win_rate = formulas.win_rate(facts_only, engineer.pk)
         card.won = sum(facts.outcome == Outcome.WON for facts in facts_only)
@@ -346,11 +391,13 @@ def compute_scorecards(
                     "closed_on": deal.closed_on,
                     "amount": deal.amount,
                     "currency": deal.currency,
+                    "company_amount": facts.amount,
+                    "converted": facts.converted,
                     "my_hours": facts.hours.get(engineer.pk, Decimal(0)),
                     "total_hours": sum(facts.hours.values(), Decimal(0)),
                     "supporters": len(facts.supporters),
                     "share": formulas.quantize(share * 100),
-                    "credited": formulas.quantize(deal.amount * share) if deal.outcome == Outcome.WON else Decimal(0),
+                    "credited": formulas.quantize(facts.amount * share) if deal.outcome == Outcome.WON else Decimal(0),
                 }
             )
         card.visit_rows = visits.get(engineer.pk, [])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from presales.core.tables import Column, DateColumn, MoneyColumn, NumberColumn, Table, badge, display, link
 from presales.core.templatetags.presales import compact_money
+from presales.currencies.models import company_currency
 from presales.scoring import formulas
 from presales.scoring.models import CapabilityDimension
 from presales.scoring.selectors import OwedDebrief, OwedRating, Scorecard
@@ -81,7 +82,9 @@ class ScorecardTable(Table):
         attainment = (
             format_html(' <small class="muted">{}%</small>', card.attainment) if card.attainment is not None else ""
         )
-        return format_html("{}{}", self._link(card, compact_money(card.revenue), "#deals"), attainment)
+        return format_html(
+            "{}{}", self._link(card, compact_money(card.revenue, company_currency()), "#deals"), attainment
+        )
 
     def render_win_rate(self, card: Scorecard) -> SafeString | str:
         if card.win_rate is None:

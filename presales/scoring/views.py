@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -22,10 +21,12 @@ from django.views.decorators.http import require_POST
 from presales import access
 from presales.core.forms import apply_validation_error
 from presales.core.views import ObjectEditView, ObjectListView, run_service
+from presales.currencies.models import company_currency
 from presales.deals.models import Opportunity
 from presales.people.models import Role
 from presales.people.typing import AuthenticatedHttpRequest
 from presales.scoring import formulas, selectors, services
+from presales.scoring.explain import explain
 from presales.scoring.forms import (
     CapabilityScoresForm,
     DebriefForm,
@@ -127,23 +128,7 @@ def scorecard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     kind, start, end = _period(request)
     card = selectors.scorecard_for(engineer, kind, start)
     trend = selectors.trend_for(engineer, kind, start)
-    weights = {part: Decimal(value) for part, value in formulas.normalise_weights(card.weights).items()}
-    parts = [
-        ("results", _("Results"), card.results_score),
-        ("visits", _("Visits"), card.visits_score),
-        ("capability", _("Capability"), card.capability_score),
-        ("rating", _("Sales rating"), card.rating_score),
-    ]
-    rows = [
-        {
-            "key": key,
-            "label": label,
-            "score": score,
-            "weight": card.weights[key],
-            "contribution": (score * weights[key]).quantize(Decimal("0.01")) if score is not None else None,
-        }
-        for key, label, score in parts
-    ]
+    explanation = explain(card)
     history = VisitQuotaChange.objects.filter(engineer=engineer).select_related("changed_by")[:10]
     return render(
         request,
@@ -151,7 +136,9 @@ def scorecard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "engineer": engineer,
             "card": card,
-            "parts": rows,
+            "parts": explanation.parts,
+            "explanation": explanation,
+            "company_currency": company_currency(),
             "trend": trend,
             "trend_max": max([point["composite"] or 0 for point in trend] + [1]),
             "nav": _period_nav(kind, start, end),

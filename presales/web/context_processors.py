@@ -98,6 +98,15 @@ NAVIGATION: list[NavEntry] = [
         ("notifications:webhook",),
         visible=access.can_manage_webhooks,
     ),
+    NavEntry(
+        "exchange_rates",
+        "currencies:rates",
+        _("Exchange rates"),
+        "settings",
+        "more",
+        ("currencies:",),
+        visible=access.can_manage_exchange_rates,
+    ),
     NavEntry("admin", "/admin/", _("Admin"), "settings", "more", (), visible=access.can_open_admin_site, raw_url=True),
 ]
 

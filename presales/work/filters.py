@@ -55,7 +55,7 @@ class ActivityFilter(django_filters.FilterSet):
 
 
 class SupportRequestFilter(django_filters.FilterSet):
-    """Status, type, forgotten and "mine"."""
+    """Status, type, forgotten, "mine" and the days the requests were asked."""
 
     status = django_filters.ChoiceFilter(label=_("Status"), choices=RequestStatus.choices, empty_label=_("Any status"))
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=WorkType.choices, empty_label=_("Any type"))
@@ -63,6 +63,12 @@ class SupportRequestFilter(django_filters.FilterSet):
         label=_("Only forgotten"), method="filter_forgotten", widget=forms.CheckboxInput
     )
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="filter_mine", widget=forms.CheckboxInput)
+    created_from = django_filters.DateFilter(
+        label=_("Asked from"), field_name="created_at", lookup_expr="date__gte", widget=DATE_INPUT
+    )
+    created_to = django_filters.DateFilter(
+        label=_("Asked until"), field_name="created_at", lookup_expr="date__lte", widget=DATE_INPUT
+    )
     ordering = StableOrderingFilter(fields=SupportRequestTable.ordering_fields())
 
     class Meta:

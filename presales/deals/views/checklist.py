@@ -20,10 +20,11 @@ from presales.core.lookups import get_object_for_user
 from presales.core.redirects import safe_next
 from presales.core.views import ObjectListView, run_action, run_service
 from presales.deals import selectors, services
+from presales.deals.filters import DealStepFilter
 from presales.deals.forms import DealMoveForm, ReassignForm, StepStatusForm
 from presales.deals.models import DealPlaybook, DealStep, Opportunity
 from presales.deals.services.answers import answer_form
-from presales.deals.tables import MyStepTable
+from presales.deals.tables import MyStepTable, StepTable
 from presales.notifications.models import Notification
 from presales.people.typing import AuthenticatedHttpRequest
 from presales.playbook.models import PlaybookVersion
@@ -233,6 +234,23 @@ class MyStepsView(ObjectListView):
 
 
 my_steps = MyStepsView.as_view()
+
+
+class StepListView(ObjectListView):
+    """Open or overdue steps of the deals the person sees, by role and person: where the board's figures lead."""
+
+    queryset = DealStep.objects.select_related("definition", "opportunity", "responsible")
+    filterset_class = DealStepFilter
+    table_class = StepTable
+    template_name = "deals/step_list.html"
+    context_object_name = "steps"
+    export_basename = "steps"
+
+    def get_extra_context(self, request: AuthenticatedHttpRequest, rows: Any) -> dict[str, Any]:
+        return {"can_see_board": access.can_see_accountability_board(request.user)}
+
+
+step_list = StepListView.as_view()
 
 
 @login_required

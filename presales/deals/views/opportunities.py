@@ -15,6 +15,7 @@ from django.db.models.functions import RowNumber
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,6 +25,8 @@ from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
 from presales.core.redirects import safe_next
 from presales.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, run_action, run_service
+from presales.currencies.models import company_currency
+from presales.currencies.rates import in_company_currency, on_deal_date
 from presales.customers.models import Account
 from presales.deals import services
 from presales.deals.filters import OpportunityFilter
@@ -63,20 +66,42 @@ def _get_editable_opportunity(request: AuthenticatedHttpRequest, pk: int) -> Opp
     return opportunity
 
 
-def _totals_by_currency(queryset: QuerySet[Opportunity]) -> list[dict[str, Any]]:
-    """Sum of amount and weighted amount per currency, in one SQL query (amounts in different currencies never add up)."""
-    return list(
-        queryset.order_by("currency")
-        .values("currency")
-        .annotate(count=Count("pk"), amount_sum=Sum("amount"), weighted_sum=Sum(WEIGHTED_AMOUNT))
+def _company_totals(queryset: QuerySet[Opportunity]) -> list[dict[str, Any]]:
+    """Sum of amount and weighted amount in the company currency, in one SQL query (docs/domain.md, Money): each deal
+    converts at the rate of its close date, an open one at today's; each row keeps its own amount and currency."""
+    on = on_deal_date(timezone.localdate())
+    totals = (
+        queryset.order_by()
+        .annotate(
+            company_amount=in_company_currency("amount", on=on),
+            company_weighted=in_company_currency(WEIGHTED_AMOUNT, on=on),
+        )
+        .aggregate(count=Count("pk"), amount_sum=Sum("company_amount"), weighted_sum=Sum("company_weighted"))
     )
+    if not totals["count"]:
+        return []
+    return [{"currency": company_currency(), **totals}]
 
 
 # --- opportunity list ---------------------------------------------------------------------------
 
 
 # The filters under "More filters" on the deal list.
-MORE_FILTERS = ("industry", "region", "presales_lead", "team", "close_from", "close_to", "amount_min", "amount_max")
+MORE_FILTERS = (
+    "industry",
+    "region",
+    "presales_lead",
+    "supported_by",
+    "presales",
+    "team",
+    "close_from",
+    "close_to",
+    "closed_from",
+    "closed_to",
+    "competitor",
+    "amount_min",
+    "amount_max",
+)
 
 
 class OpportunityListView(ObjectListView):
@@ -96,7 +121,7 @@ class OpportunityListView(ObjectListView):
 
     def get_extra_context(self, request: AuthenticatedHttpRequest, rows: QuerySet[Opportunity]) -> dict[str, Any]:
         return {
-            "totals": _totals_by_currency(rows),
+            "totals": _company_totals(rows),
             "more_filters": f",{','.join(MORE_FILTERS)},",
             # Folded unless one of them is set.
             "more_filters_open": any(request.GET.get(name) for name in MORE_FILTERS),
@@ -121,14 +146,15 @@ def _board_context(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     columns: dict[int, dict[str, Any]] = {
         stage.pk: {"stage": stage, "deals": [], "count": 0, "totals": []} for stage in stages
     }
+    currency = company_currency()
     for row in (
-        deals.order_by("stage_id", "currency")
-        .values("stage_id", "currency")
-        .annotate(count=Count("pk"), amount=Sum("amount"))
+        deals.order_by("stage_id")
+        .values("stage_id")
+        .annotate(count=Count("pk"), amount=Sum(in_company_currency("amount", on=timezone.localdate())))
     ):
         column = columns[row["stage_id"]]
         column["count"] += row["count"]
-        column["totals"].append({"currency": row["currency"], "amount": row["amount"]})
+        column["totals"].append({"currency": currency, "amount": row["amount"] or 0})
 
     # The first cards of every column in one query: number the deals within each stage, keep the first few.
     ranked = (

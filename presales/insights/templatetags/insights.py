@@ -8,10 +8,26 @@ from typing import Any
 
 from django import template
 from django.utils.formats import date_format, number_format
+from django.utils.html import format_html
 
 from presales.core.templatetags.presales import money
 
 register = template.Library()
+
+
+@register.filter
+def linked_cell(row: dict[str, Any], column: Any) -> Any:
+    """The cell, as a link to the rows behind it when the panel gave one (`row["links"][column key]`)."""
+    text = cell(row, column)
+    link = (row.get("links") or {}).get(column.key)
+    if link is None:
+        return text
+    value = row.get(column.key)
+    if link.check == "count":
+        return format_html('<a href="{}" data-count="{}">{}</a>', link.url, value, text)
+    if link.check:
+        return format_html('<a href="{}" data-sum="{}" data-value="{}">{}</a>', link.url, link.check, value, text)
+    return format_html('<a href="{}">{}</a>', link.url, text)
 
 
 @register.filter

@@ -1,0 +1,72 @@
+"""Where each dashboard figure leads: the list behind it, with the same filters (docs/domain.md, Deal figures).
+
+A link carries what the list must show for the figure to be right: `check="count"` (the list's row count equals the
+figure) or the name of the list's total that equals it (`amount_sum`, `weighted_sum` of the deal list); no check
+where the figure is not a plain count or sum of the rows (shares, averages). tests/test_drilldown_demo.py follows
+every checked link, for every demo role.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from presales.insights.forms import InsightFilters
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    check: str = ""  # "count", a total's name, or "" (the figure is not a plain count or sum of the rows)
+
+
+def _scope(f: InsightFilters) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    if f.team is not None:
+        params["team"] = f.team.pk
+    if f.industry:
+        params["industry"] = f.industry
+    if f.region:
+        params["region"] = f.region
+    return params
+
+
+def _url(name: str, params: dict[str, Any]) -> str:
+    return f"{reverse(name)}?{urlencode({k: v for k, v in params.items() if v not in (None, '')})}"
+
+
+def deals(f: InsightFilters, **params: Any) -> str:
+    """The deal list with the dashboard's team, industry and region, and `params`."""
+    return _url("deals:list", {**_scope(f), **params})
+
+
+def open_deals(f: InsightFilters, start: datetime.date, end: datetime.date, **params: Any) -> str:
+    return deals(f, outcome="open", close_from=start.isoformat(), close_to=end.isoformat(), **params)
+
+
+def closed_deals(f: InsightFilters, outcome: str, start: datetime.date, end: datetime.date, **params: Any) -> str:
+    return deals(f, outcome=outcome, closed_from=start.isoformat(), closed_to=end.isoformat(), **params)
+
+
+def activities(f: InsightFilters, start: datetime.date, end: datetime.date, **params: Any) -> str:
+    return _url("work:activity_list", {"date_from": start.isoformat(), "date_to": end.isoformat(), **params})
+
+
+def steps(**params: Any) -> str:
+    return _url("deals:step_list", params)
+
+
+def month_within(month: datetime.date | datetime.datetime, f: InsightFilters) -> tuple[datetime.date, datetime.date]:
+    """The part of a month (a TruncMonth value) inside the dashboard's period."""
+    first = month.date() if isinstance(month, datetime.datetime) else month
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return max(first, f.start), min(last, f.end)
+
+
+def requests(start: datetime.date, end: datetime.date, **params: Any) -> str:
+    return _url("work:request_list", {"created_from": start.isoformat(), "created_to": end.isoformat(), **params})

@@ -1,0 +1,91 @@
+"""Every number opens its rows: for every demo role, each figure on the home page, the dashboards and the
+accountability board that links to a list equals what that list shows (its row count, or its total)."""
+
+from __future__ import annotations
+
+import html
+import re
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from presales import access
+from presales.deals.selectors import accountability_board
+from presales.demo.people import DEMO_LOGINS
+from presales.insights import selectors
+from presales.insights.forms import InsightFilterForm
+from presales.insights.panels import DASHBOARDS, can_see
+from presales.people.models import User
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_demo"), pytest.mark.xdist_group("demo")]
+
+CENT = Decimal("0.01")
+TAG = re.compile(r"<a\s[^>]*>", re.S)
+ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+
+
+def figure_links(page: str) -> list[dict[str, str]]:
+    """The links of a page that carry the figure they stand for (data-count, or data-sum with data-value)."""
+    found = []
+    for tag in TAG.findall(page):
+        attrs = {name: html.unescape(value) for name, value in ATTRIBUTE.findall(tag)}
+        if "data-count" in attrs or "data-sum" in attrs:
+            found.append(attrs)
+    return found
+
+
+def pages_for(user: User) -> list[str]:
+    pages = [reverse("web:home")]
+    pages += [reverse("insights:dashboard", args=[key]) for key, board in DASHBOARDS.items() if can_see(user, board)]
+    if access.can_see_accountability_board(user):
+        pages.append(reverse("deals:accountability"))
+    return pages
+
+
+@pytest.mark.parametrize("username", list(DEMO_LOGINS))
+def test_every_figure_equals_the_list_it_opens(username):
+    user = User.objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    opened: dict[str, object] = {}
+    checked = 0
+    for page in pages_for(user):
+        response = client.get(page)
+        assert response.status_code == 200, page
+        for attrs in figure_links(response.content.decode()):
+            url = attrs["href"]
+            if url not in opened:
+                opened[url] = client.get(url)
+            listing = opened[url]
+            assert listing.status_code == 200, url
+            if "data-count" in attrs:
+                shown = listing.context["page_obj"].paginator.count if listing.context["table"].rows else 0
+                assert shown == int(attrs["data-count"]), f"{page}: {url}"
+            else:
+                totals = listing.context["totals"]
+                total = totals[0][attrs["data-sum"]] if totals else Decimal(0)
+                assert Decimal(total or 0).quantize(CENT) == Decimal(attrs["data-value"]).quantize(CENT), (
+                    f"{page}: {url}"
+                )
+            checked += 1
+    # Every role has figures that open their rows (the home page's open deals at least).
+    assert checked > 0
+
+
+def test_the_board_trend_agrees_with_its_headline():
+    manager = User.objects.get(username="presalesmgr")
+    board = accountability_board(manager)
+    assert board.trend[-1]["current"]
+    assert board.trend[-1]["overdue"] == board.total_overdue
+    assert board.total_overdue == sum(row.overdue for row in board.by_person)
+
+
+def test_the_overseas_regions_usd_deals_count_in_won_revenue():
+    """The demo's overseas deals are in USD: with the demo's exchange rates they count in the won amounts."""
+    admin = User.objects.get(username="admin")
+    f = InsightFilterForm().filters()
+    overseas = next(row for row in selectors.win_rate_by(admin, f, "region") if row["key"] == "overseas")
+    assert overseas["won"] > 0
+    assert overseas["won_amount"] > 0
