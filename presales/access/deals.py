@@ -16,19 +16,42 @@ ACCOUNTABILITY_BOARD_ROLES = {Role.ADMIN, Role.SALES_MANAGER, Role.PRESALES_MANA
 
 
 def opportunities_visible_to(user: User, queryset: QS) -> QS:
-    """Deals the person works on, deals of the teams they see into, or all of them for an admin."""
+    """Deals the person works on (owner, lead, or given any work on it: see WORK_RELATIONS), deals of the teams they
+    see into, or all of them for an admin."""
     if not is_active(user):
         return queryset.none()
     scope = scope_for(user)
     if scope.sees_everything:
         return queryset
-    # The deal team's rows by the person, as a subquery on their own table (no join, so no repeated deals).
-    members = queryset.model._meta.get_field("members")
-    member_of = members.related_model._default_manager.filter(user=user).values(members.field.attname)
-    condition = Q(sales_owner=user) | Q(presales_lead=user) | Q(pk__in=member_of)
+    condition = Q(sales_owner=user) | Q(presales_lead=user)
+    for deal_ids in _deals_given_to(user, queryset.model):
+        condition |= Q(pk__in=deal_ids)
     if scope.team_ids:
         condition |= Q(team_id__in=scope.team_ids) | Q(presales_team_id__in=scope.team_ids)
     return queryset.filter(condition)
+
+
+# Access follows the work (docs/decisions.md): every way of giving somebody work on a deal, as (relation from the
+# deal, field naming the person, path from that row back to the deal). Each becomes a subquery on its own table (no
+# join, so no repeated deals), so a person given work can open the deal however they were given it.
+WORK_RELATIONS: tuple[tuple[str, str, str], ...] = (
+    ("members", "user", "opportunity_id"),  # deal-team member, in any recorded role
+    ("steps", "responsible", "opportunity_id"),  # a checklist step's owner
+    ("support_requests", "assignee", "opportunity_id"),  # the engineer a support request is assigned to
+    ("pocs", "lead", "opportunity_id"),  # a POC's lead
+    ("tenders.sections", "owner", "tender__opportunity_id"),  # a tender section's owner
+)
+
+
+def _deals_given_to(user: User, opportunity_model: Any) -> list[Any]:
+    """One subquery of deal ids per way of giving `user` work on a deal."""
+    subqueries = []
+    for relation, person, back in WORK_RELATIONS:
+        model = opportunity_model
+        for name in relation.split("."):
+            model = related_model(model, name)
+        subqueries.append(model._default_manager.filter(**{person: user}).values(back))
+    return subqueries
 
 
 def visible_opportunities(user: User, model: Any, field: str = "opportunity") -> Any:
@@ -62,10 +85,14 @@ def can_edit_opportunity(user: User, opportunity: Any) -> bool:
 
 
 def can_work_on_deal(user: User, opportunity: Any) -> bool:
-    """Bid documents, POCs and gaps are kept by the deal team: owner, presales lead, members, managers, admin."""
+    """Bid documents, POCs and gaps are kept by the deal team: owner, presales lead, managers, admin, and everybody
+    given work on the deal (members, step owners, request engineers, POC leads, tender section owners)."""
     if can_edit_opportunity(user, opportunity):
         return True
-    return bool(opportunity.members.filter(user=user).exists())
+    given = Q()
+    for deal_ids in _deals_given_to(user, type(opportunity)):
+        given |= Q(pk__in=deal_ids)
+    return bool(type(opportunity)._default_manager.filter(given, pk=opportunity.pk).exists())
 
 
 def can_edit_competitors(user: User) -> bool:
