@@ -183,7 +183,7 @@ def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: Playbo
             kept.add(step.pk)
             step.definition = definition
             step.version += 1
-            attribute_change(step, actor=actor, reason=f"moved to playbook v{version.number}")
+            attribute_change(step, actor=actor, reason=f"moved to playbook: v{version.number}")
             step.save(update_fields=["definition", "version", "updated_at"])
         else:
             new = DealStep(
@@ -199,11 +199,11 @@ def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: Playbo
     # Notifications about a dropped step would link to nothing (they used to cascade with the step).
     notifications_forget(target_type="deal_step", target_ids=[step.pk for step in dropped])
     for step in dropped:
-        attribute_change(step, actor=actor, reason=f"not in playbook v{version.number}")
+        attribute_change(step, actor=actor, reason=f"not in playbook: v{version.number}")
         step.delete()
     deal_playbook.playbook = version
     deal_playbook.version += 1
-    attribute_change(deal_playbook, actor=actor, reason=f"moved to playbook v{version.number}")
+    attribute_change(deal_playbook, actor=actor, reason=f"moved to playbook: v{version.number}")
     deal_playbook.save(update_fields=["playbook", "version", "updated_at"])
     notify_assignments(created, actor)
     return deal_playbook
