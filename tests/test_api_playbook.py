@@ -75,11 +75,14 @@ def test_status_change_needs_reason_and_stale_version_is_409(personas):
     assert DealStep.objects.get(pk=s.pk).status == StepStatus.BLOCKED
 
 
-def test_reassign_to_somebody_who_sees_the_deal(personas):
+def test_reassign_hands_the_step_and_the_deal_over(personas):
     s = step(personas.deal, 3)
     api = TokenClient(personas.owner)
-    hidden = api.patch(f"/steps/{s.pk}", {"version": s.version, "responsible_id": personas.outsider.pk})
-    assert hidden.status_code == 422 and "responsible" in hidden.json()["error"]["fields"]
+    assert TokenClient(personas.outsider).get(f"/opportunities/{personas.deal.pk}").status_code == 404
+    handed = api.patch(f"/steps/{s.pk}", {"version": s.version, "responsible_id": personas.outsider.pk})
+    assert handed.status_code == 200
+    assert TokenClient(personas.outsider).get(f"/opportunities/{personas.deal.pk}").status_code == 200
+    s.refresh_from_db()
     response = api.patch(f"/steps/{s.pk}", {"version": s.version, "responsible_id": personas.teammate.pk})
     assert response.status_code == 200
     assert response.json()["responsible"]["username"] == "teammate"

@@ -138,7 +138,9 @@ def test_hand_over_is_recorded(personas, login):
 def test_my_steps_lists_overdue_first(personas, login):
     today = timezone.localdate()
     late = step(personas.deal, 24)
-    DealStep.objects.filter(pk=late.pk).update(due_date=today - datetime.timedelta(days=3))
+    DealStep.objects.filter(pk=late.pk).update(
+        actionable_since=today - datetime.timedelta(days=9), due_date=today - datetime.timedelta(days=3)
+    )
     response = login(personas.owner).get(reverse("deals:my_steps"))
     steps = response.context["steps"]
     assert steps[0].pk == late.pk and steps[0].overdue
@@ -173,7 +175,8 @@ def test_query_counts_do_not_grow_with_rows(personas, login, django_assert_max_n
 def test_board_is_for_managers(personas, login):
     assert login(personas.owner).get(reverse("deals:accountability")).status_code == 403
     DealStep.objects.filter(opportunity=personas.deal, definition__order=7).update(
-        due_date=timezone.localdate() - datetime.timedelta(days=1)
+        actionable_since=timezone.localdate() - datetime.timedelta(days=5),
+        due_date=timezone.localdate() - datetime.timedelta(days=1),
     )
     response = login(personas.manager).get(reverse("deals:accountability"))
     assert response.status_code == 200

@@ -93,8 +93,13 @@ def test_new_deal_gets_checklist_with_one_owner_per_step(personas):
     assert owners[7] == personas.engineer  # presales -> presales lead
     assert owners[5] == personas.manager  # sales manager -> manager of the deal's team
     assert owners[21] == personas.owner  # no commercial anywhere -> ends with the sales owner
-    dues = [row.due_date for row in rows]
-    assert all(d is not None for d in dues)
+    # Steps of the stages reached (the deal starts at stage 2) are due by the rule; later ones are upcoming.
+    reached = [row for row in rows if row.definition.stage.number <= deal.stage.number]
+    later = [row for row in rows if row.definition.stage.number > deal.stage.number]
+    assert reached and later
+    assert all(row.due_date is not None and row.actionable_since is not None for row in reached)
+    assert all(row.due_date is None and row.actionable_since is None for row in later)
+    dues = [row.due_date for row in reached]
     assert dues == sorted(dues) or all(d <= deal.expected_close_date for d in dues)
     assert DealPlaybook.objects.get(opportunity=deal).playbook.number == 1
 
@@ -178,9 +183,15 @@ def test_team_change_reassigns_open_steps_but_not_hand_assigned_ones(personas):
     assert owners[0] == personas.engineer.pk and owners[-1] == personas.teammate.pk
 
 
-def test_reassign_to_someone_who_cannot_see_the_deal_is_refused(personas):
+def test_reassign_to_somebody_outside_lets_them_open_the_deal(personas):
+    # Access follows the work (docs/decisions.md): the new owner could not see the deal before, and can now.
+    assert not Opportunity.objects.filter(pk=personas.deal.pk).visible_to(personas.outsider).exists()
+    deal_services.deal_step_reassign(actor=personas.owner, step=step(personas.deal, 1), user=personas.outsider)
+    assert Opportunity.objects.filter(pk=personas.deal.pk).visible_to(personas.outsider).exists()
+    personas.outsider.is_active = False
+    personas.outsider.save(update_fields=["is_active"])
     with pytest.raises(ValidationError):
-        deal_services.deal_step_reassign(actor=personas.owner, step=step(personas.deal, 1), user=personas.outsider)
+        deal_services.deal_step_reassign(actor=personas.owner, step=step(personas.deal, 2), user=personas.outsider)
 
 
 def test_outsider_cannot_work_a_step(personas):
@@ -350,11 +361,12 @@ def test_publish_refuses_a_playbook_without_a_signing_step(personas):
 def test_reminders_are_idempotent_and_emailed(personas, django_capture_on_commit_callbacks):
     deal = personas.deal
     today = timezone.localdate()
+    since = today - datetime.timedelta(days=10)  # the deal reached the steps' stage ten days ago
     late = step(deal, 7)
-    DealStep.objects.filter(pk=late.pk).update(due_date=today - datetime.timedelta(days=2))
+    DealStep.objects.filter(pk=late.pk).update(actionable_since=since, due_date=today - datetime.timedelta(days=2))
     soon = step(deal, 8)
-    DealStep.objects.filter(pk=soon.pk).update(due_date=today + datetime.timedelta(days=1))
-    DealStep.objects.filter(opportunity=deal).exclude(pk__in=[late.pk, soon.pk]).update(
+    DealStep.objects.filter(pk=soon.pk).update(actionable_since=since, due_date=today + datetime.timedelta(days=1))
+    DealStep.objects.filter(opportunity=deal, actionable_since__isnull=False).exclude(pk__in=[late.pk, soon.pk]).update(
         due_date=today + datetime.timedelta(days=30)
     )
     mail.outbox.clear()

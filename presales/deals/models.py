@@ -290,11 +290,19 @@ class DealStepQuerySet(models.QuerySet["DealStep"]):
         return access.deal_records_visible_to(user, self)
 
     def open(self) -> DealStepQuerySet:
-        """Steps still to do on deals still being pursued."""
+        """Steps still to do on deals still being pursued (actionable now or upcoming)."""
         return self.filter(status__in=OPEN_STATUSES, opportunity__outcome=Outcome.OPEN)
 
+    def actionable(self) -> DealStepQuerySet:
+        """Open steps whose stage the deal has reached: they have a due date and can be late."""
+        return self.open().filter(actionable_since__isnull=False)
+
+    def upcoming(self) -> DealStepQuerySet:
+        """Open steps of stages the deal has not reached: no due date yet, never overdue."""
+        return self.open().filter(actionable_since__isnull=True)
+
     def overdue(self, today: datetime.date) -> DealStepQuerySet:
-        return self.open().filter(due_date__lt=today)
+        return self.actionable().filter(due_date__lt=today)
 
 
 class DealStep(BaseModel):
@@ -307,6 +315,9 @@ class DealStep(BaseModel):
     )
     reason = models.TextField(_("reason"), blank=True, help_text=_("Why the step was skipped or is blocked."))
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # When the deal reached the step's stage: the due date counts from then (docs/domain.md, Due dates). Empty while
+    # the step is upcoming (a later stage): it then has no due date and is never overdue.
+    actionable_since = models.DateField(_("actionable since"), null=True, blank=True)
     responsible = models.ForeignKey(
         "people.User", verbose_name=_("responsible"), on_delete=models.PROTECT, related_name="deal_steps"
     )
@@ -350,6 +361,11 @@ class DealStep(BaseModel):
                 condition=~models.Q(status__in=["skipped", "blocked"]) | ~models.Q(reason=""),
                 name="deal_step_reason_when_skipped_or_blocked",
             ),
+            # An upcoming step has no due date: nothing can count it as late.
+            models.CheckConstraint(
+                condition=models.Q(actionable_since__isnull=False) | models.Q(due_date__isnull=True),
+                name="deal_step_due_only_when_actionable",
+            ),
         ]
         indexes = [
             models.Index(fields=["responsible", "status", "due_date"], name="deal_step_owner_status_due"),
@@ -368,7 +384,11 @@ class DealStep(BaseModel):
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
-        return self.is_open and self.due_date is not None and self.due_date < today
+        return self.is_open and self.is_actionable and self.due_date is not None and self.due_date < today
+
+    @property
+    def is_actionable(self) -> bool:
+        return self.actionable_since is not None
 
     def clean(self) -> None:
         if self.status in (StepStatus.SKIPPED, StepStatus.BLOCKED) and not self.reason.strip():

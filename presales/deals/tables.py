@@ -91,7 +91,7 @@ class CompetitorDealTable(Table):
 
 
 class MyStepTable(Table):
-    """The open steps a person is responsible for, overdue first, each completable in place through htmx."""
+    """The steps a person can act on, grouped by deal, overdue first, each completable in place through htmx."""
 
     due_date = DateColumn(_("Due"))
     overdue = Column(_("Overdue"), page=False)
@@ -105,9 +105,15 @@ class MyStepTable(Table):
     complete = Column("", export=False)
 
     def row_attributes(self, step: DealStep) -> dict[str, str]:
-        return {"class": "step-overdue" if getattr(step, "overdue", False) else "", "id": f"my-step-{step.pk}"}
+        classes = [
+            "step-overdue" if getattr(step, "overdue", False) else "",
+            "group-start" if getattr(step, "first_of_deal", False) else "",
+        ]
+        return {"class": " ".join(c for c in classes if c), "id": f"my-step-{step.pk}"}
 
     def render_due_date(self, step: DealStep) -> SafeString:
+        if not step.is_actionable:
+            return format_html('<span class="badge">{}</span>', _("upcoming"))
         due = display(step.due_date, "—")
         if getattr(step, "overdue", False):
             return format_html('{}<br><span class="badge badge-danger">{}</span>', due, _("overdue"))
@@ -124,6 +130,8 @@ class MyStepTable(Table):
 
     def render_opportunity(self, step: DealStep) -> SafeString:
         deal = step.opportunity
+        if not getattr(step, "first_of_deal", True):
+            return format_html('<span class="visually-hidden">{}</span>', deal)  # grouped under the deal's first row
         return format_html(
             '<a href="{}">{}</a><br><span class="muted small">{} · {}</span>',
             deal.get_absolute_url(),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("competitors/pick/", pickers.CompetitorPickerView.as_view(), name="competitor_pick"),
     path("board/", opportunities.board, name="board"),
     path("<int:pk>/stage/", opportunities.opportunity_move_stage, name="move_stage"),
+    path("<int:pk>/stage/confirm/", opportunities.opportunity_move_stage_confirm, name="move_stage_confirm"),
     path("<int:pk>/close/", opportunities.opportunity_close, name="close"),
     path("<int:pk>/reopen/", opportunities.opportunity_reopen, name="reopen"),
     path("<int:pk>/team/", opportunities.deal_member_add, name="member_add"),

@@ -26,7 +26,7 @@ from presales.customers.models import Attitude, Contact, DecisionRole, Level
 from presales.deals import services as checklist
 from presales.deals.models import DealStep, Opportunity, Outcome, StepStatus
 from presales.people.models import Team, TeamKind, User
-from presales.playbook.models import AnswerKind, PlaybookVersion, StepDefinition, StepRole
+from presales.playbook.models import AnswerKind, PlaybookVersion, Stage, StepDefinition, StepRole
 
 if TYPE_CHECKING:
     from presales.demo.context import DemoContext
@@ -455,6 +455,7 @@ class BulkChecklists:
         self.definitions = current_definitions()
         self.planner = ChecklistPlanner(ctx, self.definitions)
         self.teams = {team.pk: team for team in Team.objects.select_related("manager")}
+        self.stages = Stage.objects.in_bulk()
         self.managers: dict[str, User | None] = {}
         for kind in (TeamKind.COMMERCIAL, TeamKind.AFTER_SALES):
             functional = (
@@ -499,11 +500,19 @@ class BulkChecklists:
             for user, role in plan.members:
                 team.members.setdefault(role, []).append(user)
             steps_plan = self.planner.plan_steps(plan)
-            dues = checklist.due_dates(self.definitions, today, opportunity.expected_close_date)
+            # Steps of the stages the deal has reached are actionable (due by the rule), the later ones upcoming.
+            since = checklist.actionable_since(self.definitions, self.stages[opportunity.stage_id], today)
+            dues = checklist.due_dates(self.definitions, since, opportunity.expected_close_date)
             opened = today - datetime.timedelta(days=self.rng.randint(5, 120))
-            for definition, due in zip(self.definitions, dues, strict=True):
+            for definition, step_since, due in zip(self.definitions, since, dues, strict=True):
                 person = team.resolve(definition.responsible_role)
-                step = DealStep(opportunity=opportunity, definition=definition, due_date=due, responsible=person)
+                step = DealStep(
+                    opportunity=opportunity,
+                    definition=definition,
+                    actionable_since=step_since,
+                    due_date=due,
+                    responsible=person,
+                )
                 order = definition.order
                 if order in steps_plan.finished:
                     if order in steps_plan.skipped:

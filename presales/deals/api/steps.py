@@ -191,12 +191,12 @@ def list_deal_steps(request: HttpRequest, opportunity_id: int) -> Any:
 
 
 @steps_router.get("/me/steps", response={200: list[StepOut], **READ_ERRORS}, summary="My next steps")
-def my_steps(request: HttpRequest) -> Any:
-    """The caller's open steps on open deals they can see: overdue first, then by due date."""
+def my_steps(request: HttpRequest, upcoming: bool = False) -> Any:
+    """The caller's actionable steps (their stage reached) on open deals they can see: overdue first, then by due
+    date; with `upcoming=true`, the steps of stages not reached yet (no due date, never overdue)."""
+    mine = _steps().upcoming() if upcoming else _steps().actionable()
     steps = list(
-        _steps()
-        .open()
-        .visible_to(request.user)
+        mine.visible_to(request.user)
         .filter(responsible=request.user)
         .order_by("due_date", "opportunity__expected_close_date", "definition__order", "pk")
     )

@@ -20,12 +20,13 @@ REMINDER_NAMES = {kinds.STEP_DUE_SOON.key: "due_soon", kinds.STEP_OVERDUE.key: "
 
 
 def send_step_reminders(*, today: datetime.date | None = None) -> dict[str, int]:
-    """Due-soon and overdue reminders for every open step; safe to run as often as you like."""
+    """Due-soon and overdue reminders for every actionable step (an upcoming step, of a stage not reached, has no due
+    date and is never reminded of); safe to run as often as you like."""
     today = today or timezone.localdate()
     counts = {"due_soon": 0, "overdue": 0}
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     steps = (
-        DealStep.objects.open()
+        DealStep.objects.actionable()
         .filter(due_date__isnull=False, due_date__lte=soon)
         .select_related("definition", "opportunity", "responsible")
         .order_by("pk")

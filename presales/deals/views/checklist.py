@@ -8,9 +8,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -214,20 +216,35 @@ def step_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 class MyStepsView(ObjectListView):
-    """Every open step the person is responsible for, overdue first, each completable in place."""
+    """The steps a person can act on now, grouped by deal, overdue first, each completable in place; the upcoming
+    steps (stages not reached yet) one click away (`?show=upcoming`)."""
 
     table_class = MyStepTable
     template_name = "deals/my_steps.html"
     context_object_name = "steps"
     export_basename = "my-steps"
-    paginated = False
 
-    def get_queryset(self, request: AuthenticatedHttpRequest) -> list[DealStep]:
-        return selectors.my_next_steps(request.user)
+    def _upcoming(self, request: AuthenticatedHttpRequest) -> bool:
+        return request.GET.get("show") == "upcoming"
 
-    def get_extra_context(self, request: AuthenticatedHttpRequest, rows: list[DealStep]) -> dict[str, Any]:
+    def get_queryset(self, request: AuthenticatedHttpRequest) -> Any:
+        return selectors.my_next_steps(request.user, upcoming=self._upcoming(request))
+
+    def prepare_rows(self, request: AuthenticatedHttpRequest, rows: list[DealStep]) -> list[DealStep]:
+        return selectors.mark_overdue(rows)
+
+    def get_extra_context(self, request: AuthenticatedHttpRequest, rows: Any) -> dict[str, Any]:
+        mine = DealStep.objects.visible_to(request.user).filter(responsible=request.user)
+        counts = mine.open().aggregate(
+            actionable=Count("pk", filter=Q(actionable_since__isnull=False)),
+            upcoming=Count("pk", filter=Q(actionable_since__isnull=True)),
+            overdue=Count("pk", filter=Q(actionable_since__isnull=False, due_date__lt=timezone.localdate())),
+        )
         return {
-            "overdue_count": sum(1 for step in rows if getattr(step, "overdue", False)),
+            "showing_upcoming": self._upcoming(request),
+            "actionable_count": counts["actionable"],
+            "upcoming_count": counts["upcoming"],
+            "overdue_count": counts["overdue"],
             "unread": Notification.objects.filter(recipient=request.user, read_at__isnull=True).count(),
         }
 
