@@ -191,8 +191,12 @@ def opportunity_move_stage(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     elif form.cleaned_data["stage"].pk != opportunity.stage_id:
         stage = form.cleaned_data["stage"]
         reason = form.cleaned_data["reason"]
-        if services.stage_gate(opportunity, stage).needs_reason and not reason.strip():
-            # Ask before moving: the confirmation page lists the open steps and takes the reason.
+        gate = services.stage_gate(opportunity, stage)
+        if (gate.blocking or gate.open_steps) and not reason.strip():
+            # Ask before moving: the confirmation page lists the open steps and takes the reason (or says which
+            # go/no-go decision blocks the move).
+            if "reason" in request.POST:
+                messages.error(request, _("Say why the deal moves on with these steps open."))
             confirm = _confirm_url(opportunity, stage, next_url)
             if request.htmx:
                 return HttpResponse(headers={"HX-Redirect": confirm})
