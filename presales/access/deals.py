@@ -109,6 +109,56 @@ def can_work_step(user: User, step: Any) -> bool:
     return step.responsible_id == user.pk or can_edit_opportunity(user, step.opportunity)
 
 
+# Steps nobody on the deal can take wait on the queue of the manager matching the step's role (step roles use the
+# people's role values). Commercial and after-sales steps go to whoever manages a commercial / after-sales team.
+UNASSIGNED_QUEUES: dict[str, set[str]] = {
+    Role.PRESALES_MANAGER: {Role.PRESALES, Role.PRESALES_MANAGER},
+    Role.SALES_MANAGER: {Role.SALES, Role.SALES_MANAGER},
+    Role.COMMERCIAL: {Role.COMMERCIAL},
+    Role.AFTER_SALES: {Role.AFTER_SALES},
+}
+
+
+def unassigned_queue_roles(user: User) -> set[str]:
+    """The step roles whose unassigned steps this person's queue shows (empty: the person has no such queue)."""
+    if not is_active(user):
+        return set()
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return {str(role) for roles in UNASSIGNED_QUEUES.values() for role in roles}
+    if user.role in (Role.COMMERCIAL, Role.AFTER_SALES) and not scope.managed_team_ids:
+        return set()  # the functional teams' managers, not every commercial or after-sales person
+    return {str(role) for role in UNASSIGNED_QUEUES.get(user.role, set())}
+
+
+def unassigned_steps_visible_to(user: User, queryset: QS) -> QS:
+    """Unassigned steps on the person's queue: of the roles they manage, on deals of the teams they manage (a presales
+    manager also gets deals without a presales team, as with support requests), everything for an admin."""
+    roles = unassigned_queue_roles(user)
+    if not roles:
+        return queryset.none()
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return queryset
+    queryset = queryset.filter(definition__responsible_role__in=roles)
+    if user.role == Role.SALES_MANAGER:
+        return queryset.filter(opportunity__team_id__in=scope.managed_team_ids)
+    if user.role == Role.PRESALES_MANAGER:
+        return queryset.filter(
+            Q(opportunity__presales_team__isnull=True) | Q(opportunity__presales_team_id__in=scope.managed_team_ids)
+        )
+    return queryset
+
+
+def can_assign_step(user: User, step: Any) -> bool:
+    """Hand a step over: whoever may work it, or, for a step nobody has, the manager whose queue shows it."""
+    if can_work_step(user, step):
+        return True
+    if step.responsible_id is not None:
+        return False
+    return bool(unassigned_steps_visible_to(user, type(step)._default_manager.filter(pk=step.pk)).exists())
+
+
 def can_move_deal_playbook(user: User, opportunity: Any) -> bool:
     """Moving a deal to a newer playbook version is an edit of the deal."""
     return can_edit_opportunity(user, opportunity)

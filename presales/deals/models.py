@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from presales import access
 from presales.core.models import BaseModel
-from presales.playbook.models import PlaybookVersion, Stage, StepDefinition
+from presales.playbook.models import PlaybookVersion, Stage, StepDefinition, StepRole
 
 if TYPE_CHECKING:
     from presales.people.models import User
@@ -282,6 +282,17 @@ class StepStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (StepStatus.NOT_STARTED, StepStatus.IN_PROGRESS, StepStatus.BLOCKED)
+
+# What a step without an owner waits for, by the step's role (docs/domain.md, The 24-step playbook).
+UNASSIGNED_LABELS = {
+    StepRole.SALES: _("Unassigned: needs a sales owner"),
+    StepRole.SALES_MANAGER: _("Unassigned: needs a sales manager"),
+    StepRole.PRESALES: _("Unassigned: needs a presales lead"),
+    StepRole.PRESALES_MANAGER: _("Unassigned: needs a presales manager"),
+    StepRole.COMMERCIAL: _("Unassigned: needs a commercial person"),
+    StepRole.AFTER_SALES: _("Unassigned: needs an after-sales person"),
+    "": _("Unassigned"),
+}
 FINISHED_STATUSES = (StepStatus.DONE, StepStatus.SKIPPED)
 
 
@@ -304,6 +315,14 @@ class DealStepQuerySet(models.QuerySet["DealStep"]):
     def overdue(self, today: datetime.date) -> DealStepQuerySet:
         return self.actionable().filter(due_date__lt=today)
 
+    def unassigned(self) -> DealStepQuerySet:
+        """Open steps nobody on the deal can take: they wait on a manager's queue."""
+        return self.open().filter(responsible__isnull=True)
+
+    def in_unassigned_queue_of(self, user: User) -> DealStepQuerySet:
+        """The unassigned steps this person's queue shows (access.unassigned_steps_visible_to)."""
+        return access.unassigned_steps_visible_to(user, self.unassigned())
+
 
 class DealStep(BaseModel):
     """One step of one deal's checklist: status, due date, the one responsible person, and the typed answer."""
@@ -318,8 +337,15 @@ class DealStep(BaseModel):
     # When the deal reached the step's stage: the due date counts from then (docs/domain.md, Due dates). Empty while
     # the step is upcoming (a later stage): it then has no due date and is never overdue.
     actionable_since = models.DateField(_("actionable since"), null=True, blank=True)
+    # Empty when nobody on the deal has the step's role: the step waits on the matching manager's queue (never
+    # silently handed to somebody of another role).
     responsible = models.ForeignKey(
-        "people.User", verbose_name=_("responsible"), on_delete=models.PROTECT, related_name="deal_steps"
+        "people.User",
+        verbose_name=_("responsible"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deal_steps",
     )
     assigned_by_hand = models.BooleanField(
         _("assigned by hand"), default=False, help_text=_("Not re-resolved from the deal team when it changes.")
@@ -389,6 +415,11 @@ class DealStep(BaseModel):
     @property
     def is_actionable(self) -> bool:
         return self.actionable_since is not None
+
+    @property
+    def unassigned_label(self) -> str:
+        """What an unassigned step waits for, by its role: "Unassigned: needs a presales lead"."""
+        return str(UNASSIGNED_LABELS.get(self.definition.responsible_role, UNASSIGNED_LABELS[""]))
 
     def clean(self) -> None:
         if self.status in (StepStatus.SKIPPED, StepStatus.BLOCKED) and not self.reason.strip():

@@ -266,9 +266,11 @@ def accountability_board(user: User, *, today: datetime.date | None = None, week
         .annotate(n=Count("pk"), late=Count("pk", filter=overdue))
         .order_by("-late", "-n")
     )
-    people = User.objects.in_bulk([row["responsible"] for row in person_rows])
+    people = User.objects.in_bulk([row["responsible"] for row in person_rows if row["responsible"] is not None])
     by_person = [
         BoardRow(str(people[row["responsible"]]), row["n"], row["late"], people[row["responsible"]])
+        if row["responsible"] is not None
+        else BoardRow(_("Unassigned"), row["n"], row["late"])  # waiting on a manager's queue
         for row in person_rows
     ]
     # Trend: at the end of each of the last weeks, how many steps were past due and not yet finished,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -152,4 +152,57 @@ class MyStepTable(Table):
             reverse("deals:step_complete", args=[step.pk]),
             step.pk,
             _("Complete"),
+        )
+
+
+class UnassignedStepTable(Table):
+    """Steps nobody on the deal can take, on the matching manager's queue, each assigned in one click."""
+
+    html_id = "unassigned-steps"
+
+    step = Column(_("Step"), lambda step: str(step.definition))
+    needs = Column(_("Waiting for"), lambda step: step.unassigned_label)
+    opportunity = Column(_("Opportunity"), "opportunity.name")
+    account = Column(_("Account"), "opportunity.account.name", page=False)
+    stage = Column(_("Stage"), lambda step: step.opportunity.stage.label, classes="hide-phone")
+    due_date = DateColumn(_("Due"), classes="hide-phone")
+    assign = Column(_("Assign"), export=False)
+
+    def row_attributes(self, step: DealStep) -> dict[str, str]:
+        return {"id": f"unassigned-{step.pk}"}
+
+    def render_step(self, step: DealStep) -> SafeString:
+        return format_html("{}. {}", step.definition.order, step.definition.name)
+
+    def render_needs(self, step: DealStep) -> SafeString:
+        return badge(step.unassigned_label, "warn")
+
+    def render_due_date(self, step: DealStep) -> SafeString | str:
+        return display(step.due_date, str(_("upcoming")))
+
+    def render_assign(self, step: DealStep) -> SafeString:
+        """A small form: the people of the step's role (the manager first), and one button."""
+        candidates = getattr(step, "candidates", [])
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((person.pk, " selected" if index == 0 else "", person) for index, person in enumerate(candidates)),
+        )
+        url = reverse("deals:step_assign", args=[step.pk])
+        return format_html(
+            '<form class="inline-form" method="post" action="{}" hx-post="{}" hx-target="#unassigned-{}" '
+            'hx-swap="outerHTML"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="version" value="{}">'
+            '<label class="visually-hidden" for="assign-{}">{}</label><select name="responsible" id="assign-{}">{}'
+            '</select> <button class="btn btn-small btn-primary" type="submit">{}</button></form>',
+            url,
+            url,
+            step.pk,
+            getattr(step, "csrf_token", ""),
+            step.version,
+            step.pk,
+            _("Assign to"),
+            step.pk,
+            options,
+            _("Assign"),
         )

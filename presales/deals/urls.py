@@ -26,6 +26,8 @@ urlpatterns = [
     path("steps/<int:pk>/status/", checklist.step_status, name="step_status"),
     path("steps/<int:pk>/reassign/", checklist.step_reassign, name="step_reassign"),
     path("my-steps/", checklist.my_steps, name="my_steps"),
+    path("unassigned/", checklist.unassigned_steps, name="unassigned"),
+    path("steps/<int:pk>/assign/", checklist.step_assign, name="step_assign"),
     path("accountability/", checklist.accountability_board, name="accountability"),
     # The shared competitor profiles.
     *object_urls("competitors/", competitors, "competitor", name="competitor_"),

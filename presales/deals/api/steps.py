@@ -66,7 +66,8 @@ class StepOut(Schema):
     reason: str
     due_date: datetime.date | None
     overdue: bool
-    responsible: UserRef
+    responsible: UserRef | None = Field(description="Empty when nobody on the deal has the step's role.")
+    unassigned: str = Field(description="What an unassigned step waits for (empty when it has an owner).")
     assigned_by_hand: bool
     completed_at: datetime.datetime | None
     completed_by: UserRef | None
@@ -90,6 +91,10 @@ class StepOut(Schema):
     @staticmethod
     def resolve_stage(obj: DealStep) -> Any:
         return obj.definition.stage
+
+    @staticmethod
+    def resolve_unassigned(obj: DealStep) -> str:
+        return "" if obj.responsible_id else obj.unassigned_label
 
     @staticmethod
     def resolve_responsible_role(obj: DealStep) -> str:

@@ -65,11 +65,13 @@ def notify_assignments(steps: list[DealStep], actor: User | None) -> None:
     steps at once); whoever made the change is not told about the steps it gave them."""
     by_person: dict[int, list[DealStep]] = {}
     for step in steps:
-        if actor is not None and step.responsible_id == actor.pk:
+        if step.responsible_id is None or (actor is not None and step.responsible_id == actor.pk):
             continue
         by_person.setdefault(step.responsible_id, []).append(step)
     for person_steps in by_person.values():
         first = person_steps[0]
+        if first.responsible is None:  # skipped above; narrows the type
+            continue
         if len(person_steps) == 1:
             notify(
                 recipient=first.responsible,
@@ -177,7 +179,7 @@ def deal_steps_sync(
         touched = step.actionable_since != since_before[step.pk]
         if not step.assigned_by_hand:
             person = team.resolve(step.definition.responsible_role)
-            if person.pk != step.responsible_id:
+            if (person.pk if person else None) != step.responsible_id:
                 step.responsible = person
                 reassigned.append(step)
                 touched = True

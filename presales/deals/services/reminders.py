@@ -27,12 +27,13 @@ def send_step_reminders(*, today: datetime.date | None = None) -> dict[str, int]
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     steps = (
         DealStep.objects.actionable()
-        .filter(due_date__isnull=False, due_date__lte=soon)
+        # An unassigned step has nobody to remind: it is on its manager's queue.
+        .filter(due_date__isnull=False, due_date__lte=soon, responsible__isnull=False)
         .select_related("definition", "opportunity", "responsible")
         .order_by("pk")
     )
     for step in steps.iterator(chunk_size=500):
-        if step.due_date is None:  # excluded by the query; narrows the type
+        if step.due_date is None or step.responsible is None:  # excluded by the query; narrows the types
             continue
         kind = kinds.STEP_OVERDUE if step.due_date < today else kinds.STEP_DUE_SOON
         params = {

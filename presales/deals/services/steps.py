@@ -132,9 +132,9 @@ def deal_step_set_status(
 
 @transaction.atomic
 def deal_step_reassign(*, actor: User, step: DealStep, user: User, expected_version: int | None = None) -> DealStep:
-    """Hand a step over to an active person (who can open the deal from then on); the hand-over stays in the step's
-    history."""
-    if not access.can_work_step(actor, step):
+    """Hand a step over to an active person (who can open the deal from then on), or give an unassigned step its
+    owner from the manager's queue; the hand-over stays in the step's history."""
+    if not access.can_assign_step(actor, step):
         raise PermissionDenied
     if not user.is_active:
         raise ValidationError({"responsible": _("Choose an active person.")})
