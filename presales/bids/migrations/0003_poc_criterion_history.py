@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bids', '0001_initial'),
+        ('bids', '0002_deviation_positive_negative_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
