@@ -94,7 +94,7 @@ class MyStepTable(Table):
     """The steps a person can act on, grouped by deal, overdue first, each completable in place through htmx."""
 
     due_date = DateColumn(_("Due"))
-    overdue = Column(_("Overdue"), page=False)
+    overdue = Column(_("Overdue"), lambda step: step.is_overdue(), page=False)  # the download reads the queryset
     number = Column(_("No."), "definition.order", page=False)
     step = Column(_("Step"), lambda step: str(step.definition))
     status = Column(_("Status"), page=False)
