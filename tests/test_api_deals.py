@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from presales.deals.models import Opportunity
 from presales.playbook.models import Stage
-from tests.factories import AccountFactory, CompetitorFactory, OpportunityFactory
+from tests.factories import AccountFactory, CompetitorFactory, OpportunityFactory, pass_go_no_go
 from tests.test_api_support import TokenClient
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +109,14 @@ def test_stage_close_reopen(personas):
     deal = personas.deal
     api = TokenClient(personas.owner)
     stage = Stage.objects.get(number=4)
-    response = api.post(f"/opportunities/{deal.pk}/stage", {"version": deal.version, "stage_id": stage.pk})
+    blocked = api.post(f"/opportunities/{deal.pk}/stage", {"version": deal.version, "stage_id": stage.pk})
+    assert blocked.status_code == 422 and "go/no-go" in blocked.json()["error"]["message"]
+    pass_go_no_go(deal)
+    no_reason = api.post(f"/opportunities/{deal.pk}/stage", {"version": deal.version, "stage_id": stage.pk})
+    assert no_reason.status_code == 422 and "still open" in no_reason.json()["error"]["message"]
+    response = api.post(
+        f"/opportunities/{deal.pk}/stage", {"version": deal.version, "stage_id": stage.pk, "reason": "客户要求"}
+    )
     assert response.status_code == 200
     version = response.json()["version"]
     assert response.json()["stage"]["number"] == 4

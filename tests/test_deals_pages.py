@@ -18,7 +18,7 @@ from presales.deals.models import DealRole, DealTeamMember, Opportunity, Opportu
 from presales.deals.views import opportunities as opportunity_views
 from presales.people.models import Role
 from presales.playbook.models import Stage
-from tests.factories import AccountFactory, CompetitorFactory, OpportunityFactory, UserFactory
+from tests.factories import AccountFactory, CompetitorFactory, OpportunityFactory, UserFactory, pass_go_no_go
 
 pytestmark = pytest.mark.django_db
 
@@ -271,8 +271,12 @@ def test_detail_for_owner(personas, login):
 
 def test_history_shows_a_stage_move_with_before_and_after(personas, login):
     deal = personas.deal
+    pass_go_no_go(deal)
     client = login(personas.owner)
-    client.post(reverse("deals:move_stage", args=[deal.pk]), {"stage": stage(4).pk, "version": deal.version})
+    client.post(
+        reverse("deals:move_stage", args=[deal.pk]),
+        {"stage": stage(4).pk, "version": deal.version, "reason": "Customer asked to move on"},
+    )
     response = client.get(reverse("deals:detail", args=[deal.pk]))
     entries = response.context["history"]
     stage_change = next(change for entry in entries for change in entry.changes if change.label == "stage")
@@ -355,7 +359,10 @@ def test_edit_opportunity(personas, login):
 
 def test_edit_can_move_the_stage_through_the_stage_service(personas, login):
     deal = personas.deal
-    login(personas.engineer).post(reverse("deals:edit", args=[deal.pk]), form_data(deal, stage=stage(4).pk))
+    pass_go_no_go(deal)
+    login(personas.engineer).post(
+        reverse("deals:edit", args=[deal.pk]), form_data(deal, stage=stage(4).pk, stage_reason="Customer asked")
+    )
     deal.refresh_from_db()
     assert deal.stage.number == 4
     # The probability was the old stage's default, so it followed the stage.
@@ -450,9 +457,15 @@ def test_board_shows_only_open_deals(personas, login):
 
 def test_move_on_the_board(personas, login):
     deal = personas.deal
+    pass_go_no_go(deal)
     response = login(personas.owner).post(
         reverse("deals:move_stage", args=[deal.pk]),
-        {"stage": stage(3).pk, "version": deal.version, "next": reverse("deals:board") + "?mine=1"},
+        {
+            "stage": stage(3).pk,
+            "version": deal.version,
+            "next": reverse("deals:board") + "?mine=1",
+            "reason": "Customer asked to move on",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("deals:board") + "?mine=1"
@@ -462,9 +475,10 @@ def test_move_on_the_board(personas, login):
 
 def test_move_with_htmx_rerenders_the_board(personas, login):
     deal = personas.deal
+    pass_go_no_go(deal)
     response = login(personas.owner).post(
         reverse("deals:move_stage", args=[deal.pk]) + "?mine=1",
-        {"stage": stage(4).pk, "version": deal.version},
+        {"stage": stage(4).pk, "version": deal.version, "reason": "Customer asked to move on"},
         headers={"HX-Request": "true"},
     )
     html = response.content.decode()
@@ -478,11 +492,14 @@ def test_move_with_htmx_rerenders_the_board(personas, login):
 
 def test_move_with_a_stale_version_changes_nothing(personas, login):
     deal = personas.deal
+    pass_go_no_go(deal)
     stale = deal.version
-    services.opportunity_change_stage(actor=personas.engineer, opportunity=deal, stage=stage(3), expected_version=stale)
+    services.opportunity_change_stage(
+        actor=personas.engineer, opportunity=deal, stage=stage(3), expected_version=stale, reason="Customer asked"
+    )
     response = login(personas.owner).post(
         reverse("deals:move_stage", args=[deal.pk]),
-        {"stage": stage(5).pk, "version": stale},
+        {"stage": stage(5).pk, "version": stale, "reason": "Customer asked to move on"},
         headers={"HX-Request": "true"},
     )
     assert "changed this record while you were editing it" in response.content.decode()

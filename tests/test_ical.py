@@ -10,12 +10,15 @@ from django.utils import timezone
 
 from presales.bids import services as bids_services
 from presales.bids.models import SubmissionItem, TenderSection
-from presales.deals.models import DealStep
+from presales.deals import services as deal_services
+from presales.deals.models import DealStep, Opportunity
 from presales.deals.services import deal_member_add
 from presales.integration import calendar
 from presales.integration.models import CalendarFeed
+from presales.playbook.models import Stage
 from presales.work import services as work_services
 from presales.work.models import WorkType
+from tests.factories import pass_go_no_go
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +79,16 @@ def items(personas):
 
 
 def test_feed_has_the_persons_visits_and_steps_and_parses(personas, items):
+    # The deal reaches stage 3: the engineer's presales steps there are due from today (before, they are upcoming,
+    # without a due date, and not in the calendar).
+    pass_go_no_go(personas.deal)
+    deal_services.opportunity_change_stage(
+        actor=personas.owner,
+        opportunity=Opportunity.objects.get(pk=personas.deal.pk),
+        stage=Stage.objects.get(number=3),
+        expected_version=None,
+        reason="The customer set up the project early",
+    )
     events = parse_ics(calendar.feed_text(personas.engineer))
     uids = {event["UID"] for event in events}
     assert f"activity-{items.pk}@presales-hub" in uids

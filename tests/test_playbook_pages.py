@@ -126,14 +126,21 @@ def test_hand_over_is_recorded(personas, login):
     assert response.status_code == 302
     page = client.get(reverse("deals:step", args=[s.pk])).content.decode()
     assert "Teammate Li" in page and "Engineer Zhao" in page  # history shows from whom to whom
-    bad = client.post(reverse("deals:step_reassign", args=[s.pk]), {"responsible": personas.outsider.pk})
-    assert bad.status_code == 200 and "cannot see this deal" in bad.content.decode()
+    # Access follows the work: handing the step to somebody outside the deal's teams lets them open the deal.
+    s.refresh_from_db()
+    moved = client.post(
+        reverse("deals:step_reassign", args=[s.pk]), {"responsible": personas.outsider.pk, "version": s.version}
+    )
+    assert moved.status_code == 302
+    assert login(personas.outsider).get(personas.deal.get_absolute_url()).status_code == 200
 
 
 def test_my_steps_lists_overdue_first(personas, login):
     today = timezone.localdate()
     late = step(personas.deal, 24)
-    DealStep.objects.filter(pk=late.pk).update(due_date=today - datetime.timedelta(days=3))
+    DealStep.objects.filter(pk=late.pk).update(
+        actionable_since=today - datetime.timedelta(days=9), due_date=today - datetime.timedelta(days=3)
+    )
     response = login(personas.owner).get(reverse("deals:my_steps"))
     steps = response.context["steps"]
     assert steps[0].pk == late.pk and steps[0].overdue
@@ -168,7 +175,8 @@ def test_query_counts_do_not_grow_with_rows(personas, login, django_assert_max_n
 def test_board_is_for_managers(personas, login):
     assert login(personas.owner).get(reverse("deals:accountability")).status_code == 403
     DealStep.objects.filter(opportunity=personas.deal, definition__order=7).update(
-        due_date=timezone.localdate() - datetime.timedelta(days=1)
+        actionable_since=timezone.localdate() - datetime.timedelta(days=5),
+        due_date=timezone.localdate() - datetime.timedelta(days=1),
     )
     response = login(personas.manager).get(reverse("deals:accountability"))
     assert response.status_code == 200

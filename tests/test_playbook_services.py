@@ -92,9 +92,14 @@ def test_new_deal_gets_checklist_with_one_owner_per_step(personas):
     assert owners[1] == personas.owner
     assert owners[7] == personas.engineer  # presales -> presales lead
     assert owners[5] == personas.manager  # sales manager -> manager of the deal's team
-    assert owners[21] == personas.owner  # no commercial anywhere -> ends with the sales owner
-    dues = [row.due_date for row in rows]
-    assert all(d is not None for d in dues)
+    assert owners[21] is None  # nobody commercial anywhere: unassigned, never the sales rep
+    # Steps of the stages reached (the deal starts at stage 2) are due by the rule; later ones are upcoming.
+    reached = [row for row in rows if row.definition.stage.number <= deal.stage.number]
+    later = [row for row in rows if row.definition.stage.number > deal.stage.number]
+    assert reached and later
+    assert all(row.due_date is not None and row.actionable_since is not None for row in reached)
+    assert all(row.due_date is None and row.actionable_since is None for row in later)
+    dues = [row.due_date for row in reached]
     assert dues == sorted(dues) or all(d <= deal.expected_close_date for d in dues)
     assert DealPlaybook.objects.get(opportunity=deal).playbook.number == 1
 
@@ -118,7 +123,7 @@ def test_assignment_notifies_other_people_once_per_deal(personas):
     commercial_team_manager=st.booleans(),
     after_sales_member=st.booleans(),
 )
-def test_every_role_resolves_to_exactly_one_person_who_can_see_the_deal(
+def test_every_role_resolves_to_one_person_of_that_role_or_nobody(
     has_lead,
     lead_active,
     has_sales_manager,
@@ -155,15 +160,25 @@ def test_every_role_resolves_to_exactly_one_person_who_can_see_the_deal(
         lead.save(update_fields=["is_active"])
         deal_services.deal_steps_sync(opportunity=deal)
     deal.refresh_from_db()
+    # Who may hold each step role: its own people (a commercial or after-sales team's manager has that role too).
+    fits = {role: {role} for role in StepRole.values}
     for role in StepRole.values:
         person = deal_services.resolve_responsible(deal, role)
-        assert person is not None and person.is_active or person == owner
-        assert Opportunity.objects.filter(pk=deal.pk).visible_to(person).exists()
+        if person is None:
+            continue
+        assert person.is_active and person.role in fits[role]
+        assert role == StepRole.SALES or person != owner  # no fallback to the sales rep
+    assert deal_services.resolve_responsible(deal, StepRole.SALES) == owner
+    assert (deal_services.resolve_responsible(deal, StepRole.PRESALES) is None) == (not has_lead or not lead_active)
     rows = steps_of(deal)
     assert len(rows) == 24
     for row in rows:
-        assert row.responsible_id is not None
-        assert Opportunity.objects.filter(pk=deal.pk).visible_to(row.responsible).exists()
+        if row.responsible_id is None:
+            assert row.unassigned_label.startswith("Unassigned: needs")
+            assert DealStep.objects.in_unassigned_queue_of(UserFactory(role=Role.ADMIN)).filter(pk=row.pk).exists()
+        else:
+            # Whoever owns a step can open the deal (access follows the work).
+            assert Opportunity.objects.filter(pk=deal.pk).visible_to(row.responsible).exists()
 
 
 def test_team_change_reassigns_open_steps_but_not_hand_assigned_ones(personas):
@@ -178,9 +193,15 @@ def test_team_change_reassigns_open_steps_but_not_hand_assigned_ones(personas):
     assert owners[0] == personas.engineer.pk and owners[-1] == personas.teammate.pk
 
 
-def test_reassign_to_someone_who_cannot_see_the_deal_is_refused(personas):
+def test_reassign_to_somebody_outside_lets_them_open_the_deal(personas):
+    # Access follows the work (docs/decisions.md): the new owner could not see the deal before, and can now.
+    assert not Opportunity.objects.filter(pk=personas.deal.pk).visible_to(personas.outsider).exists()
+    deal_services.deal_step_reassign(actor=personas.owner, step=step(personas.deal, 1), user=personas.outsider)
+    assert Opportunity.objects.filter(pk=personas.deal.pk).visible_to(personas.outsider).exists()
+    personas.outsider.is_active = False
+    personas.outsider.save(update_fields=["is_active"])
     with pytest.raises(ValidationError):
-        deal_services.deal_step_reassign(actor=personas.owner, step=step(personas.deal, 1), user=personas.outsider)
+        deal_services.deal_step_reassign(actor=personas.owner, step=step(personas.deal, 2), user=personas.outsider)
 
 
 def test_outsider_cannot_work_a_step(personas):
@@ -350,11 +371,12 @@ def test_publish_refuses_a_playbook_without_a_signing_step(personas):
 def test_reminders_are_idempotent_and_emailed(personas, django_capture_on_commit_callbacks):
     deal = personas.deal
     today = timezone.localdate()
+    since = today - datetime.timedelta(days=10)  # the deal reached the steps' stage ten days ago
     late = step(deal, 7)
-    DealStep.objects.filter(pk=late.pk).update(due_date=today - datetime.timedelta(days=2))
+    DealStep.objects.filter(pk=late.pk).update(actionable_since=since, due_date=today - datetime.timedelta(days=2))
     soon = step(deal, 8)
-    DealStep.objects.filter(pk=soon.pk).update(due_date=today + datetime.timedelta(days=1))
-    DealStep.objects.filter(opportunity=deal).exclude(pk__in=[late.pk, soon.pk]).update(
+    DealStep.objects.filter(pk=soon.pk).update(actionable_since=since, due_date=today + datetime.timedelta(days=1))
+    DealStep.objects.filter(opportunity=deal, actionable_since__isnull=False).exclude(pk__in=[late.pk, soon.pk]).update(
         due_date=today + datetime.timedelta(days=30)
     )
     mail.outbox.clear()

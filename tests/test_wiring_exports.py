@@ -79,8 +79,12 @@ def test_request_export_follows_filters_and_visibility(personas, login, other_de
 
 
 def test_my_steps_export_is_the_persons_open_steps(personas, login):
-    rows = read_csv(login(personas.engineer).get("/deals/my-steps/?export=csv"))
-    expected = DealStep.objects.open().filter(responsible=personas.engineer).count()
+    # The download is the list on the page: the steps to act on now, or the upcoming ones (their own tab).
+    client = login(personas.engineer)
+    now = read_csv(client.get("/deals/my-steps/?export=csv"))
+    assert len(now) - 1 == DealStep.objects.actionable().filter(responsible=personas.engineer).count()
+    rows = read_csv(client.get("/deals/my-steps/?show=upcoming&export=csv"))
+    expected = DealStep.objects.upcoming().filter(responsible=personas.engineer).count()
     assert expected and len(rows) - 1 == expected
     assert set(column(rows, "Opportunity")) == {personas.deal.name}
     assert len(read_csv(login(personas.outsider).get("/deals/my-steps/?export=csv"))) == 1

@@ -39,6 +39,7 @@ from presales.access.customers import (
     contacts_visible_to,
 )
 from presales.access.deals import (
+    can_assign_step,
     can_create_opportunity,
     can_edit_competitors,
     can_edit_opportunity,
@@ -49,6 +50,8 @@ from presales.access.deals import (
     can_work_step,
     deal_records_visible_to,
     opportunities_visible_to,
+    unassigned_queue_roles,
+    unassigned_steps_visible_to,
     visible_opportunities,
 )
 from presales.access.knowledge import can_create_knowledge, can_edit_knowledge, knowledge_items_visible_to
@@ -85,6 +88,7 @@ __all__ = [
     "assignable_roles",
     "accounts_visible_to",
     "activities_visible_to",
+    "can_assign_step",
     "can_cancel_request",
     "can_create_account",
     "can_create_knowledge",
@@ -141,6 +145,8 @@ __all__ = [
     "scorecard_records_visible_to",
     "support_requests_visible_to",
     "teams_visible_to",
+    "unassigned_queue_roles",
+    "unassigned_steps_visible_to",
     "visible_opportunities",
     "watches_request_queue",
 ]

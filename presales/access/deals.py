@@ -16,19 +16,42 @@ ACCOUNTABILITY_BOARD_ROLES = {Role.ADMIN, Role.SALES_MANAGER, Role.PRESALES_MANA
 
 
 def opportunities_visible_to(user: User, queryset: QS) -> QS:
-    """Deals the person works on, deals of the teams they see into, or all of them for an admin."""
+    """Deals the person works on (owner, lead, or given any work on it: see WORK_RELATIONS), deals of the teams they
+    see into, or all of them for an admin."""
     if not is_active(user):
         return queryset.none()
     scope = scope_for(user)
     if scope.sees_everything:
         return queryset
-    # The deal team's rows by the person, as a subquery on their own table (no join, so no repeated deals).
-    members = queryset.model._meta.get_field("members")
-    member_of = members.related_model._default_manager.filter(user=user).values(members.field.attname)
-    condition = Q(sales_owner=user) | Q(presales_lead=user) | Q(pk__in=member_of)
+    condition = Q(sales_owner=user) | Q(presales_lead=user)
+    for deal_ids in _deals_given_to(user, queryset.model):
+        condition |= Q(pk__in=deal_ids)
     if scope.team_ids:
         condition |= Q(team_id__in=scope.team_ids) | Q(presales_team_id__in=scope.team_ids)
     return queryset.filter(condition)
+
+
+# Access follows the work (docs/decisions.md): every way of giving somebody work on a deal, as (relation from the
+# deal, field naming the person, path from that row back to the deal). Each becomes a subquery on its own table (no
+# join, so no repeated deals), so a person given work can open the deal however they were given it.
+WORK_RELATIONS: tuple[tuple[str, str, str], ...] = (
+    ("members", "user", "opportunity_id"),  # deal-team member, in any recorded role
+    ("steps", "responsible", "opportunity_id"),  # a checklist step's owner
+    ("support_requests", "assignee", "opportunity_id"),  # the engineer a support request is assigned to
+    ("pocs", "lead", "opportunity_id"),  # a POC's lead
+    ("tenders.sections", "owner", "tender__opportunity_id"),  # a tender section's owner
+)
+
+
+def _deals_given_to(user: User, opportunity_model: Any) -> list[Any]:
+    """One subquery of deal ids per way of giving `user` work on a deal."""
+    subqueries = []
+    for relation, person, back in WORK_RELATIONS:
+        model = opportunity_model
+        for name in relation.split("."):
+            model = related_model(model, name)
+        subqueries.append(model._default_manager.filter(**{person: user}).values(back))
+    return subqueries
 
 
 def visible_opportunities(user: User, model: Any, field: str = "opportunity") -> Any:
@@ -62,10 +85,14 @@ def can_edit_opportunity(user: User, opportunity: Any) -> bool:
 
 
 def can_work_on_deal(user: User, opportunity: Any) -> bool:
-    """Bid documents, POCs and gaps are kept by the deal team: owner, presales lead, members, managers, admin."""
+    """Bid documents, POCs and gaps are kept by the deal team: owner, presales lead, managers, admin, and everybody
+    given work on the deal (members, step owners, request engineers, POC leads, tender section owners)."""
     if can_edit_opportunity(user, opportunity):
         return True
-    return bool(opportunity.members.filter(user=user).exists())
+    given = Q()
+    for deal_ids in _deals_given_to(user, type(opportunity)):
+        given |= Q(pk__in=deal_ids)
+    return bool(type(opportunity)._default_manager.filter(given, pk=opportunity.pk).exists())
 
 
 def can_edit_competitors(user: User) -> bool:
@@ -80,6 +107,56 @@ def can_work_step(user: User, step: Any) -> bool:
     """Answer a step, change its status or hand it over: the person responsible, or anybody who may edit the deal
     (owner, lead, their managers, admin)."""
     return step.responsible_id == user.pk or can_edit_opportunity(user, step.opportunity)
+
+
+# Steps nobody on the deal can take wait on the queue of the manager matching the step's role (step roles use the
+# people's role values). Commercial and after-sales steps go to whoever manages a commercial / after-sales team.
+UNASSIGNED_QUEUES: dict[str, set[str]] = {
+    Role.PRESALES_MANAGER: {Role.PRESALES, Role.PRESALES_MANAGER},
+    Role.SALES_MANAGER: {Role.SALES, Role.SALES_MANAGER},
+    Role.COMMERCIAL: {Role.COMMERCIAL},
+    Role.AFTER_SALES: {Role.AFTER_SALES},
+}
+
+
+def unassigned_queue_roles(user: User) -> set[str]:
+    """The step roles whose unassigned steps this person's queue shows (empty: the person has no such queue)."""
+    if not is_active(user):
+        return set()
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return {str(role) for roles in UNASSIGNED_QUEUES.values() for role in roles}
+    if user.role in (Role.COMMERCIAL, Role.AFTER_SALES) and not scope.managed_team_ids:
+        return set()  # the functional teams' managers, not every commercial or after-sales person
+    return {str(role) for role in UNASSIGNED_QUEUES.get(user.role, set())}
+
+
+def unassigned_steps_visible_to(user: User, queryset: QS) -> QS:
+    """Unassigned steps on the person's queue: of the roles they manage, on deals of the teams they manage (a presales
+    manager also gets deals without a presales team, as with support requests), everything for an admin."""
+    roles = unassigned_queue_roles(user)
+    if not roles:
+        return queryset.none()
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return queryset
+    queryset = queryset.filter(definition__responsible_role__in=roles)
+    if user.role == Role.SALES_MANAGER:
+        return queryset.filter(opportunity__team_id__in=scope.managed_team_ids)
+    if user.role == Role.PRESALES_MANAGER:
+        return queryset.filter(
+            Q(opportunity__presales_team__isnull=True) | Q(opportunity__presales_team_id__in=scope.managed_team_ids)
+        )
+    return queryset
+
+
+def can_assign_step(user: User, step: Any) -> bool:
+    """Hand a step over: whoever may work it, or, for a step nobody has, the manager whose queue shows it."""
+    if can_work_step(user, step):
+        return True
+    if step.responsible_id is not None:
+        return False
+    return bool(unassigned_steps_visible_to(user, type(step)._default_manager.filter(pk=step.pk)).exists())
 
 
 def can_move_deal_playbook(user: User, opportunity: Any) -> bool:

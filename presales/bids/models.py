@@ -391,6 +391,9 @@ class PocCriterion(models.Model):
     result_notes = models.TextField(_("result notes"), blank=True)
     tested_on = models.DateField(_("tested on"), null=True, blank=True)
 
+    # Every result stays in the POC's history (shown there with the POC's own changes).
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["pk"]
         verbose_name = _("success criterion")

@@ -25,6 +25,8 @@ from presales.bids.models import (
     GapStatus,
     Poc,
     PocCriterion,
+    PocOutcome,
+    PocStatus,
     ProductGap,
     SubmissionItem,
     Tender,
@@ -335,7 +337,9 @@ def poc_create(*, actor: User, opportunity: Opportunity, test_cases: Any = (), *
     attribute_change(poc, actor=actor)
     poc.save()
     for case in test_cases:
-        PocCriterion.objects.create(poc=poc, test_case=case, title=case.title, validation=case.validation)
+        criterion = PocCriterion(poc=poc, test_case=case, title=case.title, validation=case.validation)
+        attribute_change(criterion, actor=actor)
+        criterion.save()
     return poc
 
 
@@ -358,7 +362,9 @@ def poc_criterion_add(
         validation = validation or test_case.validation
     criterion = PocCriterion(poc=poc, test_case=test_case, title=title, validation=validation)
     criterion.full_clean()
+    attribute_change(criterion, actor=actor)
     criterion.save()
+    _poc_follow_results(actor, poc)
     return criterion
 
 
@@ -377,8 +383,42 @@ def poc_criterion_record(
     if agreed is not None:
         criterion.agreed = agreed
         fields.append("agreed")
+    attribute_change(criterion, actor=actor)
     criterion.save(update_fields=fields)
+    _poc_follow_results(actor, criterion.poc)
     return criterion
+
+
+def poc_outcome_from_results(results: list[str]) -> str:
+    """The POC's outcome from its agreed criteria's results: pending until each has a result, then passed when all
+    passed, failed when all failed, partly passed otherwise."""
+    if not results or CriterionResult.PENDING in results:
+        return PocOutcome.PENDING
+    if all(r == CriterionResult.PASSED for r in results):
+        return PocOutcome.PASSED
+    if all(r == CriterionResult.FAILED for r in results):
+        return PocOutcome.FAILED
+    return PocOutcome.PARTLY
+
+
+def _poc_follow_results(actor: User, poc: Poc) -> None:
+    """A POC's status and outcome follow its results: running once a result is in, completed with its outcome once
+    every agreed criterion has one (and back to running if one is reset); a cancelled POC stays cancelled."""
+    poc = Poc.objects.get(pk=poc.pk)
+    if poc.status == PocStatus.CANCELLED:
+        return
+    results = list(poc.criteria.filter(agreed=True).values_list("result", flat=True))
+    outcome = poc_outcome_from_results(results)
+    status: str
+    if outcome != PocOutcome.PENDING:
+        status = PocStatus.COMPLETED
+    elif any(r != CriterionResult.PENDING for r in results):
+        status = PocStatus.RUNNING
+    else:
+        status = PocStatus.RUNNING if poc.status == PocStatus.COMPLETED else poc.status
+    changes = {name: value for name, value in (("status", status), ("outcome", outcome)) if getattr(poc, name) != value}
+    if changes:
+        save_with_version_check(poc, changes=changes, expected_version=None, actor=actor, reason="results")
 
 
 @transaction.atomic

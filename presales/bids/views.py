@@ -391,7 +391,7 @@ def poc_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "share_form": ShareForm(),
             "can_work": access.can_work_on_deal(request.user, poc.opportunity),
             "share_url": request.session.pop(f"poc-share-{poc.pk}", None),
-            "history": history_entries(poc),
+            "history": history_entries(poc, children=criteria),
         },
     )
 

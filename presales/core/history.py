@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 HIDDEN_FIELDS = {"version", "updated_at", "created_at", "id", "password", "last_login"}
@@ -21,10 +23,36 @@ class Change:
 
 @dataclass
 class Entry:
-    date: datetime
+    date: datetime.datetime
     user: Any
     action: str
     changes: list[Change] = field(default_factory=list)
+    reason: str = ""
+    subject: str = ""  # for a child row's entry shown in its parent's history (a POC's criterion): which row
+
+
+# Reasons services give for a change, as codes (`attribute_change(..., reason="stage")`), and how a person reads them.
+# The app that writes a code registers its label (lazily translated) with `register_reasons`; a reason nobody
+# registered is text a person typed and is shown as it is.
+REASON_LABELS: dict[str, Any] = {}
+
+
+def register_reasons(labels: dict[str, Any]) -> None:
+    """Say how the reason codes of one app read in the history (values: lazily translated strings)."""
+    REASON_LABELS.update(labels)
+
+
+def reason_label(reason: str) -> str:
+    if not reason:
+        return ""
+    label = REASON_LABELS.get(reason)
+    if label is not None:
+        return str(label)
+    # "code: what the person typed" (a gate passed with a reason): the code's label, then the person's words.
+    code, sep, rest = reason.partition(": ")
+    if sep and code in REASON_LABELS:
+        return f"{REASON_LABELS[code]}: {rest}"
+    return reason
 
 
 def attribute_change(instance: models.Model, *, actor: Any = None, reason: str = "") -> None:
@@ -49,15 +77,21 @@ def _display(record: Any, field_obj: models.Field, related_names: dict[tuple[str
         return related_names.get((field_obj.name, value), f"#{value}")
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        # In the reader's time zone and language, as every other date and time on the page.
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
     return str(value)
 
 
-def history_entries(instance: models.Model, limit: int = 50) -> list[Entry]:
-    """The newest `limit` changes of one record, with field-by-field differences (a fixed number of queries)."""
-    history = instance.history  # type: ignore[attr-defined]  # added by simple_history's HistoricalRecords
-    records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
-    model = type(instance)
-    fields = [f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS]
+def _entries(model: type[models.Model], records: list[Any], limit: int, subjects: dict[Any, str]) -> list[Entry]:
+    """Entries for history records of `model` (newest first, possibly of several rows): each change is compared with
+    the previous record of the same row."""
+    # Only the fields the history keeps (a model may leave some out, e.g. a POC's hashed share token).
+    kept = {f.attname for f in type(records[0])._meta.concrete_fields} if records else set()
+    fields = [f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS and f.attname in kept]
     # Resolve every related id that appears in these records with one query per related model.
     related_names: dict[tuple[str, Any], str] = {}
     for f in fields:
@@ -69,10 +103,18 @@ def history_entries(instance: models.Model, limit: int = 50) -> list[Entry]:
             for obj in related_model._default_manager.filter(pk__in=ids):  # type: ignore[union-attr]
                 related_names[(f.name, obj.pk)] = str(obj)
     actions = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+    # The record just before each one, of the same row (the list is newest first).
+    row_id = model._meta.pk.attname  # a history record's own pk is history_id; the row's id is this field
+    previous_of: dict[int, Any] = {}
+    last_seen: dict[Any, Any] = {}
+    for record in reversed(records):
+        previous_of[record.history_id] = last_seen.get(getattr(record, row_id))
+        last_seen[getattr(record, row_id)] = record
     entries = []
-    for index, record in enumerate(records[:limit]):
-        previous = records[index + 1] if index + 1 < len(records) else None
+    for record in records[:limit]:
+        previous = previous_of.get(record.history_id)
         changes = []
+        reason = reason_label(getattr(record, "history_change_reason", None) or "")
         if previous is not None and record.history_type == "~":
             for f in fields:
                 if getattr(record, f.attname) != getattr(previous, f.attname):
@@ -86,6 +128,36 @@ def history_entries(instance: models.Model, limit: int = 50) -> list[Entry]:
             if not changes:
                 continue
         entries.append(
-            Entry(record.history_date, record.history_user, str(actions.get(record.history_type, "")), changes)
+            Entry(
+                record.history_date,
+                record.history_user,
+                str(actions.get(record.history_type, "")),
+                changes,
+                reason=reason,
+                subject=subjects.get(getattr(record, row_id), ""),
+            )
         )
     return entries
+
+
+def history_entries(instance: models.Model, limit: int = 50, *, children: Iterable[models.Model] = ()) -> list[Entry]:
+    """The newest `limit` changes of one record, with field-by-field differences (a fixed number of queries).
+
+    `children`: rows that belong to the record and have their own history (a POC's criteria and their results);
+    their changes are merged in, each naming its row, at one more query per child model.
+    """
+    history = instance.history  # type: ignore[attr-defined]  # added by simple_history's HistoricalRecords
+    records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    entries = _entries(type(instance), records, limit, {})
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    for child in children:
+        by_model.setdefault(type(child), []).append(child)
+    for model, rows in by_model.items():
+        child_records = list(
+            model.history.filter(id__in=[r.pk for r in rows])  # type: ignore[attr-defined]
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")[: limit * 2]
+        )
+        entries += _entries(model, child_records, limit, {r.pk: str(r) for r in rows})
+    entries.sort(key=lambda e: e.date, reverse=True)
+    return entries[:limit]

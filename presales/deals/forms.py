@@ -77,6 +77,14 @@ class OpportunityForm(VersionedModelForm):
             self.fields["sales_owner"].initial = user.pk
         else:
             self.fields.pop("competitors")
+            # Moving the deal past open steps asks for a reason (the stage gate); empty unless the gate asks.
+            self.fields["stage_reason"] = forms.CharField(
+                label=_("Why move on with open steps"),
+                required=False,
+                max_length=500,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Only when the new stage passes steps still open. Kept in the deal's history."),
+            )
 
 
 class StageForm(forms.Form):
@@ -84,6 +92,13 @@ class StageForm(forms.Form):
 
     stage = forms.ModelChoiceField(label=_("Stage"), queryset=Stage.objects.order_by("number"), empty_label=None)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(
+        label=_("Why move on with these steps open"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the deal's history."),
+    )
 
 
 class CloseForm(forms.Form):

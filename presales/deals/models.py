@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from presales import access
 from presales.core.models import BaseModel
 from presales.currencies.models import Currency
-from presales.playbook.models import PlaybookVersion, Stage, StepDefinition
+from presales.playbook.models import PlaybookVersion, Stage, StepDefinition, StepRole
 
 if TYPE_CHECKING:
     from presales.people.models import User
@@ -276,6 +276,17 @@ class StepStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (StepStatus.NOT_STARTED, StepStatus.IN_PROGRESS, StepStatus.BLOCKED)
+
+# What a step without an owner waits for, by the step's role (docs/domain.md, The 24-step playbook).
+UNASSIGNED_LABELS = {
+    StepRole.SALES: _("Unassigned: needs a sales owner"),
+    StepRole.SALES_MANAGER: _("Unassigned: needs a sales manager"),
+    StepRole.PRESALES: _("Unassigned: needs a presales lead"),
+    StepRole.PRESALES_MANAGER: _("Unassigned: needs a presales manager"),
+    StepRole.COMMERCIAL: _("Unassigned: needs a commercial person"),
+    StepRole.AFTER_SALES: _("Unassigned: needs an after-sales person"),
+    "": _("Unassigned"),
+}
 FINISHED_STATUSES = (StepStatus.DONE, StepStatus.SKIPPED)
 
 
@@ -284,11 +295,27 @@ class DealStepQuerySet(models.QuerySet["DealStep"]):
         return access.deal_records_visible_to(user, self)
 
     def open(self) -> DealStepQuerySet:
-        """Steps still to do on deals still being pursued."""
+        """Steps still to do on deals still being pursued (actionable now or upcoming)."""
         return self.filter(status__in=OPEN_STATUSES, opportunity__outcome=Outcome.OPEN)
 
+    def actionable(self) -> DealStepQuerySet:
+        """Open steps whose stage the deal has reached: they have a due date and can be late."""
+        return self.open().filter(actionable_since__isnull=False)
+
+    def upcoming(self) -> DealStepQuerySet:
+        """Open steps of stages the deal has not reached: no due date yet, never overdue."""
+        return self.open().filter(actionable_since__isnull=True)
+
     def overdue(self, today: datetime.date) -> DealStepQuerySet:
-        return self.open().filter(due_date__lt=today)
+        return self.actionable().filter(due_date__lt=today)
+
+    def unassigned(self) -> DealStepQuerySet:
+        """Open steps nobody on the deal can take: they wait on a manager's queue."""
+        return self.open().filter(responsible__isnull=True)
+
+    def in_unassigned_queue_of(self, user: User) -> DealStepQuerySet:
+        """The unassigned steps this person's queue shows (access.unassigned_steps_visible_to)."""
+        return access.unassigned_steps_visible_to(user, self.unassigned())
 
 
 class DealStep(BaseModel):
@@ -301,8 +328,18 @@ class DealStep(BaseModel):
     )
     reason = models.TextField(_("reason"), blank=True, help_text=_("Why the step was skipped or is blocked."))
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    # When the deal reached the step's stage: the due date counts from then (docs/domain.md, Due dates). Empty while
+    # the step is upcoming (a later stage): it then has no due date and is never overdue.
+    actionable_since = models.DateField(_("actionable since"), null=True, blank=True)
+    # Empty when nobody on the deal has the step's role: the step waits on the matching manager's queue (never
+    # silently handed to somebody of another role).
     responsible = models.ForeignKey(
-        "people.User", verbose_name=_("responsible"), on_delete=models.PROTECT, related_name="deal_steps"
+        "people.User",
+        verbose_name=_("responsible"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deal_steps",
     )
     assigned_by_hand = models.BooleanField(
         _("assigned by hand"), default=False, help_text=_("Not re-resolved from the deal team when it changes.")
@@ -344,6 +381,11 @@ class DealStep(BaseModel):
                 condition=~models.Q(status__in=["skipped", "blocked"]) | ~models.Q(reason=""),
                 name="deal_step_reason_when_skipped_or_blocked",
             ),
+            # An upcoming step has no due date: nothing can count it as late.
+            models.CheckConstraint(
+                condition=models.Q(actionable_since__isnull=False) | models.Q(due_date__isnull=True),
+                name="deal_step_due_only_when_actionable",
+            ),
         ]
         indexes = [
             models.Index(fields=["responsible", "status", "due_date"], name="deal_step_owner_status_due"),
@@ -362,7 +404,16 @@ class DealStep(BaseModel):
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
-        return self.is_open and self.due_date is not None and self.due_date < today
+        return self.is_open and self.is_actionable and self.due_date is not None and self.due_date < today
+
+    @property
+    def is_actionable(self) -> bool:
+        return self.actionable_since is not None
+
+    @property
+    def unassigned_label(self) -> str:
+        """What an unassigned step waits for, by its role: "Unassigned: needs a presales lead"."""
+        return str(UNASSIGNED_LABELS.get(self.definition.responsible_role, UNASSIGNED_LABELS[""]))
 
     def clean(self) -> None:
         if self.status in (StepStatus.SKIPPED, StepStatus.BLOCKED) and not self.reason.strip():

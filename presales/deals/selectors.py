@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -184,18 +184,42 @@ def qualification(opportunity: Opportunity, steps: list[DealStep]) -> Qualificat
     return result
 
 
-def my_next_steps(user: User) -> list[DealStep]:
-    """The person's open steps on open deals they can see: overdue first, then by due date."""
-    steps = list(
-        DealStep.objects.open()
-        .visible_to(user)
-        .filter(responsible=user)
-        .select_related("definition__stage", "opportunity__account", "opportunity__stage")
-        .order_by("due_date", "opportunity__expected_close_date", "definition__order")
+def my_next_steps(user: User, *, upcoming: bool = False) -> Any:
+    """The person's open steps on open deals they can see, grouped by deal.
+
+    Actionable steps (their stage reached), the deal with the earliest due step first, so deals with overdue steps
+    lead and within a deal the overdue steps come first; with `upcoming`, the steps of stages not reached yet (no
+    due date), by the deal's close date and the playbook's order. A queryset: the page pages it.
+    """
+    mine = DealStep.objects.visible_to(user).filter(responsible=user)
+    rows = mine.upcoming() if upcoming else mine.actionable()
+    rows = rows.select_related("definition__stage", "opportunity__account", "opportunity__stage")
+    if upcoming:
+        return rows.order_by("opportunity__expected_close_date", "opportunity_id", "definition__order")
+    first_due = (
+        DealStep.objects.actionable()
+        .filter(responsible=user, opportunity=OuterRef("opportunity"))
+        .order_by()
+        .values("opportunity")
+        .annotate(first=Min("due_date"))
+        .values("first")
     )
-    today = timezone.localdate()
+    return rows.annotate(deal_first_due=Subquery(first_due[:1])).order_by(
+        F("deal_first_due").asc(nulls_last=True),
+        "opportunity_id",
+        F("due_date").asc(nulls_last=True),
+        "definition__order",
+    )
+
+
+def mark_overdue(steps: list[DealStep], today: datetime.date | None = None) -> list[DealStep]:
+    """Flag each step `overdue` and the first step of each deal `first_of_deal` (the page groups rows by deal)."""
+    today = today or timezone.localdate()
+    previous = None
     for step in steps:
         step.overdue = step.is_overdue(today)  # type: ignore[attr-defined]
+        step.first_of_deal = step.opportunity_id != previous  # type: ignore[attr-defined]
+        previous = step.opportunity_id
     return steps
 
 
@@ -250,9 +274,11 @@ def accountability_board(user: User, *, today: datetime.date | None = None, week
         .annotate(n=Count("pk"), late=Count("pk", filter=overdue))
         .order_by("-late", "-n")
     )
-    people = User.objects.in_bulk([row["responsible"] for row in person_rows])
+    people = User.objects.in_bulk([row["responsible"] for row in person_rows if row["responsible"] is not None])
     by_person = [
         BoardRow(str(people[row["responsible"]]), row["n"], row["late"], people[row["responsible"]])
+        if row["responsible"] is not None
+        else BoardRow(_("Unassigned"), row["n"], row["late"])  # waiting on a manager's queue
         for row in person_rows
     ]
     # Trend: at the end of each of the last weeks, how many steps were past due and not yet finished,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -91,10 +91,10 @@ class CompetitorDealTable(Table):
 
 
 class MyStepTable(Table):
-    """The open steps a person is responsible for, overdue first, each completable in place through htmx."""
+    """The steps a person can act on, grouped by deal, overdue first, each completable in place through htmx."""
 
     due_date = DateColumn(_("Due"))
-    overdue = Column(_("Overdue"), page=False)
+    overdue = Column(_("Overdue"), lambda step: step.is_overdue(), page=False)  # the download reads the queryset
     number = Column(_("No."), "definition.order", page=False)
     step = Column(_("Step"), lambda step: str(step.definition))
     status = Column(_("Status"), page=False)
@@ -105,9 +105,15 @@ class MyStepTable(Table):
     complete = Column("", export=False)
 
     def row_attributes(self, step: DealStep) -> dict[str, str]:
-        return {"class": "step-overdue" if getattr(step, "overdue", False) else "", "id": f"my-step-{step.pk}"}
+        classes = [
+            "step-overdue" if getattr(step, "overdue", False) else "",
+            "group-start" if getattr(step, "first_of_deal", False) else "",
+        ]
+        return {"class": " ".join(c for c in classes if c), "id": f"my-step-{step.pk}"}
 
     def render_due_date(self, step: DealStep) -> SafeString:
+        if not step.is_actionable:
+            return format_html('<span class="badge">{}</span>', _("upcoming"))
         due = display(step.due_date, "—")
         if getattr(step, "overdue", False):
             return format_html('{}<br><span class="badge badge-danger">{}</span>', due, _("overdue"))
@@ -124,6 +130,8 @@ class MyStepTable(Table):
 
     def render_opportunity(self, step: DealStep) -> SafeString:
         deal = step.opportunity
+        if not getattr(step, "first_of_deal", True):
+            return format_html('<span class="visually-hidden">{}</span>', deal)  # grouped under the deal's first row
         return format_html(
             '<a href="{}">{}</a><br><span class="muted small">{} · {}</span>',
             deal.get_absolute_url(),
@@ -154,7 +162,11 @@ class StepTable(Table):
 
     step = Column(_("Step"), lambda step: str(step.definition), sort="definition__order")
     opportunity = Column(_("Opportunity"), "opportunity.name", sort="opportunity__name")
-    responsible = Column(_("Responsible"), lambda step: str(step.responsible), sort="responsible__display_name")
+    responsible = Column(
+        _("Responsible"),
+        lambda step: str(step.responsible) if step.responsible_id else step.unassigned_label,
+        sort="responsible__display_name",
+    )
     role = Column(
         _("Responsible role"), lambda step: step.definition.get_responsible_role_display(), classes="hide-phone"
     )
@@ -174,3 +186,56 @@ class StepTable(Table):
         if step.is_overdue():
             return format_html('{} <span class="badge badge-danger">{}</span>', due, _("overdue"))
         return due
+
+
+class UnassignedStepTable(Table):
+    """Steps nobody on the deal can take, on the matching manager's queue, each assigned in one click."""
+
+    html_id = "unassigned-steps"
+
+    step = Column(_("Step"), lambda step: str(step.definition))
+    needs = Column(_("Waiting for"), lambda step: step.unassigned_label)
+    opportunity = Column(_("Opportunity"), "opportunity.name")
+    account = Column(_("Account"), "opportunity.account.name", page=False)
+    stage = Column(_("Stage"), lambda step: step.opportunity.stage.label, classes="hide-phone")
+    due_date = DateColumn(_("Due"), classes="hide-phone")
+    assign = Column(_("Assign"), export=False)
+
+    def row_attributes(self, step: DealStep) -> dict[str, str]:
+        return {"id": f"unassigned-{step.pk}"}
+
+    def render_step(self, step: DealStep) -> SafeString:
+        return format_html("{}. {}", step.definition.order, step.definition.name)
+
+    def render_needs(self, step: DealStep) -> SafeString:
+        return badge(step.unassigned_label, "warn")
+
+    def render_due_date(self, step: DealStep) -> SafeString | str:
+        return display(step.due_date, str(_("upcoming")))
+
+    def render_assign(self, step: DealStep) -> SafeString:
+        """A small form: the people of the step's role (the manager first), and one button."""
+        candidates = getattr(step, "candidates", [])
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((person.pk, " selected" if index == 0 else "", person) for index, person in enumerate(candidates)),
+        )
+        url = reverse("deals:step_assign", args=[step.pk])
+        return format_html(
+            '<form class="inline-form" method="post" action="{}" hx-post="{}" hx-target="#unassigned-{}" '
+            'hx-swap="outerHTML"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="version" value="{}">'
+            '<label class="visually-hidden" for="assign-{}">{}</label><select name="responsible" id="assign-{}">{}'
+            '</select> <button class="btn btn-small btn-primary" type="submit">{}</button></form>',
+            url,
+            url,
+            step.pk,
+            getattr(step, "csrf_token", ""),
+            step.version,
+            step.pk,
+            _("Assign to"),
+            step.pk,
+            options,
+            _("Assign"),
+        )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("competitors/pick/", pickers.CompetitorPickerView.as_view(), name="competitor_pick"),
     path("board/", opportunities.board, name="board"),
     path("<int:pk>/stage/", opportunities.opportunity_move_stage, name="move_stage"),
+    path("<int:pk>/stage/confirm/", opportunities.opportunity_move_stage_confirm, name="move_stage_confirm"),
     path("<int:pk>/close/", opportunities.opportunity_close, name="close"),
     path("<int:pk>/reopen/", opportunities.opportunity_reopen, name="reopen"),
     path("<int:pk>/team/", opportunities.deal_member_add, name="member_add"),
@@ -25,6 +26,8 @@ urlpatterns = [
     path("steps/<int:pk>/status/", checklist.step_status, name="step_status"),
     path("steps/<int:pk>/reassign/", checklist.step_reassign, name="step_reassign"),
     path("my-steps/", checklist.my_steps, name="my_steps"),
+    path("unassigned/", checklist.unassigned_steps, name="unassigned"),
+    path("steps/<int:pk>/assign/", checklist.step_assign, name="step_assign"),
     path("accountability/", checklist.accountability_board, name="accountability"),
     path("steps/", checklist.step_list, name="step_list"),
     # The shared competitor profiles.

@@ -17,7 +17,6 @@ from presales.bids.models import (
     Compliance,
     DeviationTable,
     GapSeverity,
-    PocOutcome,
     PocStatus,
     SectionKind,
     TenderStatus,
@@ -180,10 +179,8 @@ def generate_bids(ctx: DemoContext) -> None:
                 result = "passed" if deal.outcome != Outcome.LOST else ctx.rng.choice(["passed", "failed", "partly"])
                 services.poc_criterion_record(actor=lead, criterion=criterion, result=result, notes="")
         if closed:
-            outcome = PocOutcome.PASSED if deal.outcome == Outcome.WON else PocOutcome.PARTLY
-            services.poc_update(
-                actor=lead, poc=poc, expected_version=None, outcome=outcome, signed_off_by="王主任", signed_off_on=start
-            )
+            # Status and outcome followed the results recorded above; the customer's sign-off is added here.
+            services.poc_update(actor=lead, poc=poc, expected_version=None, signed_off_by="王主任", signed_off_on=start)
         pocs += 1
 
     gaps = 0

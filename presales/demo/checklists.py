@@ -21,12 +21,11 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from presales import access
 from presales.customers.models import Attitude, Contact, DecisionRole, Level
 from presales.deals import services as checklist
 from presales.deals.models import DealStep, Opportunity, Outcome, StepStatus
 from presales.people.models import Team, TeamKind, User
-from presales.playbook.models import AnswerKind, PlaybookVersion, StepDefinition, StepRole
+from presales.playbook.models import AnswerKind, PlaybookVersion, Stage, StepDefinition, StepRole
 
 if TYPE_CHECKING:
     from presales.demo.context import DemoContext
@@ -337,7 +336,13 @@ class ChecklistWalker:
         self.now = timezone.now()
         self.handovers: dict[str, int] = {}
 
-    def person(self, pk: int) -> User:
+    def person(self, pk: int | None, step: DealStep | None = None) -> User:
+        """The user with `pk`; for a step nobody owns (it waits on a manager's queue), the deal's sales owner, who may
+        work every step of their deal."""
+        if pk is None and step is not None:
+            pk = step.opportunity.sales_owner_id
+        if pk is None:
+            raise ValueError("no person")
         user = self.users.get(pk)
         if user is None:
             user = self.users[pk] = User.objects.get(pk=pk)
@@ -380,7 +385,7 @@ class ChecklistWalker:
             order = step.definition.order
             if order not in steps_plan.finished:
                 continue
-            actor = self.person(step.responsible_id)
+            actor = self.person(step.responsible_id, step)
             with self.at(dates[order]):
                 if order in steps_plan.skipped:
                     checklist.deal_step_set_status(
@@ -406,12 +411,12 @@ class ChecklistWalker:
         for order in steps_plan.in_progress:
             step = steps[order - 1]
             checklist.deal_step_set_status(
-                actor=self.person(step.responsible_id), step=step, status=StepStatus.IN_PROGRESS
+                actor=self.person(step.responsible_id, step), step=step, status=StepStatus.IN_PROGRESS
             )
         for order, reason in steps_plan.blocked.items():
             step = steps[order - 1]
             checklist.deal_step_set_status(
-                actor=self.person(step.responsible_id), step=step, status=StepStatus.BLOCKED, reason=reason
+                actor=self.person(step.responsible_id, step), step=step, status=StepStatus.BLOCKED, reason=reason
             )
         self._hand_over(opportunity, plan, steps, steps_plan)
 
@@ -436,7 +441,7 @@ class ChecklistWalker:
             if step is None:
                 continue
             try:
-                checklist.deal_step_reassign(actor=self.person(step.responsible_id), step=step, user=director)
+                checklist.deal_step_reassign(actor=self.person(step.responsible_id, step), step=step, user=director)
             except ValidationError:  # the director cannot see this deal
                 continue
             self.handovers[login] = count + 1
@@ -455,6 +460,7 @@ class BulkChecklists:
         self.definitions = current_definitions()
         self.planner = ChecklistPlanner(ctx, self.definitions)
         self.teams = {team.pk: team for team in Team.objects.select_related("manager")}
+        self.stages = Stage.objects.in_bulk()
         self.managers: dict[str, User | None] = {}
         for kind in (TeamKind.COMMERCIAL, TeamKind.AFTER_SALES):
             functional = (
@@ -473,16 +479,7 @@ class BulkChecklists:
         pairs = [(o, p) for o, p in zip(opportunities, plans, strict=True) if p.outcome == Outcome.OPEN]
         if not pairs:
             return []
-        ids = [o.pk for o, _p in pairs]
         commercial, after_sales = self.managers[TeamKind.COMMERCIAL], self.managers[TeamKind.AFTER_SALES]
-        # As DealTeam.load: a fallback manager only gets steps on deals they can see (one query per manager).
-        visible: dict[int, set[int]] = {}
-        for manager in {m for m in (commercial, after_sales) if m is not None}:
-            visible[manager.pk] = set(
-                access.opportunities_visible_to(manager, Opportunity.objects.filter(pk__in=ids)).values_list(
-                    "pk", flat=True
-                )
-            )
         today = self.ctx.today
         result = []
         for opportunity, plan in pairs:
@@ -494,16 +491,23 @@ class BulkChecklists:
                 opportunity=opportunity,
                 commercial_manager=commercial,
                 after_sales_manager=after_sales,
-                visible_ids={pk for pk, deals in visible.items() if opportunity.pk in deals},
             )
             for user, role in plan.members:
                 team.members.setdefault(role, []).append(user)
             steps_plan = self.planner.plan_steps(plan)
-            dues = checklist.due_dates(self.definitions, today, opportunity.expected_close_date)
+            # Steps of the stages the deal has reached are actionable (due by the rule), the later ones upcoming.
+            since = checklist.actionable_since(self.definitions, self.stages[opportunity.stage_id], today)
+            dues = checklist.due_dates(self.definitions, since, opportunity.expected_close_date)
             opened = today - datetime.timedelta(days=self.rng.randint(5, 120))
-            for definition, due in zip(self.definitions, dues, strict=True):
+            for definition, step_since, due in zip(self.definitions, since, dues, strict=True):
                 person = team.resolve(definition.responsible_role)
-                step = DealStep(opportunity=opportunity, definition=definition, due_date=due, responsible=person)
+                step = DealStep(
+                    opportunity=opportunity,
+                    definition=definition,
+                    actionable_since=step_since,
+                    due_date=due,
+                    responsible=person,
+                )
                 order = definition.order
                 if order in steps_plan.finished:
                     if order in steps_plan.skipped:

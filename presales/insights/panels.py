@@ -485,7 +485,12 @@ def my_week_panels(user: User, f: InsightFilters) -> list[Panel]:
                     "step": str(step.definition),
                     "opportunity": step.opportunity.name,
                     "due_date": step.due_date,
-                    "status": step.get_status_display(),
+                    # A step due before today is marked as overdue, not only dated.
+                    "status": (
+                        _("Overdue · %(status)s") % {"status": step.get_status_display()}
+                        if step.is_overdue(f.as_of)
+                        else step.get_status_display()
+                    ),
                 }
                 for step in steps
             ],

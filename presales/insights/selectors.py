@@ -485,10 +485,10 @@ def week_bounds(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 
 
 def my_steps_due(user: User, f: InsightFilters, limit: int = 20) -> list[DealStep]:
-    """My open steps due by the end of this week (overdue ones first)."""
+    """My actionable steps due by the end of this week (overdue ones first; upcoming steps have no due date)."""
     _monday, sunday = week_bounds(f.as_of)
     return list(
-        DealStep.objects.open()
+        DealStep.objects.actionable()
         .filter(responsible=user, due_date__lte=sunday)
         .select_related("opportunity", "definition")
         .order_by("due_date", "pk")[:limit]

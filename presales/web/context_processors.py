@@ -60,6 +60,15 @@ NAVIGATION: list[NavEntry] = [
         visible=access.can_see_accountability_board,
     ),
     NavEntry(
+        "unassigned",
+        "deals:unassigned",
+        _("Steps without an owner"),
+        "steps",
+        "more",
+        ("deals:unassigned",),
+        visible=lambda user: bool(access.unassigned_queue_roles(user)),
+    ),
+    NavEntry(
         "scoring", "scoring:mine", _("Scorecards"), "award", "more", ("scoring:",), visible=access.can_read_scorecards
     ),
     NavEntry(

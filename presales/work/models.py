@@ -18,6 +18,7 @@ from presales import access
 from presales.core.models import BaseModel
 from presales.customers.models import Industry
 from presales.people.models import Role
+from presales.work.triage import Recommendation
 
 if TYPE_CHECKING:
     from presales.deals.models import Opportunity
@@ -229,7 +230,7 @@ class SupportRequest(BaseModel):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
-    recommendation = models.CharField(_("recommendation"), max_length=30, blank=True)
+    recommendation = models.CharField(_("recommendation"), max_length=30, blank=True, choices=Recommendation.choices())
     plan = models.TextField(_("plan"), blank=True)
     triage_due_at = models.DateTimeField(_("triage due"), null=True, blank=True)
     response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)

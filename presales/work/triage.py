@@ -10,8 +10,10 @@ import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # The matter: every needed skill at this level or above means "confident"...
 CONFIDENT_LEVEL = 3
@@ -30,12 +32,18 @@ class Recommendation:
 
     @staticmethod
     def label(code: str) -> str:
-        return {
-            Recommendation.SCHEDULE: _("Presales duty: schedule it"),
-            Recommendation.MAY_ACCEPT: _("May accept"),
-            Recommendation.DECLINE: _("Decline"),
-            Recommendation.ACCEPT_WITH_PLAN: _("Accept with a plan"),
-        }.get(code, code)
+        return str(dict(Recommendation.choices()).get(code, code))
+
+    @staticmethod
+    def choices() -> list[tuple[str, Any]]:
+        """The codes with their (lazily translated) labels: the request's `recommendation` field's choices, so its
+        history reads as words, not codes."""
+        return [
+            (Recommendation.SCHEDULE, gettext_lazy("Presales duty: schedule it")),
+            (Recommendation.MAY_ACCEPT, gettext_lazy("May accept")),
+            (Recommendation.DECLINE, gettext_lazy("Decline")),
+            (Recommendation.ACCEPT_WITH_PLAN, gettext_lazy("Accept with a plan")),
+        ]
 
 
 @dataclass(frozen=True)

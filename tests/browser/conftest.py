@@ -11,6 +11,10 @@ import shutil
 
 import pytest
 
+from presales.deals.services import ensure_deal_playbook
+from presales.playbook.defaults import install_default_playbook
+from presales.playbook.models import PlaybookVersion, Stage, StepDefinition
+
 CHROMIUM = os.environ.get("PRESALES_CHROMIUM", "/usr/bin/chromium")
 HAVE_CHROMIUM = os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
 SKIP_REASON = (
@@ -85,3 +89,13 @@ def sign_in(page, live_server, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]:has-text('Sign in'), button[type=submit]:has-text('登录')")
     page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.fixture
+def playbook(personas):
+    """The default playbook, and the personas' deal's checklist from it: a transactional test flushed the playbook
+    the data migration installed, and a checklist (with its stage gate) is part of the journey."""
+    if not PlaybookVersion.objects.exists():
+        install_default_playbook(PlaybookVersion, StepDefinition, Stage)
+    ensure_deal_playbook(personas.deal)
+    return PlaybookVersion.objects.current()

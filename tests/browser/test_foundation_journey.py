@@ -10,11 +10,12 @@ from presales.deals.models import Opportunity
 from presales.playbook.models import Stage
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
+from tests.factories import pass_go_no_go
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_create_account_and_deal_then_move_it_on_the_board(page, live_server, personas):
+def test_create_account_and_deal_then_move_it_on_the_board(page, live_server, personas, playbook):
     sign_in(page, live_server, "owner", PASSWORD)
 
     page.goto(f"{live_server.url}/accounts/new/")
@@ -35,12 +36,17 @@ def test_create_account_and_deal_then_move_it_on_the_board(page, live_server, pe
     deal = Opportunity.objects.get(name="园区数据中心升级")
     assert deal.account.name == "苏州工业园区管委会"
 
-    # Move it on the board with the card's own stage picker (the drag-and-drop path posts the same form).
+    # Move it on the board with the card's own stage picker (the drag-and-drop path posts the same form). The
+    # go/no-go is passed; the other stage-2 steps are open, so the stage gate asks for a reason first.
+    pass_go_no_go(deal)
     target = Stage.objects.get(number=3)
     page.goto(f"{live_server.url}/deals/board/")
     card = page.locator(f"#deal-{deal.pk}")
     card.locator("select[name=stage]").select_option(str(target.pk))
     card.locator("button[type=submit]").click()
+    page.wait_for_url("**/stage/confirm/**")
+    page.fill("#stage-gate textarea[name=reason]", "客户提前立项")
+    page.click("#stage-gate button[type=submit]")
     page.locator(f".column[data-stage='{target.pk}'] #deal-{deal.pk}").wait_for()
     deal.refresh_from_db()
     assert deal.stage == target
@@ -50,12 +56,17 @@ def test_create_account_and_deal_then_move_it_on_the_board(page, live_server, pe
     assert target.label in history.inner_text()
 
 
-def test_drag_and_drop_moves_a_card(page, live_server, personas):
+def test_drag_and_drop_moves_a_card(page, live_server, personas, playbook):
     sign_in(page, live_server, "owner", PASSWORD)
     deal = personas.deal
+    pass_go_no_go(deal)
     target = Stage.objects.get(number=4)
     page.goto(f"{live_server.url}/deals/board/")
     page.drag_and_drop(f"#deal-{deal.pk}", f".column[data-stage='{target.pk}']")
+    # Dropped past open steps: the gate's confirmation, then back on the board with the card moved.
+    page.wait_for_url("**/stage/confirm/**")
+    page.fill("#stage-gate textarea[name=reason]", "Customer asked us to skip ahead")
+    page.click("#stage-gate button[type=submit]")
     page.locator(f".column[data-stage='{target.pk}'] #deal-{deal.pk}").wait_for()
     deal.refresh_from_db()
     assert deal.stage == target

@@ -150,6 +150,11 @@ class OpportunityPatch(Schema):
 class StageChangeIn(Schema):
     version: int = VERSION
     stage_id: Id
+    reason: SafeStr = text(
+        max_length=500,
+        description="Needed when the move passes steps still open (kept in the deal's history); a go/no-go not "
+        "passed refuses the move whatever the reason.",
+    )
 
 
 class CloseIn(Schema):
@@ -273,6 +278,7 @@ def change_stage(request: AuthenticatedHttpRequest, opportunity_id: int, payload
         opportunity=opportunity,
         stage=stage,
         expected_version=payload.version,
+        reason=payload.reason,
     )
     return _detail(request, opportunity_id)
 

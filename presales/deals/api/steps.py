@@ -66,7 +66,8 @@ class StepOut(Schema):
     reason: str
     due_date: datetime.date | None
     overdue: bool
-    responsible: UserRef
+    responsible: UserRef | None = Field(description="Empty when nobody on the deal has the step's role.")
+    unassigned: str = Field(description="What an unassigned step waits for (empty when it has an owner).")
     assigned_by_hand: bool
     completed_at: datetime.datetime | None
     completed_by: UserRef | None
@@ -90,6 +91,10 @@ class StepOut(Schema):
     @staticmethod
     def resolve_stage(obj: DealStep) -> Any:
         return obj.definition.stage
+
+    @staticmethod
+    def resolve_unassigned(obj: DealStep) -> str:
+        return "" if obj.responsible_id else obj.unassigned_label
 
     @staticmethod
     def resolve_responsible_role(obj: DealStep) -> str:
@@ -191,12 +196,12 @@ def list_deal_steps(request: HttpRequest, opportunity_id: int) -> Any:
 
 
 @steps_router.get("/me/steps", response={200: list[StepOut], **READ_ERRORS}, summary="My next steps")
-def my_steps(request: HttpRequest) -> Any:
-    """The caller's open steps on open deals they can see: overdue first, then by due date."""
+def my_steps(request: HttpRequest, upcoming: bool = False) -> Any:
+    """The caller's actionable steps (their stage reached) on open deals they can see: overdue first, then by due
+    date; with `upcoming=true`, the steps of stages not reached yet (no due date, never overdue)."""
+    mine = _steps().upcoming() if upcoming else _steps().actionable()
     steps = list(
-        _steps()
-        .open()
-        .visible_to(request.user)
+        mine.visible_to(request.user)
         .filter(responsible=request.user)
         .order_by("due_date", "opportunity__expected_close_date", "definition__order", "pk")
     )

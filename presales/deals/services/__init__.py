@@ -6,6 +6,7 @@ only the ones listed before them, so importing any of them loads the package in 
 """
 
 from presales.deals.services.checklist import (
+    actionable_since,
     deal_playbook_move,
     deal_playbook_start,
     deal_steps_sync,
@@ -18,7 +19,13 @@ from presales.deals.services.competitors import (
     deal_competitor_add,
     deal_competitor_remove,
 )
-from presales.deals.services.gates import signed_gate
+from presales.deals.services.gates import (
+    StageGate,
+    StageGateClosed,
+    StageGateNeedsReason,
+    signed_gate,
+    stage_gate,
+)
 from presales.deals.services.opportunities import (
     opportunity_change_stage,
     opportunity_close,
@@ -33,6 +40,10 @@ from presales.deals.services.team import deal_member_add, deal_member_remove
 
 __all__ = [
     "DealTeam",
+    "StageGate",
+    "StageGateClosed",
+    "StageGateNeedsReason",
+    "actionable_since",
     "competitor_create",
     "competitor_update",
     "deal_competitor_add",
@@ -55,4 +66,5 @@ __all__ = [
     "resolve_responsible",
     "send_step_reminders",
     "signed_gate",
+    "stage_gate",
 ]

@@ -17,18 +17,29 @@ from presales.deals.services.responsibility import DealTeam
 from presales.notifications import kinds
 from presales.notifications.services import notifications_forget, notify
 from presales.people.models import User
-from presales.playbook.models import DueRule, PlaybookVersion, StepDefinition
+from presales.playbook.models import DueRule, PlaybookVersion, Stage, StepDefinition
 
 
-def due_dates(definitions: list[StepDefinition], start: datetime.date, close: datetime.date) -> list[datetime.date]:
-    """Each step's due date: N days after the previous one, or N days before the close date; never before the start."""
-    result = []
-    previous = start
-    for definition in definitions:
+def due_dates(
+    definitions: list[StepDefinition], since: list[datetime.date | None], close: datetime.date
+) -> list[datetime.date | None]:
+    """Each actionable step's due date by the playbook's rule, counted from when it became actionable (`since`: its
+    stage reached); None for an upcoming step (`since` None), which has no due date yet.
+
+    After the previous step: N days after the previous step's due date or after the step became actionable, whichever
+    is later, capped at the close date. Before close: N days before the close date. Never before it became actionable.
+    """
+    result: list[datetime.date | None] = []
+    previous: datetime.date | None = None
+    for definition, start in zip(definitions, since, strict=True):
+        if start is None:
+            result.append(None)
+            continue
         if definition.due_rule == DueRule.BEFORE_CLOSE:
             due = close - datetime.timedelta(days=definition.due_days)
         else:
-            due = previous + datetime.timedelta(days=definition.due_days)
+            base = max(previous, start) if previous is not None else start
+            due = base + datetime.timedelta(days=definition.due_days)
             if close >= start:
                 due = min(due, close)
         due = max(due, start)
@@ -37,16 +48,30 @@ def due_dates(definitions: list[StepDefinition], start: datetime.date, close: da
     return result
 
 
+def reached(definition: StepDefinition, stage: Stage) -> bool:
+    """Whether a deal at `stage` has reached the step's stage (the step is actionable, not upcoming)."""
+    return definition.stage.number <= stage.number
+
+
+def actionable_since(
+    definitions: list[StepDefinition], stage: Stage, start: datetime.date
+) -> list[datetime.date | None]:
+    """For a new checklist: steps of the stages reached are actionable from `start`, the others upcoming."""
+    return [start if reached(d, stage) else None for d in definitions]
+
+
 def notify_assignments(steps: list[DealStep], actor: User | None) -> None:
     """Tell people about steps now theirs: one message per person and deal, not one per step (a new deal assigns many
     steps at once); whoever made the change is not told about the steps it gave them."""
     by_person: dict[int, list[DealStep]] = {}
     for step in steps:
-        if actor is not None and step.responsible_id == actor.pk:
+        if step.responsible_id is None or (actor is not None and step.responsible_id == actor.pk):
             continue
         by_person.setdefault(step.responsible_id, []).append(step)
     for person_steps in by_person.values():
         first = person_steps[0]
+        if first.responsible is None:  # skipped above; narrows the type
+            continue
         if len(person_steps) == 1:
             notify(
                 recipient=first.responsible,
@@ -86,10 +111,17 @@ def deal_playbook_start(
     definitions = list(version.steps.select_related("stage").order_by("order"))
     team = DealTeam.load(opportunity)
     start = timezone.localdate(opportunity.created_at) if opportunity.created_at else timezone.localdate()
-    dues = due_dates(definitions, start, opportunity.expected_close_date)
+    since = actionable_since(definitions, opportunity.stage, start)
+    dues = due_dates(definitions, since, opportunity.expected_close_date)
     steps = [
-        DealStep(opportunity=opportunity, definition=d, due_date=due, responsible=team.resolve(d.responsible_role))
-        for d, due in zip(definitions, dues, strict=True)
+        DealStep(
+            opportunity=opportunity,
+            definition=d,
+            actionable_since=d_since,
+            due_date=due,
+            responsible=team.resolve(d.responsible_role),
+        )
+        for d, d_since, due in zip(definitions, since, dues, strict=True)
     ]
     DealStep.objects.bulk_create(steps)
     # bulk_create skips simple-history; write the "created" records so hand-overs have a starting point.
@@ -104,34 +136,50 @@ def ensure_deal_playbook(opportunity: Opportunity) -> DealPlaybook | None:
 
 
 @transaction.atomic
-def deal_steps_sync(*, opportunity: Opportunity, actor: User | None = None) -> list[DealStep]:
-    """After the deal team or close date changes: re-resolve owners (unless assigned by hand) and due dates.
+def deal_steps_sync(
+    *, opportunity: Opportunity, actor: User | None = None, reason: str = "deal team or close date changed"
+) -> list[DealStep]:
+    """After the deal team, the close date or the stage changes: re-resolve owners (unless assigned by hand), make
+    the steps of the stages now reached actionable from today (and those of stages left behind upcoming again), and
+    re-set due dates by the playbook's rule.
 
     Only open steps change; they are read in one query and written in one bulk update, each change with its
-    history row (the hand-over stays in the step's history).
+    history row and `reason` (the hand-over or the new due date stays in the step's history).
     """
     opportunity = Opportunity.objects.select_related(
-        "team__manager", "presales_team__manager", "sales_owner", "presales_lead"
+        "stage", "team__manager", "presales_team__manager", "sales_owner", "presales_lead"
     ).get(pk=opportunity.pk)
     # Every step's definition is needed for the due-date chain; the other columns only for the open ones.
     steps = list(
-        DealStep.objects.filter(opportunity=opportunity).select_related("definition").order_by("definition__order")
+        DealStep.objects.filter(opportunity=opportunity)
+        .select_related("definition__stage")
+        .order_by("definition__order")
     )
     if not steps:
         return []
     team = DealTeam.load(opportunity)
-    start = timezone.localdate(opportunity.created_at)
-    dues = due_dates([s.definition for s in steps], start, opportunity.expected_close_date)
+    today = timezone.localdate()
+    since_before = {step.pk: step.actionable_since for step in steps}
+    for step in steps:
+        if step.status not in OPEN_STATUSES:
+            continue
+        if reached(step.definition, opportunity.stage):
+            step.actionable_since = step.actionable_since or today
+        else:
+            step.actionable_since = None
+    dues = due_dates(
+        [s.definition for s in steps], [s.actionable_since for s in steps], opportunity.expected_close_date
+    )
     now = timezone.now()
     changed, reassigned = [], []
     for step, due in zip(steps, dues, strict=True):
         if step.status not in OPEN_STATUSES:
             continue
         step.opportunity = opportunity
-        touched = False
+        touched = step.actionable_since != since_before[step.pk]
         if not step.assigned_by_hand:
             person = team.resolve(step.definition.responsible_role)
-            if person.pk != step.responsible_id:
+            if (person.pk if person else None) != step.responsible_id:
                 step.responsible = person
                 reassigned.append(step)
                 touched = True
@@ -141,10 +189,10 @@ def deal_steps_sync(*, opportunity: Opportunity, actor: User | None = None) -> l
         if touched:
             step.version += 1
             step.updated_at = now
-            attribute_change(step, actor=actor, reason="deal team or close date changed")
+            attribute_change(step, actor=actor, reason=reason)
             changed.append(step)
     if changed:
-        DealStep.objects.bulk_update(changed, ["responsible", "due_date", "version", "updated_at"])
+        DealStep.objects.bulk_update(changed, ["responsible", "due_date", "actionable_since", "version", "updated_at"])
         DealStep.history.bulk_history_create(changed, update=True, default_user=actor, default_date=now)
     notify_assignments(reassigned, actor)
     return changed
@@ -166,12 +214,14 @@ def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: Playbo
         s.definition.key: s for s in DealStep.objects.filter(opportunity=opportunity).select_related("definition")
     }
     old_by_order = {s.definition.order: s for s in old_steps.values()}
-    definitions = list(version.steps.order_by("order"))
+    definitions = list(version.steps.select_related("stage").order_by("order"))
     team = DealTeam.load(opportunity)
-    dues = due_dates(definitions, timezone.localdate(opportunity.created_at), opportunity.expected_close_date)
+    # A step new in this version is actionable from today if the deal has reached its stage.
+    since = actionable_since(definitions, opportunity.stage, timezone.localdate())
+    dues = due_dates(definitions, since, opportunity.expected_close_date)
     kept: set[int] = set()
     created = []
-    for definition, due in zip(definitions, dues, strict=True):
+    for definition, step_since, due in zip(definitions, since, dues, strict=True):
         step = old_steps.get(definition.key)
         if (
             step is None
@@ -183,12 +233,13 @@ def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: Playbo
             kept.add(step.pk)
             step.definition = definition
             step.version += 1
-            attribute_change(step, actor=actor, reason=f"moved to playbook v{version.number}")
+            attribute_change(step, actor=actor, reason=f"moved to playbook: v{version.number}")
             step.save(update_fields=["definition", "version", "updated_at"])
         else:
             new = DealStep(
                 opportunity=opportunity,
                 definition=definition,
+                actionable_since=step_since,
                 due_date=due,
                 responsible=team.resolve(definition.responsible_role),
             )
@@ -199,11 +250,11 @@ def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: Playbo
     # Notifications about a dropped step would link to nothing (they used to cascade with the step).
     notifications_forget(target_type="deal_step", target_ids=[step.pk for step in dropped])
     for step in dropped:
-        attribute_change(step, actor=actor, reason=f"not in playbook v{version.number}")
+        attribute_change(step, actor=actor, reason=f"not in playbook: v{version.number}")
         step.delete()
     deal_playbook.playbook = version
     deal_playbook.version += 1
-    attribute_change(deal_playbook, actor=actor, reason=f"moved to playbook v{version.number}")
+    attribute_change(deal_playbook, actor=actor, reason=f"moved to playbook: v{version.number}")
     deal_playbook.save(update_fields=["playbook", "version", "updated_at"])
     notify_assignments(created, actor)
     return deal_playbook

@@ -17,7 +17,7 @@ from presales.customers.models import Account
 from presales.deals.events import deal_event_data
 from presales.deals.models import Competitor, Opportunity, OpportunityCompetitor, Outcome
 from presales.deals.services.checklist import deal_playbook_start, deal_steps_sync
-from presales.deals.services.gates import signed_gate
+from presales.deals.services.gates import check_stage_gate, signed_gate
 from presales.notifications.models import WebhookEvent
 from presales.notifications.webhooks import emit_event
 from presales.people.models import User
@@ -114,23 +114,32 @@ def opportunity_change_stage(
     opportunity: Opportunity,
     stage: Stage,
     expected_version: int | None,
+    reason: str = "",
     enforce_permission: bool = True,
 ) -> Opportunity:
-    """Move a deal to another sales stage (the kanban, the form and the playbook's checklist call this)."""
+    """Move a deal to another sales stage (the board, the form, the API and the playbook's checklist call this).
+
+    A forward move past open steps needs `reason` (kept in the deal's history); past a go/no-go not passed it is
+    refused (gates.check_stage_gate). The checklist follows: steps of the stages now reached get their due dates.
+    """
     if enforce_permission and not access.can_edit_opportunity(actor, opportunity):
         raise PermissionDenied
     if not opportunity.is_open and not stage.is_after_sale:
         raise ValidationError(_("A closed deal cannot move back into the sales stages. Reopen it first."))
     if stage.is_after_sale and opportunity.outcome != Outcome.WON:
         raise ValidationError(_("Only a won deal moves on to implementation and collection."))
+    gate = check_stage_gate(opportunity, stage, reason)
     changes: dict[str, Any] = {"stage": stage}
     if opportunity.is_open and opportunity.probability == opportunity.stage.default_probability:
         # The probability was never set by hand: let it follow the stage.
         changes["probability"] = stage.default_probability
     previous_stage_id = opportunity.stage_id
+    history_reason = f"stage gate: {reason.strip()}" if gate.open_steps else "stage"
     moved = save_with_version_check(
-        opportunity, changes=changes, expected_version=expected_version, actor=actor, reason="stage"
+        opportunity, changes=changes, expected_version=expected_version, actor=actor, reason=history_reason
     )
+    if moved.is_open:
+        deal_steps_sync(opportunity=moved, actor=actor, reason="due dates")
     if moved.stage_id != previous_stage_id:
         emit_event(
             event=WebhookEvent.DEAL_STAGE_CHANGED,
@@ -192,6 +201,9 @@ def opportunity_reopen(*, actor: User, opportunity: Opportunity, expected_versio
         "stage": stage,
         "probability": stage.default_probability,
     }
-    return save_with_version_check(
+    reopened = save_with_version_check(
         opportunity, changes=changes, expected_version=expected_version, actor=actor, reason="reopen"
     )
+    # Steps of the stages reached are actionable again, with due dates from today.
+    deal_steps_sync(opportunity=reopened, actor=actor, reason="due dates")
+    return reopened

@@ -20,18 +20,20 @@ REMINDER_NAMES = {kinds.STEP_DUE_SOON.key: "due_soon", kinds.STEP_OVERDUE.key: "
 
 
 def send_step_reminders(*, today: datetime.date | None = None) -> dict[str, int]:
-    """Due-soon and overdue reminders for every open step; safe to run as often as you like."""
+    """Due-soon and overdue reminders for every actionable step (an upcoming step, of a stage not reached, has no due
+    date and is never reminded of); safe to run as often as you like."""
     today = today or timezone.localdate()
     counts = {"due_soon": 0, "overdue": 0}
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     steps = (
-        DealStep.objects.open()
-        .filter(due_date__isnull=False, due_date__lte=soon)
+        DealStep.objects.actionable()
+        # An unassigned step has nobody to remind: it is on its manager's queue.
+        .filter(due_date__isnull=False, due_date__lte=soon, responsible__isnull=False)
         .select_related("definition", "opportunity", "responsible")
         .order_by("pk")
     )
     for step in steps.iterator(chunk_size=500):
-        if step.due_date is None:  # excluded by the query; narrows the type
+        if step.due_date is None or step.responsible is None:  # excluded by the query; narrows the types
             continue
         kind = kinds.STEP_OVERDUE if step.due_date < today else kinds.STEP_DUE_SOON
         params = {

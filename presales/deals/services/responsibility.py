@@ -17,11 +17,6 @@ class DealTeam:
     members: dict[str, list[User]] = field(default_factory=dict)
     commercial_manager: User | None = None
     after_sales_manager: User | None = None
-    visible_ids: set[int] = field(default_factory=set)
-
-    # Fallback people whose right to see the deal has not been checked yet: checked on first use, so a deal whose
-    # team names a commercial and an after-sales person costs no visibility query at all.
-    unchecked_ids: set[int] = field(default_factory=set)
 
     @classmethod
     def load(cls, opportunity: Opportunity) -> DealTeam:
@@ -41,48 +36,28 @@ class DealTeam:
                 managers[functional.kind] = functional.manager
         team.commercial_manager = managers[TeamKind.COMMERCIAL]
         team.after_sales_manager = managers[TeamKind.AFTER_SALES]
-        # A fallback person must be able to open the deal, or the step would be assigned to someone who can't see it.
-        team.unchecked_ids = {u.pk for u in (team.commercial_manager, team.after_sales_manager) if u}
         return team
 
-    def _usable(self, user: User | None, *, needs_check: bool = False) -> bool:
-        if user is None or not user.is_active:
-            return False
-        if not needs_check:
-            return True
-        if user.pk in self.unchecked_ids:
-            self.unchecked_ids.discard(user.pk)
-            if Opportunity.objects.filter(pk=self.opportunity.pk).visible_to(user).exists():
-                self.visible_ids.add(user.pk)
-        return user.pk in self.visible_ids
-
-    def resolve(self, role: str) -> User:
-        """Exactly one person for the role: the first usable candidate, ending with the sales owner."""
+    def resolve(self, role: str) -> User | None:
+        """The one person for the role: the first active candidate of that role, or None when the deal has nobody
+        in it. Never somebody of another role: an unassigned step waits on the matching manager's queue
+        (access.unassigned_steps_visible_to) instead of falling to the sales rep. Owning a step lets the person open
+        the deal (access.WORK_RELATIONS), so the functional managers need no visibility check."""
         opp = self.opportunity
         sales_team_manager = opp.team.manager if opp.team_id and opp.team else None
         presales_team_manager = opp.presales_team.manager if opp.presales_team_id and opp.presales_team else None
-        chains: dict[str, list[tuple[User | None, bool]]] = {
-            StepRole.SALES: [],
-            StepRole.PRESALES: [
-                (opp.presales_lead, False),
-                *[(u, False) for u in self.members.get(DealRole.PRESALES_MEMBER, [])],
-                (presales_team_manager, False),
-            ],
-            StepRole.SALES_MANAGER: [(sales_team_manager, False)],
-            StepRole.PRESALES_MANAGER: [(presales_team_manager, False), (sales_team_manager, False)],
-            StepRole.COMMERCIAL: [
-                *[(u, False) for u in self.members.get(DealRole.COMMERCIAL, [])],
-                (self.commercial_manager, True),
-            ],
-            StepRole.AFTER_SALES: [
-                *[(u, False) for u in self.members.get(DealRole.AFTER_SALES, [])],
-                (self.after_sales_manager, True),
-            ],
+        chains: dict[str, list[User | None]] = {
+            StepRole.SALES: [opp.sales_owner],
+            StepRole.PRESALES: [opp.presales_lead, *self.members.get(DealRole.PRESALES_MEMBER, [])],
+            StepRole.SALES_MANAGER: [sales_team_manager],
+            StepRole.PRESALES_MANAGER: [presales_team_manager],
+            StepRole.COMMERCIAL: [*self.members.get(DealRole.COMMERCIAL, []), self.commercial_manager],
+            StepRole.AFTER_SALES: [*self.members.get(DealRole.AFTER_SALES, []), self.after_sales_manager],
         }
-        for candidate, needs_check in chains.get(role, []):
-            if self._usable(candidate, needs_check=needs_check):
-                return candidate  # type: ignore[return-value]
-        return opp.sales_owner
+        for candidate in chains.get(role, []):
+            if candidate is not None and candidate.is_active:
+                return candidate
+        return None
 
 
 def _load_teams(opportunity: Opportunity) -> None:
@@ -101,6 +76,6 @@ def _load_teams(opportunity: Opportunity) -> None:
             setattr(opportunity, name, teams[pk])
 
 
-def resolve_responsible(opportunity: Opportunity, role: str) -> User:
-    """The one person responsible for `role` on this deal (see DealTeam.resolve for the fallback chain)."""
+def resolve_responsible(opportunity: Opportunity, role: str) -> User | None:
+    """The one person responsible for `role` on this deal, or None (see DealTeam.resolve for the candidates)."""
     return DealTeam.load(opportunity).resolve(role)

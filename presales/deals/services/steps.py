@@ -132,13 +132,13 @@ def deal_step_set_status(
 
 @transaction.atomic
 def deal_step_reassign(*, actor: User, step: DealStep, user: User, expected_version: int | None = None) -> DealStep:
-    """Hand a step over to somebody who can see the deal; the hand-over stays in the step's history."""
-    if not access.can_work_step(actor, step):
+    """Hand a step over to an active person (who can open the deal from then on), or give an unassigned step its
+    owner from the manager's queue; the hand-over stays in the step's history."""
+    if not access.can_assign_step(actor, step):
         raise PermissionDenied
     if not user.is_active:
         raise ValidationError({"responsible": _("Choose an active person.")})
-    if not Opportunity.objects.filter(pk=step.opportunity_id).visible_to(user).exists():
-        raise ValidationError({"responsible": _("%(person)s cannot see this deal.") % {"person": user}})
+    # No visibility check on the new owner: owning a step is what lets them open the deal (access.WORK_RELATIONS).
     step = _save_step(step, actor, expected_version, {"responsible": user, "assigned_by_hand": True}, "handed over")
     notify_assignments([step], actor)
     return step

@@ -8,9 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,10 +28,11 @@ from presales.deals.filters import DealStepFilter
 from presales.deals.forms import DealMoveForm, ReassignForm, StepStatusForm
 from presales.deals.models import DealPlaybook, DealStep, Opportunity
 from presales.deals.services.answers import answer_form
-from presales.deals.tables import MyStepTable, StepTable
+from presales.deals.tables import MyStepTable, StepTable, UnassignedStepTable
 from presales.notifications.models import Notification
+from presales.people.models import Role, User
 from presales.people.typing import AuthenticatedHttpRequest
-from presales.playbook.models import PlaybookVersion
+from presales.playbook.models import PlaybookVersion, StepRole
 
 
 def _deal(request: AuthenticatedHttpRequest, pk: int) -> Opportunity:
@@ -97,7 +102,7 @@ def deal_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _step_context(request: AuthenticatedHttpRequest, step: DealStep, **extra: object) -> dict[str, object]:
     can_work = access.can_work_step(request.user, step)
-    can_reassign = step.is_open and can_work
+    can_reassign = step.is_open and access.can_assign_step(request.user, step)
     return {
         "step": step,
         "opportunity": step.opportunity,
@@ -188,7 +193,7 @@ def step_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def step_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Hand the step over to somebody else who can see the deal."""
     step = _step(request, pk)
-    if not access.can_work_step(request.user, step):
+    if not access.can_assign_step(request.user, step):
         raise PermissionDenied
     form = ReassignForm(request.POST, step=step)
     conflict = None
@@ -215,20 +220,35 @@ def step_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 class MyStepsView(ObjectListView):
-    """Every open step the person is responsible for, overdue first, each completable in place."""
+    """The steps a person can act on now, grouped by deal, overdue first, each completable in place; the upcoming
+    steps (stages not reached yet) one click away (`?show=upcoming`)."""
 
     table_class = MyStepTable
     template_name = "deals/my_steps.html"
     context_object_name = "steps"
     export_basename = "my-steps"
-    paginated = False
 
-    def get_queryset(self, request: AuthenticatedHttpRequest) -> list[DealStep]:
-        return selectors.my_next_steps(request.user)
+    def _upcoming(self, request: AuthenticatedHttpRequest) -> bool:
+        return request.GET.get("show") == "upcoming"
 
-    def get_extra_context(self, request: AuthenticatedHttpRequest, rows: list[DealStep]) -> dict[str, Any]:
+    def get_queryset(self, request: AuthenticatedHttpRequest) -> Any:
+        return selectors.my_next_steps(request.user, upcoming=self._upcoming(request))
+
+    def prepare_rows(self, request: AuthenticatedHttpRequest, rows: list[DealStep]) -> list[DealStep]:
+        return selectors.mark_overdue(rows)
+
+    def get_extra_context(self, request: AuthenticatedHttpRequest, rows: Any) -> dict[str, Any]:
+        mine = DealStep.objects.visible_to(request.user).filter(responsible=request.user)
+        counts = mine.open().aggregate(
+            actionable=Count("pk", filter=Q(actionable_since__isnull=False)),
+            upcoming=Count("pk", filter=Q(actionable_since__isnull=True)),
+            overdue=Count("pk", filter=Q(actionable_since__isnull=False, due_date__lt=timezone.localdate())),
+        )
         return {
-            "overdue_count": sum(1 for step in rows if getattr(step, "overdue", False)),
+            "showing_upcoming": self._upcoming(request),
+            "actionable_count": counts["actionable"],
+            "upcoming_count": counts["upcoming"],
+            "overdue_count": counts["overdue"],
             "unread": Notification.objects.filter(recipient=request.user, read_at__isnull=True).count(),
         }
 
@@ -251,6 +271,89 @@ class StepListView(ObjectListView):
 
 
 step_list = StepListView.as_view()
+
+
+# Who can take a step of each role: people of that role, and the managers of it.
+ASSIGNABLE_ROLES: dict[str, tuple[str, ...]] = {
+    StepRole.SALES: (Role.SALES, Role.SALES_MANAGER),
+    StepRole.SALES_MANAGER: (Role.SALES_MANAGER,),
+    StepRole.PRESALES: (Role.PRESALES, Role.PRESALES_MANAGER),
+    StepRole.PRESALES_MANAGER: (Role.PRESALES_MANAGER,),
+    StepRole.COMMERCIAL: (Role.COMMERCIAL,),
+    StepRole.AFTER_SALES: (Role.AFTER_SALES,),
+}
+
+
+def _candidates(user: Any, steps: list[DealStep]) -> None:
+    """Put on each step the active people who can take it (the manager first when they can): one query."""
+    wanted = {role for step in steps for role in ASSIGNABLE_ROLES.get(step.definition.responsible_role, ())}
+    people = list(User.objects.active().filter(role__in=wanted).order_by("display_name", "username"))
+    for step in steps:
+        roles = ASSIGNABLE_ROLES.get(step.definition.responsible_role, ())
+        fitting = [p for p in people if p.role in roles]
+        fitting.sort(key=lambda p: p.pk != user.pk)  # "assign to me" is the one click when it fits
+        step.candidates = fitting  # type: ignore[attr-defined]
+
+
+class UnassignedStepsView(ObjectListView):
+    """The manager's queue of steps nobody on the deal can take ("unassigned: needs a presales lead"), each assigned
+    in one click."""
+
+    table_class = UnassignedStepTable
+    template_name = "deals/unassigned_steps.html"
+    context_object_name = "steps"
+    export_basename = "unassigned-steps"
+
+    def get_queryset(self, request: AuthenticatedHttpRequest) -> Any:
+        if not access.unassigned_queue_roles(request.user):
+            raise PermissionDenied
+        return (
+            DealStep.objects.in_unassigned_queue_of(request.user)
+            .select_related("definition__stage", "opportunity__account", "opportunity__stage")
+            .order_by(F("due_date").asc(nulls_last=True), "opportunity_id", "definition__order")
+        )
+
+    def prepare_rows(self, request: AuthenticatedHttpRequest, rows: list[DealStep]) -> list[DealStep]:
+        _candidates(request.user, rows)
+        token = get_token(request)
+        for step in rows:
+            step.csrf_token = token  # type: ignore[attr-defined]
+        return rows
+
+
+unassigned_steps = UnassignedStepsView.as_view()
+
+
+@login_required
+@require_POST
+def step_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Give an unassigned step its owner from the manager's queue (one click: the row's form)."""
+    step = get_object_or_404(
+        DealStep.objects.in_unassigned_queue_of(request.user).select_related("definition", "opportunity"), pk=pk
+    )
+    form = ReassignForm(request.POST, step=step)
+    if form.is_valid():
+        assigned = run_action(
+            request,
+            lambda: services.deal_step_reassign(
+                actor=request.user,
+                step=step,
+                user=form.cleaned_data["responsible"],
+                expected_version=form.cleaned_data.get("version"),
+            ),
+        )
+        if assigned.ok:
+            text = _("%(step)s on %(deal)s is now %(person)s's.") % {
+                "step": step.definition,
+                "deal": step.opportunity,
+                "person": form.cleaned_data["responsible"],
+            }
+            if request.htmx:
+                return HttpResponse(format_html('<tr id="unassigned-{}"><td colspan="7">✓ {}</td></tr>', step.pk, text))
+            messages.success(request, text)
+    else:
+        messages.error(request, _("Choose who takes the step."))
+    return redirect("deals:unassigned")
 
 
 @login_required

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
 from django.db.models.expressions import Window
@@ -199,29 +200,73 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "deals/board.html", _board_context(request))
 
 
+def _confirm_url(opportunity: Opportunity, stage: Any, next_url: str) -> str:
+    return f"{reverse('deals:move_stage_confirm', args=[opportunity.pk])}?{urlencode({'stage': stage.pk, 'next': next_url})}"
+
+
 @login_required
 @require_POST
 def opportunity_move_stage(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Move a deal to another stage from its card on the board (drag and drop or the select) or the deal page."""
+    """Move a deal to another stage from its card on the board (drag and drop or the select), the deal page or the
+    confirmation page; a move past open steps goes to the confirmation page first (the stage gate)."""
     opportunity = _get_editable_opportunity(request, pk)
     form = StageForm(request.POST)
+    next_url = safe_next(request, default=reverse("deals:board"))
     if not form.is_valid():
         messages.error(request, _("Choose a stage to move the deal to."))
     elif form.cleaned_data["stage"].pk != opportunity.stage_id:
         stage = form.cleaned_data["stage"]
+        reason = form.cleaned_data["reason"]
+        gate = services.stage_gate(opportunity, stage)
+        if (gate.blocking or gate.open_steps) and not reason.strip():
+            # Ask before moving: the confirmation page lists the open steps and takes the reason (or says which
+            # go/no-go decision blocks the move).
+            if "reason" in request.POST:
+                messages.error(request, _("Say why the deal moves on with these steps open."))
+            confirm = _confirm_url(opportunity, stage, next_url)
+            if request.htmx:
+                return HttpResponse(headers={"HX-Redirect": confirm})
+            return redirect(confirm)
         moved = run_action(
             request,
             lambda: services.opportunity_change_stage(
-                actor=request.user, opportunity=opportunity, stage=stage, expected_version=form.cleaned_data["version"]
+                actor=request.user,
+                opportunity=opportunity,
+                stage=stage,
+                expected_version=form.cleaned_data["version"],
+                reason=reason,
             ),
         )
         if moved.ok:
             messages.success(
                 request, _("“%(deal)s” moved to %(stage)s.") % {"deal": opportunity.name, "stage": stage.label}
             )
+        elif reason.strip() and not request.htmx:
+            return redirect(_confirm_url(opportunity, stage, next_url))
     if request.htmx:
         return render(request, "deals/_board.html", _board_context(request))
-    return redirect(safe_next(request, default=reverse("deals:board")))
+    return redirect(next_url)
+
+
+@login_required
+def opportunity_move_stage_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The stage gate's question: the open steps a move passes, and the reason to move on anyway (or the go/no-go
+    decision that blocks it)."""
+    opportunity = _get_editable_opportunity(request, pk)
+    stage = get_object_or_404(Stage, pk=request.GET.get("stage") or 0)
+    gate = services.stage_gate(opportunity, stage)
+    form = StageForm(initial={"stage": stage.pk, "version": opportunity.version})
+    return render(
+        request,
+        "deals/stage_confirm.html",
+        {
+            "deal": opportunity,
+            "stage": stage,
+            "gate": gate,
+            "form": form,
+            "next_url": safe_next(request, default=opportunity.get_absolute_url()),
+        },
+    )
 
 
 # --- detail and actions -------------------------------------------------------------------------
@@ -446,9 +491,18 @@ class OpportunityEditView(ObjectEditView):
             **data,
         )
         if new_stage.pk != updated.stage_id:
-            updated = services.opportunity_change_stage(
-                actor=request.user, opportunity=updated, stage=new_stage, expected_version=updated.version
-            )
+            try:
+                updated = services.opportunity_change_stage(
+                    actor=request.user,
+                    opportunity=updated,
+                    stage=new_stage,
+                    expected_version=updated.version,
+                    reason=form.cleaned_data.get("stage_reason", ""),
+                )
+            except (services.StageGateNeedsReason, services.StageGateClosed) as error:
+                # On the field where the reason is typed (a closed gate: on the stage chosen).
+                field = "stage_reason" if isinstance(error, services.StageGateNeedsReason) else "stage"
+                raise ValidationError({field: error.messages}) from error
         return updated
 
 
