@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from presales import access
 from presales.customers import services as customer_services
 from presales.customers.models import Account, Contact
+from presales.customers.names import normalize_account_name
 from presales.deals import services as deal_services
 from presales.deals.models import DealStep, Opportunity, Outcome, StepStatus
 from presales.deals.services import deal_step_complete
@@ -53,6 +54,7 @@ class RowImporter:
         self.defaults = defaults
         self.lookups = lookups
         self._account_names: dict[str, int] | None = None
+        self.new_accounts = 0  # accounts this run creates (the preview says how many)
 
     def process(self, row: dict[str, str]) -> str:
         """Write one row through the services; each kind of record implements it."""
@@ -61,8 +63,17 @@ class RowImporter:
     # --- helpers --------------------------------------------------------------------------------
 
     def owner(self, row: dict[str, str], key: str = "owner") -> User:
+        """The row's owner; "me" (the value step's choice) or nobody named means the importing person."""
         value = row.get(key, "")
-        return self.lookups.user(value) if value else self.actor
+        return self.person(value) or self.actor
+
+    def person(self, value: str) -> User | None:
+        """A person from a cell or from the value step's choice ("me", "user:<pk>"); None for an empty cell."""
+        if not value:
+            return None
+        if value == "me":
+            return self.actor
+        return self.lookups.user(value)
 
     def choice(self, row: dict[str, str], key: str, parser: Any) -> str:
         value = row.get(key, "")
@@ -76,13 +87,14 @@ class RowImporter:
         if self._account_names is None:
             # One pass over the accounts the person can see; later rows look names up in memory.
             self._account_names = {}
+            # Names are compared normalised (customers.names): "XX银行股份有限公司" is the account "XX银行".
             for pk, account_name in Account.objects.visible_to(self.actor).order_by("pk").values_list("pk", "name"):
-                self._account_names.setdefault(account_name.strip().casefold(), pk)
-        return self._account_names.get(name.strip().casefold())
+                self._account_names.setdefault(normalize_account_name(account_name), pk)
+        return self._account_names.get(normalize_account_name(name))
 
     def remember_account(self, account: Account) -> None:
         if self._account_names is not None:
-            self._account_names.setdefault(account.name.strip().casefold(), account.pk)
+            self._account_names.setdefault(normalize_account_name(account.name), account.pk)
 
     def find_account(self, *, external_id: str, name: str) -> Account | None:
         """The account with this external ID (it must be visible), else the visible account with this name."""
@@ -122,6 +134,7 @@ class RowImporter:
             region=self.choice(row, "region", m.parse_region),
         )
         self.remember_account(account)
+        self.new_accounts += 1
         return account
 
 
@@ -159,6 +172,7 @@ class AccountImporter(RowImporter):
         if existing is None:
             account = customer_services.account_create(actor=self.actor, **values)
             self.remember_account(account)
+            self.new_accounts += 1
             return CREATED
         changes = _changed(existing, values)
         if not changes:
@@ -221,10 +235,8 @@ class OpportunityImporter(RowImporter):
         if row.get("owner"):
             values["sales_owner"] = self.owner(row)
         if row.get("presales_lead"):
-            values["presales_lead"] = self.lookups.user(row["presales_lead"])
-        stage, outcome = (None, str(Outcome.OPEN))
-        if row.get("stage"):
-            stage, outcome = self.lookups.stage(row["stage"])
+            values["presales_lead"] = self.person(row["presales_lead"])
+        stage, outcome, step_order = self._stage(row, values)
         external_id = row.get("external_id", "")
         existing = Opportunity.objects.filter(external_id=external_id).first() if external_id else None
         if existing is not None and not Opportunity.objects.filter(pk=existing.pk).visible_to(self.actor).exists():
@@ -233,8 +245,46 @@ class OpportunityImporter(RowImporter):
             )
         values["account"] = self.linked_account(row)
         if existing is None:
-            return self._create(values, stage, outcome, close_date)
-        return self._update(existing, values, stage, outcome, close_date)
+            result = self._create(values, stage, outcome, close_date)
+            opportunity = self._created
+        else:
+            result = self._update(existing, values, stage, outcome, close_date)
+            opportunity = existing
+        if self._carry_checklist(opportunity, stage, step_order) and result == UNCHANGED:
+            result = UPDATED
+        return result
+
+    def _stage(self, row: dict[str, str], values: dict[str, Any]) -> tuple[Any, str, int | None]:
+        """(stage, outcome, playbook step the deal is at) from the stage cell or the value step's choice."""
+        text = row.get("stage", "")
+        if not text:
+            return None, str(Outcome.OPEN), None
+        if text.startswith("step:") and text[5:].isdigit():
+            step = self.lookups.step(int(text[5:]))
+            return step.stage, str(Outcome.OPEN), step.order
+        if text == "probability":
+            # Nothing else fitted: the open stage whose usual probability is nearest the row's.
+            stage = self.lookups.stage_for_probability(values.get("probability"))
+            return stage, str(Outcome.OPEN), None
+        stage, outcome = self.lookups.stage(text)
+        return stage, outcome, None
+
+    def _carry_checklist(self, opportunity: Opportunity, stage: Any, step_order: int | None) -> bool:
+        """An open deal imported at a step (or a stage) has its checklist done up to there: True if steps changed."""
+        if step_order is None and stage is not None:
+            step_order = self.lookups.first_step_of_stage(stage.number)
+        if not step_order or step_order <= 1:
+            return False
+        opportunity = Opportunity.objects.get(pk=opportunity.pk)
+        if not opportunity.is_open:
+            return False
+        done = deal_services.deal_steps_done_before(
+            actor=self.actor,
+            opportunity=opportunity,
+            order=step_order,
+            reason=_("Done before the deal was imported."),
+        )
+        return bool(done)
 
     def _sales_stage(self, stage: Any) -> Any:
         # After-sale stages (implementation, collection) are reached only by a won deal, after closing.
@@ -247,6 +297,7 @@ class OpportunityImporter(RowImporter):
         if closing:
             values.pop("probability", None)  # the close sets 100 or 0
         opportunity = deal_services.opportunity_create(actor=self.actor, stage=self._sales_stage(stage), **values)
+        self._created = opportunity
         if closing:
             self._close(opportunity, outcome, close_date)
         if stage is not None and stage.is_after_sale:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.history import attribute_change
-from presales.deals.models import OPEN_STATUSES, DealPlaybook, DealStep, Opportunity
+from presales.deals.models import FINISHED_STATUSES, OPEN_STATUSES, DealPlaybook, DealStep, Opportunity, StepStatus
 from presales.deals.services.responsibility import DealTeam
 from presales.notifications import kinds
 from presales.notifications.services import notifications_forget, notify
@@ -207,3 +207,30 @@ def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: Playbo
     deal_playbook.save(update_fields=["playbook", "version", "updated_at"])
     notify_assignments(created, actor)
     return deal_playbook
+
+
+@transaction.atomic
+def deal_steps_done_before(*, actor: User, opportunity: Opportunity, order: int, reason: str) -> list[DealStep]:
+    """Record the unfinished steps before step `order` as done: a deal brought in from another system at that step
+    was worked that far there, so "my next steps" starts at the right step. Earlier answers are unknown, so none
+    is written; `reason` says where the step was done. One UPDATE and one batch of history rows."""
+    if not access.can_edit_opportunity(actor, opportunity):
+        raise PermissionDenied
+    steps = list(
+        DealStep.objects.filter(opportunity=opportunity, definition__order__lt=order).exclude(
+            status__in=FINISHED_STATUSES
+        )
+    )
+    if not steps:
+        return []
+    now = timezone.now()
+    for step in steps:
+        step.status = StepStatus.DONE
+        step.reason = reason
+        step.completed_at = now
+        step.completed_by = actor
+        step.version += 1
+        step.updated_at = now
+    DealStep.objects.bulk_update(steps, ["status", "reason", "completed_at", "completed_by", "version", "updated_at"])
+    DealStep.history.bulk_history_create(steps, update=True, default_user=actor, default_change_reason="imported")
+    return steps
