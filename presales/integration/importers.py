@@ -109,8 +109,16 @@ class RowImporter:
         if name:
             pk = self._visible_account_by_name(name)
             if pk is not None:
-                return Account.objects.get(pk=pk)
+                account = Account.objects.filter(pk=pk).first()
+                if account is not None:
+                    return account
+                # Created by an earlier row whose savepoint was rolled back (that row failed after it): forget it.
+                self.forget_account(name)
         return None
+
+    def forget_account(self, name: str) -> None:
+        if self._account_names is not None:
+            self._account_names.pop(normalize_account_name(name), None)
 
     def linked_account(self, row: dict[str, str], *, create: bool = True) -> Account:
         """The row's account, found by ID or name, or created (with the row's industry and region) when missing."""
@@ -250,7 +258,7 @@ class OpportunityImporter(RowImporter):
         else:
             result = self._update(existing, values, stage, outcome, close_date)
             opportunity = existing
-        if self._carry_checklist(opportunity, stage, step_order) and result == UNCHANGED:
+        if self._carry_checklist(opportunity, stage, step_order, created=result == CREATED) and result == UNCHANGED:
             result = UPDATED
         return result
 
@@ -269,7 +277,7 @@ class OpportunityImporter(RowImporter):
         stage, outcome = self.lookups.stage(text)
         return stage, outcome, None
 
-    def _carry_checklist(self, opportunity: Opportunity, stage: Any, step_order: int | None) -> bool:
+    def _carry_checklist(self, opportunity: Opportunity, stage: Any, step_order: int | None, *, created: bool) -> bool:
         """An open deal imported at a step (or a stage) has its checklist done up to there: True if steps changed."""
         if step_order is None and stage is not None:
             step_order = self.lookups.first_step_of_stage(stage.number)
@@ -283,6 +291,7 @@ class OpportunityImporter(RowImporter):
             opportunity=opportunity,
             order=step_order,
             reason=_("Done before the deal was imported."),
+            enforce_permission=not created,  # creating it (for its owner) was allowed: so is its starting point
         )
         return bool(done)
 
@@ -299,7 +308,7 @@ class OpportunityImporter(RowImporter):
         opportunity = deal_services.opportunity_create(actor=self.actor, stage=self._sales_stage(stage), **values)
         self._created = opportunity
         if closing:
-            self._close(opportunity, outcome, close_date)
+            self._close(opportunity, outcome, close_date, created=True)
         if stage is not None and stage.is_after_sale:
             deal_services.opportunity_change_stage(
                 actor=self.actor,
@@ -328,19 +337,45 @@ class OpportunityImporter(RowImporter):
             )
             written = True
         if existing.is_open and outcome != Outcome.OPEN:
-            self._close(existing, outcome, close_date)
+            self._close(existing, outcome, close_date, created=False)
             written = True
         return UPDATED if written else UNCHANGED
 
-    def _close(self, opportunity: Opportunity, outcome: str, close_date: datetime.date) -> None:
-        """Record a result the other system already knows; a win first completes the signing step, as on the page."""
+    def _close(self, opportunity: Opportunity, outcome: str, close_date: datetime.date, *, created: bool) -> None:
+        """Record a result the other system already knows; a win first completes the signing step, as on the page.
+
+        A deal this row just created (perhaps for another owner, which creating allowed) is closed without the edit
+        check; its checklist is done up to the signing step, and the signing step too when the importing person may
+        not work it (its answer, the date and amount, then stays empty)."""
         reason = ""
         if outcome == Outcome.WON:
-            step = DealStep.objects.filter(opportunity=opportunity, definition__answer_kind=AnswerKind.SIGNED).first()
+            step = (
+                DealStep.objects.filter(opportunity=opportunity, definition__answer_kind=AnswerKind.SIGNED)
+                .select_related("definition")
+                .first()
+            )
             if step is not None and step.status != StepStatus.DONE:
-                deal_step_complete(
-                    actor=self.actor, step=step, answer={"date": close_date, "amount": opportunity.amount}
-                )
+                done_reason = _("Done before the deal was imported.")
+                if created:
+                    deal_services.deal_steps_done_before(
+                        actor=self.actor,
+                        opportunity=opportunity,
+                        order=step.definition.order,
+                        reason=done_reason,
+                        enforce_permission=False,
+                    )
+                if access.can_work_step(self.actor, step) or not created:
+                    deal_step_complete(
+                        actor=self.actor, step=step, answer={"date": close_date, "amount": opportunity.amount}
+                    )
+                else:
+                    deal_services.deal_steps_done_before(
+                        actor=self.actor,
+                        opportunity=opportunity,
+                        order=step.definition.order + 1,
+                        reason=done_reason,
+                        enforce_permission=False,
+                    )
         else:
             reason = _("Imported as closed from another system.")
         opportunity = Opportunity.objects.get(pk=opportunity.pk)
@@ -352,6 +387,7 @@ class OpportunityImporter(RowImporter):
                 reason=reason,
                 closed_on=min(close_date, timezone.localdate()),
                 expected_version=None,
+                enforce_permission=not created,
             )
 
 

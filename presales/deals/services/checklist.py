@@ -210,12 +210,15 @@ def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: Playbo
 
 
 @transaction.atomic
-def deal_steps_done_before(*, actor: User, opportunity: Opportunity, order: int, reason: str) -> list[DealStep]:
+def deal_steps_done_before(
+    *, actor: User, opportunity: Opportunity, order: int, reason: str, enforce_permission: bool = True
+) -> list[DealStep]:
     """Record the unfinished steps before step `order` as done: a deal brought in from another system at that step
     was worked that far there, so "my next steps" starts at the right step. Earlier answers are unknown, so none
-    is written; `reason` says where the step was done. One UPDATE and one batch of history rows."""
-    if not access.can_edit_opportunity(actor, opportunity):
-        raise PermissionDenied
+    is written; `reason` says where the step was done. One UPDATE and one batch of history rows.
+
+    `enforce_permission=False` is only for the import, right after it created the deal (for another owner, maybe).
+    """
     steps = list(
         DealStep.objects.filter(opportunity=opportunity, definition__order__lt=order).exclude(
             status__in=FINISHED_STATUSES
@@ -223,6 +226,8 @@ def deal_steps_done_before(*, actor: User, opportunity: Opportunity, order: int,
     )
     if not steps:
         return []
+    if enforce_permission and not access.can_edit_opportunity(actor, opportunity):
+        raise PermissionDenied
     now = timezone.now()
     for step in steps:
         step.status = StepStatus.DONE
