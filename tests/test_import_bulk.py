@@ -11,10 +11,13 @@ from django.db import transaction
 
 from presales import access
 from presales.customers.models import Account, Industry, Region
+from presales.deals.models import Opportunity
 from presales.integration import bulk, runner, services
 from presales.integration.models import ImportJob, ImportRowError, ImportStatus
-from tests.factories import AccountFactory
+from presales.people.models import Role
+from tests.factories import AccountFactory, UserFactory
 from tests.import_steps import queue_check
+from tests.test_import_real_files import chinese_file, salesforce_file
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +180,69 @@ def test_bulk_import_fails_whole_when_a_row_breaks_at_write_time(personas, setti
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and "Row 2:" in job.failure and "Nothing was imported" in job.failure
     assert not Account.objects.filter(external_id__startswith="F-").exists()
+
+
+def deal_snapshot() -> dict:
+    """Every deal as values that do not depend on primary keys, with its checklist (status, person) by step."""
+    result = {}
+    deals = Opportunity.objects.select_related("account", "stage").order_by("external_id")
+    for deal in deals.prefetch_related("steps__definition"):
+        steps = sorted((s.definition.order, s.status, s.responsible_id, s.due_date) for s in deal.steps.all())
+        result[deal.external_id] = (
+            deal.name,
+            deal.account.name,
+            deal.amount,
+            deal.stage.number,
+            deal.outcome,
+            deal.probability,
+            deal.sales_owner_id,
+            deal.presales_lead_id,
+            deal.team_id,
+            deal.presales_team_id,
+            steps,
+            deal.history.count(),
+        )
+    return result
+
+
+def run_deals_import(actor, content: bytes) -> ImportJob:
+    job = services.import_job_create(actor=actor, kind="opportunities", upload=SimpleUploadedFile("deals.csv", content))
+    queue_check(actor, job)
+    assert runner.run_pending() == 1
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED, job.failure
+    services.import_job_start(actor=actor, job=job, skip_errors=bool(job.error_rows))
+    assert runner.run_pending() == 1
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE, job.failure
+    return job
+
+
+@pytest.mark.parametrize("make_file", [chinese_file, salesforce_file], ids=["gb18030-steps", "salesforce-closed"])
+def test_bulk_deals_with_checklists_match_the_services_path(personas, settings, make_file):
+    """The same file through the services (one call per row) and the bulk path: the same deals, stages, owners,
+    accounts, amounts, checklists (done up to the deal's step, the same person per step) and counts."""
+    for username, display in (("lw88", "李伟"), ("zmin", "张敏")):
+        UserFactory(username=username, display_name=display, role=Role.SALES, team=personas.owner.team)
+    UserFactory(username="zhaolei", display_name="赵磊", role=Role.PRESALES, team=personas.engineer.team)
+    content = make_file()
+    settings.PRESALES_IMPORT_BULK_THRESHOLD = 1_000_000
+    try:
+        with transaction.atomic():
+            job = run_deals_import(personas.manager, content)
+            assert not bulk.uses_bulk(job.kind, job.total_rows)
+            by_services = deal_snapshot()
+            counts = (job.planned_created, job.planned_new_accounts, job.created_count, job.error_rows)
+            raise _Undo
+    except _Undo:
+        pass
+    settings.PRESALES_IMPORT_BULK_THRESHOLD = 0
+    job = run_deals_import(personas.manager, content)
+    assert bulk.uses_bulk(job.kind, job.total_rows)
+    assert (job.planned_created, job.planned_new_accounts, job.created_count, job.error_rows) == counts
+    by_bulk = deal_snapshot()
+    assert by_bulk.keys() == by_services.keys() and len(by_bulk) >= 40
+    assert all(len(deal[10]) == 24 for deal in by_bulk.values()), "every deal has its 24-step checklist"
+    assert sum(status == "done" for deal in by_bulk.values() for _o, status, _p, _d in deal[10]) > 100
+    for key, expected in by_services.items():
+        assert by_bulk[key] == expected, key

@@ -24,14 +24,28 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from presales import access
+from presales.core.concurrency import full_clean
 from presales.customers.models import Account
+from presales.deals import services as deal_services
+from presales.deals.models import Opportunity, Outcome
+from presales.deals.services.opportunities import derive_teams
 from presales.integration import mapping as m
-from presales.integration.importers import CREATED, UNCHANGED, UPDATED, RowImporter, _changed, error_messages
+from presales.integration.importers import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    OpportunityImporter,
+    RowImporter,
+    _changed,
+    error_messages,
+)
+from presales.playbook.models import Stage
 
 BATCH_SIZE = 2000
 PROGRESS_EVERY = 250  # as the services path
@@ -243,12 +257,151 @@ class BulkAccountWriter(RowImporter):
         return self.counts
 
 
-BULK_WRITERS: dict[str, type[BulkAccountWriter]] = {
+class BulkOpportunityWriter(OpportunityImporter):
+    """Opportunities in batches: new open deals are validated as `opportunity_create` does and written with
+    `bulk_create_with_history`, their checklists with `deals.services.deal_playbooks_start_bulk` (done up to the
+    step the deal is at). Rows that update an existing deal or bring a closed one go through the services, one by
+    one in a savepoint (OpportunityImporter.write): they are rare in a first import and their rules (stage moves,
+    closing, the signing step) are the services' own.
+
+    The check (`write_checklists=False`) validates and inserts the deals but not their checklists: a checklist is
+    derived from the deal and cannot make a row fail, and the check's transaction is rolled back anyway."""
+
+    def __init__(self, *, actor: Any, defaults: dict[str, str], lookups: m.Lookups, write_checklists: bool = True):
+        super().__init__(actor=actor, defaults=defaults, lookups=lookups)
+        self.may_create = access.can_create_opportunity(actor)  # opportunity_create's check, once per job
+        self.write_checklists = write_checklists
+        self.counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, "skipped": 0, "errors": 0}
+        self.default_stage = Stage.objects.filter(is_after_sale=False, number__gte=2).order_by("number").first()
+        self.accounts: dict[int, Account] = {}
+        self.creates: list[Opportunity] = []
+        self.done_before: list[int] = []
+        self.pending_ids: set[str] = set()
+        self.by_external_id: dict[str, Opportunity] = {}
+        self.visible_pks: set[int] = set()
+
+    def find_account(self, *, external_id: str, name: str) -> Account | None:
+        """RowImporter.find_account with the accounts kept in memory (a few hundred accounts for 100,000 deals)."""
+        if external_id:
+            return super().find_account(external_id=external_id, name=name)
+        pk = self._visible_account_by_name(name) if name else None
+        if pk is None:
+            return None
+        if pk not in self.accounts:
+            account = Account.objects.filter(pk=pk).first()
+            if account is None:  # created by a row whose savepoint was rolled back
+                self.forget_account(name)
+                return None
+            self.accounts[pk] = account
+        return self.accounts[pk]
+
+    def _prefetch(self, batch: list[Row]) -> None:
+        ids = {row.get("external_id", "") for _n, row, _p in batch} - {""}
+        self.by_external_id = {}
+        for deal in Opportunity.objects.filter(external_id__in=ids).order_by("pk"):
+            self.by_external_id.setdefault(deal.external_id, deal)
+        found = [deal.pk for deal in self.by_external_id.values()]
+        self.visible_pks = set(
+            Opportunity.objects.filter(pk__in=found).visible_to(self.actor).values_list("pk", flat=True)
+        )
+
+    def _flush(self) -> None:
+        if self.creates:
+            bulk_create_with_history(self.creates, Opportunity, batch_size=BATCH_SIZE, default_user=self.actor)
+            if self.write_checklists:
+                deal_services.deal_playbooks_start_bulk(
+                    opportunities=self.creates,
+                    actor=self.actor,
+                    done_before={
+                        deal.pk: order for deal, order in zip(self.creates, self.done_before, strict=True) if order
+                    },
+                    reason=_("Done before the deal was imported."),
+                )
+        self.creates, self.done_before, self.pending_ids = [], [], set()
+
+    def process_row(self, row: dict[str, str]) -> str:
+        values, stage, outcome, step_order = self.parse(row)
+        external_id = values.get("external_id", "")
+        if external_id in self.pending_ids:
+            self._flush()  # the same deal twice in one batch: write the first, then this row updates it
+            self.by_external_id[external_id] = Opportunity.objects.filter(external_id=external_id).order_by("pk")[0]
+            self.visible_pks.add(self.by_external_id[external_id].pk)
+        existing = self.by_external_id.get(external_id) if external_id else None
+        if existing is not None and existing.pk not in self.visible_pks:
+            raise PermissionDenied(
+                _("An opportunity with external ID “%(id)s” exists and you cannot see it.") % {"id": external_id}
+            )
+        if existing is not None or outcome != Outcome.OPEN or (stage is not None and stage.is_after_sale):
+            with transaction.atomic():
+                return self.write(row, values, stage, outcome, step_order, existing)
+        if not self.may_create:
+            raise PermissionDenied
+        account = self.find_account(external_id=row.get("account_external_id", ""), name=row.get("account_name", ""))
+        if account is None:
+            with transaction.atomic():  # a new account: undone with the row if the deal is refused
+                account = self.linked_account(row)
+                self._new_deal(values, account, stage, step_order)
+            self.accounts[account.pk] = account
+        else:
+            self._new_deal(values, account, stage, step_order)
+        return CREATED
+
+    def _new_deal(self, values: dict[str, Any], account: Account, stage: Any, step_order: int | None) -> None:
+        # deals.services.opportunity_create, without the save: defaults, teams from the people, validation. The
+        # account is visible to the actor: find_account only finds visible ones, and linked_account's are new.
+        values["account"] = account
+        values.setdefault("sales_owner", self.actor)
+        values["stage"] = stage or self.default_stage
+        if values.get("probability") is None:
+            values["probability"] = values["stage"].default_probability
+        derive_teams(values)
+        deal = Opportunity(**values)
+        full_clean(deal, unchanged={"team", "presales_team"})  # the teams are the people's own (the database's)
+        if step_order is None and stage is not None:
+            step_order = self.lookups.first_step_of_stage(stage.number)
+        self.creates.append(deal)
+        self.done_before.append(step_order or 0)
+        if deal.external_id:
+            self.pending_ids.add(deal.external_id)
+
+    def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
+        done = 0
+        for batch in _batches(rows, BATCH_SIZE):
+            self._prefetch(batch)
+            for number, row, problems in batch:
+                done += 1
+                if done % PROGRESS_EVERY == 0:
+                    progress(done)
+                if skip is not None and number in skip:
+                    self.counts["skipped"] += 1
+                    continue
+                if problems:
+                    self.counts["errors"] += 1
+                    on_error(number, problems)
+                    continue
+                try:
+                    result = self.process_row(row)
+                except (m.CellError, ValidationError, PermissionDenied) as error:
+                    self.counts["errors"] += 1
+                    on_error(number, error_messages(error))
+                    continue
+                self.counts[result] += 1
+            self._flush()
+        progress(done)
+        self.counts["new_accounts"] = self.new_accounts
+        return self.counts
+
+
+BULK_WRITERS: dict[str, Any] = {
     m.ImportKind.ACCOUNTS: BulkAccountWriter,
+    m.ImportKind.OPPORTUNITIES: BulkOpportunityWriter,
 }
 
 
-def replay(job: Any, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Any) -> dict:
+def replay(
+    job: Any, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Any, checking: bool = False
+) -> dict:
     """The bulk counterpart of services._replay: same counts, same errors, same progress file."""
-    writer = BULK_WRITERS[job.kind](actor=job.owner, defaults=job.defaults, lookups=m.Lookups.build())
+    options = {"write_checklists": not checking} if job.kind == m.ImportKind.OPPORTUNITIES else {}
+    writer = BULK_WRITERS[job.kind](actor=job.owner, defaults=job.defaults, lookups=m.Lookups.build(), **options)
     return writer.run(rows, skip=skip, on_error=on_error, progress=progress)

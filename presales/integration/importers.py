@@ -224,6 +224,39 @@ class ContactImporter(RowImporter):
 
 class OpportunityImporter(RowImporter):
     def process(self, row: dict[str, str]) -> str:
+        values, stage, outcome, step_order = self.parse(row)
+        external_id = values.get("external_id", "")
+        existing = Opportunity.objects.filter(external_id=external_id).first() if external_id else None
+        if existing is not None and not Opportunity.objects.filter(pk=existing.pk).visible_to(self.actor).exists():
+            raise PermissionDenied(
+                _("An opportunity with external ID “%(id)s” exists and you cannot see it.") % {"id": external_id}
+            )
+        return self.write(row, values, stage, outcome, step_order, existing)
+
+    def write(
+        self,
+        row: dict[str, str],
+        values: dict[str, Any],
+        stage: Any,
+        outcome: str,
+        step_order: int | None,
+        existing: Opportunity | None,
+    ) -> str:
+        """Create or update the deal through the services, then close it or bring its checklist to its step."""
+        close_date = values["expected_close_date"]
+        values["account"] = self.linked_account(row)
+        if existing is None:
+            result = self._create(values, stage, outcome, close_date)
+            opportunity = self._created
+        else:
+            result = self._update(existing, values, stage, outcome, close_date)
+            opportunity = existing
+        if self._carry_checklist(opportunity, stage, step_order, created=result == CREATED) and result == UNCHANGED:
+            result = UPDATED
+        return result
+
+    def parse(self, row: dict[str, str]) -> tuple[dict[str, Any], Any, str, int | None]:
+        """(the deal's field values, stage, outcome, playbook step it is at) from the row; the account is left out."""
         name = row.get("name", "")
         if not name:
             raise m.CellError(_("Opportunity name is missing."))
@@ -245,22 +278,7 @@ class OpportunityImporter(RowImporter):
         if row.get("presales_lead"):
             values["presales_lead"] = self.person(row["presales_lead"])
         stage, outcome, step_order = self._stage(row, values)
-        external_id = row.get("external_id", "")
-        existing = Opportunity.objects.filter(external_id=external_id).first() if external_id else None
-        if existing is not None and not Opportunity.objects.filter(pk=existing.pk).visible_to(self.actor).exists():
-            raise PermissionDenied(
-                _("An opportunity with external ID “%(id)s” exists and you cannot see it.") % {"id": external_id}
-            )
-        values["account"] = self.linked_account(row)
-        if existing is None:
-            result = self._create(values, stage, outcome, close_date)
-            opportunity = self._created
-        else:
-            result = self._update(existing, values, stage, outcome, close_date)
-            opportunity = existing
-        if self._carry_checklist(opportunity, stage, step_order, created=result == CREATED) and result == UNCHANGED:
-            result = UPDATED
-        return result
+        return values, stage, outcome, step_order
 
     def _stage(self, row: dict[str, str], values: dict[str, Any]) -> tuple[Any, str, int | None]:
         """(stage, outcome, playbook step the deal is at) from the stage cell or the value step's choice."""

@@ -230,14 +230,14 @@ def _rows(job: ImportJob) -> Iterator[tuple[int, dict[str, str], list[str]]]:
         yield number, row, []
 
 
-def _replay(job: ImportJob, *, skip: set[int] | None, on_error: Any) -> dict[str, int]:
+def _replay(job: ImportJob, *, skip: set[int] | None, on_error: Any, checking: bool = False) -> dict[str, int]:
     """Send every row through its importer, each in a savepoint; count what happened.
 
     Large files of a kind with a bulk writer go through integration.bulk instead (same rules, batched writes).
     """
     progress = _progress_reporter(job)
     if bulk.uses_bulk(job.kind, job.total_rows):
-        return bulk.replay(job, _rows(job), skip=skip, on_error=on_error, progress=progress)
+        return bulk.replay(job, _rows(job), skip=skip, on_error=on_error, progress=progress, checking=checking)
     importer = IMPORTERS[job.kind](actor=job.owner, defaults=job.defaults, lookups=m.Lookups.build())
     counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "errors": 0, "new_accounts": 0}
     done = 0
@@ -299,7 +299,7 @@ def _check(job: ImportJob) -> None:
 
         try:
             with transaction.atomic():
-                counts = _replay(job, skip=None, on_error=on_error)
+                counts = _replay(job, skip=None, on_error=on_error, checking=True)
                 raise _Rollback
         except _Rollback:
             pass

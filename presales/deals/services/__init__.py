@@ -8,6 +8,7 @@ only the ones listed before them, so importing any of them loads the package in 
 from presales.deals.services.checklist import (
     deal_playbook_move,
     deal_playbook_start,
+    deal_playbooks_start_bulk,
     deal_steps_done_before,
     deal_steps_sync,
     due_dates,
@@ -39,6 +40,7 @@ __all__ = [
     "deal_competitor_add",
     "deal_competitor_remove",
     "deal_member_add",
+    "deal_playbooks_start_bulk",
     "deal_steps_done_before",
     "deal_member_remove",
     "deal_playbook_move",

@@ -9,14 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from presales import access
 from presales.core.history import attribute_change
 from presales.deals.models import FINISHED_STATUSES, OPEN_STATUSES, DealPlaybook, DealStep, Opportunity, StepStatus
-from presales.deals.services.responsibility import DealTeam
+from presales.deals.services.responsibility import DealTeam, functional_managers
 from presales.notifications import kinds
 from presales.notifications.services import notifications_forget, notify
-from presales.people.models import User
+from presales.people.models import Team, User
 from presales.playbook.models import DueRule, PlaybookVersion, StepDefinition
 
 
@@ -239,3 +240,74 @@ def deal_steps_done_before(
     DealStep.objects.bulk_update(steps, ["status", "reason", "completed_at", "completed_by", "version", "updated_at"])
     DealStep.history.bulk_history_create(steps, update=True, default_user=actor, default_change_reason="imported")
     return steps
+
+
+def deal_playbooks_start_bulk(
+    *, opportunities: list[Opportunity], actor: User, done_before: dict[int, int], reason: str
+) -> int:
+    """`deal_playbook_start` for many new deals at once (the import's bulk path): the same checklist, due dates and
+    one person per step (DealTeam.resolve, with the functional managers and their visibility read once per call),
+    steps before `done_before[deal pk]` recorded as done, with history rows for the playbooks and the steps.
+
+    The deals must be new (no deal team yet) and saved. People are told once per call, not once per deal: one
+    message each naming how many steps of how many deals are now theirs. Returns the number of steps written."""
+    version = PlaybookVersion.objects.current()
+    if version is None or not opportunities:
+        return 0
+    definitions = list(version.steps.select_related("stage").order_by("order"))
+    commercial, after_sales = functional_managers()
+    pks = [opportunity.pk for opportunity in opportunities]
+    # The deals' teams with their managers, one query for the whole call (DealTeam.resolve reads them).
+    teams = Team.objects.select_related("manager").in_bulk(
+        {pk for o in opportunities for pk in (o.team_id, o.presales_team_id) if pk}
+    )
+    for opportunity in opportunities:
+        opportunity.team = teams.get(opportunity.team_id) if opportunity.team_id else None
+        opportunity.presales_team = teams.get(opportunity.presales_team_id) if opportunity.presales_team_id else None
+    visible: dict[int, set[int]] = {}
+    for manager in (commercial, after_sales):
+        if manager is not None and manager.pk not in visible:
+            visible[manager.pk] = set(
+                Opportunity.objects.filter(pk__in=pks).visible_to(manager).values_list("pk", flat=True)
+            )
+    playbooks = [DealPlaybook(opportunity=opportunity, playbook=version) for opportunity in opportunities]
+    bulk_create_with_history(playbooks, DealPlaybook, batch_size=1000, default_user=actor)
+    now = timezone.now()
+    today = timezone.localdate()
+    steps: list[DealStep] = []
+    assigned: dict[int, list[int]] = {}  # person -> [steps, deals]
+    for opportunity in opportunities:
+        team = DealTeam(
+            opportunity=opportunity,
+            commercial_manager=commercial,
+            after_sales_manager=after_sales,
+            visible_ids={pk for pk, seen in visible.items() if opportunity.pk in seen},
+        )
+        dues = due_dates(definitions, today, opportunity.expected_close_date)
+        first_open = done_before.get(opportunity.pk, 0)
+        people_here: set[int] = set()
+        for definition, due in zip(definitions, dues, strict=True):
+            responsible = team.resolve(definition.responsible_role)
+            step = DealStep(opportunity=opportunity, definition=definition, due_date=due, responsible=responsible)
+            if definition.order < first_open:
+                step.status, step.reason, step.completed_at, step.completed_by = StepStatus.DONE, reason, now, actor
+            elif responsible.pk != actor.pk:
+                counts = assigned.setdefault(responsible.pk, [0, 0])
+                counts[0] += 1
+                if responsible.pk not in people_here:
+                    counts[1] += 1
+                    people_here.add(responsible.pk)
+            steps.append(step)
+    DealStep.objects.bulk_create(steps, batch_size=2000)
+    DealStep.history.bulk_history_create(steps, batch_size=2000, default_user=actor)
+    recipients = User.objects.in_bulk(list(assigned))
+    for person_pk, (step_count, deal_count) in assigned.items():
+        notify(
+            recipient=recipients[person_pk],
+            kind=kinds.STEP_ASSIGNED,
+            variant="many",
+            params={"count": step_count, "deal": _("%(count)s imported deals") % {"count": deal_count}},
+            target_type="opportunity",
+            target_id=opportunities[0].pk,
+        )
+    return len(steps)
