@@ -4,8 +4,10 @@ updates, and a sample of bulk-written rows passes the services' validation."""
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
@@ -246,3 +248,11 @@ def test_bulk_deals_with_checklists_match_the_services_path(personas, settings, 
     assert sum(status == "done" for deal in by_bulk.values() for _o, status, _p, _d in deal[10]) > 100
     for key, expected in by_services.items():
         assert by_bulk[key] == expected, key
+
+
+def test_the_bulk_path_knows_every_constraint_of_a_deal():
+    """The bulk path evaluates Opportunity's check constraints itself; a new one must be added there."""
+    assert {c.name for c in Opportunity._meta.constraints} == bulk.PYTHON_CHECKED_CONSTRAINTS
+    deal = Opportunity(probability=120, amount=Decimal("-1"))
+    with pytest.raises(ValidationError):
+        bulk.BulkOpportunityWriter._check_constraints(deal)
