@@ -383,7 +383,7 @@ class BulkOpportunityWriter(OpportunityImporter):
                 constraint.name == "opp_amount_not_negative" and deal.amount is not None and deal.amount < 0
             )
             if broken:
-                raise ValidationError(constraint.get_violation_error_message())  # type: ignore[attr-defined]
+                raise ValidationError(constraint.get_violation_error_message())
 
     def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
         done = 0
