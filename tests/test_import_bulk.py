@@ -12,11 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from presales import access
-from presales.customers.models import Account, Industry, Region
+from presales.customers.models import Account, Contact, Industry, Region
 from presales.deals.models import Opportunity
 from presales.integration import bulk, runner, services
-from presales.integration.models import ImportJob, ImportRowError, ImportStatus
+from presales.integration.models import ImportedRecord, ImportJob, ImportRowError, ImportStatus
 from presales.people.models import Role
+from presales.work.models import Activity
 from tests.factories import AccountFactory, UserFactory
 from tests.import_steps import queue_check
 from tests.test_import_real_files import chinese_file, salesforce_file
@@ -256,3 +257,95 @@ def test_the_bulk_path_knows_every_constraint_of_a_deal():
     deal = Opportunity(probability=120, amount=Decimal("-1"))
     with pytest.raises(ValidationError):
         bulk.BulkOpportunityWriter._check_constraints(deal)
+
+
+def run_kind_import(actor, kind: str, text: str) -> ImportJob:
+    job = services.import_job_create(
+        actor=actor, kind=kind, upload=SimpleUploadedFile(f"{kind}.csv", text.encode("utf-8-sig"))
+    )
+    queue_check(actor, job)
+    assert runner.run_pending() == 1
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CHECKED, job.failure
+    services.import_job_start(actor=actor, job=job, skip_errors=bool(job.error_rows))
+    assert runner.run_pending() == 1
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE, job.failure
+    return job
+
+
+def both_paths(settings, run, snapshot_of):
+    """Run an import through the services path (then undo it) and through the bulk path; return both results."""
+    settings.PRESALES_IMPORT_BULK_THRESHOLD = 1_000_000
+    try:
+        with transaction.atomic():
+            job = run()
+            assert not bulk.uses_bulk(job.kind, job.total_rows)
+            by_services = (snapshot_of(), list(job.row_errors.values_list("row_number", "messages")))
+            counts = (job.planned_created, job.planned_updated, job.created_count, job.updated_count, job.error_rows)
+            raise _Undo
+    except _Undo:
+        pass
+    settings.PRESALES_IMPORT_BULK_THRESHOLD = 0
+    job = run()
+    assert bulk.uses_bulk(job.kind, job.total_rows)
+    by_bulk = (snapshot_of(), list(job.row_errors.values_list("row_number", "messages")))
+    assert (job.planned_created, job.planned_updated, job.created_count, job.updated_count, job.error_rows) == counts
+    return by_services, by_bulk, counts
+
+
+def test_bulk_contacts_match_the_services_path(personas, settings):
+    AccountFactory(name="Outsider Co", owner=personas.outsider)
+    text = "联系人编号,姓名,客户名称,行业,区域,职务,邮箱\n" + "\n".join(
+        [
+            "C-1,张三,华东银行股份有限公司,,,CIO,zs@example.com",  # an existing account, normalised name
+            "C-2,李四,新客户甲,金融,北京,CTO,",  # a new account
+            "C-3,王五,新客户甲,金融,北京,架构师,",
+            "C-2,李四,新客户甲,金融,北京,CEO,",  # the same ID again: updates the row above
+            ",王五,新客户甲,金融,北京,首席架构师,",  # no ID: same account and name: updates C-3
+            ",,新客户甲,金融,北京,,",  # no name
+            "C-9,赵六,Outsider Co,,,,",  # an account the importer cannot see: a new one would need an industry
+            *[f"C-{n},联系人{n},新客户乙,能源,广东,,c{n}@example.com" for n in range(10, 40)],
+        ]
+    )
+
+    def contacts():
+        return sorted(
+            (c.external_id, c.name, c.account.name, c.title, c.email, c.version, c.history.count())
+            for c in Contact.objects.select_related("account")
+        )
+
+    by_services, by_bulk, counts = both_paths(
+        settings, lambda: run_kind_import(personas.owner, "contacts", text), contacts
+    )
+    assert by_bulk == by_services
+    assert counts[0] >= 33 and counts[1] == 2 and counts[4] == 2, counts
+
+
+def test_bulk_activities_match_the_services_path(personas, settings):
+    personas.deal.external_id = "D-1"
+    personas.deal.save()
+    text = "活动编号,类型,日期,工时,项目编号,客户名称,负责人,结果\n" + "\n".join(
+        [
+            "A-1,拜访,2026-01-05,3,D-1,,,首次拜访",
+            "A-2,演示,2026-01-06,2,,华东银行,,",
+            "A-1,拜访,2026-01-05,4,D-1,,,改了工时",  # the same ID again: updates A-1
+            "A-3,拜访,2026-01-07,2,D-404,,,",  # no such deal
+            "A-4,跳舞,2026-01-07,2,D-1,,,",  # unknown type
+            "A-5,培训,2026-01-08,1,,没有这个客户,,",  # no such account
+            *[f"A-{n},配置,2026-02-{1 + n % 28:02d},1.5,D-1,,engineer,批量{n}" for n in range(10, 40)],
+        ]
+    )
+
+    def activities():
+        return sorted(
+            (a.kind, a.date, a.hours, a.outcome, a.owner_id, a.opportunity_id, a.account_id, a.version)
+            for a in Activity.objects.all()
+        )
+
+    by_services, by_bulk, counts = both_paths(
+        settings, lambda: run_kind_import(personas.presales_manager, "activities", text), activities
+    )
+    assert by_bulk == by_services
+    assert counts[4] == 3 and counts[1] == 1, counts
+    assert ImportedRecord.objects.filter(external_id="A-39").exists()

@@ -31,7 +31,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from presales import access
 from presales.core.concurrency import full_clean
-from presales.customers.models import Account
+from presales.customers.models import Account, Contact
 from presales.deals import services as deal_services
 from presales.deals.models import Opportunity, Outcome
 from presales.deals.services.opportunities import derive_teams
@@ -40,12 +40,16 @@ from presales.integration.importers import (
     CREATED,
     UNCHANGED,
     UPDATED,
+    ActivityImporter,
+    ContactImporter,
     OpportunityImporter,
     RowImporter,
     _changed,
     error_messages,
 )
+from presales.integration.models import ImportedRecord
 from presales.playbook.models import Stage
+from presales.work.models import Activity
 
 BATCH_SIZE = 2000
 PROGRESS_EVERY = 250  # as the services path
@@ -413,7 +417,228 @@ class BulkOpportunityWriter(OpportunityImporter):
         return self.counts
 
 
+class _NewRecordsInBulk:
+    """The loop shared by the contact and activity writers: each row either becomes a new, validated record queued
+    for `bulk_create_with_history` (returned by `plan`), or is written through the services in a savepoint (an
+    update, or a row referring to a record queued in this batch: the batch is written first)."""
+
+    model: Any
+    actor: Any
+    new_accounts: int
+
+    def setup(self) -> None:
+        self.counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, "skipped": 0, "errors": 0}
+        self.creates: list[Any] = []
+        self.accounts: dict[int, Account] = {}
+
+    def prefetch(self, batch: list[Row]) -> None:
+        raise NotImplementedError
+
+    def plan(self, row: dict[str, str]) -> Any:
+        """A new record to insert, or None when the row must go through `self.process` (the services)."""
+        raise NotImplementedError
+
+    def after_flush(self, created: list[Any]) -> None:
+        """Rows that depend on the inserted records (their primary keys)."""
+
+    def flush(self) -> None:
+        if self.creates:
+            bulk_create_with_history(self.creates, self.model, batch_size=BATCH_SIZE, default_user=self.actor)
+            self.after_flush(self.creates)
+        self.creates = []
+
+    def visible_account(self, *, external_id: str, name: str) -> Account | None:
+        """RowImporter.find_account with the accounts kept in memory."""
+        if external_id:
+            return RowImporter.find_account(self, external_id=external_id, name=name)  # type: ignore[arg-type]
+        pk = self._visible_account_by_name(name) if name else None  # type: ignore[attr-defined]
+        if pk is None:
+            return None
+        if pk not in self.accounts:
+            account = Account.objects.filter(pk=pk).first()
+            if account is None:
+                self.forget_account(name)  # type: ignore[attr-defined]
+                return None
+            self.accounts[pk] = account
+        return self.accounts[pk]
+
+    def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
+        done = 0
+        for batch in _batches(rows, BATCH_SIZE):
+            self.prefetch(batch)
+            for number, row, problems in batch:
+                done += 1
+                if done % PROGRESS_EVERY == 0:
+                    progress(done)
+                if skip is not None and number in skip:
+                    self.counts["skipped"] += 1
+                    continue
+                if problems:
+                    self.counts["errors"] += 1
+                    on_error(number, problems)
+                    continue
+                try:
+                    with transaction.atomic():  # a row's new account goes with the row if it is refused
+                        record = self.plan(row)
+                        if record is not None:
+                            self.creates.append(record)
+                    result = CREATED
+                    if record is None:
+                        self.flush()  # outside the row's savepoint: a refused row must not undo the batch
+                        with transaction.atomic():
+                            result = self.process(row)  # type: ignore[attr-defined]
+                except (m.CellError, ValidationError, PermissionDenied) as error:
+                    self.counts["errors"] += 1
+                    on_error(number, error_messages(error))
+                    continue
+                self.counts[result] += 1
+            self.flush()
+        progress(done)
+        self.counts["new_accounts"] = self.new_accounts
+        return self.counts
+
+
+class BulkContactWriter(_NewRecordsInBulk, ContactImporter):
+    """Contacts in batches: a new contact is validated as `contact_create` does (the right to edit the account's
+    stakeholders, full_clean) and inserted in bulk with history; a row matching an existing contact (by external ID,
+    or account and name) is written through ContactImporter and the services."""
+
+    model = Contact
+
+    def __init__(self, *, actor: Any, defaults: dict[str, str], lookups: m.Lookups):
+        ContactImporter.__init__(self, actor=actor, defaults=defaults, lookups=lookups)
+        self.setup()
+        self.may_edit: dict[int, bool] = {}
+        self.pending: set[Any] = set()
+        self.known_ids: set[str] = set()
+        self.known_names: set[tuple[int, str]] = set()
+
+    def find_account(self, *, external_id: str, name: str) -> Account | None:
+        return self.visible_account(external_id=external_id, name=name)
+
+    def prefetch(self, batch: list[Row]) -> None:
+        ids = {row.get("external_id", "") for _n, row, _p in batch} - {""}
+        self.known_ids = set(Contact.objects.filter(external_id__in=ids).values_list("external_id", flat=True))
+        names = {row.get("name", "") for _n, row, _p in batch} | {
+            f"{row.get('last_name', '')}{row.get('first_name', '')}" for _n, row, _p in batch
+        }
+        names |= {f"{row.get('first_name', '')} {row.get('last_name', '')}".strip() for _n, row, _p in batch}
+        self.known_names = set(Contact.objects.filter(name__in=names - {""}).values_list("account_id", "name"))
+
+    def plan(self, row: dict[str, str]) -> Contact | None:
+        values = self.parse(row)
+        external_id = values.get("external_id", "")
+        if external_id and (external_id in self.known_ids or external_id in self.pending):
+            return None
+        account = self.find_account(external_id=row.get("account_external_id", ""), name=row.get("account_name", ""))
+        if account is not None:
+            key = (account.pk, values["name"])
+            if key in self.known_names or key in self.pending:
+                return None  # an existing contact (or one queued in this batch): the services path updates it
+        else:
+            account = self.linked_account(row)  # a new account, so a new contact
+            self.accounts[account.pk] = account
+            key = (account.pk, values["name"])
+        if account.pk not in self.may_edit:
+            self.may_edit[account.pk] = access.can_edit_contacts(self.actor, account)
+        if not self.may_edit[account.pk]:
+            raise PermissionDenied
+        contact = Contact(account=account, **values)
+        full_clean(contact)
+        self.pending.add(key)
+        if external_id:
+            self.pending.add(external_id)
+        return contact
+
+    def flush(self) -> None:
+        super().flush()
+        # What was inserted is found from now on (later rows naming it update it through the services path).
+        self.known_ids |= {key for key in self.pending if isinstance(key, str)}
+        self.known_names |= {key for key in self.pending if isinstance(key, tuple)}
+        self.pending = set()
+
+
+class BulkActivityWriter(_NewRecordsInBulk, ActivityImporter):
+    """Activities in batches: a new activity is validated as `activity_create` does (who may log work, for whom,
+    on which deal or account, full_clean) and inserted in bulk with history, its external ID remembered in
+    ImportedRecord; a row whose external ID was imported before is updated through ActivityImporter."""
+
+    model = Activity
+
+    def __init__(self, *, actor: Any, defaults: dict[str, str], lookups: m.Lookups):
+        ActivityImporter.__init__(self, actor=actor, defaults=defaults, lookups=lookups)
+        self.setup()
+        self.may_log = access.can_log_activity(actor)
+        self.may_log_for: dict[int, bool] = {}
+        self.external_ids: list[str] = []
+        self.pending_ids: set[str] = set()
+        self.known_ids: set[str] = set()
+
+    def find_account(self, *, external_id: str, name: str) -> Account | None:
+        return self.visible_account(external_id=external_id, name=name)
+
+    def prefetch(self, batch: list[Row]) -> None:
+        ids = {row.get("external_id", "") for _n, row, _p in batch} - {""}
+        self.known_ids = set(
+            ImportedRecord.objects.filter(kind=m.ImportKind.ACTIVITIES, external_id__in=ids).values_list(
+                "external_id", flat=True
+            )
+        )
+        deal_ids = {row.get("opportunity_external_id", "") for _n, row, _p in batch} - {""}
+        self.deals: dict[str, Opportunity] = {}
+        visible = Opportunity.objects.visible_to(self.actor).filter(external_id__in=deal_ids).select_related("account")
+        for deal in visible.order_by("pk"):
+            self.deals.setdefault(deal.external_id, deal)
+
+    def _opportunity(self, row: dict[str, str]) -> Opportunity | None:
+        external_id = row.get("opportunity_external_id", "")
+        if external_id and external_id in self.deals:
+            return self.deals[external_id]
+        return super()._opportunity(row)  # not found (its error message) or by name
+
+    def plan(self, row: dict[str, str]) -> Activity | None:
+        external_id = row.get("external_id", "")
+        if external_id and (external_id in self.known_ids or external_id in self.pending_ids):
+            return None
+        values = self.parse(row)
+        opportunity = self._opportunity(row)
+        if opportunity is not None:
+            values["opportunity"], values["account"] = opportunity, opportunity.account
+        else:
+            values["account"] = self.linked_account(row, create=False)
+        owner = self.owner(row)
+        # work.services.activity_create's rules, without the save.
+        if not self.may_log:
+            raise PermissionDenied(_("Only presales people log presales activities."))
+        if owner.pk not in self.may_log_for:
+            self.may_log_for[owner.pk] = access.can_log_activity_for(self.actor, owner)
+        if not self.may_log_for[owner.pk]:
+            raise PermissionDenied(_("Only a presales manager logs work for somebody else."))
+        activity = Activity(owner=owner, **values)
+        full_clean(activity)
+        if external_id:
+            self.pending_ids.add(external_id)
+        self.external_ids.append(external_id)
+        return activity
+
+    def flush(self) -> None:
+        super().flush()
+        self.known_ids |= self.pending_ids
+        self.pending_ids = set()
+        self.external_ids = []
+
+    def after_flush(self, created: list[Any]) -> None:
+        records = [
+            ImportedRecord(kind=m.ImportKind.ACTIVITIES, external_id=external_id, object_id=activity.pk)
+            for activity, external_id in zip(created, self.external_ids, strict=True)
+            if external_id
+        ]
+        ImportedRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
+
+
 BULK_WRITERS: dict[str, Any] = {
+    m.ImportKind.CONTACTS: BulkContactWriter,
+    m.ImportKind.ACTIVITIES: BulkActivityWriter,
     m.ImportKind.ACCOUNTS: BulkAccountWriter,
     m.ImportKind.OPPORTUNITIES: BulkOpportunityWriter,
 }

@@ -190,7 +190,8 @@ class AccountImporter(RowImporter):
 
 
 class ContactImporter(RowImporter):
-    def process(self, row: dict[str, str]) -> str:
+    def parse(self, row: dict[str, str]) -> dict[str, Any]:
+        """The contact's field values from the row (the account is left out)."""
         name = row.get("name", "")
         if not name:
             first, last = row.get("first_name", ""), row.get("last_name", "")
@@ -199,11 +200,16 @@ class ContactImporter(RowImporter):
             name = name.strip()
         if not name:
             raise m.CellError(_("Name is missing."))
-        account = self.linked_account(row)
         values: dict[str, Any] = {"name": name}
         for key in ("title", "department", "phone", "email", "notes", "external_id"):
             if row.get(key):
                 values[key] = row[key]
+        return values
+
+    def process(self, row: dict[str, str]) -> str:
+        values = self.parse(row)
+        name = values["name"]
+        account = self.linked_account(row)
         external_id = row.get("external_id", "")
         existing = None
         if external_id:
@@ -411,7 +417,16 @@ class OpportunityImporter(RowImporter):
 
 class ActivityImporter(RowImporter):
     def process(self, row: dict[str, str]) -> str:
+        values = self.parse(row)
+        opportunity = self._opportunity(row)
+        if opportunity is not None:
+            values["opportunity"] = opportunity
+        else:
+            values["account"] = self.linked_account(row, create=False)
+        return self.write(row, values)
 
+    def parse(self, row: dict[str, str]) -> dict[str, Any]:
+        """The activity's field values from the row (its deal or account are left out)."""
         if not row.get("kind"):
             raise m.CellError(_("Type is missing."))
         if not row.get("date"):
@@ -425,11 +440,10 @@ class ActivityImporter(RowImporter):
             values["status"] = ActivityStatus.PLANNED if date > timezone.localdate() else ActivityStatus.DONE
         if row.get("outcome"):
             values["outcome"] = row["outcome"]
-        opportunity = self._opportunity(row)
-        if opportunity is not None:
-            values["opportunity"] = opportunity
-        else:
-            values["account"] = self.linked_account(row, create=False)
+        return values
+
+    def write(self, row: dict[str, str], values: dict[str, Any]) -> str:
+        """Create the activity, or update the one this external ID became, through the services."""
         external_id = row.get("external_id", "")
         record = (
             ImportedRecord.objects.filter(kind=m.ImportKind.ACTIVITIES, external_id=external_id).first()
