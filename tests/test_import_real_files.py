@@ -179,6 +179,7 @@ def test_the_values_page_lists_each_value_with_rows_and_says_what_defaults_apply
     client.post(f"/integration/import/{job.pk}/columns/", {name: form[name].value() or "" for name in form.fields})
     page = client.get(f"/integration/import/{job.pk}/values/")
     html = page.content.decode()
+    assert page.status_code == 200
     assert "Jessica Taylor" in html and "Id. Decision Makers" in html and "Shipbuilding" in html
     assert "owner will be you (Owner Wang)" in html, "unmatched owners default to the importing person, said upfront"
     assert "“Other”" in html
@@ -428,3 +429,17 @@ def test_xlsx_whose_parts_unpack_beyond_the_limit_is_refused(personas, login, mo
     )
     assert "at most 1 MB can be imported" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_the_values_page_makes_a_bounded_number_of_queries(personas, people, login, django_assert_max_num_queries):
+    client = login(personas.owner)
+    content = salesforce_file()
+    client.post("/integration/import/", {"kind": "opportunities", "file": SimpleUploadedFile("sf.csv", content)})
+    job = ImportJob.objects.get()
+    runner.run_pending()
+    form = client.get(f"/integration/import/{job.pk}/columns/").context["form"]
+    client.post(f"/integration/import/{job.pk}/columns/", {name: form[name].value() or "" for name in form.fields})
+    for n in range(30):  # more people to choose from do not mean more queries
+        UserFactory(username=f"extra{n}", display_name=f"Extra {n}", team=personas.owner.team)
+    with django_assert_max_num_queries(30):
+        assert client.get(f"/integration/import/{job.pk}/values/").status_code == 200
