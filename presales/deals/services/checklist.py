@@ -318,6 +318,18 @@ def deal_playbooks_start_bulk(
     return len(steps)
 
 
+def _fast_converter(field: Any, connection: Any) -> Any:
+    """How a value of this field becomes a query parameter: None when it is passed as it is (ids, text, numbers),
+    the backend's adapter for dates and times, the field's own preparation otherwise."""
+    if isinstance(field, (models.ForeignKey, models.IntegerField, models.CharField, models.TextField)):
+        return None
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return connection.ops.adapt_datefield_value
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
 def _insert_steps_with_history(steps: list[dict[str, Any]], *, actor: User, now: Any, pks: list[int]) -> None:
     """Insert checklist steps and their "created" history rows with `executemany`: the rows differ in a handful of
     columns, the rest are the fields' defaults converted once (Django's bulk_create prepares every value of every
@@ -343,18 +355,19 @@ def _insert_steps_with_history(steps: list[dict[str, Any]], *, actor: User, now:
                 constants[f.attname] = f.get_db_prep_save(value, connection)
             elif f.attname not in varying and f.attname != "id":
                 constants[f.attname] = f.get_db_prep_save(f.get_default(), connection)
-        converters = {f.attname: f for f in fields if f.attname not in constants}
-        defaults = {name: converters[name].get_default() for name in converters}
+        template = [constants.get(f.attname) for f in fields]
+        varying_columns = [
+            (index, f.attname, _fast_converter(f, connection), f.get_default())
+            for index, f in enumerate(fields)
+            if f.attname not in constants
+        ]
         prepared = []
         for row in rows:
-            prepared.append(
-                tuple(
-                    constants[f.attname]
-                    if f.attname in constants
-                    else converters[f.attname].get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection)
-                    for f in fields
-                )
-            )
+            values = template.copy()
+            for index, name, convert, default in varying_columns:
+                value = row.get(name, default)
+                values[index] = value if convert is None or value is None else convert(value)
+            prepared.append(tuple(values))
         names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
         table = connection.ops.quote_name(model._meta.db_table)
