@@ -387,7 +387,7 @@ def _insert_steps_with_history(steps: list[dict[str, Any]], *, actor: User, now:
     }
     for step in steps:
         step["id"] = ids[(step["opportunity_id"], step["definition_id"])]
-    history = DealStep.history.model  # type: ignore[attr-defined]
+    history = DealStep.history.model
     extra = {"history_date": now, "history_change_reason": None, "history_type": "+", "history_user_id": actor.pk}
     sql, rows = columns_and_rows(history, steps, extra)
     with connection.cursor() as cursor:
