@@ -23,6 +23,7 @@ from presales.integration import runner, services
 from presales.integration import tasks as import_tasks
 from presales.integration.models import ImportJob, ImportStatus
 from presales.people.models import Role
+from tests.import_steps import queue_check
 
 pytestmark = pytest.mark.django_db
 DEALS = (
@@ -43,7 +44,7 @@ def checked_job(personas) -> ImportJob:
     job = services.import_job_create(
         actor=personas.owner, kind="opportunities", upload=SimpleUploadedFile("deals.csv", DEALS)
     )
-    services.import_job_set_mapping(actor=personas.owner, job=job, mapping=job.mapping, defaults={})
+    queue_check(personas.owner, job)
     assert runner.run_pending() == 1
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKED, job.failure

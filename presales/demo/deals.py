@@ -351,7 +351,7 @@ def build_opportunity_row(ctx: DemoContext, plan: OpportunityPlan) -> Opportunit
         probability=plan.probability,
         sales_owner=plan.sales_owner,
         presales_lead=lead,
-        # As deals.services._derive_teams: who can see a deal follows its owner's and lead's teams.
+        # As deals.services.derive_teams: who can see a deal follows its owner's and lead's teams.
         team_id=plan.sales_owner.team_id,
         presales_team_id=lead.team_id if lead else None,
         outcome=plan.outcome,

@@ -24,14 +24,32 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from presales import access
-from presales.customers.models import Account
+from presales.core.concurrency import full_clean
+from presales.customers.models import Account, Contact
+from presales.deals import services as deal_services
+from presales.deals.models import Opportunity, Outcome
+from presales.deals.services.opportunities import derive_teams
 from presales.integration import mapping as m
-from presales.integration.importers import CREATED, UNCHANGED, UPDATED, RowImporter, _changed, error_messages
+from presales.integration.importers import (
+    CREATED,
+    UNCHANGED,
+    UPDATED,
+    ActivityImporter,
+    ContactImporter,
+    OpportunityImporter,
+    RowImporter,
+    _changed,
+    error_messages,
+)
+from presales.integration.models import ImportedRecord
+from presales.playbook.models import Stage
+from presales.work.models import Activity
 
 BATCH_SIZE = 2000
 PROGRESS_EVERY = 250  # as the services path
@@ -243,12 +261,393 @@ class BulkAccountWriter(RowImporter):
         return self.counts
 
 
-BULK_WRITERS: dict[str, type[BulkAccountWriter]] = {
+PYTHON_CHECKED_CONSTRAINTS = {"opp_probability_0_100", "opp_amount_not_negative"}
+
+
+class BulkOpportunityWriter(OpportunityImporter):
+    """Opportunities in batches: new open deals are validated as `opportunity_create` does and written with
+    `bulk_create_with_history`, their checklists with `deals.services.deal_playbooks_start_bulk` (done up to the
+    step the deal is at). Rows that update an existing deal or bring a closed one go through the services, one by
+    one in a savepoint (OpportunityImporter.write): they are rare in a first import and their rules (stage moves,
+    closing, the signing step) are the services' own.
+
+    The check (`write_checklists=False`) validates and inserts the deals but not their checklists: a checklist is
+    derived from the deal and cannot make a row fail, and the check's transaction is rolled back anyway."""
+
+    def __init__(self, *, actor: Any, defaults: dict[str, str], lookups: m.Lookups, write_checklists: bool = True):
+        super().__init__(actor=actor, defaults=defaults, lookups=lookups)
+        self.may_create = access.can_create_opportunity(actor)  # opportunity_create's check, once per job
+        self.write_checklists = write_checklists
+        self.counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, "skipped": 0, "errors": 0}
+        self.default_stage = Stage.objects.filter(is_after_sale=False, number__gte=2).order_by("number").first()
+        self.accounts: dict[int, Account] = {}
+        self.creates: list[Opportunity] = []
+        self.done_before: list[int] = []
+        self.pending_ids: set[str] = set()
+        self.by_external_id: dict[str, Opportunity] = {}
+        self.visible_pks: set[int] = set()
+        # A constraint added to the model later is checked by Django (a query per row) until it is added here.
+        self.constraints_in_python = {c.name for c in Opportunity._meta.constraints} == PYTHON_CHECKED_CONSTRAINTS
+
+    def find_account(self, *, external_id: str, name: str) -> Account | None:
+        """RowImporter.find_account with the accounts kept in memory (a few hundred accounts for 100,000 deals)."""
+        if external_id:
+            return super().find_account(external_id=external_id, name=name)
+        pk = self._visible_account_by_name(name) if name else None
+        if pk is None:
+            return None
+        if pk not in self.accounts:
+            account = Account.objects.filter(pk=pk).first()
+            if account is None:  # created by a row whose savepoint was rolled back
+                self.forget_account(name)
+                return None
+            self.accounts[pk] = account
+        return self.accounts[pk]
+
+    def _prefetch(self, batch: list[Row]) -> None:
+        ids = {row.get("external_id", "") for _n, row, _p in batch} - {""}
+        self.by_external_id = {}
+        for deal in Opportunity.objects.filter(external_id__in=ids).order_by("pk"):
+            self.by_external_id.setdefault(deal.external_id, deal)
+        found = [deal.pk for deal in self.by_external_id.values()]
+        self.visible_pks = set(
+            Opportunity.objects.filter(pk__in=found).visible_to(self.actor).values_list("pk", flat=True)
+        )
+
+    def _flush(self) -> None:
+        if self.creates:
+            bulk_create_with_history(self.creates, Opportunity, batch_size=BATCH_SIZE, default_user=self.actor)
+            if self.write_checklists:
+                deal_services.deal_playbooks_start_bulk(
+                    opportunities=self.creates,
+                    actor=self.actor,
+                    done_before={
+                        deal.pk: order for deal, order in zip(self.creates, self.done_before, strict=True) if order
+                    },
+                    reason=_("Done before the deal was imported."),
+                )
+        self.creates, self.done_before, self.pending_ids = [], [], set()
+
+    def process_row(self, row: dict[str, str]) -> str:
+        values, stage, outcome, step_order = self.parse(row)
+        external_id = values.get("external_id", "")
+        if external_id in self.pending_ids:
+            self._flush()  # the same deal twice in one batch: write the first, then this row updates it
+            self.by_external_id[external_id] = Opportunity.objects.filter(external_id=external_id).order_by("pk")[0]
+            self.visible_pks.add(self.by_external_id[external_id].pk)
+        existing = self.by_external_id.get(external_id) if external_id else None
+        if existing is not None and existing.pk not in self.visible_pks:
+            raise PermissionDenied(
+                _("An opportunity with external ID “%(id)s” exists and you cannot see it.") % {"id": external_id}
+            )
+        if existing is not None or outcome != Outcome.OPEN or (stage is not None and stage.is_after_sale):
+            with transaction.atomic():
+                return self.write(row, values, stage, outcome, step_order, existing)
+        if not self.may_create:
+            raise PermissionDenied
+        account = self.find_account(external_id=row.get("account_external_id", ""), name=row.get("account_name", ""))
+        if account is None:
+            with transaction.atomic():  # a new account: undone with the row if the deal is refused
+                account = self.linked_account(row)
+                self._new_deal(values, account, stage, step_order)
+            self.accounts[account.pk] = account
+        else:
+            self._new_deal(values, account, stage, step_order)
+        return CREATED
+
+    def _new_deal(self, values: dict[str, Any], account: Account, stage: Any, step_order: int | None) -> None:
+        # deals.services.opportunity_create, without the save: defaults, teams from the people, validation. The
+        # account is visible to the actor: find_account only finds visible ones, and linked_account's are new.
+        values["account"] = account
+        values.setdefault("sales_owner", self.actor)
+        values["stage"] = stage or self.default_stage
+        if values.get("probability") is None:
+            values["probability"] = values["stage"].default_probability
+        derive_teams(values)
+        deal = Opportunity(**values)
+        if self.constraints_in_python:
+            # The teams are the people's own (the database vouches for them); the two check constraints are
+            # evaluated here rather than with one query each.
+            full_clean(deal, unchanged={"team", "presales_team"}, changed=set())
+            self._check_constraints(deal)
+        else:
+            full_clean(deal, unchanged={"team", "presales_team"})
+        if step_order is None and stage is not None:
+            step_order = self.lookups.first_step_of_stage(stage.number)
+        self.creates.append(deal)
+        self.done_before.append(step_order or 0)
+        if deal.external_id:
+            self.pending_ids.add(deal.external_id)
+
+    @staticmethod
+    def _check_constraints(deal: Opportunity) -> None:
+        """Opportunity's CheckConstraints (PYTHON_CHECKED_CONSTRAINTS), with the message validate_constraints gives."""
+        for constraint in Opportunity._meta.constraints:
+            broken = (constraint.name == "opp_probability_0_100" and not 0 <= deal.probability <= 100) or (
+                constraint.name == "opp_amount_not_negative" and deal.amount is not None and deal.amount < 0
+            )
+            if broken:
+                raise ValidationError(constraint.get_violation_error_message())
+
+    def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
+        done = 0
+        for batch in _batches(rows, BATCH_SIZE):
+            self._prefetch(batch)
+            for number, row, problems in batch:
+                done += 1
+                if done % PROGRESS_EVERY == 0:
+                    progress(done)
+                if skip is not None and number in skip:
+                    self.counts["skipped"] += 1
+                    continue
+                if problems:
+                    self.counts["errors"] += 1
+                    on_error(number, problems)
+                    continue
+                try:
+                    result = self.process_row(row)
+                except (m.CellError, ValidationError, PermissionDenied) as error:
+                    self.counts["errors"] += 1
+                    on_error(number, error_messages(error))
+                    continue
+                self.counts[result] += 1
+            self._flush()
+        progress(done)
+        self.counts["new_accounts"] = self.new_accounts
+        return self.counts
+
+
+class _NewRecordsInBulk:
+    """The loop shared by the contact and activity writers: each row either becomes a new, validated record queued
+    for `bulk_create_with_history` (returned by `plan`), or is written through the services in a savepoint (an
+    update, or a row referring to a record queued in this batch: the batch is written first)."""
+
+    model: Any
+    actor: Any
+    new_accounts: int
+
+    def setup(self) -> None:
+        self.counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, "skipped": 0, "errors": 0}
+        self.creates: list[Any] = []
+        self.accounts: dict[int, Account] = {}
+
+    def prefetch(self, batch: list[Row]) -> None:
+        raise NotImplementedError
+
+    def plan(self, row: dict[str, str]) -> Any:
+        """A new record to insert, or None when the row must go through `self.process` (the services)."""
+        raise NotImplementedError
+
+    def after_flush(self, created: list[Any]) -> None:
+        """Rows that depend on the inserted records (their primary keys)."""
+
+    def flush(self) -> None:
+        if self.creates:
+            bulk_create_with_history(self.creates, self.model, batch_size=BATCH_SIZE, default_user=self.actor)
+            self.after_flush(self.creates)
+        self.creates = []
+
+    def visible_account(self, *, external_id: str, name: str) -> Account | None:
+        """RowImporter.find_account with the accounts kept in memory."""
+        if external_id:
+            return RowImporter.find_account(self, external_id=external_id, name=name)  # type: ignore[arg-type]
+        pk = self._visible_account_by_name(name) if name else None  # type: ignore[attr-defined]
+        if pk is None:
+            return None
+        if pk not in self.accounts:
+            account = Account.objects.filter(pk=pk).first()
+            if account is None:
+                self.forget_account(name)  # type: ignore[attr-defined]
+                return None
+            self.accounts[pk] = account
+        return self.accounts[pk]
+
+    def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
+        done = 0
+        for batch in _batches(rows, BATCH_SIZE):
+            self.prefetch(batch)
+            for number, row, problems in batch:
+                done += 1
+                if done % PROGRESS_EVERY == 0:
+                    progress(done)
+                if skip is not None and number in skip:
+                    self.counts["skipped"] += 1
+                    continue
+                if problems:
+                    self.counts["errors"] += 1
+                    on_error(number, problems)
+                    continue
+                try:
+                    with transaction.atomic():  # a row's new account goes with the row if it is refused
+                        record = self.plan(row)
+                        if record is not None:
+                            self.creates.append(record)
+                    result = CREATED
+                    if record is None:
+                        self.flush()  # outside the row's savepoint: a refused row must not undo the batch
+                        with transaction.atomic():
+                            result = self.process(row)  # type: ignore[attr-defined]
+                except (m.CellError, ValidationError, PermissionDenied) as error:
+                    self.counts["errors"] += 1
+                    on_error(number, error_messages(error))
+                    continue
+                self.counts[result] += 1
+            self.flush()
+        progress(done)
+        self.counts["new_accounts"] = self.new_accounts
+        return self.counts
+
+
+class BulkContactWriter(_NewRecordsInBulk, ContactImporter):
+    """Contacts in batches: a new contact is validated as `contact_create` does (the right to edit the account's
+    stakeholders, full_clean) and inserted in bulk with history; a row matching an existing contact (by external ID,
+    or account and name) is written through ContactImporter and the services."""
+
+    model = Contact
+
+    def __init__(self, *, actor: Any, defaults: dict[str, str], lookups: m.Lookups):
+        ContactImporter.__init__(self, actor=actor, defaults=defaults, lookups=lookups)
+        self.setup()
+        self.may_edit: dict[int, bool] = {}
+        self.pending: set[Any] = set()
+        self.known_ids: set[str] = set()
+        self.known_names: set[tuple[int, str]] = set()
+
+    def find_account(self, *, external_id: str, name: str) -> Account | None:
+        return self.visible_account(external_id=external_id, name=name)
+
+    def prefetch(self, batch: list[Row]) -> None:
+        ids = {row.get("external_id", "") for _n, row, _p in batch} - {""}
+        self.known_ids = set(Contact.objects.filter(external_id__in=ids).values_list("external_id", flat=True))
+        names = {row.get("name", "") for _n, row, _p in batch} | {
+            f"{row.get('last_name', '')}{row.get('first_name', '')}" for _n, row, _p in batch
+        }
+        names |= {f"{row.get('first_name', '')} {row.get('last_name', '')}".strip() for _n, row, _p in batch}
+        self.known_names = set(Contact.objects.filter(name__in=names - {""}).values_list("account_id", "name"))
+
+    def plan(self, row: dict[str, str]) -> Contact | None:
+        values = self.parse(row)
+        external_id = values.get("external_id", "")
+        if external_id and (external_id in self.known_ids or external_id in self.pending):
+            return None
+        account = self.find_account(external_id=row.get("account_external_id", ""), name=row.get("account_name", ""))
+        if account is not None:
+            key = (account.pk, values["name"])
+            if key in self.known_names or key in self.pending:
+                return None  # an existing contact (or one queued in this batch): the services path updates it
+        else:
+            account = self.linked_account(row)  # a new account, so a new contact
+            self.accounts[account.pk] = account
+            key = (account.pk, values["name"])
+        if account.pk not in self.may_edit:
+            self.may_edit[account.pk] = access.can_edit_contacts(self.actor, account)
+        if not self.may_edit[account.pk]:
+            raise PermissionDenied
+        contact = Contact(account=account, **values)
+        full_clean(contact)
+        self.pending.add(key)
+        if external_id:
+            self.pending.add(external_id)
+        return contact
+
+    def flush(self) -> None:
+        super().flush()
+        # What was inserted is found from now on (later rows naming it update it through the services path).
+        self.known_ids |= {key for key in self.pending if isinstance(key, str)}
+        self.known_names |= {key for key in self.pending if isinstance(key, tuple)}
+        self.pending = set()
+
+
+class BulkActivityWriter(_NewRecordsInBulk, ActivityImporter):
+    """Activities in batches: a new activity is validated as `activity_create` does (who may log work, for whom,
+    on which deal or account, full_clean) and inserted in bulk with history, its external ID remembered in
+    ImportedRecord; a row whose external ID was imported before is updated through ActivityImporter."""
+
+    model = Activity
+
+    def __init__(self, *, actor: Any, defaults: dict[str, str], lookups: m.Lookups):
+        ActivityImporter.__init__(self, actor=actor, defaults=defaults, lookups=lookups)
+        self.setup()
+        self.may_log = access.can_log_activity(actor)
+        self.may_log_for: dict[int, bool] = {}
+        self.external_ids: list[str] = []
+        self.pending_ids: set[str] = set()
+        self.known_ids: set[str] = set()
+
+    def find_account(self, *, external_id: str, name: str) -> Account | None:
+        return self.visible_account(external_id=external_id, name=name)
+
+    def prefetch(self, batch: list[Row]) -> None:
+        ids = {row.get("external_id", "") for _n, row, _p in batch} - {""}
+        self.known_ids = set(
+            ImportedRecord.objects.filter(kind=m.ImportKind.ACTIVITIES, external_id__in=ids).values_list(
+                "external_id", flat=True
+            )
+        )
+        deal_ids = {row.get("opportunity_external_id", "") for _n, row, _p in batch} - {""}
+        self.deals: dict[str, Opportunity] = {}
+        visible = Opportunity.objects.visible_to(self.actor).filter(external_id__in=deal_ids).select_related("account")
+        for deal in visible.order_by("pk"):
+            self.deals.setdefault(deal.external_id, deal)
+
+    def _opportunity(self, row: dict[str, str]) -> Opportunity | None:
+        external_id = row.get("opportunity_external_id", "")
+        if external_id and external_id in self.deals:
+            return self.deals[external_id]
+        return super()._opportunity(row)  # not found (its error message) or by name
+
+    def plan(self, row: dict[str, str]) -> Activity | None:
+        external_id = row.get("external_id", "")
+        if external_id and (external_id in self.known_ids or external_id in self.pending_ids):
+            return None
+        values = self.parse(row)
+        opportunity = self._opportunity(row)
+        if opportunity is not None:
+            values["opportunity"], values["account"] = opportunity, opportunity.account
+        else:
+            values["account"] = self.linked_account(row, create=False)
+        owner = self.owner(row)
+        # work.services.activity_create's rules, without the save.
+        if not self.may_log:
+            raise PermissionDenied(_("Only presales people log presales activities."))
+        if owner.pk not in self.may_log_for:
+            self.may_log_for[owner.pk] = access.can_log_activity_for(self.actor, owner)
+        if not self.may_log_for[owner.pk]:
+            raise PermissionDenied(_("Only a presales manager logs work for somebody else."))
+        activity = Activity(owner=owner, **values)
+        full_clean(activity)
+        if external_id:
+            self.pending_ids.add(external_id)
+        self.external_ids.append(external_id)
+        return activity
+
+    def flush(self) -> None:
+        super().flush()
+        self.known_ids |= self.pending_ids
+        self.pending_ids = set()
+        self.external_ids = []
+
+    def after_flush(self, created: list[Any]) -> None:
+        records = [
+            ImportedRecord(kind=m.ImportKind.ACTIVITIES, external_id=external_id, object_id=activity.pk)
+            for activity, external_id in zip(created, self.external_ids, strict=True)
+            if external_id
+        ]
+        ImportedRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
+
+
+BULK_WRITERS: dict[str, Any] = {
+    m.ImportKind.CONTACTS: BulkContactWriter,
+    m.ImportKind.ACTIVITIES: BulkActivityWriter,
     m.ImportKind.ACCOUNTS: BulkAccountWriter,
+    m.ImportKind.OPPORTUNITIES: BulkOpportunityWriter,
 }
 
 
-def replay(job: Any, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Any) -> dict:
+def replay(
+    job: Any, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Any, checking: bool = False
+) -> dict:
     """The bulk counterpart of services._replay: same counts, same errors, same progress file."""
-    writer = BULK_WRITERS[job.kind](actor=job.owner, defaults=job.defaults, lookups=m.Lookups.build())
+    options = {"write_checklists": not checking} if job.kind == m.ImportKind.OPPORTUNITIES else {}
+    writer = BULK_WRITERS[job.kind](actor=job.owner, defaults=job.defaults, lookups=m.Lookups.build(), **options)
     return writer.run(rows, skip=skip, on_error=on_error, progress=progress)

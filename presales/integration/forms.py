@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from presales.customers.models import Industry, Region
 from presales.integration import mapping as m
+from presales.integration import values
 from presales.integration.models import ImportJob
 
 
@@ -78,6 +79,30 @@ class MappingForm(forms.Form):
             key: self.cleaned_data[f"default_{key}"]
             for key in ("industry", "region")
             if self.cleaned_data.get(f"default_{key}")
+        }
+
+
+class ValuesForm(forms.Form):
+    """One choice per distinct value of each value field, preset to the automatic match (or its default)."""
+
+    def __init__(self, *args: Any, job: ImportJob, fields: list[values.FieldValues], actor: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.job = job
+        self.value_fields = fields
+        for field_values in fields:
+            choices = values.field_choices(field_values.key, actor=actor)
+            for row in field_values.values:
+                self.fields[row.form_key] = forms.ChoiceField(
+                    label=row.text, choices=choices, required=False, initial=row.choice
+                )
+
+    def groups(self) -> list[tuple[values.FieldValues, list[tuple[values.ValueRow, forms.BoundField]]]]:
+        return [(fv, [(row, self[row.form_key]) for row in fv.values]) for fv in self.value_fields]
+
+    def value_map(self) -> dict[str, dict[str, str]]:
+        return {
+            fv.key: {row.text: self.cleaned_data.get(row.form_key) or "" for row in fv.values}
+            for fv in self.value_fields
         }
 
 

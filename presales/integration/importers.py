@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from presales import access
 from presales.customers import services as customer_services
 from presales.customers.models import Account, Contact
+from presales.customers.names import normalize_account_name
 from presales.deals import services as deal_services
 from presales.deals.models import DealStep, Opportunity, Outcome, StepStatus
 from presales.deals.services import deal_step_complete
@@ -53,6 +54,7 @@ class RowImporter:
         self.defaults = defaults
         self.lookups = lookups
         self._account_names: dict[str, int] | None = None
+        self.new_accounts = 0  # accounts this run creates (the preview says how many)
 
     def process(self, row: dict[str, str]) -> str:
         """Write one row through the services; each kind of record implements it."""
@@ -61,8 +63,17 @@ class RowImporter:
     # --- helpers --------------------------------------------------------------------------------
 
     def owner(self, row: dict[str, str], key: str = "owner") -> User:
+        """The row's owner; "me" (the value step's choice) or nobody named means the importing person."""
         value = row.get(key, "")
-        return self.lookups.user(value) if value else self.actor
+        return self.person(value) or self.actor
+
+    def person(self, value: str) -> User | None:
+        """A person from a cell or from the value step's choice ("me", "user:<pk>"); None for an empty cell."""
+        if not value:
+            return None
+        if value == "me":
+            return self.actor
+        return self.lookups.user(value)
 
     def choice(self, row: dict[str, str], key: str, parser: Any) -> str:
         value = row.get(key, "")
@@ -76,13 +87,14 @@ class RowImporter:
         if self._account_names is None:
             # One pass over the accounts the person can see; later rows look names up in memory.
             self._account_names = {}
+            # Names are compared normalised (customers.names): "XX银行股份有限公司" is the account "XX银行".
             for pk, account_name in Account.objects.visible_to(self.actor).order_by("pk").values_list("pk", "name"):
-                self._account_names.setdefault(account_name.strip().casefold(), pk)
-        return self._account_names.get(name.strip().casefold())
+                self._account_names.setdefault(normalize_account_name(account_name), pk)
+        return self._account_names.get(normalize_account_name(name))
 
     def remember_account(self, account: Account) -> None:
         if self._account_names is not None:
-            self._account_names.setdefault(account.name.strip().casefold(), account.pk)
+            self._account_names.setdefault(normalize_account_name(account.name), account.pk)
 
     def find_account(self, *, external_id: str, name: str) -> Account | None:
         """The account with this external ID (it must be visible), else the visible account with this name."""
@@ -97,8 +109,16 @@ class RowImporter:
         if name:
             pk = self._visible_account_by_name(name)
             if pk is not None:
-                return Account.objects.get(pk=pk)
+                account = Account.objects.filter(pk=pk).first()
+                if account is not None:
+                    return account
+                # Created by an earlier row whose savepoint was rolled back (that row failed after it): forget it.
+                self.forget_account(name)
         return None
+
+    def forget_account(self, name: str) -> None:
+        if self._account_names is not None:
+            self._account_names.pop(normalize_account_name(name), None)
 
     def linked_account(self, row: dict[str, str], *, create: bool = True) -> Account:
         """The row's account, found by ID or name, or created (with the row's industry and region) when missing."""
@@ -122,6 +142,7 @@ class RowImporter:
             region=self.choice(row, "region", m.parse_region),
         )
         self.remember_account(account)
+        self.new_accounts += 1
         return account
 
 
@@ -159,6 +180,7 @@ class AccountImporter(RowImporter):
         if existing is None:
             account = customer_services.account_create(actor=self.actor, **values)
             self.remember_account(account)
+            self.new_accounts += 1
             return CREATED
         changes = _changed(existing, values)
         if not changes:
@@ -168,7 +190,8 @@ class AccountImporter(RowImporter):
 
 
 class ContactImporter(RowImporter):
-    def process(self, row: dict[str, str]) -> str:
+    def parse(self, row: dict[str, str]) -> dict[str, Any]:
+        """The contact's field values from the row (the account is left out)."""
         name = row.get("name", "")
         if not name:
             first, last = row.get("first_name", ""), row.get("last_name", "")
@@ -177,11 +200,16 @@ class ContactImporter(RowImporter):
             name = name.strip()
         if not name:
             raise m.CellError(_("Name is missing."))
-        account = self.linked_account(row)
         values: dict[str, Any] = {"name": name}
         for key in ("title", "department", "phone", "email", "notes", "external_id"):
             if row.get(key):
                 values[key] = row[key]
+        return values
+
+    def process(self, row: dict[str, str]) -> str:
+        values = self.parse(row)
+        name = values["name"]
+        account = self.linked_account(row)
         external_id = row.get("external_id", "")
         existing = None
         if external_id:
@@ -202,6 +230,39 @@ class ContactImporter(RowImporter):
 
 class OpportunityImporter(RowImporter):
     def process(self, row: dict[str, str]) -> str:
+        values, stage, outcome, step_order = self.parse(row)
+        external_id = values.get("external_id", "")
+        existing = Opportunity.objects.filter(external_id=external_id).first() if external_id else None
+        if existing is not None and not Opportunity.objects.filter(pk=existing.pk).visible_to(self.actor).exists():
+            raise PermissionDenied(
+                _("An opportunity with external ID “%(id)s” exists and you cannot see it.") % {"id": external_id}
+            )
+        return self.write(row, values, stage, outcome, step_order, existing)
+
+    def write(
+        self,
+        row: dict[str, str],
+        values: dict[str, Any],
+        stage: Any,
+        outcome: str,
+        step_order: int | None,
+        existing: Opportunity | None,
+    ) -> str:
+        """Create or update the deal through the services, then close it or bring its checklist to its step."""
+        close_date = values["expected_close_date"]
+        values["account"] = self.linked_account(row)
+        if existing is None:
+            result = self._create(values, stage, outcome, close_date)
+            opportunity = self._created
+        else:
+            result = self._update(existing, values, stage, outcome, close_date)
+            opportunity = existing
+        if self._carry_checklist(opportunity, stage, step_order, created=result == CREATED) and result == UNCHANGED:
+            result = UPDATED
+        return result
+
+    def parse(self, row: dict[str, str]) -> tuple[dict[str, Any], Any, str, int | None]:
+        """(the deal's field values, stage, outcome, playbook step it is at) from the row; the account is left out."""
         name = row.get("name", "")
         if not name:
             raise m.CellError(_("Opportunity name is missing."))
@@ -221,20 +282,42 @@ class OpportunityImporter(RowImporter):
         if row.get("owner"):
             values["sales_owner"] = self.owner(row)
         if row.get("presales_lead"):
-            values["presales_lead"] = self.lookups.user(row["presales_lead"])
-        stage, outcome = (None, str(Outcome.OPEN))
-        if row.get("stage"):
-            stage, outcome = self.lookups.stage(row["stage"])
-        external_id = row.get("external_id", "")
-        existing = Opportunity.objects.filter(external_id=external_id).first() if external_id else None
-        if existing is not None and not Opportunity.objects.filter(pk=existing.pk).visible_to(self.actor).exists():
-            raise PermissionDenied(
-                _("An opportunity with external ID “%(id)s” exists and you cannot see it.") % {"id": external_id}
-            )
-        values["account"] = self.linked_account(row)
-        if existing is None:
-            return self._create(values, stage, outcome, close_date)
-        return self._update(existing, values, stage, outcome, close_date)
+            values["presales_lead"] = self.person(row["presales_lead"])
+        stage, outcome, step_order = self._stage(row, values)
+        return values, stage, outcome, step_order
+
+    def _stage(self, row: dict[str, str], values: dict[str, Any]) -> tuple[Any, str, int | None]:
+        """(stage, outcome, playbook step the deal is at) from the stage cell or the value step's choice."""
+        text = row.get("stage", "")
+        if not text:
+            return None, str(Outcome.OPEN), None
+        if text.startswith("step:") and text[5:].isdigit():
+            step = self.lookups.step(int(text[5:]))
+            return step.stage, str(Outcome.OPEN), step.order
+        if text == "probability":
+            # Nothing else fitted: the open stage whose usual probability is nearest the row's.
+            stage = self.lookups.stage_for_probability(values.get("probability"))
+            return stage, str(Outcome.OPEN), None
+        stage, outcome = self.lookups.stage(text)
+        return stage, outcome, None
+
+    def _carry_checklist(self, opportunity: Opportunity, stage: Any, step_order: int | None, *, created: bool) -> bool:
+        """An open deal imported at a step (or a stage) has its checklist done up to there: True if steps changed."""
+        if step_order is None and stage is not None:
+            step_order = self.lookups.first_step_of_stage(stage.number)
+        if not step_order or step_order <= 1:
+            return False
+        opportunity = Opportunity.objects.get(pk=opportunity.pk)
+        if not opportunity.is_open:
+            return False
+        done = deal_services.deal_steps_done_before(
+            actor=self.actor,
+            opportunity=opportunity,
+            order=step_order,
+            reason=_("Done before the deal was imported."),
+            enforce_permission=not created,  # creating it (for its owner) was allowed: so is its starting point
+        )
+        return bool(done)
 
     def _sales_stage(self, stage: Any) -> Any:
         # After-sale stages (implementation, collection) are reached only by a won deal, after closing.
@@ -247,8 +330,9 @@ class OpportunityImporter(RowImporter):
         if closing:
             values.pop("probability", None)  # the close sets 100 or 0
         opportunity = deal_services.opportunity_create(actor=self.actor, stage=self._sales_stage(stage), **values)
+        self._created = opportunity
         if closing:
-            self._close(opportunity, outcome, close_date)
+            self._close(opportunity, outcome, close_date, created=True)
         if stage is not None and stage.is_after_sale:
             deal_services.opportunity_change_stage(
                 actor=self.actor,
@@ -277,19 +361,45 @@ class OpportunityImporter(RowImporter):
             )
             written = True
         if existing.is_open and outcome != Outcome.OPEN:
-            self._close(existing, outcome, close_date)
+            self._close(existing, outcome, close_date, created=False)
             written = True
         return UPDATED if written else UNCHANGED
 
-    def _close(self, opportunity: Opportunity, outcome: str, close_date: datetime.date) -> None:
-        """Record a result the other system already knows; a win first completes the signing step, as on the page."""
+    def _close(self, opportunity: Opportunity, outcome: str, close_date: datetime.date, *, created: bool) -> None:
+        """Record a result the other system already knows; a win first completes the signing step, as on the page.
+
+        A deal this row just created (perhaps for another owner, which creating allowed) is closed without the edit
+        check; its checklist is done up to the signing step, and the signing step too when the importing person may
+        not work it (its answer, the date and amount, then stays empty)."""
         reason = ""
         if outcome == Outcome.WON:
-            step = DealStep.objects.filter(opportunity=opportunity, definition__answer_kind=AnswerKind.SIGNED).first()
+            step = (
+                DealStep.objects.filter(opportunity=opportunity, definition__answer_kind=AnswerKind.SIGNED)
+                .select_related("definition")
+                .first()
+            )
             if step is not None and step.status != StepStatus.DONE:
-                deal_step_complete(
-                    actor=self.actor, step=step, answer={"date": close_date, "amount": opportunity.amount}
-                )
+                done_reason = _("Done before the deal was imported.")
+                if created:
+                    deal_services.deal_steps_done_before(
+                        actor=self.actor,
+                        opportunity=opportunity,
+                        order=step.definition.order,
+                        reason=done_reason,
+                        enforce_permission=False,
+                    )
+                if access.can_work_step(self.actor, step) or not created:
+                    deal_step_complete(
+                        actor=self.actor, step=step, answer={"date": close_date, "amount": opportunity.amount}
+                    )
+                else:
+                    deal_services.deal_steps_done_before(
+                        actor=self.actor,
+                        opportunity=opportunity,
+                        order=step.definition.order + 1,
+                        reason=done_reason,
+                        enforce_permission=False,
+                    )
         else:
             reason = _("Imported as closed from another system.")
         opportunity = Opportunity.objects.get(pk=opportunity.pk)
@@ -301,12 +411,22 @@ class OpportunityImporter(RowImporter):
                 reason=reason,
                 closed_on=min(close_date, timezone.localdate()),
                 expected_version=None,
+                enforce_permission=not created,
             )
 
 
 class ActivityImporter(RowImporter):
     def process(self, row: dict[str, str]) -> str:
+        values = self.parse(row)
+        opportunity = self._opportunity(row)
+        if opportunity is not None:
+            values["opportunity"] = opportunity
+        else:
+            values["account"] = self.linked_account(row, create=False)
+        return self.write(row, values)
 
+    def parse(self, row: dict[str, str]) -> dict[str, Any]:
+        """The activity's field values from the row (its deal or account are left out)."""
         if not row.get("kind"):
             raise m.CellError(_("Type is missing."))
         if not row.get("date"):
@@ -320,11 +440,10 @@ class ActivityImporter(RowImporter):
             values["status"] = ActivityStatus.PLANNED if date > timezone.localdate() else ActivityStatus.DONE
         if row.get("outcome"):
             values["outcome"] = row["outcome"]
-        opportunity = self._opportunity(row)
-        if opportunity is not None:
-            values["opportunity"] = opportunity
-        else:
-            values["account"] = self.linked_account(row, create=False)
+        return values
+
+    def write(self, row: dict[str, str], values: dict[str, Any]) -> str:
+        """Create the activity, or update the one this external ID became, through the services."""
         external_id = row.get("external_id", "")
         record = (
             ImportedRecord.objects.filter(kind=m.ImportKind.ACTIVITIES, external_id=external_id).first()

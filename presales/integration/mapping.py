@@ -14,8 +14,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from presales.customers.models import Industry, Region
+from presales.integration import parsers
 from presales.people.models import User
-from presales.playbook.models import Stage
+from presales.playbook.models import PlaybookVersion, Stage
 from presales.work.models import ActivityStatus, WorkType
 
 
@@ -261,17 +262,22 @@ class Lookups:
     stages_by_number: dict[int, Any] = field(default_factory=dict)
     stage_names: dict[str, int] = field(default_factory=dict)
     users: dict[str, Any] = field(default_factory=dict)
+    users_by_pk: dict[int, Any] = field(default_factory=dict)
+    steps: dict[int, Any] = field(default_factory=dict)  # the current playbook's steps by order
 
     @classmethod
     def build(cls) -> Lookups:
-
         lookups = cls()
+        version = PlaybookVersion.objects.current()
+        if version is not None:
+            lookups.steps = {step.order: step for step in version.steps.select_related("stage")}
         for stage in Stage.objects.all():
             lookups.stages_by_number[stage.number] = stage
             for name in (stage.short_name, stage.short_name_en, stage.vendor_name, stage.vendor_name_en):
                 if name:
                     lookups.stage_names.setdefault(_key(name), stage.number)
         for user in User.objects.filter(is_active=True).order_by("pk"):
+            lookups.users_by_pk[user.pk] = user
             for name in (user.username, user.email, user.display_name, user.get_full_name()):
                 if name:
                     lookups.users.setdefault(name.strip().casefold(), user)
@@ -280,6 +286,8 @@ class Lookups:
     def stage(self, text: str) -> tuple[Any | None, str]:
         """(Stage or None for the default, outcome) from a number, our short names or common CRM stage names."""
         raw = text.strip()
+        if raw.startswith("stage:"):  # a choice of the value-mapping step (integration.values)
+            raw = raw.removeprefix("stage:")
         match = re.match(r"^(\d{1,2})(?:\D|$)", raw)
         if match and int(match.group(1)) in self.stages_by_number:
             number = int(match.group(1))
@@ -294,7 +302,32 @@ class Lookups:
             return (self.stages_by_number.get(alias_number) if alias_number else None), outcome
         raise CellError(_("Unknown stage “%(value)s”.") % {"value": raw})
 
+    def step(self, order: int) -> Any:
+        step = self.steps.get(order)
+        if step is None:
+            raise CellError(_("The playbook has no step %(order)s.") % {"order": order})
+        return step
+
+    def first_step_of_stage(self, number: int) -> int | None:
+        """The order of the first step of this stage or a later one: the steps before it belong to earlier stages."""
+        orders = [order for order, step in self.steps.items() if step.stage.number >= number]
+        return min(orders) if orders else None
+
+    def stage_for_probability(self, probability: int | None) -> Any:
+        """The open sales stage whose default probability is nearest (the earlier on a tie); None: the default."""
+        if probability is None:
+            return None
+        open_stages = [s for s in self.stages_by_number.values() if not s.is_after_sale and s.number >= 2]
+        if not open_stages:
+            return None
+        return min(open_stages, key=lambda s: (abs(s.default_probability - probability), s.number))
+
     def user(self, text: str) -> Any:
+        if text.startswith("user:") and text[5:].isdigit():  # a choice of the value-mapping step
+            person = self.users_by_pk.get(int(text[5:]))
+            if person is None:
+                raise CellError(_("The person chosen for this value no longer uses Presales Hub."))
+            return person
         person = self.users.get(text.strip().casefold())
         if person is None:
             raise CellError(
@@ -304,27 +337,81 @@ class Lookups:
 
 
 INDUSTRY_WORDS: dict[str, tuple[str, ...]] = {
-    Industry.GOVERNMENT: ("government", "public sector", "政府", "政务", "党政", "公共事业"),
+    Industry.GOVERNMENT: (
+        "government",
+        "public sector",
+        "government administration",
+        "public administration",
+        "政府",
+        "政务",
+        "党政",
+        "公共事业",
+        "政府机关",
+    ),
     Industry.FINANCE: (
         "finance",
         "financial services",
         "banking",
         "bank",
         "insurance",
+        "financial",
+        "capital markets",
+        "investment banking",
         "金融",
         "银行",
         "保险",
         "证券",
         "基金",
     ),
-    Industry.MANUFACTURING: ("manufacturing", "industrial", "制造", "制造业", "工业", "汽车"),
-    Industry.EDUCATION: ("education", "教育", "高校", "学校"),
-    Industry.HEALTHCARE: ("healthcare", "health care", "hospital", "medical", "医疗", "卫生", "医院", "医药"),
-    Industry.ENERGY: ("energy", "utilities", "oil & gas", "能源", "电力", "石油", "石化", "电网"),
-    Industry.TELECOM: ("telecom", "telecommunications", "communications", "电信", "通信", "运营商"),
-    Industry.TRANSPORT: ("transport", "transportation", "logistics", "交通", "物流", "运输"),
-    Industry.RETAIL: ("retail", "consumer", "零售", "商超", "快消"),
-    Industry.INTERNET: ("internet", "technology", "software", "互联网", "科技", "软件"),
+    Industry.MANUFACTURING: (
+        "manufacturing",
+        "industrial",
+        "automotive",
+        "machinery",
+        "electronics",
+        "chemicals",
+        "制造",
+        "制造业",
+        "工业",
+        "汽车",
+    ),
+    Industry.EDUCATION: ("education", "higher education", "education management", "教育", "高校", "学校"),
+    Industry.HEALTHCARE: (
+        "healthcare",
+        "health care",
+        "hospital",
+        "hospital & health care",
+        "medical",
+        "pharmaceuticals",
+        "医疗",
+        "卫生",
+        "医院",
+        "医药",
+    ),
+    Industry.ENERGY: ("energy", "utilities", "oil & gas", "oil & energy", "能源", "电力", "石油", "石化", "电网"),
+    Industry.TELECOM: ("telecom", "telecommunications", "communications", "wireless", "电信", "通信", "运营商"),
+    Industry.TRANSPORT: (
+        "transport",
+        "transportation",
+        "logistics",
+        "logistics and supply chain",
+        "airlines/aviation",
+        "交通",
+        "物流",
+        "运输",
+    ),
+    Industry.RETAIL: ("retail", "consumer", "consumer goods", "apparel", "零售", "商超", "快消"),
+    Industry.INTERNET: (
+        "internet",
+        "technology",
+        "software",
+        "computer software",
+        "information technology and services",
+        "互联网",
+        "科技",
+        "软件",
+        "信息技术",
+    ),
     Industry.OTHER: ("other", "其他", "其它"),
 }
 REGION_WORDS: dict[str, tuple[str, ...]] = {
@@ -576,9 +663,4 @@ def parse_bool(text: str) -> bool:
     return _key(text) in ("1", "true", "yes", "y", "x", "是", "对", "√")
 
 
-def looks_like_formula(text: str) -> bool:
-    """A spreadsheet formula (=HYPERLINK(...), @SUM, +cmd|...): kept as text and flagged, never run."""
-    if text.startswith(("=", "@")):
-        return len(text) > 1
-    # +86 138... and -5 are data; +SUM( and -cmd| are not.
-    return bool(re.match(r"^[+-]\s*[A-Za-z(]", text))
+looks_like_formula = parsers.looks_like_formula

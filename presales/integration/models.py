@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 
 class ImportStatus(models.TextChoices):
+    SCAN_QUEUED = "scan_queued", _("Waiting to be read")
+    SCANNING = "scanning", _("Reading the file")
     MAPPING = "mapping", _("Choosing columns")
     CHECK_QUEUED = "check_queued", _("Waiting to be checked")
     CHECKING = "checking", _("Checking rows")
@@ -30,6 +32,8 @@ class ImportStatus(models.TextChoices):
 
 
 RUNNING_STATUSES = (
+    ImportStatus.SCAN_QUEUED,
+    ImportStatus.SCANNING,
     ImportStatus.CHECK_QUEUED,
     ImportStatus.CHECKING,
     ImportStatus.IMPORT_QUEUED,
@@ -37,6 +41,7 @@ RUNNING_STATUSES = (
 )
 # Where a running job goes back to when its worker died (and where Retry sends a failed job).
 QUEUED_FOR: dict[str, str] = {
+    ImportStatus.SCANNING: ImportStatus.SCAN_QUEUED,
     ImportStatus.CHECKING: ImportStatus.CHECK_QUEUED,
     ImportStatus.IMPORTING: ImportStatus.IMPORT_QUEUED,
 }
@@ -63,6 +68,15 @@ class ImportJob(BaseModel):
     headers = models.JSONField(_("columns"), default=list)
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
     defaults = models.JSONField(_("defaults"), default=dict, blank=True)
+    # What the scan found in each column: {column index: {"values": {text: rows}, "more": bool}} (bounded).
+    value_counts = models.JSONField(_("values per column"), default=dict, blank=True)
+    # The value-mapping step: {field: {text in the file: our value}} (see integration.values).
+    value_map = models.JSONField(_("value mapping"), default=dict, blank=True)
+    # Cells that look like spreadsheet formulas, imported as text: the first few [row, column, text], and how many.
+    formulas = models.JSONField(_("formula cells"), default=list, blank=True)
+    formula_count = models.PositiveIntegerField(_("formula cells"), default=0)
+    # The first data rows, kept by the scan so the columns page never opens the file in the web process.
+    sample_rows = models.JSONField(_("first rows"), default=list, blank=True)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     status = models.CharField(
         _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.MAPPING, db_index=True
@@ -71,6 +85,7 @@ class ImportJob(BaseModel):
     error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
     planned_created = models.PositiveIntegerField(_("new records"), default=0)
     planned_updated = models.PositiveIntegerField(_("updated records"), default=0)
+    planned_new_accounts = models.PositiveIntegerField(_("new accounts"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
@@ -86,13 +101,15 @@ class ImportJob(BaseModel):
         max_length=20,
         blank=True,
         choices=[
+            (ImportStatus.SCAN_QUEUED.value, ImportStatus.SCAN_QUEUED.label),
             (ImportStatus.CHECK_QUEUED.value, ImportStatus.CHECK_QUEUED.label),
             (ImportStatus.IMPORT_QUEUED.value, ImportStatus.IMPORT_QUEUED.label),
         ],
     )
 
     objects = ImportJobQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The scan's value counts are large and derived from the file: not copied into every history row.
+    history = HistoricalRecords(excluded_fields=["value_counts", "sample_rows"])
 
     class Meta:
         ordering = ["-created_at", "-pk"]

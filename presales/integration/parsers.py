@@ -1,8 +1,10 @@
 """Reading uploaded CSV and XLSX files as a stream of rows, in bounded memory, with the checks a bad file fails.
 
 CSV: UTF-8 (with or without byte order mark), else GB18030 (a superset of GBK and GB2312, which Excel in China
-writes), else refused. XLSX: openpyxl in read-only mode, first sheet. Both are read row by row; nothing keeps the
-whole file in memory.
+writes), else refused. XLSX: the archive's unpacked part sizes and compression ratios are checked from its
+directory first (`check_xlsx_archive`, cheap enough for the upload request: nothing is decompressed), then openpyxl
+reads the first sheet in read-only (streaming) mode. Both are read row by row; nothing keeps the whole file in
+memory. The full scan (`scan`) runs in the worker, never in the upload request.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ import codecs
 import csv
 import datetime
 import io
+import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -24,6 +27,13 @@ MAX_COLUMNS = 200
 MAX_CELL_CHARS = 10_000
 SNIFF_BYTES = 64 * 1024
 XLSX_SIGNATURE = b"PK\x03\x04"
+# An .xlsx whose parts unpack to more than this, or any part unpacking to more than MAX_XLSX_RATIO times its
+# compressed size, is refused before openpyxl opens it (a "zip bomb": 205 KB unpacking to 84 MB of shared strings).
+MAX_XLSX_UNPACKED_MB = 50
+MAX_XLSX_RATIO = 100
+MAX_XLSX_PARTS = 10_000
+# Distinct values remembered per column for the value-mapping step; a column with more is not a list of choices.
+MAX_DISTINCT_VALUES = 500
 
 
 class BadFile(Exception):
@@ -39,6 +49,12 @@ class FileInfo:
     delimiter: str
     headers: list[str]
     total_rows: int
+    # Column index (as text) -> {"values": {cell text: rows}, "more": True once it has too many distinct values}.
+    value_counts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The first cells that look like spreadsheet formulas: [row number, column index, text].
+    formulas: list[list[Any]] = field(default_factory=list)
+    formula_count: int = 0
+    sample: list[list[str]] = field(default_factory=list)
 
 
 def detect_format(name: str, head: bytes) -> str:
@@ -82,6 +98,49 @@ def detect_encoding(path: Path) -> str:
     )
 
 
+def check_xlsx_archive(path: Path) -> None:
+    """Refuse an .xlsx whose parts would unpack to too much, from the zip directory alone (nothing is inflated)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise BadFile(_("The Excel workbook is damaged or not an .xlsx file.")) from error
+    if len(parts) > MAX_XLSX_PARTS:
+        raise BadFile(_("The Excel workbook has too many parts to be a normal sheet."))
+    limit = MAX_XLSX_UNPACKED_MB * 1024 * 1024
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > limit:
+        raise BadFile(
+            _(
+                "The Excel workbook unpacks to %(size)s MB; at most %(limit)s MB can be imported. "
+                "Split it, or save the sheet as CSV."
+            )
+            % {"size": f"{unpacked / 1024 / 1024:,.0f}", "limit": MAX_XLSX_UNPACKED_MB}
+        )
+    for part in parts:
+        # Small parts compress well too (a few KB of XML): only a ratio on a part worth worrying about counts.
+        if part.file_size > 1024 * 1024 and part.file_size > MAX_XLSX_RATIO * max(part.compress_size, 1):
+            raise BadFile(
+                _(
+                    "The Excel workbook looks built to exhaust memory: its part “%(part)s” unpacks to %(ratio)s "
+                    "times its packed size. It was not opened."
+                )
+                % {"part": part.filename[:80], "ratio": f"{part.file_size // max(part.compress_size, 1):,}"}
+            )
+
+
+def check_upload(path: Path, original_name: str) -> str:
+    """The cheap checks done in the upload request (type from name and content, xlsx archive bounds): the format."""
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if not head.strip():
+        raise BadFile(_("The file is empty."))
+    file_format = detect_format(original_name, head)
+    if file_format == "xlsx":
+        check_xlsx_archive(path)
+    return file_format
+
+
 def _detect_delimiter(path: Path, encoding: str) -> str:
     with path.open("r", encoding=encoding, newline="") as handle:
         first_line = handle.readline(SNIFF_BYTES)
@@ -123,6 +182,7 @@ def _iter_xlsx(path: Path) -> Iterator[list[str]]:
     # Lazy on purpose: openpyxl is heavy and only .xlsx imports need it.
     from openpyxl import load_workbook
 
+    check_xlsx_archive(path)  # every time the file is opened: the bound holds however the code got here
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -150,22 +210,35 @@ def is_blank(row: list[str]) -> bool:
     return not any(cell for cell in row)
 
 
-def scan(path: Path, original_name: str) -> FileInfo:
-    """Check the whole file once (type, encoding, size, shape) and return what the mapping page needs.
+MAX_FORMULAS_SHOWN = 50
+SAMPLE_ROWS = 10
 
-    Raises BadFile with a message for the person; nothing has been written at that point.
+
+def looks_like_formula(text: str) -> bool:
+    """A spreadsheet formula (=HYPERLINK(...), @SUM, +cmd|...): kept as text and flagged, never run."""
+    if text.startswith(("=", "@")):
+        return len(text) > 1
+    # +86 138... and -5 are data; +SUM( and -cmd| are not.
+    return bool(re.match(r"^[+-]\s*[A-Za-z(]", text))
+
+
+def scan(path: Path, original_name: str) -> FileInfo:
+    """Check the whole file once (type, encoding, size, shape) and return what the mapping pages need: the header,
+    the number of rows, each column's distinct values with their row counts (bounded), and the formula cells.
+
+    Runs in the worker. Raises BadFile with a message for the person; nothing has been written at that point.
     """
-    with path.open("rb") as handle:
-        head = handle.read(SNIFF_BYTES)
-    if not head.strip():
-        raise BadFile(_("The file is empty."))
-    file_format = detect_format(original_name, head)
+    file_format = check_upload(path, original_name)
     encoding = delimiter = ""
     if file_format == "csv":
         encoding = detect_encoding(path)
         delimiter = _detect_delimiter(path, encoding)
     headers: list[str] | None = None
     total = 0
+    counts: dict[int, dict[str, int] | None] = {}
+    formulas: list[list[Any]] = []
+    formula_count = 0
+    sample: list[list[str]] = []
     for number, row in enumerate(iter_rows(path, file_format, encoding, delimiter), start=1):
         if headers is None:
             if is_blank(row):
@@ -186,6 +259,25 @@ def scan(path: Path, original_name: str) -> FileInfo:
             )
         if any(len(cell) > MAX_CELL_CHARS for cell in row):
             raise BadFile(too_long_message(number))
+        if len(sample) < SAMPLE_ROWS:
+            sample.append([cell[:200] for cell in row])
+        for index, cell in enumerate(row):
+            if not cell:
+                continue
+            if looks_like_formula(cell):
+                formula_count += 1
+                if len(formulas) < MAX_FORMULAS_SHOWN:
+                    formulas.append([number, index, cell[:80]])
+            column = counts.setdefault(index, {})
+            if column is None:
+                continue
+            key = cell[:200]
+            if key in column:
+                column[key] += 1
+            elif len(column) < MAX_DISTINCT_VALUES:
+                column[key] = 1
+            else:
+                counts[index] = None  # too many distinct values to be a list of choices
         total += 1
         if total > MAX_ROWS:
             raise BadFile(
@@ -195,7 +287,10 @@ def scan(path: Path, original_name: str) -> FileInfo:
         raise BadFile(_("The file is empty."))
     if total == 0:
         raise BadFile(_("The file has a header row but no data rows."))
-    return FileInfo(file_format, encoding, delimiter, headers, total)
+    value_counts = {
+        str(index): {"values": column or {}, "more": column is None} for index, column in sorted(counts.items())
+    }
+    return FileInfo(file_format, encoding, delimiter, headers, total, value_counts, formulas, formula_count, sample)
 
 
 def data_rows(path: Path, info_format: str, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:

@@ -1,5 +1,8 @@
 """Running import jobs: claim a queued job, check or import its rows, report progress, and take over stuck jobs.
 
+The worker first *reads* an upload (`_scan`: encoding, shape, each column's distinct values, formula cells), so no
+file is parsed inside the upload request; the person then chooses columns and values.
+
 This is the part of the import that runs in the worker (`integration.tasks.run_import_job`), or in
 `manage.py run_imports`; the person's actions (upload, columns, start, retry, cancel) are in services.py.
 
@@ -40,6 +43,7 @@ from presales.integration import bulk, parsers
 from presales.integration import mapping as m
 from presales.integration.importers import IMPORTERS, error_messages
 from presales.integration.models import QUEUED_FOR, ImportJob, ImportRowError, ImportStatus
+from presales.integration.values import Resolver
 from presales.people.models import User
 
 logger = logging.getLogger(__name__)
@@ -130,11 +134,7 @@ def run_pending(limit: int | None = None) -> int:
     """Run every waiting job (oldest first); returns how many ran. `manage.py run_imports` calls this."""
     count = 0
     while limit is None or count < limit:
-        job = (
-            ImportJob.objects.filter(status__in=(ImportStatus.CHECK_QUEUED, ImportStatus.IMPORT_QUEUED))
-            .order_by("updated_at", "pk")
-            .first()
-        )
+        job = ImportJob.objects.filter(status__in=QUEUED_FOR.values()).order_by("updated_at", "pk").first()
         if job is None or not run_job(job.pk):
             break
         count += 1
@@ -146,6 +146,7 @@ def run_job(job_id: int) -> bool:
     it was cancelled, or it ran already): running the same job twice does nothing the second time."""
     me = workers.worker_id()
     for queued, running in (
+        (ImportStatus.SCAN_QUEUED, ImportStatus.SCANNING),
         (ImportStatus.CHECK_QUEUED, ImportStatus.CHECKING),
         (ImportStatus.IMPORT_QUEUED, ImportStatus.IMPORTING),
     ):
@@ -158,18 +159,29 @@ def run_job(job_id: int) -> bool:
         logger.info("import %s: %s (attempt %s)", job_id, running, job.attempts)
         with translation.override(job.owner.language or settings.LANGUAGE_CODE):
             try:
-                _check(job) if running == ImportStatus.CHECKING else _import(job)
+                PASSES[running](job)
             except TakenOver:
                 logger.warning("import %s was taken over by another worker; this run was rolled back", job_id)
             except ImportCancelled as cancelled:
                 _finish_cancelled(job, running=running, actor_id=cancelled.actor_id)
+            except parsers.BadFile as error:  # the scan refused the file: nothing to retry, upload another
+                logger.info("import %s: file refused: %s", job_id, error)
+                _still_mine(job, running).update(
+                    status=ImportStatus.FAILED,
+                    failure=str(error),
+                    retry_from="",
+                    finished_at=timezone.now(),
+                    updated_at=timezone.now(),
+                )
+                job.file.delete(save=False)
             except Exception as error:  # the job must end in a state the person sees, whatever happened
                 logger.exception("import %s failed", job_id)
-                retry_from = (
-                    ImportStatus.CHECK_QUEUED
-                    if running == ImportStatus.CHECKING or isinstance(error, RowFailed)
-                    else ImportStatus.IMPORT_QUEUED
-                )
+                retry_from = {
+                    ImportStatus.SCANNING: ImportStatus.SCAN_QUEUED,
+                    ImportStatus.CHECKING: ImportStatus.CHECK_QUEUED,
+                }.get(running, ImportStatus.IMPORT_QUEUED)
+                if isinstance(error, RowFailed):
+                    retry_from = ImportStatus.CHECK_QUEUED
                 ImportJob.objects.filter(pk=job_id, status=running, worker=me).update(
                     status=ImportStatus.FAILED,
                     failure=getattr(error, "import_message", None)
@@ -196,7 +208,7 @@ def _finish_cancelled(job: ImportJob, *, running: str, actor_id: int | None) -> 
         return
     current.status = ImportStatus.CANCELLED
     current.failure = ""
-    current.retry_from = ImportStatus.IMPORT_QUEUED if running == ImportStatus.IMPORTING else ImportStatus.CHECK_QUEUED
+    current.retry_from = QUEUED_FOR[running]
     current.finished_at = timezone.now()
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     attribute_change(current, actor=actor, reason="cancelled while running")
@@ -205,32 +217,29 @@ def _finish_cancelled(job: ImportJob, *, running: str, actor_id: int | None) -> 
 
 
 def _rows(job: ImportJob) -> Iterator[tuple[int, dict[str, str], list[str]]]:
-    """(row number, {field: text}, problems with the cells themselves) for each data row, streamed."""
+    """(row number, {field: text}, problems with the cells themselves) for each data row, streamed.
+
+    Cells of value fields (owner, stage, industry ...) become the value step's choices (integration.values). A cell
+    that looks like a formula is kept as text (never evaluated; downloads quote it) and was flagged by the scan.
+    """
     mapping = {key: int(index) for key, index in job.mapping.items()}
+    resolver = Resolver(job)
     for number, cells in parsers.data_rows(Path(job.file.path), job.file_format, job.encoding, job.delimiter):
-        row: dict[str, str] = {}
-        problems: list[str] = []
-        for key, index in mapping.items():
-            value = cells[index] if index < len(cells) else ""
-            if value and m.looks_like_formula(value):
-                problems.append(
-                    _("Column “%(column)s” holds a formula (%(formula)s); formulas are not imported.")
-                    % {"column": job.headers[index], "formula": value[:40]}
-                )
-            row[key] = value
-        yield number, row, problems
+        row = {key: cells[index] if index < len(cells) else "" for key, index in mapping.items()}
+        resolver.apply(row)
+        yield number, row, []
 
 
-def _replay(job: ImportJob, *, skip: set[int] | None, on_error: Any) -> dict[str, int]:
+def _replay(job: ImportJob, *, skip: set[int] | None, on_error: Any, checking: bool = False) -> dict[str, int]:
     """Send every row through its importer, each in a savepoint; count what happened.
 
     Large files of a kind with a bulk writer go through integration.bulk instead (same rules, batched writes).
     """
     progress = _progress_reporter(job)
     if bulk.uses_bulk(job.kind, job.total_rows):
-        return bulk.replay(job, _rows(job), skip=skip, on_error=on_error, progress=progress)
+        return bulk.replay(job, _rows(job), skip=skip, on_error=on_error, progress=progress, checking=checking)
     importer = IMPORTERS[job.kind](actor=job.owner, defaults=job.defaults, lookups=m.Lookups.build())
-    counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "errors": 0}
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "errors": 0, "new_accounts": 0}
     done = 0
     for number, row, problems in _rows(job):
         done += 1
@@ -252,7 +261,29 @@ def _replay(job: ImportJob, *, skip: set[int] | None, on_error: Any) -> dict[str
             continue
         counts[result] += 1
     progress(done)
+    counts["new_accounts"] = importer.new_accounts
     return counts
+
+
+def _scan(job: ImportJob) -> None:
+    """Read the upload once (type, encoding, shape, distinct values, formulas): the columns page needs it."""
+    info = parsers.scan(Path(job.file.path), job.original_name)
+    with transaction.atomic():
+        current = _still_mine(job, ImportStatus.SCANNING).select_for_update().first()
+        if current is None:
+            raise TakenOver
+        current.file_format, current.encoding, current.delimiter = info.file_format, info.encoding, info.delimiter
+        current.headers = info.headers
+        current.total_rows = info.total_rows
+        current.value_counts = info.value_counts
+        current.formulas, current.formula_count = info.formulas, info.formula_count
+        current.sample_rows = info.sample
+        current.mapping = m.auto_mapping(job.kind, info.headers)
+        current.status = ImportStatus.MAPPING
+        current.worker = ""
+        current.finished_at = timezone.now()
+        attribute_change(current, actor=None, reason="file read")
+        current.save()
 
 
 def _check(job: ImportJob) -> None:
@@ -268,7 +299,7 @@ def _check(job: ImportJob) -> None:
 
         try:
             with transaction.atomic():
-                counts = _replay(job, skip=None, on_error=on_error)
+                counts = _replay(job, skip=None, on_error=on_error, checking=True)
                 raise _Rollback
         except _Rollback:
             pass
@@ -289,6 +320,7 @@ def _check(job: ImportJob) -> None:
             error_rows=counts["errors"],
             planned_created=counts["created"],
             planned_updated=counts["updated"],
+            planned_new_accounts=counts.get("new_accounts", 0),
             finished_at=timezone.now(),
             updated_at=timezone.now(),
         )
@@ -330,6 +362,13 @@ def _import(job: ImportJob) -> None:
             raise TakenOver
 
 
+PASSES: dict[str, Callable[[ImportJob], None]] = {
+    ImportStatus.SCANNING: _scan,
+    ImportStatus.CHECKING: _check,
+    ImportStatus.IMPORTING: _import,
+}
+
+
 # --- jobs whose worker died --------------------------------------------------------------------------------
 
 
@@ -343,7 +382,9 @@ def recover_stuck_jobs(now: datetime.datetime | None = None) -> list[int]:
     worker). The dead worker's transaction was rolled back by the database, so nothing of it remains."""
     now = now or timezone.now()
     queued_again = []
-    stuck = ImportJob.objects.filter(status__in=(ImportStatus.CHECKING, ImportStatus.IMPORTING)).select_related("owner")
+    stuck = ImportJob.objects.filter(
+        status__in=(ImportStatus.SCANNING, ImportStatus.CHECKING, ImportStatus.IMPORTING)
+    ).select_related("owner")
     for job in stuck:
         if workers.is_alive(job.worker, now):
             continue
@@ -355,7 +396,7 @@ def recover_stuck_jobs(now: datetime.datetime | None = None) -> list[int]:
                 queued_again.append(job.pk)
             continue
         with translation.override(job.owner.language or settings.LANGUAGE_CODE):
-            if job.status == ImportStatus.CHECKING:
+            if job.status in (ImportStatus.SCANNING, ImportStatus.CHECKING):
                 message = _(
                     "The worker checking this file stopped (it crashed or was restarted), %(attempts)s times. "
                     "Nothing was changed. Press Retry to check the file again."

@@ -1,7 +1,9 @@
 """Imports, the person's side: store and check an upload, choose columns, start, retry or cancel a job.
 
-The upload is stored under MEDIA_ROOT and scanned once (type, encoding, size, shape). After the person maps columns,
-the job is queued: the worker (integration.tasks.run_import_job, then integration.runner) first *checks* every row
+The upload is stored under MEDIA_ROOT after the cheap checks (size, type from name and content, an .xlsx's unpacked
+size from its zip directory) and queued: the worker reads it once (encoding, shape, distinct values), so the upload
+request never parses the file. The person then maps columns, then values (integration.values), and the job is
+queued again: the worker (integration.tasks.run_import_job, then integration.runner) first *checks* every row
 as a dry run through the real services, then, when the person starts it, *imports* them in one transaction. Every
 state change a person makes goes through a service here and is kept in the job's history.
 """
@@ -22,7 +24,7 @@ from presales import access
 from presales.core import workers
 from presales.core.history import attribute_change
 from presales.integration import mapping as m
-from presales.integration import parsers, runner, tasks
+from presales.integration import parsers, runner, tasks, values
 from presales.integration.models import QUEUED_FOR, ImportJob, ImportStatus
 from presales.people.models import User
 
@@ -44,7 +46,8 @@ def allowed_kinds(user: User) -> list[tuple[str, Any]]:
 
 
 def import_job_create(*, actor: User, kind: str, upload: UploadedFile) -> ImportJob:
-    """Store an upload and scan it; a bad file raises ValidationError and leaves nothing behind."""
+    """Store an upload after the cheap checks and queue the worker's reading of it; a file refused here raises
+    ValidationError and leaves nothing behind (a file the worker refuses ends the job with the reason)."""
     if not access.can_import(actor) or kind not in dict(allowed_kinds(actor)):
         raise PermissionDenied
     limit = getattr(settings, "PRESALES_IMPORT_MAX_MB", 100)
@@ -57,28 +60,30 @@ def import_job_create(*, actor: User, kind: str, upload: UploadedFile) -> Import
         f"{timezone.now():%Y%m%d%H%M%S}-{actor.pk}{Path(job.original_name).suffix.lower()}", upload, save=False
     )
     try:
-        info = parsers.scan(Path(job.file.path), job.original_name)
+        job.file_format = parsers.check_upload(Path(job.file.path), job.original_name)
     except parsers.BadFile as error:
         job.file.delete(save=False)
         raise ValidationError(str(error)) from error
-    job.file_format, job.encoding, job.delimiter = info.file_format, info.encoding, info.delimiter
-    job.headers = info.headers
-    job.total_rows = info.total_rows
-    job.mapping = m.auto_mapping(kind, info.headers)
-    attribute_change(job, actor=actor, reason="uploaded")
-    job.save()
+    with transaction.atomic():
+        _queue(job, ImportStatus.SCAN_QUEUED, actor=actor, reason="uploaded")
     return job
+
+
+def _check_editable(job: ImportJob) -> None:
+    if job.is_running:
+        raise ValidationError(_("This import is running; wait until it has finished."))
+    if job.status == ImportStatus.DONE:
+        raise ValidationError(_("This file was imported already. Upload it again to import it again."))
+    if not job.headers:
+        raise ValidationError(_("The file has not been read; upload it again."))
 
 
 def import_job_set_mapping(
     *, actor: User, job: ImportJob, mapping: dict[str, int], defaults: dict[str, str]
 ) -> ImportJob:
-    """Save which column feeds which field and queue the check (a dry run of every row)."""
+    """Save which column feeds which field; the values step comes next (its automatic matches are preset)."""
     _check_owner(actor, job)
-    if job.is_running:
-        raise ValidationError(_("This import is running; wait until it has finished."))
-    if job.status == ImportStatus.DONE:
-        raise ValidationError(_("This file was imported already. Upload it again to import it again."))
+    _check_editable(job)
     missing = [
         str(spec.label)
         for spec in m.fields_for(job.kind)
@@ -92,8 +97,27 @@ def import_job_set_mapping(
         missing.append(_("Name"))
     if missing:
         raise ValidationError(_("Choose a column for: %(fields)s.") % {"fields": ", ".join(missing)})
+    columns_changed = job.mapping != mapping
     job.mapping, job.defaults = mapping, defaults
-    _queue(job, ImportStatus.CHECK_QUEUED, actor=actor, reason="columns chosen")
+    if columns_changed:
+        job.value_map = {}  # the choices were for other columns: start again from the automatic matches
+    job.status = ImportStatus.MAPPING
+    attribute_change(job, actor=actor, reason="columns chosen")
+    job.save()
+    return job
+
+
+def import_job_set_values(*, actor: User, job: ImportJob, value_map: dict[str, dict[str, str]]) -> ImportJob:
+    """Save what each value in the file becomes and queue the check (a dry run of every row)."""
+    _check_owner(actor, job)
+    _check_editable(job)
+    if not job.mapping:
+        raise ValidationError(_("Choose the columns first."))
+    chosen = values.automatic_value_map(job)
+    for key, texts in values.clean_value_map(job, value_map, actor=actor).items():
+        chosen.setdefault(key, {}).update(texts)
+    job.value_map = chosen
+    _queue(job, ImportStatus.CHECK_QUEUED, actor=actor, reason="values chosen")
     return job
 
 

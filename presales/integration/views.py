@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,14 +15,12 @@ from presales import access
 from presales.core import workers
 from presales.core.lookups import get_object_for_user
 from presales.core.views import paginate
-from presales.integration import calendar, parsers, runner, services
-from presales.integration.forms import MappingForm, StartForm, UploadForm
+from presales.integration import calendar, runner, services, values
+from presales.integration.forms import MappingForm, StartForm, UploadForm, ValuesForm
 from presales.integration.mapping import fields_for
 from presales.integration.models import QUEUED_FOR, ImportJob, ImportStatus
 from presales.integration.tables import ImportJobTable, ImportRowErrorTable
 from presales.people.typing import AuthenticatedHttpRequest
-
-PREVIEW_ROWS = 10
 
 
 def _require_importer(request: AuthenticatedHttpRequest) -> None:
@@ -47,7 +43,7 @@ def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("file", error)
         else:
-            return redirect("integration:import_mapping", pk=job.pk)
+            return redirect(job)
     jobs = list(ImportJob.objects.visible_to(request.user).filter(owner=request.user)[:20])
     return render(
         request, "integration/import_start.html", {"form": form, "jobs": jobs, "jobs_table": ImportJobTable(jobs)}
@@ -63,21 +59,13 @@ def _job(request: AuthenticatedHttpRequest, pk: int) -> ImportJob:
     return job
 
 
-def _sample_rows(job: ImportJob) -> list[list[str]]:
-
-    rows = []
-    for _number, cells in parsers.data_rows(Path(job.file.path), job.file_format, job.encoding, job.delimiter):
-        rows.append(cells)
-        if len(rows) >= PREVIEW_ROWS:
-            break
-    return rows
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_mapping(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Which column feeds which field: preset to the automatic matches, with the first rows to judge by."""
     job = _job(request, pk)
+    if not job.headers:  # not read yet (or refused): the job page shows why
+        return redirect(job)
     form = MappingForm(request.POST if request.method == "POST" else None, job=job)
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,12 +75,45 @@ def import_mapping(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return redirect(job)
-    sample = _sample_rows(job)
+            return redirect("integration:import_values", pk=job.pk)
     return render(
         request,
         "integration/import_mapping.html",
-        {"job": job, "form": form, "sample": sample, "auto_count": len(job.mapping)},
+        {"job": job, "form": form, "sample": job.sample_rows, "auto_count": len(job.mapping)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_values(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """What each value in the file becomes (people, stages, industries ...): automatic matches, changeable; what
+    matches nothing gets the default this page announces. Saving queues the check."""
+    job = _job(request, pk)
+    if not job.headers:
+        return redirect(job)
+    if not job.mapping:
+        return redirect("integration:import_mapping", pk=job.pk)
+    fields = values.value_fields(job)
+    form = ValuesForm(request.POST if request.method == "POST" else None, job=job, fields=fields, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.import_job_set_values(actor=request.user, job=job, value_map=form.value_map())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(job)
+    unmatched = {fv.key: sum(row.rows for row in fv.unmatched) for fv in fields}
+    return render(
+        request,
+        "integration/import_values.html",
+        {
+            "job": job,
+            "form": form,
+            "unmatched_owners": unmatched.get("owner", 0),
+            "unmatched_industries": unmatched.get("industry", 0),
+            "unmatched_stages": unmatched.get("stage", 0),
+            "formula_count": job.formula_count,
+        },
     )
 
 
@@ -101,7 +122,7 @@ def import_mapping(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The job's page: progress while it runs, the preview with every row's errors, then the result."""
     job = _job(request, pk)
-    if job.status == ImportStatus.MAPPING:
+    if job.status == ImportStatus.MAPPING and job.headers:
         return redirect("integration:import_mapping", pk=job.pk)
     form = StartForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -127,6 +148,10 @@ def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 (spec.label, job.headers[job.mapping[spec.key]])
                 for spec in fields_for(job.kind)
                 if spec.key in job.mapping
+            ],
+            "formula_cells": [
+                (row, job.headers[column] if column < len(job.headers) else column + 1, text)
+                for row, column, text in job.formulas
             ],
         },
     )

@@ -4,19 +4,21 @@ and the close date, and move a deal to another playbook version."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from presales import access
 from presales.core.history import attribute_change
-from presales.deals.models import OPEN_STATUSES, DealPlaybook, DealStep, Opportunity
-from presales.deals.services.responsibility import DealTeam
+from presales.deals.models import FINISHED_STATUSES, OPEN_STATUSES, DealPlaybook, DealStep, Opportunity, StepStatus
+from presales.deals.services.responsibility import DealTeam, functional_managers
 from presales.notifications import kinds
 from presales.notifications.services import notifications_forget, notify
-from presales.people.models import User
+from presales.people.models import Team, User
 from presales.playbook.models import DueRule, PlaybookVersion, Stage, StepDefinition
 
 
@@ -258,3 +260,189 @@ def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: Playbo
     deal_playbook.save(update_fields=["playbook", "version", "updated_at"])
     notify_assignments(created, actor)
     return deal_playbook
+
+
+@transaction.atomic
+def deal_steps_done_before(
+    *, actor: User, opportunity: Opportunity, order: int, reason: str, enforce_permission: bool = True
+) -> list[DealStep]:
+    """Record the unfinished steps before step `order` as done: a deal brought in from another system at that step
+    was worked that far there, so "my next steps" starts at the right step. Earlier answers are unknown, so none
+    is written; `reason` says where the step was done. One UPDATE and one batch of history rows.
+
+    `enforce_permission=False` is only for the import, right after it created the deal (for another owner, maybe).
+    """
+    steps = list(
+        DealStep.objects.filter(opportunity=opportunity, definition__order__lt=order).exclude(
+            status__in=FINISHED_STATUSES
+        )
+    )
+    if not steps:
+        return []
+    if enforce_permission and not access.can_edit_opportunity(actor, opportunity):
+        raise PermissionDenied
+    now = timezone.now()
+    for step in steps:
+        step.status = StepStatus.DONE
+        step.reason = reason
+        step.completed_at = now
+        step.completed_by = actor
+        step.version += 1
+        step.updated_at = now
+    DealStep.objects.bulk_update(steps, ["status", "reason", "completed_at", "completed_by", "version", "updated_at"])
+    DealStep.history.bulk_history_create(steps, update=True, default_user=actor, default_change_reason="imported")
+    return steps
+
+
+def deal_playbooks_start_bulk(
+    *, opportunities: list[Opportunity], actor: User, done_before: dict[int, int], reason: str
+) -> int:
+    """`deal_playbook_start` for many new deals at once (the import's bulk path): the same checklist, due dates and
+    one person per step (DealTeam.resolve, with the functional managers and their visibility read once per call),
+    steps before `done_before[deal pk]` recorded as done, with history rows for the playbooks and the steps.
+
+    The deals must be new (no deal team yet) and saved. People are told once per call, not once per deal: one
+    message each naming how many steps of how many deals are now theirs. Returns the number of steps written."""
+    version = PlaybookVersion.objects.current()
+    if version is None or not opportunities:
+        return 0
+    definitions = list(version.steps.select_related("stage").order_by("order"))
+    commercial, after_sales = functional_managers()
+    pks = [opportunity.pk for opportunity in opportunities]
+    # The deals' teams with their managers, one query for the whole call (DealTeam.resolve reads them).
+    teams = Team.objects.select_related("manager").in_bulk(
+        {pk for o in opportunities for pk in (o.team_id, o.presales_team_id) if pk}
+    )
+    for opportunity in opportunities:
+        opportunity.team = teams.get(opportunity.team_id) if opportunity.team_id else None
+        opportunity.presales_team = teams.get(opportunity.presales_team_id) if opportunity.presales_team_id else None
+    visible: dict[int, set[int]] = {}
+    for manager in (commercial, after_sales):
+        if manager is not None and manager.pk not in visible:
+            visible[manager.pk] = set(
+                Opportunity.objects.filter(pk__in=pks).visible_to(manager).values_list("pk", flat=True)
+            )
+    playbooks = [DealPlaybook(opportunity=opportunity, playbook=version) for opportunity in opportunities]
+    bulk_create_with_history(playbooks, DealPlaybook, batch_size=1000, default_user=actor)
+    now = timezone.now()
+    today = timezone.localdate()
+    steps: list[dict[str, Any]] = []
+    assigned: dict[int, list[int]] = {}  # person -> [steps, deals]
+    for opportunity in opportunities:
+        team = DealTeam(
+            opportunity=opportunity,
+            commercial_manager=commercial,
+            after_sales_manager=after_sales,
+            visible_ids={pk for pk, seen in visible.items() if opportunity.pk in seen},
+        )
+        since = actionable_since(definitions, opportunity.stage, today)
+        dues = due_dates(definitions, since, opportunity.expected_close_date)
+        first_open = done_before.get(opportunity.pk, 0)
+        people_here: set[int] = set()
+        for definition, step_since, due in zip(definitions, since, dues, strict=True):
+            responsible = team.resolve(definition.responsible_role)
+            step: dict[str, Any] = {
+                "opportunity_id": opportunity.pk,
+                "definition_id": definition.pk,
+                "actionable_since": step_since,
+                "due_date": due,
+                "responsible_id": responsible.pk if responsible is not None else None,
+            }
+            if definition.order < first_open:
+                step.update(status=StepStatus.DONE, reason=reason, completed_at=now, completed_by_id=actor.pk)
+            elif responsible is not None and responsible.pk != actor.pk:
+                counts = assigned.setdefault(responsible.pk, [0, 0])
+                counts[0] += 1
+                if responsible.pk not in people_here:
+                    counts[1] += 1
+                    people_here.add(responsible.pk)
+            steps.append(step)
+    _insert_steps_with_history(steps, actor=actor, now=now, pks=pks)
+    recipients = User.objects.in_bulk(list(assigned))
+    for person_pk, (step_count, deal_count) in assigned.items():
+        notify(
+            recipient=recipients[person_pk],
+            kind=kinds.STEP_ASSIGNED,
+            variant="many",
+            params={"count": step_count, "deal": _("%(count)s imported deals") % {"count": deal_count}},
+            target_type="opportunity",
+            target_id=opportunities[0].pk,
+        )
+    return len(steps)
+
+
+def _fast_converter(field: Any, connection: Any) -> Any:
+    """How a value of this field becomes a query parameter: None when it is passed as it is (ids, text, numbers),
+    the backend's adapter for dates and times, the field's own preparation otherwise."""
+    if isinstance(field, (models.ForeignKey, models.IntegerField, models.CharField, models.TextField)):
+        return None
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return connection.ops.adapt_datefield_value
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def _insert_steps_with_history(steps: list[dict[str, Any]], *, actor: User, now: Any, pks: list[int]) -> None:
+    """Insert checklist steps and their "created" history rows with `executemany`: the rows differ in a handful of
+    columns, the rest are the fields' defaults converted once (Django's bulk_create prepares every value of every
+    row, which made a 100,000-deal import spend most of its time here). Values go through the fields'
+    `get_db_prep_save`, as bulk_create does; the database checks the foreign keys and constraints."""
+    if not steps:
+        return
+    connection = connections[DealStep.objects.db]
+    varying = {"opportunity_id", "definition_id", "actionable_since", "due_date", "responsible_id"} | {
+        "status",
+        "reason",
+        "completed_at",
+        "completed_by_id",
+    }
+    fixed = {"created_at": now, "updated_at": now}
+
+    def columns_and_rows(model: Any, rows: list[dict[str, Any]], extra: dict[str, Any]) -> tuple[str, list[tuple]]:
+        fields = [f for f in model._meta.concrete_fields if not isinstance(f, (models.AutoField, models.BigAutoField))]
+        constants: dict[str, Any] = {}
+        for f in fields:
+            if f.attname in fixed or f.attname in extra:
+                value = extra.get(f.attname, fixed.get(f.attname))
+                constants[f.attname] = f.get_db_prep_save(value, connection)
+            elif f.attname not in varying and f.attname != "id":
+                constants[f.attname] = f.get_db_prep_save(f.get_default(), connection)
+        template = [constants.get(f.attname) for f in fields]
+        varying_columns = [
+            (index, f.attname, _fast_converter(f, connection), f.get_default())
+            for index, f in enumerate(fields)
+            if f.attname not in constants
+        ]
+        prepared = []
+        for row in rows:
+            values = template.copy()
+            for index, name, convert, default in varying_columns:
+                value = row.get(name, default)
+                values[index] = value if convert is None or value is None else convert(value)
+            prepared.append(tuple(values))
+        names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        table = connection.ops.quote_name(model._meta.db_table)
+        # Names from the model's metadata, quoted; every value is a parameter.
+        return f"INSERT INTO {table} ({names}) VALUES ({marks})", prepared  # noqa: S608
+
+    sql, rows = columns_and_rows(DealStep, steps, {})
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
+    # The new steps' ids (one query: a deal has one step per definition), then their history rows.
+    ids = {
+        (opportunity_id, definition_id): pk
+        for pk, opportunity_id, definition_id in DealStep.objects.filter(opportunity_id__in=pks).values_list(
+            "pk", "opportunity_id", "definition_id"
+        )
+    }
+    for step in steps:
+        step["id"] = ids[(step["opportunity_id"], step["definition_id"])]
+    history = DealStep.history.model
+    extra = {"history_date": now, "history_change_reason": None, "history_type": "+", "history_user_id": actor.pk}
+    sql, rows = columns_and_rows(history, steps, extra)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])

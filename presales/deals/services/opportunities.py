@@ -47,7 +47,7 @@ def _check_fields(data: dict[str, Any]) -> dict[str, Any]:
     return dict(data)
 
 
-def _derive_teams(values: dict[str, Any], current: Opportunity | None = None) -> None:
+def derive_teams(values: dict[str, Any], current: Opportunity | None = None) -> None:
     """The deal's teams follow its sales owner and presales lead: that is who can see it."""
     if "sales_owner" in values:
         values["team_id"] = values["sales_owner"].team_id
@@ -70,7 +70,7 @@ def opportunity_create(*, actor: User, competitors: list[Competitor] | None = No
         values["stage"] = Stage.objects.filter(is_after_sale=False, number__gte=2).order_by("number").first()
     if "probability" not in values or values["probability"] is None:
         values["probability"] = values["stage"].default_probability
-    _derive_teams(values)
+    derive_teams(values)
     opportunity = Opportunity(**values)
     full_clean(opportunity)
     attribute_change(opportunity, actor=actor)
@@ -99,7 +99,7 @@ def opportunity_update(
     if enforce_permission and not access.can_edit_opportunity(actor, opportunity):
         raise PermissionDenied
     changes = _check_fields(data)
-    _derive_teams(changes)
+    derive_teams(changes)
     updated = save_with_version_check(opportunity, changes=changes, expected_version=expected_version, actor=actor)
     if {"sales_owner", "presales_lead", "expected_close_date"} & set(changes):
         # Step owners and due dates follow the deal team and the close date.

@@ -60,6 +60,20 @@ class DealTeam:
         return None
 
 
+def functional_managers() -> tuple[User | None, User | None]:
+    """The commercial and the after-sales manager (the first active manager of a team of that kind), one query."""
+    managers: dict[str, User | None] = {TeamKind.COMMERCIAL: None, TeamKind.AFTER_SALES: None}
+    functional_teams = (
+        Team.objects.filter(kind__in=list(managers), manager__isnull=False, manager__is_active=True)
+        .select_related("manager")
+        .order_by("pk")
+    )
+    for functional in functional_teams:
+        if managers[functional.kind] is None:
+            managers[functional.kind] = functional.manager
+    return managers[TeamKind.COMMERCIAL], managers[TeamKind.AFTER_SALES]
+
+
 def _load_teams(opportunity: Opportunity) -> None:
     """Put the deal's sales and presales teams (with their managers) on it in one query, unless they are there."""
     fields = Opportunity._meta

@@ -1,0 +1,61 @@
+"""Account names compared as people mean them: "上海浦东银行股份有限公司" is "上海浦东银行", "ACME Co., Ltd." is "acme".
+
+`normalize_account_name` is the one definition of "the same account name": the import matches rows to existing
+accounts with it, and the duplicate-account warning can use it too.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Legal-form endings, longest first so "股份有限公司" goes before "有限公司". Compared after NFKC and casefold.
+LEGAL_SUFFIXES = (
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "有限公司",
+    "分公司",
+    "总公司",
+    "公司",
+    "co ltd",
+    "company limited",
+    "corporation",
+    "limited",
+    "company",
+    "corp",
+    "inc",
+    "ltd",
+    "llc",
+    "gmbh",
+    "plc",
+    "co",
+)
+_PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_account_name(name: str) -> str:
+    """The comparison key of an account name: full-width to half-width, case, punctuation and spacing ignored, and
+    the legal form at the end (有限公司, 股份有限公司, 分公司, Co., Ltd., Inc. …) dropped.
+
+    A name that is nothing but a legal form keeps it, so "有限公司" never matches every company.
+    """
+    text = unicodedata.normalize("NFKC", name or "").casefold()
+    # Punctuation becomes a space so "Co.,Ltd." and "Co., Ltd." both read "co ltd"; brackets go the same way.
+    text = _SPACES.sub(" ", _PUNCTUATION.sub(" ", text)).strip()
+    changed = True
+    while changed:
+        changed = False
+        for suffix in LEGAL_SUFFIXES:
+            if text == suffix:  # nothing but a legal form: keep it whole
+                break
+            if text.endswith(suffix):
+                before = text[: -len(suffix)]
+                # A Latin suffix must be a whole word ("Inc" in "Zinc" is not a legal form).
+                if suffix.isascii() and before and not before.endswith(" "):
+                    continue
+                text = before.rstrip()
+                changed = True
+                break
+    return text.replace(" ", "")
