@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
+from django.utils import translation
 from huey.contrib.djhuey import HUEY
 
 from presales.customers.models import Account
@@ -83,6 +85,15 @@ def personas(db) -> Personas:
     account = AccountFactory(name="华东银行", owner=owner)
     deal = OpportunityFactory(name="数据中心升级", account=account, sales_owner=owner, presales_lead=engineer)
     return Personas(owner, teammate, engineer, presales_manager, manager, outsider, admin, account, deal)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the default language: a request from a Chinese reader (or a task rendering for
+    one) leaves Chinese active in the test thread, which made later tests' English assertions depend on the order."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -298,7 +298,7 @@ def deal_playbooks_start_bulk(
     *, opportunities: list[Opportunity], actor: User, done_before: dict[int, int], reason: str
 ) -> int:
     """`deal_playbook_start` for many new deals at once (the import's bulk path): the same checklist, due dates and
-    one person per step (DealTeam.resolve, with the functional managers and their visibility read once per call),
+    one person per step (DealTeam.resolve, with the functional managers read once per call),
     steps before `done_before[deal pk]` recorded as done, with history rows for the playbooks and the steps.
 
     The deals must be new (no deal team yet) and saved. People are told once per call, not once per deal: one
@@ -316,12 +316,6 @@ def deal_playbooks_start_bulk(
     for opportunity in opportunities:
         opportunity.team = teams.get(opportunity.team_id) if opportunity.team_id else None
         opportunity.presales_team = teams.get(opportunity.presales_team_id) if opportunity.presales_team_id else None
-    visible: dict[int, set[int]] = {}
-    for manager in (commercial, after_sales):
-        if manager is not None and manager.pk not in visible:
-            visible[manager.pk] = set(
-                Opportunity.objects.filter(pk__in=pks).visible_to(manager).values_list("pk", flat=True)
-            )
     playbooks = [DealPlaybook(opportunity=opportunity, playbook=version) for opportunity in opportunities]
     bulk_create_with_history(playbooks, DealPlaybook, batch_size=1000, default_user=actor)
     now = timezone.now()
@@ -333,7 +327,6 @@ def deal_playbooks_start_bulk(
             opportunity=opportunity,
             commercial_manager=commercial,
             after_sales_manager=after_sales,
-            visible_ids={pk for pk, seen in visible.items() if opportunity.pk in seen},
         )
         since = actionable_since(definitions, opportunity.stage, today)
         dues = due_dates(definitions, since, opportunity.expected_close_date)

@@ -25,17 +25,7 @@ class DealTeam:
         for member in opportunity.members.select_related("user").order_by("pk"):
             team.members.setdefault(member.role, []).append(member.user)
         _load_teams(opportunity)
-        managers: dict[str, User | None] = {TeamKind.COMMERCIAL: None, TeamKind.AFTER_SALES: None}
-        functional_teams = (
-            Team.objects.filter(kind__in=list(managers), manager__isnull=False, manager__is_active=True)
-            .select_related("manager")
-            .order_by("pk")
-        )
-        for functional in functional_teams:
-            if managers[functional.kind] is None:
-                managers[functional.kind] = functional.manager
-        team.commercial_manager = managers[TeamKind.COMMERCIAL]
-        team.after_sales_manager = managers[TeamKind.AFTER_SALES]
+        team.commercial_manager, team.after_sales_manager = functional_managers()
         return team
 
     def resolve(self, role: str) -> User | None:
