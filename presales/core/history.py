@@ -57,7 +57,9 @@ def history_entries(instance: models.Model, limit: int = 50) -> list[Entry]:
     history = instance.history  # type: ignore[attr-defined]  # added by simple_history's HistoricalRecords
     records = list(history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     model = type(instance)
-    fields = [f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS]
+    # Only the fields the history keeps (a model may exclude some, such as a secret's hash).
+    kept = {f.attname for f in history.model._meta.concrete_fields}
+    fields = [f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS and f.attname in kept]
     # Resolve every related id that appears in these records with one query per related model.
     related_names: dict[tuple[str, Any], str] = {}
     for f in fields:

@@ -6,23 +6,36 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from presales.core.api_common import CsrfFailed
 from presales.people.tokens import api_token_authenticate
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class ReadOnlyToken(HttpError):
+    """A write with a read-only token: 403 in the API's error shape (api_common's HttpError handler)."""
+
+    def __init__(self) -> None:
+        super().__init__(403, _("This API token is read-only: create a read-and-write token for changes."))
+
 
 class ApiTokenAuth(HttpBearer):
-    """`Authorization: Bearer psh_…`: scripts and integrations, acting as the token's owner."""
+    """`Authorization: Bearer psh_…`: scripts and integrations, acting as the token's owner within its scope."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token.strip())
-        if user is None:
+        api_token = api_token_authenticate(token.strip())
+        if api_token is None:
             return None
+        if request.method not in SAFE_METHODS and not api_token.can_write:
+            raise ReadOnlyToken
         # Services, visibility and history all read request.user; make the token's owner the caller.
-        request.user = user
-        return user
+        request.user = api_token.user
+        return api_token.user
 
 
 class SessionCsrfAuth(APIKeyCookie):
