@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_tomselect
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "simple_history",
+    "csp",
     "ninja",
     "huey.contrib.djhuey",
     "presales.core",
@@ -75,6 +77,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every response (redirects and errors included) carries X-Request-ID and every log line its id.
     "presales.core.logs.RequestIdMiddleware",
+    # Security headers (Content-Security-Policy, Permissions-Policy) on every response, /health/ included: see
+    # "Browser security headers" below.
+    "csp.middleware.CSPMiddleware",
+    "presales.core.headers.PermissionsPolicyMiddleware",
     # Before the host check and the HTTPS redirect: the container health check calls http://127.0.0.1/health/.
     "presales.ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -106,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "presales.web.context_processors.navigation",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -214,6 +221,57 @@ if not DEBUG and not TESTING:
     CSRF_COOKIE_SECURE = True
     if env_bool("DJANGO_BEHIND_PROXY"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Browser security headers (issue 16, item 5) -----------------------------------------------------------------
+# A strict Content-Security-Policy on every response: scripts and styles only from our own static files (no inline
+# script, no inline event handler, no style attribute); the one inline <style> we serve (inside the pygal chart
+# SVGs) carries the per-request nonce. Images may be data: URIs (the Swagger UI of the API docs draws its icons so).
+# Nothing may frame us, forms post only to us. docs/decisions.md, "Security headers", says why each directive.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF],
+        "style-src": [csp_constants.SELF, csp_constants.NONCE],
+        "img-src": [csp_constants.SELF, "data:"],
+        "font-src": [csp_constants.SELF],
+        "connect-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.NONE],
+        "frame-src": [csp_constants.NONE],
+        "frame-ancestors": [csp_constants.NONE],
+        # Chrome applies form-action to the redirect after a post too: a sign-in form that posts here and is then
+        # redirected to a single sign-on provider needs that provider's origin (PRESALES_CSP_FORM_ACTION).
+        "form-action": [csp_constants.SELF, *env_list("PRESALES_CSP_FORM_ACTION")],
+        "manifest-src": [csp_constants.SELF],
+        "worker-src": [csp_constants.NONE],
+    },
+}
+# Browser features the app never uses are switched off for it and anything it might embed (presales.core.headers).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "browsing-topics": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+    "fullscreen": ["self"],
+    "clipboard-write": ["self"],
+    "publickey-credentials-get": ["self"],
+    "publickey-credentials-create": ["self"],
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# --- end of browser security headers -----------------------------------------------------------------------------
 
 # Background work: a Huey queue (docs/decisions.md, "Task queue"). Without REDIS_URL the queue is a SQLite file
 # under var/ (no server to install; web and worker on one machine); with REDIS_URL, any number of workers on any

@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from presales.people.tokens import api_token_create
+from presales.people.tokens import TokenScope, api_token_create
 from tests.factories import CompetitorFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_api_conforms_to_its_schema(personas):
     """Fuzz every operation as an admin with a token: no 5xx, and every response matches the documented schema."""
     ContactFactory(account=personas.account)
     CompetitorFactory(name="Rival")
-    _token, secret = api_token_create(user=personas.admin, name="schemathesis")
+    _token, secret = api_token_create(user=personas.admin, name="schemathesis", scope=TokenScope.WRITE)
     headers = {"Authorization": f"Bearer {secret}"}
     # Like Django's test Client: the WSGI handler's request signals must not close the test's database connection
     # (on PostgreSQL that closed connection made every call after the first a 500).

@@ -8,14 +8,14 @@ from typing import Any
 from django.test import Client
 
 from presales.people.models import User
-from presales.people.tokens import api_token_create
+from presales.people.tokens import TokenScope, api_token_create
 
 
 class TokenClient:
     """A test client that authenticates every call with `Authorization: Bearer <token>`."""
 
-    def __init__(self, user: User, language: str = "en"):
-        _token, self.secret = api_token_create(user=user, name="tests")
+    def __init__(self, user: User, language: str = "en", scope: str = TokenScope.WRITE):
+        self.token, self.secret = api_token_create(user=user, name="tests", scope=scope)
         self.client = Client(HTTP_AUTHORIZATION=f"Bearer {self.secret}", HTTP_ACCEPT_LANGUAGE=language)
 
     def get(self, path: str, **params: Any):

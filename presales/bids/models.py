@@ -141,6 +141,8 @@ class TenderSection(models.Model):
 
     objects = TenderChildQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["kind", "pk"]
         verbose_name = _("bid document section")
@@ -165,10 +167,13 @@ class TenderQuestion(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="+",
+        # Named, so deleting a knowledge item can clear it row by row with history (knowledge sits below bids).
+        related_name="tender_questions",
     )
 
     objects = TenderChildQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["asked_at", "pk"]
@@ -249,6 +254,8 @@ class SubmissionItem(models.Model):
 
     objects = TenderChildQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["pk"]
         verbose_name = _("submission checklist item")
@@ -284,6 +291,8 @@ class TestCase(BaseModel):
     description = models.TextField(_("what is tested"), blank=True)
     validation = models.TextField(_("how success is validated"))
     created_by = models.ForeignKey("people.User", on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["category", "title", "pk"]

@@ -106,8 +106,10 @@ def tender_create(
     attribute_change(tender, actor=actor)
     tender.save()
     if with_default_checklist:
-        SubmissionItem.objects.bulk_create(
-            [SubmissionItem(tender=tender, name=str(name)) for name in DEFAULT_SUBMISSION_ITEMS]
+        bulk_create_with_history(
+            [SubmissionItem(tender=tender, name=str(name)) for name in DEFAULT_SUBMISSION_ITEMS],
+            SubmissionItem,
+            default_user=actor,
         )
     return tender
 
@@ -128,6 +130,7 @@ def tender_section_add(*, actor: User, tender: Tender, name: str, kind: str, own
     _require_deal_work(actor, tender.opportunity)
     section = TenderSection(tender=tender, name=name, kind=kind, owner=owner)
     section.full_clean()
+    attribute_change(section, actor=actor)
     section.save()
     return section
 
@@ -138,6 +141,7 @@ def tender_section_toggle(*, actor: User, section: TenderSection) -> TenderSecti
     if section.owner_id != actor.pk:
         _require_deal_work(actor, section.tender.opportunity)
     section.done = not section.done
+    attribute_change(section, actor=actor)
     section.save(update_fields=["done"])
     return section
 
@@ -159,6 +163,7 @@ def tender_question_add(
         answered_at=timezone.now() if answer else None,
     )
     entry.full_clean()
+    attribute_change(entry, actor=actor)
     entry.save()
     if knowledge_item is not None:
         knowledge_use_record(actor=actor, item=knowledge_item, opportunity=tender.opportunity, note=_("Tender Q&A"))
@@ -171,6 +176,7 @@ def tender_question_answer(*, actor: User, entry: TenderQuestion, answer: str) -
     _require_deal_work(actor, entry.tender.opportunity)
     entry.answer = answer
     entry.answered_at = timezone.now() if answer.strip() else None
+    attribute_change(entry, actor=actor)
     entry.save(update_fields=["answer", "answered_at"])
     return entry
 
@@ -192,6 +198,7 @@ def tender_question_save_to_knowledge(*, actor: User, entry: TenderQuestion) -> 
         industries=[industry],
     )
     entry.knowledge_item = item
+    attribute_change(entry, actor=actor)
     entry.save(update_fields=["knowledge_item"])
     return item
 
@@ -276,6 +283,7 @@ def submission_item_add(*, actor: User, tender: Tender, name: str, owner: User |
     _require_deal_work(actor, tender.opportunity)
     item = SubmissionItem(tender=tender, name=name, owner=owner)
     item.full_clean()
+    attribute_change(item, actor=actor)
     item.save()
     return item
 
@@ -293,6 +301,7 @@ def submission_item_tick(*, actor: User, item: SubmissionItem, upload: Any = Non
         item.attachment.save(upload.name, upload, save=False)
     item.done_by = actor
     item.done_at = timezone.now()
+    attribute_change(item, actor=actor)
     item.save()
     return item
 
@@ -304,6 +313,7 @@ def submission_item_untick(*, actor: User, item: SubmissionItem) -> SubmissionIt
         _require_deal_work(actor, item.tender.opportunity)
     item.done_by = None
     item.done_at = None
+    attribute_change(item, actor=actor)
     item.save(update_fields=["done_by", "done_at"])
     return item
 
@@ -320,6 +330,7 @@ def test_case_create(
         raise PermissionDenied
     case = TestCase(title=title, validation=validation, category=category, description=description, created_by=actor)
     case.full_clean()
+    attribute_change(case, actor=actor)
     case.save()
     return case
 
@@ -428,12 +439,12 @@ def poc_share_create(*, actor: User, poc: Poc, days: int = 14) -> str:
     if not 1 <= days <= 90:
         raise ValidationError(_("A customer link lasts between 1 and 90 days."))
     token = new_secret()
-    Poc.objects.filter(pk=poc.pk).update(
-        share_token_hash=hash_secret(token),
-        share_expires_at=timezone.now() + datetime.timedelta(days=days),
-        share_revoked_at=None,
-    )
-    poc.refresh_from_db()
+    poc.share_token_hash = hash_secret(token)
+    poc.share_expires_at = timezone.now() + datetime.timedelta(days=days)
+    poc.share_revoked_at = None
+    # A save, not .update(): the POC's history records who made the link and until when (the hash is not kept).
+    attribute_change(poc, actor=actor, reason=_("Customer link created"))
+    poc.save(update_fields=["share_token_hash", "share_expires_at", "share_revoked_at"])
     return token
 
 
@@ -441,7 +452,9 @@ def poc_share_create(*, actor: User, poc: Poc, days: int = 14) -> str:
 def poc_share_revoke(*, actor: User, poc: Poc) -> None:
     """Turn the customer link off at once."""
     _require_deal_work(actor, poc.opportunity)
-    Poc.objects.filter(pk=poc.pk).update(share_revoked_at=timezone.now())
+    poc.share_revoked_at = timezone.now()
+    attribute_change(poc, actor=actor, reason=_("Customer link revoked"))
+    poc.save(update_fields=["share_revoked_at"])
 
 
 def poc_for_share_token(token: str) -> Poc | None:

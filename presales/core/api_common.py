@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import django_filters
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import AfterValidator, Field, create_model
+from pydantic import AfterValidator, Field, ValidationInfo, create_model, field_validator
+from pydantic_core import PydanticCustomError
 
 from presales.core.concurrency import ConcurrentEditError
 from presales.core.lookups import get_object_for_user
@@ -92,6 +94,12 @@ def _pydantic_message(error: dict[str, Any]) -> str:
         return _("Ensure this value is at least %(limit)s.") % {"limit": ctx.get("ge", ctx.get("gt"))}
     if kind in ("less_than_equal", "less_than"):
         return _("Ensure this value is at most %(limit)s.") % {"limit": ctx.get("le", ctx.get("lt"))}
+    if kind == "date_not_text":
+        return _("Write the date as text, e.g. 2026-05-01.")
+    if kind == "number_is_boolean":
+        return _("Enter a number, not true or false.")
+    if kind == "boolean_not_strict":
+        return _("Enter true or false.")
     if kind == "extra_forbidden":
         return _("This field is not accepted here.")
     if kind in ("literal_error", "enum"):
@@ -199,6 +207,42 @@ def _no_nul(value: str) -> str:
 
 SafeStr = Annotated[str, AfterValidator(_no_nul)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _accepts(annotation: Any) -> set[type]:
+    """The plain types a field annotation accepts (Optional, unions and Annotated unwrapped)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _accepts(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return {kind for arg in get_args(annotation) for kind in _accepts(arg)}
+    return {annotation} if isinstance(annotation, type) else set()
+
+
+class InputSchema(Schema):
+    """The base of every request body: JSON types are taken as they are, not coerced.
+
+    Pydantic's lax mode would store `"date": 0` as 1970-01-01, take `"probability": false` as 0 and `"flag": 1` as
+    true. Here a date or time must be written as text, a number must not be a boolean, and a boolean must be true or
+    false; anything else is a 422 on that field. (Pydantic's strict mode is not usable as such: Ninja validates the
+    parsed JSON as Python objects, where strict mode would refuse "2026-05-01" for a date too.)
+    """
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _json_types_as_sent(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None or info.field_name is None:
+            return value
+        kinds = _accepts(cls.model_fields[info.field_name].annotation) - {type(None)}
+        if str in kinds:
+            return value
+        if kinds & {datetime.date, datetime.datetime, datetime.time} and isinstance(value, int | float | bool):
+            raise PydanticCustomError("date_not_text", "A date or time must be written as text")
+        if kinds & {int, float, Decimal} and bool not in kinds and isinstance(value, bool):
+            raise PydanticCustomError("number_is_boolean", "A number cannot be true or false")
+        if kinds == {bool} and not isinstance(value, bool):
+            raise PydanticCustomError("boolean_not_strict", "Write true or false")
+        return value
 
 
 def text(default: Any = "", max_length: int = 200, **kwargs: Any) -> Any:

@@ -18,6 +18,7 @@ from presales.core.api_common import (
     UPDATE_ERRORS,
     WRITE_ERRORS,
     Id,
+    InputSchema,
     SafeStr,
     TeamRef,
     UserRef,
@@ -58,7 +59,7 @@ class AccountOut(VersionedOut):
     open_pipeline: Decimal = Field(Decimal(0), description="Their total amount.")
 
 
-class AccountIn(Schema):
+class AccountIn(InputSchema):
     name: SafeStr = text(..., min_length=1)
     short_name: SafeStr = text(max_length=100)
     industry: Industry
@@ -72,7 +73,7 @@ class AccountIn(Schema):
     external_id: SafeStr = text(max_length=100)
 
 
-class AccountPatch(Schema):
+class AccountPatch(InputSchema):
     version: int = Field(..., ge=0, description="The version you read; a stale one gets 409 and nothing is saved.")
     name: SafeStr | None = text(None, min_length=1)
     short_name: SafeStr | None = text(None, max_length=100)
@@ -161,7 +162,7 @@ class ContactOut(VersionedOut):
     external_id: str
 
 
-class ContactIn(Schema):
+class ContactIn(InputSchema):
     account_id: Id
     name: SafeStr = text(..., min_length=1, max_length=100)
     title: SafeStr = text(max_length=100)
@@ -177,7 +178,7 @@ class ContactIn(Schema):
     external_id: SafeStr = text(max_length=100)
 
 
-class ContactPatch(Schema):
+class ContactPatch(InputSchema):
     version: int = Field(..., ge=0, description="The version you read; a stale one gets 409 and nothing is saved.")
     name: SafeStr | None = text(None, min_length=1, max_length=100)
     title: SafeStr | None = text(None, max_length=100)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import full_clean, save_with_version_check
@@ -102,6 +103,15 @@ def contact_delete(*, actor: User, contact: Contact) -> None:
     """Remove a stakeholder; people who reported to them keep their place one level up."""
     if not access.can_edit_contact(actor, contact):
         raise PermissionDenied
-    Contact.objects.filter(reports_to=contact).update(reports_to=contact.reports_to)
+    # Row by row, not .update() or the database's SET NULL: each change is in the history with who made it.
+    for subordinate in Contact.objects.filter(reports_to=contact):
+        subordinate.reports_to = contact.reports_to
+        attribute_change(subordinate, actor=actor, reason=str(_("Reported to a removed contact")))
+        subordinate.save(update_fields=["reports_to"])
+    # Steps that named this contact as their answer (the reverse relation: the deals app sits above this one).
+    for step in contact.deal_steps.all():
+        step.answer_contact = None
+        attribute_change(step, actor=actor, reason=str(_("The contact was removed")))
+        step.save(update_fields=["answer_contact"])
     attribute_change(contact, actor=actor)
     contact.delete()

@@ -84,7 +84,8 @@ class KnowledgeItem(BaseModel):
     search_text = models.TextField(editable=False, blank=True, default="")
 
     objects = KnowledgeItemQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    # The competitors an item is about are part of it: their links are in the history too.
+    history = HistoricalRecords(excluded_fields=["search_text"], m2m_fields=["competitors"])
 
     class Meta:
         ordering = ["-updated_at", "pk"]
@@ -145,6 +146,8 @@ class KnowledgeAttachment(models.Model):
 
     objects = KnowledgeAttachmentQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["original_name", "pk"]
         verbose_name = _("attachment")
@@ -165,6 +168,8 @@ class KnowledgeUse(models.Model):
     used_by = models.ForeignKey("people.User", on_delete=models.PROTECT, related_name="+")
     used_at = models.DateTimeField(_("used"), auto_now_add=True)
     note = models.CharField(_("how it was used"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-used_at", "-pk"]

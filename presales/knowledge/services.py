@@ -103,7 +103,24 @@ def knowledge_item_delete(*, actor: User, item: KnowledgeItem) -> None:
     """Remove an item and its files."""
     if not access.can_edit_knowledge(actor, item):
         raise PermissionDenied
-    files = [attachment.file for attachment in item.attachments.all()]
+    files = []
+    # Each attachment and use goes with its own history row naming the person (a cascade would name nobody).
+    for attachment in item.attachments.all():
+        files.append(attachment.file)
+        attribute_change(attachment, actor=actor)
+        attachment.delete()
+    # Tender answers copied from or saved to this item lose the link (the database would set it null unrecorded).
+    for entry in item.tender_questions.all():
+        entry.knowledge_item = None
+        attribute_change(entry, actor=actor)
+        entry.save(update_fields=["knowledge_item"])
+    for use in item.uses.all():
+        attribute_change(use, actor=actor)
+        use.delete()
+    attribute_change(item, actor=actor)
+    if item.competitors.exists():
+        item.competitors.clear()  # recorded as a change of the item (its history keeps the competitor links)
+        attribute_change(item, actor=actor)
     item.delete()
     transaction.on_commit(lambda: [f.delete(save=False) for f in files])
 
@@ -122,6 +139,7 @@ def knowledge_attachment_add(*, actor: User, item: KnowledgeItem, upload: Any) -
         uploaded_by=actor,
     )
     attachment.file.save(upload.name, upload, save=False)
+    attribute_change(attachment, actor=actor)
     attachment.save()
     return attachment
 
@@ -132,6 +150,7 @@ def knowledge_attachment_delete(*, actor: User, attachment: KnowledgeAttachment)
     if not access.can_edit_knowledge(actor, attachment.item):
         raise PermissionDenied
     stored = attachment.file
+    attribute_change(attachment, actor=actor)
     attachment.delete()
     transaction.on_commit(lambda: stored.delete(save=False))
 
@@ -146,10 +165,13 @@ def knowledge_use_record(*, actor: User, item: KnowledgeItem, opportunity: Oppor
         raise PermissionDenied
     if len(note) > 300:
         raise ValidationError({"note": _("Keep the note under 300 characters.")})
-    use, created = KnowledgeUse.objects.get_or_create(
-        item=item, opportunity=opportunity, defaults={"used_by": actor, "note": note}
-    )
-    if not created and note:
+    use = KnowledgeUse.objects.filter(item=item, opportunity=opportunity).first()
+    if use is None:
+        use = KnowledgeUse(item=item, opportunity=opportunity, used_by=actor, note=note)
+        attribute_change(use, actor=actor)
+        use.save()
+    elif note:
         use.note = note
+        attribute_change(use, actor=actor)
         use.save(update_fields=["note"])
     return use

@@ -8,6 +8,8 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
@@ -15,9 +17,18 @@ from presales.core.api_common import CsrfFailed
 from presales.people.signin import API_TOKEN_ACCOUNT, client_ip
 from presales.people.tokens import api_token_authenticate
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class ReadOnlyToken(HttpError):
+    """A write with a read-only token: 403 in the API's error shape (api_common's HttpError handler)."""
+
+    def __init__(self) -> None:
+        super().__init__(403, _("This API token is read-only: create a read-and-write token for changes."))
+
 
 class ApiTokenAuth(HttpBearer):
-    """`Authorization: Bearer psh_…`: scripts and integrations, acting as the token's owner."""
+    """`Authorization: Bearer psh_…`: scripts and integrations, acting as the token's owner within its scope."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         # Wrong tokens count like wrong passwords (django-axes): per address, with the same lockout and growing delay.
@@ -27,13 +38,15 @@ class ApiTokenAuth(HttpBearer):
             request.axes_locked_out = True  # type: ignore[attr-defined]
             request.axes_credentials = credentials  # type: ignore[attr-defined]
             return None
-        user = api_token_authenticate(token.strip())
-        if user is None:
+        api_token = api_token_authenticate(token.strip())
+        if api_token is None:
             user_login_failed.send(sender=type(self), credentials=credentials, request=request)
             return None
+        if request.method not in SAFE_METHODS and not api_token.can_write:
+            raise ReadOnlyToken
         # Services, visibility and history all read request.user; make the token's owner the caller.
-        request.user = user
-        return user
+        request.user = api_token.user
+        return api_token.user
 
 
 class SessionCsrfAuth(APIKeyCookie):

@@ -67,20 +67,28 @@ def user_update_preferences(*, user: User, **data: Any) -> User:
 
 
 @transaction.atomic
-def team_create(*, name: str, kind: str, manager: User | None = None, parent: Team | None = None) -> Team:
+def team_create(
+    *, name: str, kind: str, manager: User | None = None, parent: Team | None = None, actor: User | None = None
+) -> Team:
     """Create a team; its manager sees everything its members work on."""
     team = Team(name=name, kind=kind, manager=manager, parent=parent)
     team.full_clean()
+    attribute_change(team, actor=actor)
     team.save()
     return team
 
 
 @transaction.atomic
-def user_set_skill(*, user: User, skill: Skill, level: int) -> UserSkill:
+def user_set_skill(*, user: User, skill: Skill, level: int, actor: User | None = None) -> UserSkill:
     """Set how well somebody masters a skill (1-5)."""
     if not 1 <= level <= 5:
         raise ValidationError({"level": _("A skill level is between 1 and 5.")})
-    user_skill, _created = UserSkill.objects.update_or_create(user=user, skill=skill, defaults={"level": level})
+    user_skill = UserSkill.objects.filter(user=user, skill=skill).first() or UserSkill(user=user, skill=skill)
+    if user_skill.pk is not None and user_skill.level == level:
+        return user_skill
+    user_skill.level = level
+    attribute_change(user_skill, actor=actor)
+    user_skill.save()
     return user_skill
 
 

@@ -21,13 +21,20 @@ from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from presales.people import services
 from presales.people.forms import PreferencesForm
 from presales.people.signin import RESET_LINK_ACCOUNT, client_ip, lockout_response
-from presales.people.tokens import ApiToken, api_token_create, api_token_revoke
+from presales.people.tokens import (
+    TOKEN_DAY_CHOICES,
+    TOKEN_DEFAULT_DAYS,
+    ApiToken,
+    TokenScope,
+    api_token_create,
+    api_token_revoke,
+)
 from presales.people.typing import AuthenticatedHttpRequest
 
 
@@ -107,14 +114,35 @@ def _render_profile(
     return render(request, "people/profile.html", context)
 
 
+def _token_day_choices() -> list[tuple[int, str]]:
+    # A callable: the labels are translated into the reader's language each time the form is shown.
+    return [(days, ngettext("%(count)d day", "%(count)d days", days) % {"count": days}) for days in TOKEN_DAY_CHOICES]
+
+
 class ApiTokenForm(forms.Form):
-    """Name a new personal API token (the service checks it is not blank)."""
+    """Name a new personal API token, its scope and how long it lasts (the service checks them again)."""
 
     name = forms.CharField(
         label=gettext_lazy("Token name"),
         max_length=100,
         required=False,
         help_text=gettext_lazy("What will use it, e.g. CRM sync."),
+    )
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Scope"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("A read-only token cannot change anything, whatever your own rights."),
+    )
+    days = forms.TypedChoiceField(
+        label=gettext_lazy("Expires after"),
+        coerce=int,
+        choices=_token_day_choices,
+        initial=TOKEN_DEFAULT_DAYS,
+        required=False,
+        empty_value=None,
     )
 
 
@@ -125,7 +153,13 @@ def api_token_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
-            token, secret = api_token_create(user=request.user, name=form.cleaned_data["name"])
+            token, secret = api_token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                # Left out (a script posting only a name): the safe defaults, read-only for 90 days.
+                scope=form.cleaned_data["scope"] or TokenScope.READ,
+                days=form.cleaned_data["days"] or TOKEN_DEFAULT_DAYS,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

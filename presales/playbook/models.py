@@ -161,6 +161,8 @@ class StepDefinition(BaseModel):
     due_rule = models.CharField(_("due-date rule"), max_length=20, choices=DueRule.choices)
     due_days = models.PositiveSmallIntegerField(_("days"), default=7, validators=[MaxValueValidator(365)])
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["playbook", "order"]
         verbose_name = _("playbook step")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from presales import access
 from presales.core.concurrency import save_with_version_check
@@ -54,25 +55,38 @@ def playbook_draft_create(*, actor: User, notes: str = "") -> PlaybookVersion:
     attribute_change(draft, actor=actor)
     draft.save()
     if current is not None:
-        StepDefinition.objects.bulk_create(
+        bulk_create_with_history(
             [
                 StepDefinition(playbook=draft, **{name: getattr(step, name) for name in STEP_FIELDS})
                 for step in current.steps.all()
-            ]
+            ],
+            StepDefinition,
+            default_user=actor,
         )
     return draft
 
 
-def _place(draft: PlaybookVersion, step: StepDefinition, order: int) -> None:
-    """Insert the step at `order` and renumber the others 1..n (two passes: orders are unique)."""
-    others = [s for s in draft.steps.exclude(pk=step.pk).order_by("order")]
-    order = max(1, min(order, len(others) + 1))
-    sequence = others[: order - 1] + [step] + others[order - 1 :]
+def _renumber(sequence: list[StepDefinition], actor: User) -> None:
+    """Number the steps 1..n in this order; each step whose number changes gets a history row naming `actor`."""
+    before = {item.pk: item.order for item in sequence}
     offset = 1000
+    # First out of the way (orders are unique within a playbook): a technical step, not worth a history row.
     for index, item in enumerate(sequence, start=1):
         StepDefinition.objects.filter(pk=item.pk).update(order=offset + index)
     for index, item in enumerate(sequence, start=1):
-        StepDefinition.objects.filter(pk=item.pk).update(order=index)
+        item.order = index
+        if before[item.pk] == index:
+            StepDefinition.objects.filter(pk=item.pk).update(order=index)
+            continue
+        attribute_change(item, actor=actor, reason=str(_("Renumbered")))
+        item.save(update_fields=["order"])
+
+
+def _place(draft: PlaybookVersion, step: StepDefinition, order: int, actor: User) -> None:
+    """Insert the step at `order` and renumber the others 1..n."""
+    others = [s for s in draft.steps.exclude(pk=step.pk).order_by("order")]
+    order = max(1, min(order, len(others) + 1))
+    _renumber(others[: order - 1] + [step] + others[order - 1 :], actor)
     step.order = order
 
 
@@ -84,8 +98,9 @@ def step_definition_create(*, actor: User, playbook: PlaybookVersion, **data: An
     order = data.pop("order", None) or playbook.steps.count() + 1
     step = StepDefinition(playbook=playbook, order=10000, **data)
     step.full_clean(exclude=["order"])
+    attribute_change(step, actor=actor)
     step.save()
-    _place(playbook, step, order)
+    _place(playbook, step, order, actor)
     return step
 
 
@@ -102,7 +117,7 @@ def step_definition_update(
     order = data.pop("order", None)
     step = save_with_version_check(step, changes=data, expected_version=expected_version, actor=actor)
     if order is not None and order != step.order:
-        _place(step.playbook, step, order)
+        _place(step.playbook, step, order, actor)
     return step
 
 
@@ -112,10 +127,9 @@ def step_definition_delete(*, actor: User, step: StepDefinition) -> None:
     _check_editor(actor)
     _check_draft(step.playbook)
     playbook = step.playbook
+    attribute_change(step, actor=actor)
     step.delete()
-    for index, item in enumerate(playbook.steps.order_by("order"), start=1):
-        if item.order != index:
-            StepDefinition.objects.filter(pk=item.pk).update(order=index)
+    _renumber(list(playbook.steps.order_by("order")), actor)
 
 
 @transaction.atomic

@@ -93,7 +93,7 @@ class StepDefinitionTable(Table):
 
     def render_change(self, step: StepDefinition) -> SafeString:
         return format_html(
-            '<a href="{}">{}</a>\n        <form method="post" action="{}" style="display:inline">'
+            '<a href="{}">{}</a>\n        <form method="post" action="{}" class="inline-post">'
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<button class="linklike" type="submit">{}</button></form>',
             reverse("playbook:step_definition_edit", args=[step.pk]),

@@ -23,6 +23,7 @@ from presales.core.api_common import (
     READ_ERRORS,
     WRITE_ERRORS,
     Id,
+    InputSchema,
     PageParams,
     SafeStr,
     UserRef,
@@ -74,7 +75,7 @@ class SalesRatingFilters(Schema):
     ordering: Literal["rated_on", "-rated_on"] | None = Field(None, description="Default: newest first.")
 
 
-class SalesRatingIn(Schema):
+class SalesRatingIn(InputSchema):
     opportunity_id: Id
     request_id: Id | None = Field(None, description="A finished request on the deal; without it, the closed deal.")
     responsiveness: int = Mark

@@ -21,6 +21,7 @@ from presales.core.api_common import (
     UPDATE_ERRORS,
     WRITE_ERRORS,
     Id,
+    InputSchema,
     SafeStr,
     UserRef,
     VersionedOut,
@@ -79,7 +80,7 @@ class ActivityOut(VersionedOut):
         return list(obj.participants.all())
 
 
-class ActivityIn(Schema):
+class ActivityIn(InputSchema):
     kind: WorkType
     date: datetime.date
     hours: Hours = Decimal("2")
@@ -95,7 +96,7 @@ class ActivityIn(Schema):
     expected_uplift: Uplift | None = None
 
 
-class ActivityPatch(Schema):
+class ActivityPatch(InputSchema):
     version: int = VERSION
     kind: WorkType | None = None
     date: datetime.date | None = None
@@ -238,7 +239,7 @@ class SupportRequestOut(VersionedOut):
         return list(obj.skills.all())
 
 
-class SupportRequestIn(Schema):
+class SupportRequestIn(InputSchema):
     opportunity_id: Id
     kind: WorkType
     description: SafeStr = text(..., min_length=1, max_length=20_000)
@@ -249,17 +250,17 @@ class SupportRequestIn(Schema):
     skill_ids: list[Id] = Field(default_factory=list, max_length=30)
 
 
-class VersionIn(Schema):
+class VersionIn(InputSchema):
     version: int = VERSION
 
 
-class TriageIn(Schema):
+class TriageIn(InputSchema):
     version: int = VERSION
     assignee_id: Id | None = Field(None, description="The engineer picked to do the work.")
     recommendation: SafeStr = text(max_length=30, description="The three looks' recommendation, kept for the record.")
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     version: int = VERSION
     reason: SafeStr = text(..., max_length=20_000, description="Why: the requester reads it.")
     assignee_id: Id | None = Field(None, description="Defaults to the engineer picked at triage.")
@@ -269,7 +270,7 @@ class PlanDecisionIn(DecisionIn):
     plan: SafeStr = text(..., max_length=20_000, description="What moves and who helps.")
 
 
-class CancelIn(Schema):
+class CancelIn(InputSchema):
     version: int = VERSION
     reason: SafeStr = text(..., max_length=20_000)
 

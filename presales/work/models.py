@@ -121,7 +121,8 @@ class Activity(BaseModel):
     )
 
     objects = ActivityQuerySet.as_manager()
-    history = HistoricalRecords()
+    # Who took part is part of the activity: the links are in its history too.
+    history = HistoricalRecords(m2m_fields=["participants"])
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -239,7 +240,7 @@ class SupportRequest(BaseModel):
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
 
     objects = SupportRequestQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["skills"])
 
     class Meta:
         ordering = ["needed_by", "pk"]

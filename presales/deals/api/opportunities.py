@@ -20,6 +20,7 @@ from presales.core.api_common import (
     UPDATE_ERRORS,
     WRITE_ERRORS,
     Id,
+    InputSchema,
     SafeStr,
     TeamRef,
     UserRef,
@@ -116,7 +117,7 @@ class OpportunityDetailOut(OpportunityOut):
         return list(obj.competitor_links.all())
 
 
-class OpportunityIn(Schema):
+class OpportunityIn(InputSchema):
     account_id: Id
     name: SafeStr = text(..., min_length=1)
     amount: Money = Decimal(0)
@@ -132,7 +133,7 @@ class OpportunityIn(Schema):
     competitor_ids: list[Id] = Field(default_factory=list, max_length=50)
 
 
-class OpportunityPatch(Schema):
+class OpportunityPatch(InputSchema):
     version: int = VERSION
     account_id: Id | None = None
     name: SafeStr | None = text(None, min_length=1)
@@ -147,7 +148,7 @@ class OpportunityPatch(Schema):
     external_id: SafeStr | None = text(None, max_length=100)
 
 
-class StageChangeIn(Schema):
+class StageChangeIn(InputSchema):
     version: int = VERSION
     stage_id: Id
     reason: SafeStr = text(
@@ -157,23 +158,23 @@ class StageChangeIn(Schema):
     )
 
 
-class CloseIn(Schema):
+class CloseIn(InputSchema):
     version: int = VERSION
     outcome: Literal["won", "lost", "abandoned"]
     reason: SafeStr = text(max_length=20_000, description="Required for lost and abandoned deals.")
     closed_on: datetime.date | None = Field(None, description="Defaults to today.")
 
 
-class ReopenIn(Schema):
+class ReopenIn(InputSchema):
     version: int = VERSION
 
 
-class MemberIn(Schema):
+class MemberIn(InputSchema):
     user_id: Id
     role: DealRole
 
 
-class DealCompetitorIn(Schema):
+class DealCompetitorIn(InputSchema):
     competitor_id: Id
     notes: SafeStr = text(max_length=20_000)
     is_ahead: bool = False
@@ -402,7 +403,7 @@ class CompetitorOut(VersionedOut):
     website: str
 
 
-class CompetitorIn(Schema):
+class CompetitorIn(InputSchema):
     name: SafeStr = text(..., min_length=1, max_length=100)
     threat_level: ThreatLevel = ThreatLevel.MEDIUM
     strengths: SafeStr = text(max_length=20_000)
@@ -410,7 +411,7 @@ class CompetitorIn(Schema):
     website: SafeStr = text()
 
 
-class CompetitorPatch(Schema):
+class CompetitorPatch(InputSchema):
     version: int = VERSION
     name: SafeStr | None = text(None, min_length=1, max_length=100)
     threat_level: ThreatLevel | None = None

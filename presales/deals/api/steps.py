@@ -20,7 +20,17 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from presales import access
-from presales.core.api_common import READ_ERRORS, UPDATE_ERRORS, Id, SafeStr, UserRef, get_visible, resolve, text
+from presales.core.api_common import (
+    READ_ERRORS,
+    UPDATE_ERRORS,
+    Id,
+    InputSchema,
+    SafeStr,
+    UserRef,
+    get_visible,
+    resolve,
+    text,
+)
 from presales.core.lookups import get_object_for_user
 from presales.deals import services
 from presales.deals.models import DealStep, Opportunity, OpportunityCompetitor, StepStatus
@@ -127,7 +137,7 @@ class StepOut(Schema):
 AnswerValue = int | Decimal | bool | SafeStr | list[SafeStr] | None
 
 
-class StepPatch(Schema):
+class StepPatch(InputSchema):
     version: int = VERSION
     status: Literal[tuple(StepStatus.values)] | None = Field(  # type: ignore[valid-type]
         None, description="not_started/in_progress/blocked/skipped, or done to complete the step with `answer`."

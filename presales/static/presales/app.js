@@ -34,6 +34,14 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   }, true);
 
+  // Links shown once (calendar feed, POC customer link): select the whole text on focus or click, ready to copy.
+  function selectAll(event) {
+    var target = event.target;
+    if (target && target.hasAttribute && target.hasAttribute("data-select-on-focus")) { target.select(); }
+  }
+  document.addEventListener("focusin", selectAll);
+  document.addEventListener("click", selectAll);
+
   // Filter forms submit themselves when a select changes.
   document.addEventListener("change", function (event) {
     var form = event.target.closest && event.target.closest("form.filters");
