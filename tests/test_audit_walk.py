@@ -28,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -40,6 +41,7 @@ from openpyxl import Workbook
 
 import presales
 from presales.bids import services as bids
+from presales.currencies import services as currencies
 from presales.customers import services as customers
 from presales.customers.models import Contact
 from presales.deals.models import DealStep, Opportunity
@@ -61,6 +63,7 @@ from presales.scoring.models import ScoringPeriod, ScoringWeights
 from presales.staff import services as staff
 from presales.work import services as work
 from presales.work.models import Activity, SupportRequest
+from tests import import_steps
 from tests.conftest import _ensure_migration_data
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +85,7 @@ NOT_WRITING = {
     "deals.services.checklist.due_dates": "computes due dates (no database)",
     "deals.services.checklist.notify_assignments": "sends notifications only (a Notification is not audited, below)",
     "deals.services.responsibility.resolve_responsible": "who is responsible for a step (a read)",
+    "notifications.services.can_change_robot": "whether a person may change a chat robot (a read)",
     "people.tokens.api_token_authenticate": "checks a token; its only write is the last-used stamp (NOT_AUDITED)",
 }
 
@@ -392,13 +396,13 @@ def run_scenarios(ctx: Any) -> None:
     # Integration: an import checked and run; another cancelled, then retried.
     accounts_csv = "客户编号,客户名称,行业,区域,城市,负责人,网站\nW1,走查公司,finance,east,上海,,\n".encode("utf-8-sig")
     job = integration.import_job_create(actor=admin, kind="accounts", upload=upload("a.csv", accounts_csv))
-    integration.import_job_set_mapping(actor=admin, job=job, mapping=job.mapping, defaults={})
+    job = import_steps.queue_check(admin, job)  # the worker scans; columns and values kept (set_mapping, set_values)
     runner.run_pending()
     job.refresh_from_db()
     integration.import_job_start(actor=admin, job=job, skip_errors=True)
     runner.run_pending()
     second = integration.import_job_create(actor=admin, kind="accounts", upload=upload("b.csv", accounts_csv))
-    integration.import_job_set_mapping(actor=admin, job=second, mapping=second.mapping, defaults={})
+    second = import_steps.queue_check(admin, second)
     integration.import_job_cancel(actor=admin, job=second)
     second.refresh_from_db()
     integration.import_job_retry(actor=admin, job=second)
@@ -420,6 +424,41 @@ def run_scenarios(ctx: Any) -> None:
     staff.person_reactivate(actor=admin, person=newcomer)
     walk_team = staff.team_save(actor=admin, name="Walk team", kind=TeamKind.SALES, manager=None, parent=None)
     staff.team_save(actor=admin, team=walk_team, name="Walk team 2", kind=TeamKind.SALES, manager=None, parent=None)
+
+    # Notifications: the e-mail choice, and a chat robot paused, resumed and removed.
+    notifications.email_choice_set(actor=owner, enabled=False)
+    robot = notifications.chat_robot_create(
+        actor=owner,
+        platform="wecom",
+        name="Walk robot",
+        webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=walk",
+    )
+    notifications.chat_robot_set_enabled(actor=owner, robot=robot, enabled=False)
+    notifications.chat_robot_set_enabled(actor=owner, robot=robot, enabled=True)
+    notifications.chat_robot_delete(actor=owner, robot=robot)
+
+    # Currencies: a rate added and removed.
+    rate = currencies.rate_create(
+        actor=admin, currency="USD", rate=Decimal("7.1"), valid_from=ctx.today + datetime.timedelta(days=400)
+    )
+    currencies.rate_delete(actor=admin, exchange_rate=rate, reason="walk")
+
+    # Sign-in: two-factor required for a role and no longer; an account unlocked.
+    people.mfa_requirement_set(actor=admin, role="sales", required=True)
+    people.mfa_requirement_set(actor=admin, role="sales", required=False)
+    people.user_signin_unlock(actor=admin, user=owner)
+
+    # The import's bulk checklist and "done up to a step" (a deal brought in from another system).
+    imported = Opportunity.objects.create(
+        name="Walk imported deal",
+        account=deal.account,
+        sales_owner=admin,
+        stage=deal.stage,
+        amount=Decimal("1000"),
+        expected_close_date=ctx.today + datetime.timedelta(days=60),
+    )
+    checklist.deal_playbooks_start_bulk(opportunities=[imported], actor=admin, done_before={}, reason="walk")
+    checklist.deal_steps_done_before(actor=admin, opportunity=imported, order=3, reason="walk")
 
     # Notifications: read, and forgotten with the rows they pointed to.
     notifications.notification_mark_read(actor=owner)

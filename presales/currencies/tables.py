@@ -24,7 +24,7 @@ class ExchangeRateTable(Table):
 
     def render_change(self, rate: ExchangeRate) -> SafeString:
         return format_html(
-            '<form method="post" action="{}" style="display:inline">'
+            '<form class="inline-cell-form" method="post" action="{}">'
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<button class="linklike" type="submit">{}</button></form>',
             reverse("currencies:rate_delete", args=[rate.pk]),
