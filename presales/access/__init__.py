@@ -36,6 +36,7 @@ from presales.access.customers import (
     can_edit_account,
     can_edit_contact,
     can_edit_contacts,
+    can_merge_accounts,
     contacts_visible_to,
 )
 from presales.access.deals import (
@@ -100,6 +101,7 @@ __all__ = [
     "can_edit_competitors",
     "can_edit_contact",
     "can_edit_contacts",
+    "can_merge_accounts",
     "can_edit_knowledge",
     "can_edit_opportunity",
     "can_edit_playbook",

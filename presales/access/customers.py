@@ -31,6 +31,11 @@ def accounts_visible_to(user: User, queryset: QS) -> QS:
     return queryset.filter(condition)
 
 
+def can_merge_accounts(user: User) -> bool:
+    """Merging moves everything of one account onto another, whoever owns them: administrators only."""
+    return bool(is_active(user) and scope_for(user).sees_everything)
+
+
 def contacts_visible_to(user: User, queryset: QS) -> QS:
     """A stakeholder is visible exactly when their account is."""
     accounts = queryset.model._meta.get_field("account").related_model

@@ -24,9 +24,9 @@ def _copy_saved_state(obj: Any, saved: Any) -> None:
 
 @admin.register(Account)
 class AccountAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "short_name", "industry", "region", "city", "is_key_account", "owner", "team")
+    list_display = ("name", "name_en", "short_name", "industry", "region", "city", "is_key_account", "owner", "team")
     list_filter = ("industry", "region", "is_key_account", "team")
-    search_fields = ("name", "short_name", "city", "external_id")
+    search_fields = ("name", "name_en", "short_name", "aliases", "city", "external_id")
     list_select_related = ("owner", "team")
     raw_id_fields = ("owner",)
     readonly_fields = ("team", "version", "created_at", "updated_at")

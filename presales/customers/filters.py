@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from presales import access
 from presales.currencies.rates import in_company_currency
 from presales.customers.models import Account, Attitude, Contact, DecisionRole, Industry, Level, Region
+from presales.customers.names import normalize_account_name
 from presales.customers.tables import AccountTable, ContactTable
 from presales.people.models import User
 
@@ -59,6 +60,21 @@ def _search(queryset: QuerySet[Any], fields: tuple[str, ...], value: str) -> Que
     return queryset.filter(condition)
 
 
+def search_names(queryset: QuerySet[Any], fields: tuple[str, ...], value: str) -> QuerySet[Any]:
+    """As `_search`, and each word may also be part of any of the record's names in either language or an alias
+    (its `name_keys`, see customers.names): "Huawei" finds 华为 when Huawei is its English name or an alias."""
+    condition = Q()
+    for word in value.split():
+        word_condition = Q()
+        for field in fields:
+            word_condition |= Q(**{f"{field}__icontains": word})
+        key = normalize_account_name(word)
+        if key:
+            word_condition |= Q(name_keys__contains=key)
+        condition &= word_condition
+    return queryset.filter(condition)
+
+
 def _active_users(request: Any) -> QuerySet[User]:
     return User.objects.filter(is_active=True).order_by("display_name", "username")
 
@@ -75,7 +91,7 @@ class AccountFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, short name or city")}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name in either language, alias or city")}),
     )
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Industry.choices, empty_label=_("All"))
     region = django_filters.ChoiceFilter(label=_("Region"), choices=Region.choices, empty_label=_("All"))
@@ -106,7 +122,7 @@ class AccountFilterSet(django_filters.FilterSet):
         return super().filter_queryset(queryset)
 
     def filter_search(self, queryset: QuerySet[Account], name: str, value: str) -> QuerySet[Account]:
-        return _search(queryset, ("name", "short_name", "city"), value)
+        return search_names(queryset, ("name", "short_name", "city"), value)
 
     def filter_mine(self, queryset: QuerySet[Account], name: str, value: bool) -> QuerySet[Account]:
         if value and self.request is not None and self.request.user.is_authenticated:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from presales import access
 from presales.core.models import BaseModel
+from presales.customers.names import name_keys, split_aliases
 
 if TYPE_CHECKING:
     from presales.people.models import User
@@ -52,7 +53,19 @@ class Account(BaseModel):
     """A customer organisation we sell to."""
 
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name in the other language (English for a Chinese name, Chinese for an English one)."),
+    )
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    aliases = models.CharField(
+        _("other names"),
+        max_length=300,
+        blank=True,
+        help_text=_("Former names, abbreviations, names in either language; separated by commas."),
+    )
     industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, db_index=True)
     region = models.CharField(_("region"), max_length=20, choices=Region.choices, db_index=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -73,9 +86,11 @@ class Account(BaseModel):
     address = models.CharField(_("address"), max_length=300, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True)
+    # The normalised keys of every name (customers.names.name_keys), kept by save(): duplicate check and search.
+    name_keys = models.TextField(editable=False, blank=True, default="")
 
     objects = AccountQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_keys"])
 
     class Meta:
         ordering = ["name"]
@@ -91,6 +106,21 @@ class Account(BaseModel):
 
     def get_absolute_url(self) -> str:
         return reverse("customers:account_detail", args=[self.pk])
+
+    NAME_FIELDS = ("name", "name_en", "short_name", "aliases")
+
+    def all_names(self) -> list[str]:
+        return [self.name, self.name_en, self.short_name, *split_aliases(self.aliases)]
+
+    def refresh_name_keys(self) -> None:
+        self.name_keys = name_keys(*self.all_names())
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_name_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.NAME_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "name_keys"}
+        super().save(*args, **kwargs)
 
 
 class Level(models.TextChoices):
@@ -186,3 +216,31 @@ class Contact(BaseModel):
                 raise ValidationError({"reports_to": _("This would make a reporting loop.")})
             seen.add(boss.pk)
             boss = boss.reports_to
+
+
+class AccountMerge(models.Model):
+    """The record of two accounts made one (客户合并): who merged which into which, why, and what moved.
+
+    The merged account is gone afterwards; its name, id and every moved row's count stay here (and in the history of
+    each moved row and of both accounts).
+    """
+
+    survivor = models.ForeignKey(
+        Account, verbose_name=_("kept account"), null=True, on_delete=models.SET_NULL, related_name="merges"
+    )
+    merged_account_id = models.PositiveBigIntegerField(_("merged account ID"))
+    merged_name = models.CharField(_("merged account"), max_length=200)
+    moved = models.JSONField(_("moved"), default=dict, help_text=_("How many rows of each kind moved."))
+    reason = models.TextField(_("reason"), blank=True)
+    merged_by = models.ForeignKey(
+        "people.User", verbose_name=_("merged by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_at = models.DateTimeField(_("merged"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        verbose_name = _("account merge")
+        verbose_name_plural = _("account merges")
+
+    def __str__(self) -> str:
+        return f"{self.merged_name} → {self.survivor or '—'}"

@@ -59,3 +59,25 @@ def normalize_account_name(name: str) -> str:
                 changed = True
                 break
     return text.replace(" ", "")
+
+
+_ALIAS_SEPARATORS = re.compile(r"[,，;；、\n]+")
+
+
+def split_aliases(text: str) -> list[str]:
+    """Other names typed in one box: separated by commas (either width), semicolons, 、 or new lines."""
+    return [part.strip() for part in _ALIAS_SEPARATORS.split(text or "") if part.strip()]
+
+
+def name_keys(*names: str) -> str:
+    """Every name's comparison key in one column, each between bars: "|华为|huawei|".
+
+    A duplicate check asks for `|key|` exactly (the same name in any language); a search asks for part of a key, so
+    "Huawei" finds the record named 华为 whose English name or alias is Huawei. Works the same on SQLite and PostgreSQL.
+    """
+    keys: list[str] = []
+    for name in names:
+        key = normalize_account_name(name)
+        if key and key not in keys:
+            keys.append(key)
+    return f"|{'|'.join(keys)}|" if keys else ""

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from presales import access
 from presales.core.concurrency import full_clean, save_with_version_check
 from presales.core.history import attribute_change
-from presales.customers.models import Account, Contact
+from presales.customers.models import Account, AccountMerge, Contact
+from presales.customers.names import split_aliases
+from presales.customers.selectors import account_relations
 from presales.people.models import User
 
 # The fields the services change, in the order the pages' forms show them.
 ACCOUNT_FIELDS = (
     "name",
+    "name_en",
     "short_name",
+    "aliases",
     "industry",
     "region",
     "city",
@@ -115,3 +120,78 @@ def contact_delete(*, actor: User, contact: Contact) -> None:
         step.save(update_fields=["answer_contact"])
     attribute_change(contact, actor=actor)
     contact.delete()
+
+
+# --- Merging two accounts (客户合并) ----------------------------------------------------------------------------------
+
+# Fields the kept account takes from the merged one when its own are empty.
+MERGE_FILL_FIELDS = ("name_en", "short_name", "city", "website", "address")
+
+
+def _merged_aliases(survivor: Account, merged: Account) -> str:
+    """The kept account's aliases plus every name of the merged one, so searching the old name finds it."""
+    names = split_aliases(survivor.aliases)
+    taken = {n.casefold() for n in (survivor.name, survivor.name_en, survivor.short_name, *names) if n}
+    for name in merged.all_names():
+        if name and name.casefold() not in taken:
+            names.append(name)
+            taken.add(name.casefold())
+    text = ", ".join(names)
+    limit = Account._meta.get_field("aliases").max_length or 300
+    while len(text) > limit and names:  # keep what fits: the first names are the most established
+        names.pop()
+        text = ", ".join(names)
+    return text
+
+
+@transaction.atomic
+def account_merge(*, actor: User, survivor: Account, merged: Account, reason: str = "") -> AccountMerge:
+    """Make two accounts one: every row pointing at `merged` moves to `survivor` (with a history row each), the
+    survivor keeps the merged account's names as aliases and fills its empty fields, `merged` is deleted (its
+    history records the deletion and why), and an AccountMerge records it all. One transaction."""
+    if not access.can_merge_accounts(actor):
+        raise PermissionDenied
+    if survivor.pk == merged.pk:
+        raise ValidationError(_("Choose two different accounts."))
+    # Lock both rows in a fixed order, so two merges of the same accounts cannot interleave.
+    locked = {
+        a.pk: a for a in Account.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk]).order_by("pk")
+    }
+    if len(locked) != 2:
+        raise ValidationError(_("One of the accounts no longer exists."))
+    survivor, merged = locked[survivor.pk], locked[merged.pk]
+    why = reason.strip() or _("Merged “%(merged)s” into “%(kept)s”.") % {"merged": merged.name, "kept": survivor.name}
+    moved: dict[str, int] = {}
+    for relation in account_relations():
+        model = cast(type[models.Model], relation.related_model)
+        field_name = relation.field.name
+        rows = list(model._default_manager.filter(**{field_name: merged}))
+        if not rows:
+            continue
+        for row in rows:
+            setattr(row, field_name, survivor)
+        if hasattr(model, "history"):
+            bulk_update_with_history(
+                rows, model, [field_name], batch_size=500, default_user=actor, default_change_reason=why[:100]
+            )
+        else:
+            model._default_manager.filter(pk__in=[row.pk for row in rows]).update(**{field_name: survivor})
+        moved[model._meta.label_lower] = len(rows)
+    changes: dict[str, Any] = {"aliases": _merged_aliases(survivor, merged)}
+    for name in MERGE_FILL_FIELDS:
+        if not getattr(survivor, name) and getattr(merged, name):
+            changes[name] = getattr(merged, name)
+    if merged.is_key_account and not survivor.is_key_account:
+        changes["is_key_account"] = True
+    record = AccountMerge.objects.create(
+        survivor=survivor,
+        merged_account_id=merged.pk,
+        merged_name=merged.name,
+        moved=moved,
+        reason=reason.strip(),
+        merged_by=actor,
+    )
+    save_with_version_check(survivor, changes=changes, expected_version=None, actor=actor, reason=why[:100])
+    attribute_change(merged, actor=actor, reason=why[:100])
+    merged.delete()
+    return record

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from presales import access
@@ -15,9 +18,10 @@ from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
 from presales.core.views import ObjectDeleteView, ObjectEditView, ObjectListView
 from presales.customers import services
-from presales.customers.filters import AccountFilterSet, ContactFilterSet, with_open_deals
-from presales.customers.forms import AccountForm, ContactForm
+from presales.customers.filters import AccountFilterSet, ContactFilterSet, search_names, with_open_deals
+from presales.customers.forms import AccountForm, AccountMergeForm, ContactForm
 from presales.customers.models import Account, Contact, Level
+from presales.customers.selectors import duplicate_accounts, merge_preview
 from presales.customers.tables import AccountDealTable, AccountTable, ContactTable
 from presales.people.typing import AuthenticatedHttpRequest
 
@@ -65,6 +69,7 @@ def account_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_edit": access.can_edit_account(request.user, account),
             "can_edit_contacts": access.can_edit_contacts(request.user, account),
             "can_create_opportunity": access.can_create_opportunity(request.user),
+            "can_merge": access.can_merge_accounts(request.user),
         },
     )
 
@@ -156,6 +161,68 @@ def account_org_chart(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "contact_count": len(contacts),
             "can_edit_contacts": access.can_edit_contacts(request.user, account),
         },
+    )
+
+
+# --- Merging two accounts (administrators) -------------------------------------------------------------------------
+
+MERGE_SEARCH_LIMIT = 20
+
+
+def _merge_account(request: AuthenticatedHttpRequest, pk: int) -> Account:
+    if not access.can_merge_accounts(request.user):
+        raise PermissionDenied
+    return get_object_or_404(Account.objects.select_related("owner"), pk=pk)
+
+
+@login_required
+def account_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Step 1: the account to merge with this one: its likely duplicates, or any account found by name."""
+    account = _merge_account(request, pk)
+    duplicates = duplicate_accounts(request.user, account.all_names(), exclude_pk=account.pk)
+    query = request.GET.get("q", "").strip()
+    found: list[Account] = []
+    if query:
+        found = list(
+            search_names(Account.objects.exclude(pk=account.pk), ("name", "short_name", "city"), query)
+            .select_related("owner")
+            .order_by("name", "pk")[:MERGE_SEARCH_LIMIT]
+        )
+    return render(
+        request,
+        "customers/account_merge.html",
+        {"account": account, "duplicates": duplicates.visible, "query": query, "found": found},
+    )
+
+
+@login_required
+def account_merge_preview(request: AuthenticatedHttpRequest, pk: int, other_pk: int) -> HttpResponse:
+    """Step 2: both accounts side by side with what each holds; pick the one to keep, say why, merge."""
+    account = _merge_account(request, pk)
+    other = _merge_account(request, other_pk)
+    if account.pk == other.pk:
+        return redirect("customers:account_merge", pk=account.pk)
+    form = AccountMergeForm(request.POST or None, accounts=(account, other))
+    if request.method == "POST" and form.is_valid():
+        survivor = form.cleaned_data["keep"]
+        merged = other if survivor.pk == account.pk else account
+        try:
+            record = services.account_merge(
+                actor=request.user, survivor=survivor, merged=merged, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("“%(merged)s” was merged into “%(kept)s”: %(count)s records moved.")
+                % {"merged": record.merged_name, "kept": survivor.name, "count": sum(record.moved.values())},
+            )
+            return redirect(survivor)
+    return render(
+        request,
+        "customers/account_merge_preview.html",
+        {"account": account, "other": other, "form": form, "rows": merge_preview(account, other)},
     )
 
 

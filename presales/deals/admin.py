@@ -47,9 +47,9 @@ class DealTeamMemberAdmin(SimpleHistoryAdmin):
 
 @admin.register(Competitor)
 class CompetitorAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "threat_level", "website")
+    list_display = ("name", "name_en", "threat_level", "website")
     list_filter = ("threat_level",)
-    search_fields = ("name", "strengths", "weaknesses")
+    search_fields = ("name", "name_en", "aliases", "strengths", "weaknesses")
     readonly_fields = ("version", "created_at", "updated_at")
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from presales.core.filters import StableOrderingFilter
 from presales.core.pickers import PickerSelect
 from presales.customers.models import Industry, Region
+from presales.customers.names import normalize_account_name
 from presales.deals.models import (
     Competitor,
     DealRole,
@@ -178,7 +179,9 @@ class CompetitorFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, strength or weakness")}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name in either language, alias, strength or weakness")}
+        ),
     )
     threat_level = django_filters.ChoiceFilter(
         label=_("Threat level"), choices=ThreatLevel.choices, empty_label=_("Any threat level")
@@ -192,7 +195,11 @@ class CompetitorFilter(django_filters.FilterSet):
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if not value.strip():
             return queryset
-        return _search(queryset, ["name", "strengths", "weaknesses"], value)
+        # Any of its names in either language or an alias ("Huawei" finds 华为), or its strengths and weaknesses.
+        condition = Q(name_keys__contains=normalize_account_name(value)) if normalize_account_name(value) else Q()
+        for field in ("name", "strengths", "weaknesses"):
+            condition |= Q(**{f"{field}__icontains": value.strip()})
+        return queryset.filter(condition)
 
 
 STEP_STATES = (("open", _("Open")), ("overdue", _("Overdue")))

@@ -151,11 +151,11 @@ class DealCompetitorForm(forms.Form):
 class CompetitorForm(VersionedModelForm):
     """A shared competitor profile."""
 
-    wide_fields = ("website", "strengths", "weaknesses")
+    wide_fields = ("aliases", "website", "strengths", "weaknesses")
 
     class Meta:
         model = Competitor
-        fields = ["name", "threat_level", "website", "strengths", "weaknesses"]
+        fields = ["name", "name_en", "aliases", "threat_level", "website", "strengths", "weaknesses"]
         widgets = {"strengths": forms.Textarea(attrs={"rows": 4}), "weaknesses": forms.Textarea(attrs={"rows": 4})}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from presales import access
 from presales.core.models import BaseModel
 from presales.currencies.models import Currency
+from presales.customers.names import name_keys, split_aliases
 from presales.playbook.models import PlaybookVersion, Stage, StepDefinition, StepRole
 
 if TYPE_CHECKING:
@@ -49,14 +50,28 @@ class Competitor(BaseModel):
     """A competing vendor, shared by every deal it appears in."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=100,
+        blank=True,
+        help_text=_("The name in the other language (English for a Chinese name, Chinese for an English one)."),
+    )
+    aliases = models.CharField(
+        _("other names"),
+        max_length=300,
+        blank=True,
+        help_text=_("Former names, abbreviations, names in either language; separated by commas."),
+    )
     threat_level = models.CharField(
         _("threat level"), max_length=10, choices=ThreatLevel.choices, default=ThreatLevel.MEDIUM
     )
     strengths = models.TextField(_("strengths"), blank=True)
     weaknesses = models.TextField(_("weaknesses"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # The normalised keys of every name (customers.names.name_keys), kept by save(): search in either language.
+    name_keys = models.TextField(editable=False, blank=True, default="")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_keys"])
     objects = CompetitorQuerySet.as_manager()
 
     class Meta:
@@ -66,6 +81,18 @@ class Competitor(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    NAME_FIELDS = ("name", "name_en", "aliases")
+
+    def all_names(self) -> list[str]:
+        return [self.name, self.name_en, *split_aliases(self.aliases)]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_keys = name_keys(*self.all_names())
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.NAME_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "name_keys"}
+        super().save(*args, **kwargs)
 
 
 class Outcome(models.TextChoices):

@@ -214,6 +214,7 @@ def _create_in_bulk(ctx: DemoContext, plans: list[AccountPlan]) -> None:
                 account = Account(**plan.values)
                 # As customers.services.account_create: the account's team is its owner's team.
                 account.team_id = plan.values["owner"].team_id
+                account.refresh_name_keys()  # as Account.save() does (bulk_create does not call it)
                 accounts.append(account)
             Account.objects.bulk_create(accounts, batch_size=batch)
             # Stakeholders level by level, so everybody's boss already has a primary key.

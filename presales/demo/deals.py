@@ -82,8 +82,16 @@ class OpportunityPlan:
 def generate_competitors(ctx: DemoContext) -> None:
     """The shared competitor profiles, through deals.services.competitor_create."""
     for name, threat, strengths, weaknesses, website in names.COMPETITORS:
+        name_en, aliases = names.COMPETITOR_OTHER_NAMES.get(name, ("", ""))
         competitor = Competitor.objects.filter(name=name).first() or services.competitor_create(
-            actor=ctx.admin, name=name, threat_level=threat, strengths=strengths, weaknesses=weaknesses, website=website
+            actor=ctx.admin,
+            name=name,
+            name_en=name_en,
+            aliases=aliases,
+            threat_level=threat,
+            strengths=strengths,
+            weaknesses=weaknesses,
+            website=website,
         )
         ctx.competitors.append(competitor)
     ctx.counts["competitors"] = len(ctx.competitors)

@@ -172,6 +172,22 @@ COMPETITORS = [
     ("VMware", "low", "Virtualisation standard in many data centres", "Licensing changes upset customers", "https://www.vmware.com"),
 ]  # fmt: skip
 
+# The competitors' names in the other language and their aliases: searching either finds them ("Huawei" finds 华为).
+COMPETITOR_OTHER_NAMES = {
+    "华为": ("Huawei", "华为技术, Huawei Technologies, HW"),
+    "新华三": ("H3C", "New H3C, 紫光新华三"),
+    "深信服": ("Sangfor", "Sangfor Technologies"),
+    "浪潮": ("Inspur", "浪潮信息, Inspur Information"),
+    "中兴通讯": ("ZTE", "中兴"),
+    "奇安信": ("Qi An Xin", "QAX, Qianxin"),
+    "阿里云": ("Alibaba Cloud", "Aliyun, 阿里巴巴云"),
+    "Cisco": ("思科", "Cisco Systems"),
+    "Dell": ("戴尔", "Dell Technologies, 戴尔科技"),
+    "IBM": ("国际商业机器", "International Business Machines"),
+    "Oracle": ("甲骨文", ""),
+    "VMware": ("威睿", "Broadcom VMware"),
+}
+
 # Skills: Chinese name, English name.
 SKILLS = [
     ("网络", "Networking"), ("数据库", "Databases"), ("云计算", "Cloud computing"), ("信息安全", "Information security"),

@@ -195,6 +195,7 @@ class BulkAccountWriter(RowImporter):
         account = Account(**values)
         account.team_id = account.owner.team_id
         account.full_clean(exclude=ACCOUNT_RESOLVED_FKS)
+        account.refresh_name_keys()  # bulk_create does not run Account.save()
         self.creates.append(account)
         self.pending_names.add(account.name.strip().casefold())
         if account.external_id:
@@ -222,6 +223,9 @@ class BulkAccountWriter(RowImporter):
         existing.updated_at = timezone.now()  # bulk_update does not run auto_now
         self.updates.append(existing)
         self.update_fields |= {Account._meta.get_field(n).name for n in changes}
+        if self.update_fields & set(Account.NAME_FIELDS):  # as Account.save() does for a rename
+            existing.refresh_name_keys()
+            self.update_fields.add("name_keys")
         return UPDATED
 
     # --- the whole file -------------------------------------------------------------------------------

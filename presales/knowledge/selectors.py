@@ -6,10 +6,11 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from presales.customers.names import normalize_account_name
 from presales.knowledge.models import KnowledgeItem, normalise
 
 if TYPE_CHECKING:
@@ -33,6 +34,17 @@ def query_terms(query: str) -> list[str]:
     return seen[:MAX_TERMS]
 
 
+def _term_condition(term: str) -> Q:
+    """The item's text holds the term, or one of its competitors is called so in any language or by an alias
+    (read from the competitor at query time, so renaming a competitor needs no re-indexing of the items)."""
+    condition = Q(search_text__contains=term)
+    key = normalize_account_name(term)
+    if key:
+        about = KnowledgeItem.competitors.through.objects.filter(competitor__name_keys__contains=key)
+        condition |= Q(pk__in=about.values("knowledgeitem_id"))
+    return condition
+
+
 def search(queryset: QuerySet[KnowledgeItem], query: str) -> QuerySet[KnowledgeItem]:
     """Items holding every term, ranked by where the terms hit (title > tags > summary > the rest) in SQL.
 
@@ -44,7 +56,7 @@ def search(queryset: QuerySet[KnowledgeItem], query: str) -> QuerySet[KnowledgeI
         return queryset.annotate(rank=Value(0, output_field=IntegerField()))
     rank: Any = Value(0, output_field=IntegerField())
     for term in terms:
-        queryset = queryset.filter(search_text__contains=term)
+        queryset = queryset.filter(_term_condition(term))
         rank = (
             rank
             + Case(When(title__icontains=term, then=Value(TITLE_WEIGHT)), default=Value(0), output_field=IntegerField())
