@@ -84,6 +84,15 @@ def can_edit_opportunity(user: User, opportunity: Any) -> bool:
     )
 
 
+def can_resolve_deal_conflict(user: User, conflict: Any) -> bool:
+    """撞单 is settled above the two reps: a manager over either deal's sales team, or an admin."""
+    scope = scope_for(user)
+    if scope.sees_everything:
+        return True
+    teams = {conflict.first.team_id, conflict.second.team_id} - {None}
+    return bool(teams & set(scope.managed_team_ids))
+
+
 def can_work_on_deal(user: User, opportunity: Any) -> bool:
     """Bid documents, POCs and gaps are kept by the deal team: owner, presales lead, managers, admin, and everybody
     given work on the deal (members, step owners, request engineers, POC leads, tender section owners)."""

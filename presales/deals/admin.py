@@ -5,11 +5,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from presales.deals.models import (
     Competitor,
+    DealConflict,
     DealPlaybook,
     DealStep,
     DealTeamMember,
     Opportunity,
     OpportunityCompetitor,
+    ProductLine,
 )
 
 
@@ -67,3 +69,19 @@ class DealStepAdmin(SimpleHistoryAdmin):
     list_select_related = ("opportunity", "definition", "responsible")
     raw_id_fields = ("opportunity", "responsible", "completed_by", "answer_contact")
     readonly_fields = ("definition",)
+
+
+@admin.register(ProductLine)
+class ProductLineAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "name_en", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "name_en", "aliases")
+    readonly_fields = ("version", "created_at", "updated_at")
+
+
+@admin.register(DealConflict)
+class DealConflictAdmin(SimpleHistoryAdmin):
+    list_display = ("first", "second", "resolution", "resolved_by", "resolved_at")
+    list_filter = ("resolution",)
+    raw_id_fields = ("first", "second")
+    readonly_fields = ("version", "created_at", "updated_at", "resolved_by", "resolved_at")

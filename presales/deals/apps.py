@@ -35,3 +35,4 @@ class DealsConfig(AppConfig):
                 "unassigned": _("nobody on the deal team has the role"),
             }
         )
+        targets.register("deal_conflict", lambda pk: reverse("deals:conflict", args=[pk]))

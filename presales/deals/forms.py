@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from presales.core.forms import VersionedModelForm, editable_fields
 from presales.core.pickers import PickerSelect, PickerSelectMultiple
 from presales.customers.models import Account
-from presales.deals.models import Competitor, DealRole, DealStep, Opportunity, Outcome, StepStatus
+from presales.deals.models import Competitor, ConflictResolution, DealRole, DealStep, Opportunity, Outcome, StepStatus
 from presales.deals.services.opportunities import OPPORTUNITY_FIELDS
 from presales.people.models import PRESALES_ROLES, SALES_ROLES, Role, User
 from presales.playbook.models import PlaybookVersion, Stage
@@ -146,6 +146,13 @@ class DealCompetitorForm(forms.Form):
         label=_("Their position in this deal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     is_ahead = forms.BooleanField(label=_("Ahead of us"), required=False)
+
+
+class DealConflictForm(forms.Form):
+    """How a manager settles 撞单, and why (recorded on the conflict and in the deals' history)."""
+
+    resolution = forms.ChoiceField(label=_("Resolution"), choices=ConflictResolution.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CompetitorForm(VersionedModelForm):

@@ -95,6 +95,49 @@ class Competitor(BaseModel):
         super().save(*args, **kwargs)
 
 
+class ProductLine(BaseModel):
+    """What we sell, as the sales organisation splits it (网络, 安全, 云 …): two reps' open deals for the same account
+    and product line are a conflict (撞单)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(
+        _("name in English"),
+        max_length=100,
+        blank=True,
+        help_text=_("The name in the other language (English for a Chinese name, Chinese for an English one)."),
+    )
+    aliases = models.CharField(
+        _("other names"),
+        max_length=300,
+        blank=True,
+        help_text=_("Former names, abbreviations, names in either language; separated by commas."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    name_keys = models.TextField(editable=False, blank=True, default="")
+
+    history = HistoricalRecords(excluded_fields=["name_keys"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("product line")
+        verbose_name_plural = _("product lines")
+
+    def __str__(self) -> str:
+        return self.name
+
+    NAME_FIELDS = ("name", "name_en", "aliases")
+
+    def all_names(self) -> list[str]:
+        return [self.name, self.name_en, *split_aliases(self.aliases)]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_keys = name_keys(*self.all_names())
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.NAME_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "name_keys"}
+        super().save(*args, **kwargs)
+
+
 class Outcome(models.TextChoices):
     OPEN = "open", pgettext_lazy("deal outcome", "Open")
     WON = "won", _("Won")
@@ -158,6 +201,15 @@ class Opportunity(BaseModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="presales_opportunities",
+    )
+    product_line = models.ForeignKey(
+        ProductLine,
+        verbose_name=_("product line"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+        help_text=_("Another rep's open deal for the same account and product line is flagged as a conflict."),
     )
     competitors: models.ManyToManyField[Competitor, OpportunityCompetitor] = models.ManyToManyField(
         Competitor, verbose_name=_("competitors"), through="OpportunityCompetitor", blank=True
@@ -445,3 +497,46 @@ class DealStep(BaseModel):
     def clean(self) -> None:
         if self.status in (StepStatus.SKIPPED, StepStatus.BLOCKED) and not self.reason.strip():
             raise ValidationError({"reason": _("Say why the step is skipped or blocked.")})
+
+
+class ConflictResolution(models.TextChoices):
+    KEEP_FIRST = "keep_first", _("Keep the first deal (the second is abandoned)")
+    KEEP_SECOND = "keep_second", _("Keep the second deal (the first is abandoned)")
+    BOTH = "both", _("Both are legitimate")
+    MERGE = "merge", _("Merge into the first deal (its rep joins the team)")
+
+
+class DealConflict(BaseModel):
+    """Two reps' open deals for the same account and product line (撞单): flagged when the second one appears,
+    resolved by a manager with a reason."""
+
+    first = models.ForeignKey(
+        Opportunity, verbose_name=_("first deal"), on_delete=models.CASCADE, related_name="conflicts_as_first"
+    )
+    second = models.ForeignKey(
+        Opportunity, verbose_name=_("second deal"), on_delete=models.CASCADE, related_name="conflicts_as_second"
+    )
+    resolution = models.CharField(_("resolution"), max_length=20, choices=ConflictResolution.choices, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    resolved_by = models.ForeignKey(
+        "people.User", verbose_name=_("resolved by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("deal conflict")
+        verbose_name_plural = _("deal conflicts")
+        constraints = [models.UniqueConstraint(fields=["first", "second"], name="deal_conflict_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.first} / {self.second}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("deals:conflict", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return not self.resolution

@@ -30,6 +30,7 @@ urlpatterns = [
     path("steps/<int:pk>/assign/", checklist.step_assign, name="step_assign"),
     path("accountability/", checklist.accountability_board, name="accountability"),
     path("steps/", checklist.step_list, name="step_list"),
+    path("conflicts/<int:pk>/", opportunities.deal_conflict, name="conflict"),
     # The shared competitor profiles.
     *object_urls("competitors/", competitors, "competitor", name="competitor_"),
 ]

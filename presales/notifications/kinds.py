@@ -119,6 +119,18 @@ BID_DEADLINE = register(
         "warn",
     )
 )
+DEAL_CONFLICT = register(
+    Kind(
+        "deal_conflict",
+        _("Two reps on the same customer deal"),
+        {
+            DEFAULT_VARIANT: _(
+                "Deal conflict at %(account)s: “%(first)s” (%(first_owner)s) and “%(second)s” (%(second_owner)s)."
+            )
+        },
+        "danger",
+    )
+)
 
 CHOICES = [(kind.key, kind.label) for kind in KINDS.values()]
 

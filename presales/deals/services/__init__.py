@@ -21,6 +21,7 @@ from presales.deals.services.competitors import (
     deal_competitor_add,
     deal_competitor_remove,
 )
+from presales.deals.services.conflicts import deal_conflict_resolve, deal_conflicts_detect, deal_conflicts_for
 from presales.deals.services.gates import (
     StageGate,
     StageGateClosed,
@@ -50,6 +51,9 @@ __all__ = [
     "competitor_update",
     "deal_competitor_add",
     "deal_competitor_remove",
+    "deal_conflict_resolve",
+    "deal_conflicts_detect",
+    "deal_conflicts_for",
     "deal_member_add",
     "deal_playbooks_start_bulk",
     "deal_steps_done_before",

@@ -35,6 +35,7 @@ OPPORTUNITY_FIELDS = (
     "source",
     "sales_owner",
     "presales_lead",
+    "product_line",
     "description",
     "external_id",
 )
@@ -79,7 +80,15 @@ def opportunity_create(*, actor: User, competitors: list[Competitor] | None = No
         OpportunityCompetitor.objects.create(opportunity=opportunity, competitor=competitor)
     # Every deal carries the playbook's step checklist from its first moment (docs/domain.md, The 24-step playbook).
     deal_playbook_start(opportunity=opportunity, actor=actor)
+    _detect_conflicts(opportunity, actor)
     return opportunity
+
+
+def _detect_conflicts(opportunity: Opportunity, actor: User) -> None:
+    # Imported here: conflicts close deals through this module.
+    from presales.deals.services.conflicts import deal_conflicts_detect
+
+    deal_conflicts_detect(opportunity=opportunity, actor=actor)
 
 
 @transaction.atomic
@@ -104,6 +113,8 @@ def opportunity_update(
     if {"sales_owner", "presales_lead", "expected_close_date"} & set(changes):
         # Step owners and due dates follow the deal team and the close date.
         deal_steps_sync(opportunity=updated, actor=actor)
+    if {"account", "product_line", "sales_owner"} & set(changes):
+        _detect_conflicts(updated, actor)
     return updated
 
 
@@ -206,4 +217,5 @@ def opportunity_reopen(*, actor: User, opportunity: Opportunity, expected_versio
     )
     # Steps of the stages reached are actionable again, with due dates from today.
     deal_steps_sync(opportunity=reopened, actor=actor, reason="due dates")
+    _detect_conflicts(reopened, actor)
     return reopened

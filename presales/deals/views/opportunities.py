@@ -34,11 +34,12 @@ from presales.deals.filters import OpportunityFilter
 from presales.deals.forms import (
     CloseForm,
     DealCompetitorForm,
+    DealConflictForm,
     DealMemberForm,
     OpportunityForm,
     StageForm,
 )
-from presales.deals.models import DealTeamMember, Opportunity, OpportunityCompetitor, Outcome
+from presales.deals.models import DealConflict, DealTeamMember, Opportunity, OpportunityCompetitor, Outcome
 from presales.deals.tables import OpportunityTable
 from presales.people.typing import AuthenticatedHttpRequest
 from presales.playbook.models import Stage
@@ -285,6 +286,7 @@ def _render_detail(request: AuthenticatedHttpRequest, opportunity: Opportunity, 
         ),
         "history": history_entries(opportunity),
         "conflict": overrides.pop("conflict", None),
+        "deal_conflicts": services.deal_conflicts_for(opportunity),
     }
     if can_edit:
         context.update(
@@ -507,3 +509,53 @@ class OpportunityEditView(ObjectEditView):
 
 
 opportunity_create = opportunity_edit = OpportunityEditView.as_view()
+
+
+# --- deal conflicts (撞单) -------------------------------------------------------------------------
+
+
+@login_required
+def deal_conflict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Two reps' open deals for one account and product line: both deals (the ones the person may open linked), and
+    for a manager over either, the form that resolves it with a reason."""
+    conflict = get_object_or_404(
+        DealConflict.objects.select_related(
+            "first__account", "first__sales_owner", "second__sales_owner", "first__product_line", "resolved_by"
+        ),
+        pk=pk,
+    )
+    visible = set(
+        Opportunity.objects.visible_to(request.user)
+        .filter(pk__in=[conflict.first_id, conflict.second_id])
+        .values_list("pk", flat=True)
+    )
+    if not visible:
+        raise PermissionDenied
+    can_resolve = conflict.is_open and access.can_resolve_deal_conflict(request.user, conflict)
+    form = DealConflictForm(request.POST or None) if can_resolve else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            done = run_service(
+                form,
+                lambda: services.deal_conflict_resolve(
+                    actor=request.user,
+                    conflict=conflict,
+                    resolution=form.cleaned_data["resolution"],
+                    reason=form.cleaned_data["reason"],
+                ),
+            )
+            if done.ok:
+                messages.success(request, _("The deal conflict was resolved."))
+                return redirect(conflict)
+    return render(
+        request,
+        "deals/deal_conflict.html",
+        {
+            "conflict": conflict,
+            "deals": [(deal, deal.pk in visible) for deal in (conflict.first, conflict.second)],
+            "form": form,
+            "history": history_entries(conflict),
+        },
+    )
