@@ -128,3 +128,18 @@ def test_competitor_list_and_knowledge_search_cross_languages(personas, login):
     deal_services.competitor_update(actor=personas.admin, competitor=huawei, expected_version=None, aliases="海思")
     assert Competitor.objects.get(pk=huawei.pk).name_keys == "|华为|huawei|海思|"
     assert list(knowledge_selectors.search(KnowledgeItem.objects.all(), "海思")) == [card]
+
+
+def test_pickers_find_accounts_and_competitors_by_either_language(personas, login):
+    AccountFactory(name="招商银行", name_en="China Merchants Bank", aliases="CMB", owner=personas.owner)
+    AccountFactory(name="西部电力", name_en="Western Power", owner=personas.outsider)
+    deal_services.competitor_create(actor=personas.admin, name="华为", name_en="Huawei", aliases="HW")
+    client = login(personas.owner)
+
+    def texts(url, q):
+        return [row["text"] for row in client.get(url, {"q": q}).json()["results"]]
+
+    assert texts(reverse("customers:account_pick"), "merchants") == ["招商银行"]
+    assert texts(reverse("customers:account_pick"), "western") == []  # not visible to this rep
+    rows = client.get(reverse("deals:competitor_pick"), {"q": "huawei"}).json()["results"]
+    assert [(r["text"], r["hint"]) for r in rows] == [("华为", "Huawei")]

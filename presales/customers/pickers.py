@@ -11,9 +11,10 @@ from presales.customers.models import Account, Contact
 
 
 class AccountPickerView(PickerView):
-    """Accounts the person can see, by name or short name; those they own first, then the recently changed."""
+    """Accounts the person can see, by any of their names in either language or an alias (`name_keys`); those they
+    own first, then the recently changed."""
 
-    search_fields = ("name", "short_name")
+    search_fields = ("name", "short_name", "name_keys")
 
     def get_queryset(self, request: Any) -> QuerySet[Account]:
         return Account.objects.visible_to(request.user)

@@ -28,12 +28,16 @@ class OpportunityPickerView(PickerView):
 
 
 class CompetitorPickerView(PickerView):
-    """Competitors (shared by every deal: everybody may pick them), the most recently updated first."""
+    """Competitors (shared by every deal: everybody may pick them) by any of their names in either language or an
+    alias ("Huawei" finds 华为), the most recently updated first."""
 
-    search_fields = ("name",)
+    search_fields = ("name", "name_keys")
 
     def get_queryset(self, request: Any) -> QuerySet[Competitor]:
         return Competitor.objects.all()
 
     def rank(self, request: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.order_by("name", "pk")
+
+    def hint(self, row: Competitor) -> str:
+        return row.name_en
