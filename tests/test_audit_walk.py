@@ -44,8 +44,8 @@ from presales.bids import services as bids
 from presales.currencies import services as currencies
 from presales.customers import services as customers
 from presales.customers.models import Contact
-from presales.deals.models import DealStep, Opportunity
-from presales.deals.services import checklist, competitors, opportunities, reminders, steps, team
+from presales.deals.models import DealConflict, DealStep, Opportunity, ProductLine
+from presales.deals.services import checklist, competitors, conflicts, opportunities, reminders, steps, team
 from presales.demo import company
 from presales.demo.context import SizeSpec
 from presales.integration import runner
@@ -86,6 +86,7 @@ NOT_WRITING = {
     "deals.services.checklist.notify_assignments": "sends notifications only (a Notification is not audited, below)",
     "deals.services.responsibility.resolve_responsible": "who is responsible for a step (a read)",
     "notifications.services.can_change_robot": "whether a person may change a chat robot (a read)",
+    "deals.services.conflicts.deal_conflicts_for": "the deal conflicts shown on a deal page (a read)",
     "people.tokens.api_token_authenticate": "checks a token; its only write is the last-used stamp (NOT_AUDITED)",
 }
 
@@ -99,6 +100,8 @@ NOT_AUDITED = {
 }
 # Tables whose writes simple_history cannot see and are audited another way: each with where.
 AUDITED_ELSEWHERE = {
+    "customers_accountmerge": "it is itself the merge's audit record (who, when, why, what moved), append-only; both "
+    "accounts and every moved row get a history row with the same reason (checked alongside)",
     "scoring_visitquotachange": "it is itself the quota's audit trail: who (changed_by), when (changed_at), before "
     "(previous_quota), after (quota), append-only; the engineer's quota on the user row has its own history",
     "scoring_scorecardsnapshot": "figures frozen when a period closes (and dropped when it reopens); who closed or "
@@ -459,6 +462,25 @@ def run_scenarios(ctx: Any) -> None:
     )
     checklist.deal_playbooks_start_bulk(opportunities=[imported], actor=admin, done_before={}, reason="walk")
     checklist.deal_steps_done_before(actor=admin, opportunity=imported, order=3, reason="walk")
+
+    # Duplicates: an account entered twice is merged; 撞单 flagged by a second rep's deal and resolved.
+    twin = customers.account_create(
+        actor=admin, name="Walk twin Co., Ltd.", industry=account.industry, region=account.region, owner=owner
+    )
+    customers.contact_create(actor=owner, account=twin, name="Twin contact")
+    customers.account_merge(actor=admin, survivor=account, merged=twin, reason="walk")
+    line = ProductLine.objects.create(name="Walk line", name_en="Walk line EN")
+    opportunities.opportunity_update(actor=owner, opportunity=deal, expected_version=None, product_line=line)
+    opportunities.opportunity_create(
+        actor=admin,
+        account=deal.account,
+        name="Walk rival deal",
+        sales_owner=admin,
+        product_line=line,
+        expected_close_date=ctx.today + datetime.timedelta(days=90),
+    )
+    conflict = DealConflict.objects.get(first=deal)
+    conflicts.deal_conflict_resolve(actor=admin, conflict=conflict, resolution="both", reason="walk")
 
     # Notifications: read, and forgotten with the rows they pointed to.
     notifications.notification_mark_read(actor=owner)
