@@ -381,12 +381,17 @@ def test_a_failing_webhook_is_retried_then_reported_failed_and_can_be_sent_again
 def test_deal_won_and_stage_change_reach_webhooks(personas, receiver, django_capture_on_commit_callbacks):
     from presales.deals.services import opportunity_change_stage
     from presales.playbook.models import Stage
+    from tests.factories import pass_go_no_go
 
     _webhook(personas, receiver, [WebhookEvent.DEAL_STAGE_CHANGED])
     deal = personas.deal
+    pass_go_no_go(deal)  # the stage gate lets a deal past stage 2 only after a "go"
+    deal.refresh_from_db()
     target = Stage.objects.filter(is_after_sale=False).exclude(pk=deal.stage_id).order_by("number").last()
     with django_capture_on_commit_callbacks(execute=True):
-        opportunity_change_stage(actor=personas.owner, opportunity=deal, stage=target, expected_version=None)
+        opportunity_change_stage(
+            actor=personas.owner, opportunity=deal, stage=target, expected_version=None, reason="moved for the test"
+        )
     (received,) = receiver.requests
     data = received.json["data"]
     assert data["deal"]["id"] == deal.pk and data["deal"]["stage"]["id"] == target.pk
