@@ -43,10 +43,14 @@ def prepare_import(rows: int) -> int:
     job = services.import_job_create(
         actor=admin, kind="opportunities", upload=SimpleUploadedFile("deals.csv", opportunities_file(rows))
     )
-    services.import_job_set_mapping(actor=admin, job=job, mapping=job.mapping, defaults={})
-    # The check runs here, so the worker under test starts straight with the import (the check's own task, still in
-    # the queue, then finds the job checked already and does nothing).
-    assert runner.run_pending() == 1
+    # The scan and the check run here, so the worker under test starts straight with the import (tasks still in the
+    # queue then find the job past their step and do nothing).
+    assert runner.run_job(job.pk)
+    job.refresh_from_db()
+    assert job.status == "mapping", (job.status, job.failure)
+    services.import_job_set_mapping(actor=admin, job=job, mapping=job.mapping, defaults=job.defaults)
+    services.import_job_set_values(actor=admin, job=job, value_map={})
+    runner.run_pending()
     job.refresh_from_db()
     assert job.status == "checked" and job.error_rows == 0, (job.status, job.failure)
     services.import_job_start(actor=admin, job=job, skip_errors=False)

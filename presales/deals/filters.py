@@ -218,6 +218,12 @@ class DealStepFilter(django_filters.FilterSet):
     responsible = django_filters.ModelChoiceFilter(
         label=_("Responsible"), queryset=User.objects.all(), empty_label=_("Anybody")
     )
+    unassigned = django_filters.BooleanFilter(
+        label=_("Unassigned"),
+        field_name="responsible",
+        lookup_expr="isnull",
+        widget=django_filters.widgets.BooleanWidget,
+    )
     ordering = StableOrderingFilter(label=_("Sort by"), fields=StepTable.ordering_fields())
 
     class Meta:

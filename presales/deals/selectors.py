@@ -234,7 +234,9 @@ class BoardRow:
     @property
     def query(self) -> str:
         """The step list's filter for this row (the list behind its figures)."""
-        return f"role={self.role}" if self.role else f"responsible={self.user.pk if self.user else ''}"
+        if self.role:
+            return f"role={self.role}"
+        return f"responsible={self.user.pk}" if self.user else "unassigned=true"
 
     @property
     def overdue_percent(self) -> int:

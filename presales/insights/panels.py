@@ -399,7 +399,12 @@ def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
         # The step list has no team, industry or region: the link checks its count only without those filters.
         check = "" if _narrowed(f) else "count"
         row["links"] = {
-            "count": Link(links.steps(state="overdue", role=row["role_key"], responsible=row["person_id"]), check)
+            "count": Link(
+                links.steps(state="overdue", role=row["role_key"], responsible=row["person_id"])
+                if row["person_id"]
+                else links.steps(state="overdue", role=row["role_key"], unassigned="true"),
+                check,
+            )
         }
     per_role: dict[str, int] = {}
     for row in overdue:
