@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from presales import access
 from presales.core.models import BaseModel
-from presales.customers.names import name_keys, split_aliases
+from presales.customers.names import NameKeysMixin
 
 if TYPE_CHECKING:
     from presales.people.models import User
@@ -49,7 +49,7 @@ class AccountQuerySet(models.QuerySet["Account"]):
         return access.accounts_visible_to(user, self)
 
 
-class Account(BaseModel):
+class Account(NameKeysMixin, BaseModel):
     """A customer organisation we sell to."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -108,19 +108,6 @@ class Account(BaseModel):
         return reverse("customers:account_detail", args=[self.pk])
 
     NAME_FIELDS = ("name", "name_en", "short_name", "aliases")
-
-    def all_names(self) -> list[str]:
-        return [self.name, self.name_en, self.short_name, *split_aliases(self.aliases)]
-
-    def refresh_name_keys(self) -> None:
-        self.name_keys = name_keys(*self.all_names())
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.refresh_name_keys()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and set(update_fields) & set(self.NAME_FIELDS):
-            kwargs["update_fields"] = {*update_fields, "name_keys"}
-        super().save(*args, **kwargs)
 
 
 class Level(models.TextChoices):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 # Legal-form endings, longest first so "股份有限公司" goes before "有限公司". Compared after NFKC and casefold.
 LEGAL_SUFFIXES = (
@@ -81,3 +82,30 @@ def name_keys(*names: str) -> str:
         if key and key not in keys:
             keys.append(key)
     return f"|{'|'.join(keys)}|" if keys else ""
+
+
+class NameKeysMixin:
+    """For a model with names in both languages and aliases (accounts, competitors, product lines): `save()` keeps
+    its `name_keys` column in step with every name, so searches and the duplicate check find it in either language.
+    A model lists its name fields in NAME_FIELDS (in order; `aliases` is split into its names)."""
+
+    NAME_FIELDS: tuple[str, ...] = ("name", "name_en", "aliases")
+    name_keys: str
+
+    def all_names(self) -> list[str]:
+        names: list[str] = []
+        for field in self.NAME_FIELDS:
+            value = getattr(self, field)
+            names += split_aliases(value) if field == "aliases" else [value]
+        return names
+
+    def refresh_name_keys(self) -> None:
+        """Compute `name_keys` again (bulk_create does not call save(), so bulk writers call this themselves)."""
+        self.name_keys = name_keys(*self.all_names())
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_name_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.NAME_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "name_keys"}
+        super().save(*args, **kwargs)  # type: ignore[misc]  # the model's save, after this mixin in the MRO

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from presales import access
 from presales.core.models import BaseModel
 from presales.currencies.models import Currency
-from presales.customers.names import name_keys, split_aliases
+from presales.customers.names import NameKeysMixin
 from presales.playbook.models import PlaybookVersion, Stage, StepDefinition, StepRole
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class CompetitorQuerySet(models.QuerySet["Competitor"]):
         )
 
 
-class Competitor(BaseModel):
+class Competitor(NameKeysMixin, BaseModel):
     """A competing vendor, shared by every deal it appears in."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -82,20 +82,8 @@ class Competitor(BaseModel):
     def __str__(self) -> str:
         return self.name
 
-    NAME_FIELDS = ("name", "name_en", "aliases")
 
-    def all_names(self) -> list[str]:
-        return [self.name, self.name_en, *split_aliases(self.aliases)]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.name_keys = name_keys(*self.all_names())
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and set(update_fields) & set(self.NAME_FIELDS):
-            kwargs["update_fields"] = {*update_fields, "name_keys"}
-        super().save(*args, **kwargs)
-
-
-class ProductLine(BaseModel):
+class ProductLine(NameKeysMixin, BaseModel):
     """What we sell, as the sales organisation splits it (网络, 安全, 云 …): two reps' open deals for the same account
     and product line are a conflict (撞单)."""
 
@@ -124,18 +112,6 @@ class ProductLine(BaseModel):
 
     def __str__(self) -> str:
         return self.name
-
-    NAME_FIELDS = ("name", "name_en", "aliases")
-
-    def all_names(self) -> list[str]:
-        return [self.name, self.name_en, *split_aliases(self.aliases)]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.name_keys = name_keys(*self.all_names())
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and set(update_fields) & set(self.NAME_FIELDS):
-            kwargs["update_fields"] = {*update_fields, "name_keys"}
-        super().save(*args, **kwargs)
 
 
 class Outcome(models.TextChoices):
