@@ -85,7 +85,6 @@ NOT_WRITING = {
     "deals.services.checklist.due_dates": "computes due dates (no database)",
     "deals.services.checklist.notify_assignments": "sends notifications only (a Notification is not audited, below)",
     "deals.services.responsibility.resolve_responsible": "who is responsible for a step (a read)",
-    "notifications.services.can_change_robot": "whether a person may change a chat robot (a read)",
     "deals.services.conflicts.deal_conflicts_for": "the deal conflicts shown on a deal page (a read)",
     "people.tokens.api_token_authenticate": "checks a token; its only write is the last-used stamp (NOT_AUDITED)",
 }

@@ -14,6 +14,7 @@ write `access.can_edit_opportunity(user, deal)`.
 
 from presales.access.administration import (
     assignable_roles,
+    can_change_chat_robot,
     can_import,
     can_import_activities,
     can_import_contacts,
@@ -118,6 +119,7 @@ __all__ = [
     "can_manage_person",
     "can_manage_team_members",
     "can_open_people_pages",
+    "can_change_chat_robot",
     "can_manage_team_channels",
     "can_manage_webhooks",
     "webhook_deliveries_visible_to",

@@ -85,6 +85,13 @@ def can_manage_team_channels(user: User, team: Team) -> bool:
     return is_active(user) and (team.manager_id == user.pk or scope_for(user).sees_everything)
 
 
+def can_change_chat_robot(user: User, *, owner_id: int | None, team: Team | None) -> bool:
+    """A chat robot: a person's own is theirs alone; a team's, whoever manages the team's channels."""
+    if owner_id is not None:
+        return is_active(user) and owner_id == user.pk
+    return team is not None and can_manage_team_channels(user, team)
+
+
 def can_import(user: User) -> bool:
     """Importing creates accounts and deals: the roles that may create them."""
     return bool(can_create_account(user) or can_create_opportunity(user))

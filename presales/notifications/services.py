@@ -168,16 +168,10 @@ def chat_robot_create(
     return robot
 
 
-def can_change_robot(actor: User, robot: ChatRobot) -> bool:
-    if robot.user_id is not None:
-        return robot.user_id == actor.pk
-    return robot.team is not None and access.can_manage_team_channels(actor, robot.team)
-
-
 @transaction.atomic
 def chat_robot_set_enabled(*, actor: User, robot: ChatRobot, enabled: bool) -> ChatRobot:
     """Pause or resume a robot without forgetting its address."""
-    if not can_change_robot(actor, robot):
+    if not access.can_change_chat_robot(actor, owner_id=robot.user_id, team=robot.team):
         raise PermissionDenied
     robot.enabled = enabled
     robot.version += 1
@@ -189,7 +183,7 @@ def chat_robot_set_enabled(*, actor: User, robot: ChatRobot, enabled: bool) -> C
 @transaction.atomic
 def chat_robot_delete(*, actor: User, robot: ChatRobot) -> None:
     """Remove a robot (its deliveries go with it)."""
-    if not can_change_robot(actor, robot):
+    if not access.can_change_chat_robot(actor, owner_id=robot.user_id, team=robot.team):
         raise PermissionDenied
     attribute_change(robot, actor=actor, reason="chat robot removed")
     robot.delete()

@@ -120,7 +120,7 @@ def team_channels(request: AuthenticatedHttpRequest, team_id: int) -> HttpRespon
 
 def _robot_for(request: AuthenticatedHttpRequest, pk: int) -> ChatRobot:
     robot = get_object_or_404(ChatRobot.objects.select_related("team"), pk=pk)
-    if not services.can_change_robot(request.user, robot):
+    if not access.can_change_chat_robot(request.user, owner_id=robot.user_id, team=robot.team):
         raise Http404
     return robot
 
