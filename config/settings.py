@@ -166,7 +166,9 @@ LOCALE_PATHS = [BASE_DIR / "presales" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Numbers are grouped where they are shown as amounts (the money filters, number cells); a plain {{ value }} is
+# never grouped, so an id or a version in a link or a form (deal 1204) stays 1204, not 1,204.
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["presales.formats"]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 

@@ -21,6 +21,7 @@ A table is a class with one `Column` per column, in the order the page and the d
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, cast
@@ -51,6 +52,9 @@ def display(value: Any, empty: str = "") -> SafeString:
         return conditional_escape(formats.date_format(local, "SHORT_DATETIME_FORMAT"))
     if isinstance(value, datetime.date):
         return conditional_escape(formats.date_format(value, "SHORT_DATE_FORMAT"))
+    if isinstance(value, int | float | Decimal):
+        # Grouped here, where a number is shown; a plain {{ value }} is not (USE_THOUSAND_SEPARATOR is off).
+        return conditional_escape(formats.number_format(value, use_l10n=True, force_grouping=True))
     return conditional_escape(formats.localize(value))
 
 

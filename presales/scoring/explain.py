@@ -22,7 +22,7 @@ from presales.scoring.selectors import Scorecard
 
 
 def _n(value: Decimal | int | None, places: int = 2) -> str:
-    return number_format(value if value is not None else 0, decimal_pos=places, use_l10n=True)
+    return number_format(value if value is not None else 0, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 def _money(value: Decimal) -> str:
