@@ -21,9 +21,9 @@ A table is a class with one `Column` per column, in the order the page and the d
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, ClassVar, cast
 
 from django.conf import settings
