@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -215,27 +216,11 @@ class UnassignedStepTable(Table):
 
     def render_assign(self, step: DealStep) -> SafeString:
         """A small form: the people of the step's role (the manager first), and one button."""
-        candidates = getattr(step, "candidates", [])
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((person.pk, " selected" if index == 0 else "", person) for index, person in enumerate(candidates)),
-        )
-        url = reverse("deals:step_assign", args=[step.pk])
-        return format_html(
-            '<form class="inline-form" method="post" action="{}" hx-post="{}" hx-target="#unassigned-{}" '
-            'hx-swap="outerHTML"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-            '<input type="hidden" name="version" value="{}">'
-            '<label class="visually-hidden" for="assign-{}">{}</label><select name="responsible" id="assign-{}">{}'
-            '</select> <button class="btn btn-small btn-primary" type="submit">{}</button></form>',
-            url,
-            url,
-            step.pk,
-            getattr(step, "csrf_token", ""),
-            step.version,
-            step.pk,
-            _("Assign to"),
-            step.pk,
-            options,
-            _("Assign"),
+        return render_to_string(
+            "deals/_assign_step_form.html",
+            {
+                "step": step,
+                "candidates": getattr(step, "candidates", []),
+                "csrf_token": getattr(step, "csrf_token", ""),
+            },
         )

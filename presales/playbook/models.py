@@ -81,6 +81,17 @@ class StepRole(models.TextChoices):
     AFTER_SALES = Role.AFTER_SALES.value, _("After-sales")
 
 
+# Who can take a step of each role: people of that role, and the managers of it (the unassigned queue's candidates).
+STEP_ROLE_TAKERS: dict[str, tuple[str, ...]] = {
+    StepRole.SALES: (Role.SALES, Role.SALES_MANAGER),
+    StepRole.SALES_MANAGER: (Role.SALES_MANAGER,),
+    StepRole.PRESALES: (Role.PRESALES, Role.PRESALES_MANAGER),
+    StepRole.PRESALES_MANAGER: (Role.PRESALES_MANAGER,),
+    StepRole.COMMERCIAL: (Role.COMMERCIAL,),
+    StepRole.AFTER_SALES: (Role.AFTER_SALES,),
+}
+
+
 class AnswerKind(models.TextChoices):
     """What a step captures; each kind has its own form and writes to the deal's own records where they exist."""
 

@@ -30,9 +30,9 @@ from presales.deals.models import DealPlaybook, DealStep, Opportunity
 from presales.deals.services.answers import answer_form
 from presales.deals.tables import MyStepTable, StepTable, UnassignedStepTable
 from presales.notifications.models import Notification
-from presales.people.models import Role, User
+from presales.people.models import User
 from presales.people.typing import AuthenticatedHttpRequest
-from presales.playbook.models import PlaybookVersion, StepRole
+from presales.playbook.models import STEP_ROLE_TAKERS, PlaybookVersion
 
 
 def _deal(request: AuthenticatedHttpRequest, pk: int) -> Opportunity:
@@ -273,23 +273,12 @@ class StepListView(ObjectListView):
 step_list = StepListView.as_view()
 
 
-# Who can take a step of each role: people of that role, and the managers of it.
-ASSIGNABLE_ROLES: dict[str, tuple[str, ...]] = {
-    StepRole.SALES: (Role.SALES, Role.SALES_MANAGER),
-    StepRole.SALES_MANAGER: (Role.SALES_MANAGER,),
-    StepRole.PRESALES: (Role.PRESALES, Role.PRESALES_MANAGER),
-    StepRole.PRESALES_MANAGER: (Role.PRESALES_MANAGER,),
-    StepRole.COMMERCIAL: (Role.COMMERCIAL,),
-    StepRole.AFTER_SALES: (Role.AFTER_SALES,),
-}
-
-
 def _candidates(user: Any, steps: list[DealStep]) -> None:
     """Put on each step the active people who can take it (the manager first when they can): one query."""
-    wanted = {role for step in steps for role in ASSIGNABLE_ROLES.get(step.definition.responsible_role, ())}
+    wanted = {role for step in steps for role in STEP_ROLE_TAKERS.get(step.definition.responsible_role, ())}
     people = list(User.objects.active().filter(role__in=wanted).order_by("display_name", "username"))
     for step in steps:
-        roles = ASSIGNABLE_ROLES.get(step.definition.responsible_role, ())
+        roles = STEP_ROLE_TAKERS.get(step.definition.responsible_role, ())
         fitting = [p for p in people if p.role in roles]
         fitting.sort(key=lambda p: p.pk != user.pk)  # "assign to me" is the one click when it fits
         step.candidates = fitting  # type: ignore[attr-defined]
