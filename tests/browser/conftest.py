@@ -42,6 +42,22 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the browser tests' database is a file, not shared memory.
+
+    With the in-memory database Django hands the live server's thread the test's own connection, so a write the
+    test makes while the page's requests are still running (an htmx panel loading after the page) fails with
+    "database table is locked" (the CI failure of stop 21). With a file each thread has its own connection and
+    SQLite's busy timeout serialises the writes, as it does in production.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("browser-db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
