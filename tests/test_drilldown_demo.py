@@ -1,8 +1,10 @@
-"""Every number opens its rows: for every demo role, each figure on the home page, the dashboards and the
-accountability board that links to a list equals what that list shows (its row count, or its total)."""
+"""Every number opens its rows: for every demo role, each figure on the home page, the dashboards, the
+accountability board and the scorecards the role can read that links to a list equals what that list shows (its
+row count, or its total)."""
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 from decimal import Decimal
@@ -10,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from presales import access
 from presales.deals.selectors import accountability_board
@@ -18,6 +21,7 @@ from presales.insights import selectors
 from presales.insights.forms import InsightFilterForm
 from presales.insights.panels import DASHBOARDS, can_see
 from presales.people.models import User
+from presales.scoring.selectors import engineers_visible_to
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_demo"), pytest.mark.xdist_group("demo")]
 
@@ -41,6 +45,18 @@ def pages_for(user: User) -> list[str]:
     pages += [reverse("insights:dashboard", args=[key]) for key, board in DASHBOARDS.items() if can_see(user, board)]
     if access.can_see_accountability_board(user):
         pages.append(reverse("deals:accountability"))
+    if access.can_read_scorecards(user):
+        # This month (live) and the last (frozen when the demo closed it), on the team page and each scorecard the
+        # person reads: their own, and their engineers' for a manager.
+        this_month = timezone.localdate().replace(day=1)
+        last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+        for start in (this_month, last_month):
+            query = f"?kind=month&start={start.isoformat()}"
+            pages.append(reverse("scoring:team") + query)
+            pages += [
+                reverse("scoring:scorecard", args=[pk]) + query
+                for pk in engineers_visible_to(user).values_list("pk", flat=True)
+            ]
     return pages
 
 

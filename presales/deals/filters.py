@@ -26,7 +26,7 @@ from presales.deals.models import (
 )
 from presales.deals.tables import CompetitorTable, OpportunityTable, StepTable
 from presales.people.models import PRESALES_ROLES, Team, User
-from presales.playbook.models import Stage, StepRole
+from presales.playbook.models import Stage, StepDefinition, StepRole
 
 ANY_OUTCOME = "any"
 DECIDED = "decided"  # won or lost: the deals a win rate counts
@@ -113,6 +113,18 @@ class OpportunityFilter(django_filters.FilterSet):
         method="filter_presales",
         empty_label=_("Any"),
     )
+    # Deals that had an activity of this type, optionally one serving a step of this stage ("none": serving no step):
+    # the rows behind the dashboard's win rate by activity type and stage. The types are work.WorkType's; the choices
+    # come from the activities relation (work sits above deals).
+    activity_kind = django_filters.ChoiceFilter(
+        label=_("Had an activity of type"),
+        choices=lambda: Opportunity.activities.rel.related_model._meta.get_field("kind").choices,
+        method="filter_activity_kind",
+        empty_label=_("Any type"),
+    )
+    activity_stage = django_filters.CharFilter(
+        label=_("Activity for a step of stage"), method="filter_nothing", widget=forms.HiddenInput
+    )
     amount_min = django_filters.NumberFilter(label=_("Amount from"), field_name="amount", lookup_expr="gte")
     amount_max = django_filters.NumberFilter(label=_("Amount up to"), field_name="amount", lookup_expr="lte")
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="filter_mine", widget=forms.CheckboxInput)
@@ -165,6 +177,23 @@ class OpportunityFilter(django_filters.FilterSet):
         ).values("pk")
         return queryset.filter(Q(presales_lead=value) | Q(pk__in=members) | Q(pk__in=worked))
 
+    def filter_activity_kind(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Deals with an activity of this type (any status, as the dashboard counts them), and when `activity_stage` is
+        given, that same activity served a step of that stage ("none": no step)."""
+        activities = Opportunity.activities.rel.related_model.objects.filter(kind=value)
+        stage = (self.form.cleaned_data.get("activity_stage") or "").strip()
+        if stage == "none":
+            activities = activities.exclude(step_key__in=StepDefinition.objects.values("key"))
+        elif stage.isdigit():
+            activities = activities.filter(
+                step_key__in=StepDefinition.objects.filter(stage__number=stage).values("key")
+            )
+        return queryset.filter(pk__in=activities.values("opportunity_id"))
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        """A parameter read by another filter's method (`activity_stage` narrows `activity_kind`)."""
+        return queryset
+
     def filter_mine(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         user = getattr(self.request, "user", None)
         if not value or user is None or not user.is_authenticated:
@@ -202,7 +231,15 @@ class CompetitorFilter(django_filters.FilterSet):
         return queryset.filter(condition)
 
 
-STEP_STATES = (("open", _("Open")), ("overdue", _("Overdue")))
+STEP_STATES = (
+    ("open", _("Open")),
+    ("actionable", _("Actionable now")),
+    ("upcoming", _("Upcoming")),
+    ("overdue", _("Overdue")),
+    # A past week of the accountability board's trend (with `week_end`): overdue at its end, finished during it.
+    ("late_at", _("Overdue at the end of the week")),
+    ("finished", _("Finished in the week")),
+)
 
 
 class DealStepFilter(django_filters.FilterSet):
@@ -224,6 +261,28 @@ class DealStepFilter(django_filters.FilterSet):
         lookup_expr="isnull",
         widget=django_filters.widgets.BooleanWidget,
     )
+    # The dashboards' scope (insights.selectors.deals): the deal's sales or presales team, its account's industry and
+    # region.
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        method="filter_team",
+        empty_label=_("Any team"),
+        widget=PickerSelect("people:team_pick"),
+    )
+    industry = django_filters.ChoiceFilter(
+        label=_("Industry"),
+        field_name="opportunity__account__industry",
+        choices=Industry.choices,
+        empty_label=_("Any industry"),
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Region"),
+        field_name="opportunity__account__region",
+        choices=Region.choices,
+        empty_label=_("Any region"),
+    )
+    week_end = django_filters.DateFilter(label=_("Week ending"), method="filter_nothing", widget=DATE_INPUT)
     ordering = StableOrderingFilter(label=_("Sort by"), fields=StepTable.ordering_fields())
 
     class Meta:
@@ -237,7 +296,24 @@ class DealStepFilter(django_filters.FilterSet):
             data["state"] = "open"
         super().__init__(data, *args, **kwargs)
 
+    def filter_team(self, queryset: QuerySet, name: str, value: Team) -> QuerySet:
+        return queryset.filter(Q(opportunity__team=value) | Q(opportunity__presales_team=value))
+
     def filter_state(self, queryset: DealStepQuerySet, name: str, value: str) -> QuerySet:
+        today = timezone.localdate()
         if value == "overdue":
-            return queryset.overdue(timezone.localdate())
+            return queryset.overdue(today)
+        if value == "actionable":
+            return queryset.actionable()
+        if value == "upcoming":
+            return queryset.upcoming()
+        if value in ("late_at", "finished"):
+            week_end = self.form.cleaned_data.get("week_end") or today
+            if value == "late_at":
+                return queryset.late_at_end_of(week_end)
+            return queryset.finished_in_week_ending(week_end)
         return queryset.open()
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        """A parameter read by another filter's method (`week_end` dates the states "late_at" and "finished")."""
+        return queryset

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -345,6 +346,21 @@ UNASSIGNED_LABELS = {
 FINISHED_STATUSES = (StepStatus.DONE, StepStatus.SKIPPED)
 
 
+def _end_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def late_at_end_of(day: datetime.date) -> Q:
+    """Due by `day` and not finished by the end of it (whatever the status now)."""
+    return Q(due_date__lte=day) & (Q(completed_at__isnull=True) | Q(completed_at__gte=_end_of(day)))
+
+
+def finished_in_week_ending(day: datetime.date) -> Q:
+    """Finished in the seven days ending with `day`."""
+    end = _end_of(day)
+    return Q(completed_at__gte=end - datetime.timedelta(weeks=1), completed_at__lt=end)
+
+
 class DealStepQuerySet(models.QuerySet["DealStep"]):
     def visible_to(self, user: User) -> DealStepQuerySet:
         return access.deal_records_visible_to(user, self)
@@ -363,6 +379,15 @@ class DealStepQuerySet(models.QuerySet["DealStep"]):
 
     def overdue(self, today: datetime.date) -> DealStepQuerySet:
         return self.actionable().filter(due_date__lt=today)
+
+    def late_at_end_of(self, day: datetime.date) -> DealStepQuerySet:
+        """Steps of deals still open that were past due at the end of `day` and not finished by then: a past week's
+        point of the accountability board's trend."""
+        return self.filter(late_at_end_of(day), opportunity__outcome=Outcome.OPEN)
+
+    def finished_in_week_ending(self, day: datetime.date) -> DealStepQuerySet:
+        """Steps of deals still open finished in the seven days ending with `day` (the board's "finished that week")."""
+        return self.filter(finished_in_week_ending(day), opportunity__outcome=Outcome.OPEN)
 
     def unassigned(self) -> DealStepQuerySet:
         """Open steps nobody on the deal can take: they wait on a manager's queue."""

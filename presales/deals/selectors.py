@@ -14,7 +14,16 @@ from django.utils.translation import gettext as _
 
 from presales.core.templatetags.presales import money
 from presales.customers.models import Attitude, Contact, DecisionRole
-from presales.deals.models import FINISHED_STATUSES, DealStep, Opportunity, OpportunityCompetitor, Outcome, StepStatus
+from presales.deals.models import (
+    FINISHED_STATUSES,
+    DealStep,
+    Opportunity,
+    OpportunityCompetitor,
+    Outcome,
+    StepStatus,
+    finished_in_week_ending,
+    late_at_end_of,
+)
 from presales.people.models import User
 from presales.playbook.answer_choices import CHOICES_BY_KIND, INVESTMENT, RISK_LEVEL, SOLVABLE, label
 from presales.playbook.models import AnswerKind, StepRole
@@ -230,6 +239,11 @@ class BoardRow:
     overdue: int
     user: User | None = None
     role: str = ""  # the responsible role's value (rows by role)
+    upcoming: int = 0  # of the open steps, those of stages not reached yet (no due date)
+
+    @property
+    def actionable(self) -> int:
+        return self.open - self.upcoming
 
     @property
     def query(self) -> str:
@@ -250,6 +264,11 @@ class Board:
     trend: list[dict[str, Any]]
     total_open: int
     total_overdue: int
+    total_upcoming: int = 0
+
+    @property
+    def total_actionable(self) -> int:
+        return self.total_open - self.total_upcoming
 
 
 def accountability_board(user: User, *, today: datetime.date | None = None, weeks: int = 8) -> Board:
@@ -259,6 +278,8 @@ def accountability_board(user: User, *, today: datetime.date | None = None, week
     open_steps = visible.open()
     # The same rule as DealStep.objects.overdue (and the step list's "overdue"): open steps on open deals, past due.
     overdue = Q(due_date__lt=today)
+    # Upcoming: of a stage the deal has not reached (no due date yet); the step list's "upcoming" state.
+    upcoming = Q(actionable_since__isnull=True)
     role_labels = dict(StepRole.choices)
     by_role = [
         BoardRow(
@@ -266,21 +287,24 @@ def accountability_board(user: User, *, today: datetime.date | None = None, week
             row["n"],
             row["late"],
             role=row["definition__responsible_role"],
+            upcoming=row["later"],
         )
         for row in open_steps.values("definition__responsible_role")
-        .annotate(n=Count("pk"), late=Count("pk", filter=overdue))
+        .annotate(n=Count("pk"), late=Count("pk", filter=overdue), later=Count("pk", filter=upcoming))
         .order_by("-late", "-n")
     ]
     person_rows = list(
         open_steps.values("responsible")
-        .annotate(n=Count("pk"), late=Count("pk", filter=overdue))
+        .annotate(n=Count("pk"), late=Count("pk", filter=overdue), later=Count("pk", filter=upcoming))
         .order_by("-late", "-n")
     )
     people = User.objects.in_bulk([row["responsible"] for row in person_rows if row["responsible"] is not None])
     by_person = [
-        BoardRow(str(people[row["responsible"]]), row["n"], row["late"], people[row["responsible"]])
+        BoardRow(
+            str(people[row["responsible"]]), row["n"], row["late"], people[row["responsible"]], upcoming=row["later"]
+        )
         if row["responsible"] is not None
-        else BoardRow(_("Unassigned"), row["n"], row["late"])  # waiting on a manager's queue
+        else BoardRow(_("Unassigned"), row["n"], row["late"], upcoming=row["later"])  # waiting on a manager's queue
         for row in person_rows
     ]
     # Trend: at the end of each of the last weeks, how many steps were past due and not yet finished,
@@ -289,12 +313,9 @@ def accountability_board(user: User, *, today: datetime.date | None = None, week
     ends = [week_end - datetime.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     aggregates = {}
     for index, end in enumerate(ends):
-        moment = timezone.make_aware(datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min))
-        start = moment - datetime.timedelta(weeks=1)
-        aggregates[f"late{index}"] = Count(
-            "pk", filter=Q(due_date__lte=end) & (Q(completed_at__isnull=True) | Q(completed_at__gte=moment))
-        )
-        aggregates[f"done{index}"] = Count("pk", filter=Q(completed_at__gte=start, completed_at__lt=moment))
+        # The same conditions as the step list's states "late_at" and "finished" (DealStepQuerySet).
+        aggregates[f"late{index}"] = Count("pk", filter=late_at_end_of(end))
+        aggregates[f"done{index}"] = Count("pk", filter=finished_in_week_ending(end))
     counts = visible.filter(opportunity__outcome=Outcome.OPEN).aggregate(**aggregates) if aggregates else {}
     total_overdue = sum(row.overdue for row in by_role)
     if ends:
@@ -318,4 +339,5 @@ def accountability_board(user: User, *, today: datetime.date | None = None, week
         trend=trend,
         total_open=sum(r.open for r in by_role),
         total_overdue=total_overdue,
+        total_upcoming=sum(r.upcoming for r in by_role),
     )

@@ -53,12 +53,16 @@ def closed_deals(f: InsightFilters, outcome: str, start: datetime.date, end: dat
     return deals(f, outcome=outcome, closed_from=start.isoformat(), closed_to=end.isoformat(), **params)
 
 
-def activities(f: InsightFilters, start: datetime.date, end: datetime.date, **params: Any) -> str:
-    return _url("work:activity_list", {"date_from": start.isoformat(), "date_to": end.isoformat(), **params})
+def activities(f: InsightFilters | None, start: datetime.date, end: datetime.date, **params: Any) -> str:
+    """The activity list with the dashboard's team (the owner's), industry and region (none without `f`: figures of
+    one's own work), the dates and `params`."""
+    scope = _scope(f) if f is not None else {}
+    return _url("work:activity_list", {**scope, "date_from": start.isoformat(), "date_to": end.isoformat(), **params})
 
 
-def steps(**params: Any) -> str:
-    return _url("deals:step_list", params)
+def steps(f: InsightFilters | None = None, **params: Any) -> str:
+    """The step list (the deal's team, industry and region when a dashboard's filters are given) with `params`."""
+    return _url("deals:step_list", {**(_scope(f) if f is not None else {}), **params})
 
 
 def month_within(month: datetime.date | datetime.datetime, f: InsightFilters) -> tuple[datetime.date, datetime.date]:
@@ -68,5 +72,9 @@ def month_within(month: datetime.date | datetime.datetime, f: InsightFilters) ->
     return max(first, f.start), min(last, f.end)
 
 
-def requests(start: datetime.date, end: datetime.date, **params: Any) -> str:
-    return _url("work:request_list", {"created_from": start.isoformat(), "created_to": end.isoformat(), **params})
+def requests(f: InsightFilters, start: datetime.date, end: datetime.date, **params: Any) -> str:
+    """The request list with the dashboard's team, industry and region, the days asked and `params`."""
+    return _url(
+        "work:request_list",
+        {**_scope(f), "created_from": start.isoformat(), "created_to": end.isoformat(), **params},
+    )

@@ -79,11 +79,6 @@ def _money_title(text: str, f: InsightFilters) -> str:
     return f"{text} ({f.currency})"
 
 
-def _narrowed(f: InsightFilters) -> bool:
-    """Whether the dashboard is narrowed to a team, industry or region (filters the step and activity lists lack)."""
-    return bool(f.team is not None or f.industry or f.region)
-
-
 # --- Sales manager -----------------------------------------------------------------------------------
 
 
@@ -228,6 +223,15 @@ def sales_panels(user: User, f: InsightFilters) -> list[Panel]:
 def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
     panels = []
     workload = selectors.workload_by_week(user, f)
+    for row in workload:
+        # Hours are sums, not row counts: the links open the activities behind them, with nothing to check.
+        week = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
+        start, end = max(week, f.start), min(week + datetime.timedelta(days=6), f.end)
+        row["links"] = {
+            "done": Link(links.activities(f, start, end, owner=row["engineer_id"], status="done")),
+            "planned": Link(links.activities(f, start, end, owner=row["engineer_id"], status="planned")),
+            "load": Link(links.activities(f, start, end, owner=row["engineer_id"])),
+        }
     weeks = sorted({row["week"] for row in workload})[-6:]
     engineers = sorted({row["engineer"] for row in workload})
     load = {(row["engineer"], row["week"]): row["load"] for row in workload}
@@ -257,13 +261,16 @@ def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
         )
     )
     volume = selectors.request_volume(user, f)
-    check = "" if _narrowed(f) else "count"  # the request list has no team, industry or region
     for row in volume:
         start, end = links.month_within(row["month"], f)
+        url = links.requests(f, start, end)
         row["links"] = {
-            "count": Link(links.requests(start, end), check),
-            "done": Link(links.requests(start, end, status="done"), check),
-            "declined": Link(links.requests(start, end, status="declined"), check),
+            "count": Link(url, "count"),
+            "done": Link(links.requests(f, start, end, status="done"), "count"),
+            "declined": Link(links.requests(f, start, end, status="declined"), "count"),
+            # Averages over the month's requests: they open those rows, with nothing to check.
+            "hours_to_triage": Link(url),
+            "hours_to_finish": Link(url),
         }
     panels.append(
         Panel(
@@ -297,6 +304,7 @@ def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
         row["links"] = {
             "won": Link(links.closed_deals(f, "won", f.start, f.end, presales=row["key"]), "count"),
             "lost": Link(links.closed_deals(f, "lost", f.start, f.end, presales=row["key"]), "count"),
+            "win_rate": Link(links.closed_deals(f, "decided", f.start, f.end, presales=row["key"])),
         }
     panels.append(
         Panel(
@@ -349,8 +357,14 @@ def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
     mix = selectors.activity_mix(user, f)
     for row in mix:
         url = links.activities(f, f.start, f.end, kind=row["kind"])
-        # The activity list has no team, industry or region: its count is the figure's only without those filters.
-        row["links"] = {"count": Link(url, "" if _narrowed(f) else "count"), "hours": Link(url)}
+        # Won and lost: closed deals of the period that had an activity of this type (of any date, as counted).
+        row["links"] = {
+            "count": Link(url, "count"),
+            "hours": Link(url),
+            "won": Link(links.closed_deals(f, "won", f.start, f.end, activity_kind=row["kind"]), "count"),
+            "lost": Link(links.closed_deals(f, "lost", f.start, f.end, activity_kind=row["kind"]), "count"),
+            "win_rate": Link(links.closed_deals(f, "decided", f.start, f.end, activity_kind=row["kind"])),
+        }
     panels.append(
         Panel(
             key="activity_mix",
@@ -379,6 +393,13 @@ def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
         )
     )
     by_stage = selectors.win_rate_by_activity_stage(user, f)
+    for row in by_stage:
+        params = {"activity_kind": row["kind"], "activity_stage": row["stage"] if row["stage"] is not None else "none"}
+        row["links"] = {
+            "won": Link(links.closed_deals(f, "won", f.start, f.end, **params), "count"),
+            "lost": Link(links.closed_deals(f, "lost", f.start, f.end, **params), "count"),
+            "win_rate": Link(links.closed_deals(f, "decided", f.start, f.end, **params)),
+        }
     panels.append(
         Panel(
             key="activity_stage",
@@ -396,14 +417,12 @@ def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
     )
     overdue = selectors.overdue_steps_by_person(user, f)
     for row in overdue:
-        # The step list has no team, industry or region: the link checks its count only without those filters.
-        check = "" if _narrowed(f) else "count"
         row["links"] = {
             "count": Link(
-                links.steps(state="overdue", role=row["role_key"], responsible=row["person_id"])
+                links.steps(f, state="overdue", role=row["role_key"], responsible=row["person_id"])
                 if row["person_id"]
-                else links.steps(state="overdue", role=row["role_key"], unassigned="true"),
-                check,
+                else links.steps(f, state="overdue", role=row["role_key"], unassigned="true"),
+                "count",
             )
         }
     per_role: dict[str, int] = {}
@@ -468,10 +487,15 @@ def my_week_panels(user: User, f: InsightFilters) -> list[Panel]:
         for row in visits:
             week = row["week"]
             url = links.activities(
-                f, week, week + datetime.timedelta(days=6), kind="on_site_visit", person=user.pk, status="done"
+                None, week, week + datetime.timedelta(days=6), kind="on_site_visit", person=user.pk, status="done"
             )
             row["links"] = {"visits": Link(url, "count")}
     hours = selectors.my_hours(user, f)
+    monday, sunday = selectors.week_bounds(f.as_of)
+    hour_links = {
+        status: {"hours": Link(links.activities(None, monday, sunday, owner=user.pk, status=status))}
+        for status in ("done", "planned")
+    }
     steps = selectors.my_steps_due(user, f)
     requests = selectors.my_requests(user, f)
     panels = [
@@ -546,8 +570,8 @@ def my_week_panels(user: User, f: InsightFilters) -> list[Panel]:
             title=_("My hours this week"),
             columns=[Col("label", _("Hours")), Col("hours", _("Hours"), "hours")],
             rows=[
-                {"label": _("Done"), "hours": hours["done"]},
-                {"label": _("Planned"), "hours": hours["planned"]},
+                {"label": _("Done"), "hours": hours["done"], "links": hour_links["done"]},
+                {"label": _("Planned"), "hours": hours["planned"], "links": hour_links["planned"]},
                 {"label": _("Capacity"), "hours": hours["capacity"]},
             ],
             chart=render_chart(

@@ -129,11 +129,17 @@ def credit_share(deal: DealFacts, engineer_id: int) -> Decimal:
     return Decimal(1) / Decimal(len(deal.supporters))
 
 
+def credited(deal: DealFacts, engineer_id: int) -> Decimal:
+    """What one deal credits the engineer: amount × share to the cent if won, else nothing."""
+    if deal.outcome != "won":
+        return ZERO
+    return quantize(deal.amount * credit_share(deal, engineer_id))
+
+
 def influenced_revenue(deals: Iterable[DealFacts], engineer_id: int) -> Decimal:
-    """Σ amount × share over the won deals the engineer supported (docs/domain.md, Deal figures)."""
-    return quantize(
-        sum((deal.amount * credit_share(deal, engineer_id) for deal in deals if deal.outcome == "won"), ZERO)
-    )
+    """Σ amount × share over the won deals the engineer supported (docs/domain.md, Deal figures): the sum of each
+    deal's credit to the cent, so the total equals the sum of the lines the credited-deals list shows."""
+    return quantize(sum((credited(deal, engineer_id) for deal in deals), ZERO))
 
 
 def win_rate(deals: Iterable[DealFacts], engineer_id: int) -> Decimal | None:

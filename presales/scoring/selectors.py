@@ -397,7 +397,7 @@ def compute_scorecards(
                     "total_hours": sum(facts.hours.values(), Decimal(0)),
                     "supporters": len(facts.supporters),
                     "share": formulas.quantize(share * 100),
-                    "credited": formulas.quantize(facts.amount * share) if deal.outcome == Outcome.WON else Decimal(0),
+                    "credited": formulas.credited(facts, engineer.pk),
                 }
             )
         card.visit_rows = visits.get(engineer.pk, [])

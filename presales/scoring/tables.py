@@ -7,7 +7,7 @@ from typing import Any
 
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +75,13 @@ class ScorecardTable(Table):
         url = f"{reverse('scoring:scorecard', args=[card.engineer_id])}?{self.context['query']}{anchor}"
         return format_html('<a href="{}">{}</a>', url, text)
 
+    def _rows_link(self, card: Scorecard, name: str, text: Any, extra: str = "", **data: Any) -> SafeString:
+        """A figure opening the list of the rows behind it (scoring:credited, scoring:visits), carrying the figure
+        (data-count, or data-sum and data-value) as the home page's and the dashboards' figures do."""
+        url = f"{reverse(name, args=[card.engineer_id])}?{self.context['query']}{extra}"
+        attributes = format_html_join(" ", '{}="{}"', ((f"data-{key}", value) for key, value in data.items()))
+        return format_html('<a href="{}" {}>{}</a>', url, attributes, text)
+
     def render_name(self, card: Scorecard) -> SafeString:
         return self._link(card, card.engineer_name)
 
@@ -82,19 +89,28 @@ class ScorecardTable(Table):
         attainment = (
             format_html(' <small class="muted">{}%</small>', card.attainment) if card.attainment is not None else ""
         )
-        return format_html(
-            "{}{}", self._link(card, compact_money(card.revenue, company_currency()), "#deals"), attainment
+        revenue = self._rows_link(
+            card,
+            "scoring:credited",
+            compact_money(card.revenue, company_currency()),
+            sum="credited_sum",
+            value=card.revenue,
         )
+        return format_html("{}{}", revenue, attainment)
 
     def render_win_rate(self, card: Scorecard) -> SafeString | str:
         if card.win_rate is None:
             return "—"
-        return format_html('{}% <small class="muted">{}/{}</small>', card.win_rate, card.won, card.won + card.lost)
+        won = self._rows_link(card, "scoring:credited", card.won, "&outcome=won", count=card.won)
+        return format_html('{}% <small class="muted">{}/{}</small>', card.win_rate, won, card.won + card.lost)
 
     def render_visits(self, card: Scorecard) -> SafeString:
-        visits = f"{card.visits}/{floatformat(card.expected_visits, '-1')}"
+        visits = self._rows_link(card, "scoring:visits", card.visits, count=card.visits)
         return format_html(
-            '{} <small class="muted">{}</small>', self._link(card, visits, "#visits"), display(card.visits_score, "—")
+            '{}/{} <small class="muted">{}</small>',
+            visits,
+            floatformat(card.expected_visits, "-1"),
+            self._link(card, display(card.visits_score, "—"), "#visits"),
         )
 
     def render_capability(self, card: Scorecard) -> SafeString:
@@ -164,3 +180,51 @@ class DimensionTable(Table):
 
     def render_is_active(self, dimension: CapabilityDimension) -> str:
         return str(_("yes") if dimension.is_active else _("no"))
+
+
+# --- the rows behind a scorecard's figures -------------------------------------------------------------------------
+
+
+def _deal_link(row: dict[str, Any]) -> SafeString:
+    return format_html(
+        '{} <small class="muted">{}</small>',
+        link(reverse("deals:detail", args=[row["id"]]), row["name"]),
+        row["account"],
+    )
+
+
+class CreditedDealTable(Table):
+    """The closed deals a scorecard's results count (card.deals): each one's share and credit, and their total."""
+
+    html_id = "credited"
+    footer_template = "scoring/_credited_totals.html"
+
+    name = Column(_("Deal"), "name", cell=_deal_link)
+    account = Column(_("Account"), page=False)
+    closed_on = DateColumn(_("Closed"), classes="hide-phone")
+    outcome = Column(_("Outcome"), "outcome_label", cell=lambda row: badge(row["outcome_label"], row["outcome"]))
+    amount = MoneyColumn(_("Amount"))
+    company_amount = MoneyColumn(_("Amount in the company currency"), currency=None, classes="num hide-phone")
+    my_hours = NumberColumn(_("Hours"), classes="num hide-phone")
+    total_hours = NumberColumn(_("All presales hours"), classes="num hide-phone")
+    share = NumberColumn(_("Share %"))
+    credited = MoneyColumn(_("Credited"), currency=None)
+
+
+class VisitTable(Table):
+    """The on-site visits a scorecard counts (card.visit_rows)."""
+
+    html_id = "visits"
+
+    date = DateColumn(_("Date"))
+    account = Column(_("Account"))
+    opportunity = Column(
+        _("Deal"),
+        cell=lambda row: (
+            link(reverse("deals:detail", args=[row["opportunity_id"]]), row["opportunity"])
+            if row["opportunity_id"]
+            else ""
+        ),
+    )
+    hours = NumberColumn(_("Hours"))
+    outcome = Column(_("Outcome"), classes="hide-phone")

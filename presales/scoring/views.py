@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from presales import access
 from presales.core.forms import apply_validation_error
 from presales.core.views import ObjectEditView, ObjectListView, run_service
 from presales.currencies.models import company_currency
-from presales.deals.models import Opportunity
+from presales.deals.models import Opportunity, Outcome
 from presales.people.models import Role
 from presales.people.typing import AuthenticatedHttpRequest
 from presales.scoring import formulas, selectors, services
@@ -37,7 +38,14 @@ from presales.scoring.forms import (
     WeightsForm,
 )
 from presales.scoring.models import CapabilityDimension, PeriodKind, ScoringPeriod, VisitQuotaChange
-from presales.scoring.tables import DimensionTable, OwedDebriefTable, OwedRatingTable, ScorecardTable
+from presales.scoring.tables import (
+    CreditedDealTable,
+    DimensionTable,
+    OwedDebriefTable,
+    OwedRatingTable,
+    ScorecardTable,
+    VisitTable,
+)
 from presales.work.models import SupportRequest
 
 
@@ -147,6 +155,71 @@ def scorecard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_manage": access.can_manage_scoring(request.user),
         },
     )
+
+
+# --- the rows behind a scorecard's figures ------------------------------------------------------------------------------
+# Lists of the scorecard's own rows (live, or the frozen snapshot of a closed period), so each figure equals its list
+# whoever reads it: the deal list shows only the deals the reader sees, the scorecard counts every deal the engineer
+# supported. Who may open them is who may read the scorecard (access.scorecard_engineers_visible_to): 404 otherwise.
+
+
+class ScorecardRowsView(ObjectListView):
+    paginated = True
+
+    def get_card(self, request: AuthenticatedHttpRequest) -> selectors.Scorecard:
+        self.engineer = _visible_engineer(request, self.kwargs["pk"])
+        kind, start, end = _period(request)
+        self.nav = _period_nav(kind, start, end)
+        return selectors.scorecard_for(self.engineer, kind, start)
+
+    def get_extra_context(self, request: AuthenticatedHttpRequest, rows: Any) -> dict[str, Any]:
+        return {"engineer": self.engineer, "card": self.card, "nav": self.nav}
+
+
+CREDITED_OUTCOMES = ("won", "lost", "abandoned")
+
+
+class CreditedDealsView(ScorecardRowsView):
+    """The closed deals behind a scorecard's results (all, or one outcome): share, credit and the influenced revenue."""
+
+    table_class = CreditedDealTable
+    template_name = "scoring/credited_deals.html"
+    context_object_name = "deals"
+
+    def get_queryset(self, request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
+        self.card = self.get_card(request)
+        self.outcome = request.GET.get("outcome", "")
+        if self.outcome not in CREDITED_OUTCOMES:
+            self.outcome = ""
+        return [deal for deal in self.card.deals if not self.outcome or deal["outcome"] == self.outcome]
+
+    def get_extra_context(self, request: AuthenticatedHttpRequest, rows: Any) -> dict[str, Any]:
+        credited = sum((Decimal(str(row["credited"])) for row in rows), Decimal(0))
+        won = sum(row["outcome"] == "won" for row in rows)
+        return {
+            **super().get_extra_context(request, rows),
+            "outcome": self.outcome,
+            "outcomes": [(value, label) for value, label in Outcome.choices if value in CREDITED_OUTCOMES],
+            "totals": [{"currency": company_currency(), "count": len(rows), "won": won, "credited_sum": credited}]
+            if rows
+            else [],
+        }
+
+
+class ScorecardVisitsView(ScorecardRowsView):
+    """The on-site visits a scorecard counts against the quota."""
+
+    table_class = VisitTable
+    template_name = "scoring/visits.html"
+    context_object_name = "visits"
+
+    def get_queryset(self, request: AuthenticatedHttpRequest) -> list[dict[str, Any]]:
+        self.card = self.get_card(request)
+        return list(self.card.visit_rows)
+
+
+credited_deals = CreditedDealsView.as_view()
+scorecard_visits = ScorecardVisitsView.as_view()
 
 
 # --- capability scores and visit quota ---------------------------------------------------------------------------------

@@ -10,8 +10,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from presales.core.filters import StableOrderingFilter
+from presales.core.pickers import PickerSelect
+from presales.customers.models import Industry, Region
 from presales.deals.models import Opportunity
-from presales.people.models import PRESALES_ROLES, User
+from presales.people.models import PRESALES_ROLES, Team, User
 from presales.work.models import (
     Activity,
     ActivityStatus,
@@ -41,6 +43,24 @@ class ActivityFilter(django_filters.FilterSet):
         label=_("Opportunity"), queryset=Opportunity.objects.all(), widget=forms.HiddenInput
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ActivityStatus.choices, empty_label=_("Any"))
+    # The owner alone (not who joined): the workload and hours figures count the owner's hours.
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"), queryset=User.objects.all(), empty_label=_("Anybody"), widget=forms.HiddenInput
+    )
+    # The dashboards' scope (insights.selectors.activities): the owner's team, the account's industry and region.
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        field_name="owner__team",
+        empty_label=_("Any team"),
+        widget=PickerSelect("people:team_pick"),
+    )
+    industry = django_filters.ChoiceFilter(
+        label=_("Industry"), field_name="account__industry", choices=Industry.choices, empty_label=_("Any industry")
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Region"), field_name="account__region", choices=Region.choices, empty_label=_("Any region")
+    )
     ordering = StableOrderingFilter(fields=ActivityTable.ordering_fields())
 
     class Meta:
@@ -69,6 +89,27 @@ class SupportRequestFilter(django_filters.FilterSet):
     created_to = django_filters.DateFilter(
         label=_("Asked until"), field_name="created_at", lookup_expr="date__lte", widget=DATE_INPUT
     )
+    # The dashboards' scope (insights.selectors.support_requests): the assignee's team or the deal's sales or presales
+    # team, the deal's account industry and region.
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        method="filter_team",
+        empty_label=_("Any team"),
+        widget=PickerSelect("people:team_pick"),
+    )
+    industry = django_filters.ChoiceFilter(
+        label=_("Industry"),
+        field_name="opportunity__account__industry",
+        choices=Industry.choices,
+        empty_label=_("Any industry"),
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Region"),
+        field_name="opportunity__account__region",
+        choices=Region.choices,
+        empty_label=_("Any region"),
+    )
     ordering = StableOrderingFilter(fields=SupportRequestTable.ordering_fields())
 
     class Meta:
@@ -77,6 +118,11 @@ class SupportRequestFilter(django_filters.FilterSet):
 
     def filter_forgotten(self, queryset: SupportRequestQuerySet, name: str, value: Any) -> QuerySet:
         return queryset.forgotten() if value else queryset
+
+    def filter_team(self, queryset: QuerySet, name: str, value: Team) -> QuerySet:
+        return queryset.filter(
+            Q(assignee__team=value) | Q(opportunity__team=value) | Q(opportunity__presales_team=value)
+        )
 
     def filter_mine(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         if not value or self.request is None:
