@@ -14,6 +14,7 @@ from presales.customers.models import Industry, Region
 from presales.deals.models import DealStep
 from presales.people.models import Role
 from presales.scoring import selectors
+from presales.scoring import services as scoring_services
 from presales.work import services as work_services
 from presales.work.models import WorkType
 from tests.factories import AccountFactory, OpportunityFactory
@@ -210,3 +211,18 @@ def test_deal_list_narrows_to_deals_with_an_activity_of_a_type_and_stage(persona
     # The POC served no playbook step: it counts under "none", not under a stage.
     assert pks(listed(client, f"{url}&activity_kind={WorkType.POC}&activity_stage=none"), "deals") == {supported.pk}
     assert pks(listed(client, f"{url}&activity_kind={WorkType.POC}&activity_stage=3"), "deals") == set()
+
+
+def test_a_closed_periods_scorecard_and_its_rows_read_the_frozen_snapshot(personas, login, credited):
+    """A frozen scorecard keeps its rows as text: the page explains them and the lists add them up as when live."""
+    engineer, _colleague, won, _lost = credited
+    scoring_services.period_close(actor=personas.presales_manager, kind="month", start=IN_MONTH.replace(day=1))
+    client = login(engineer)
+    page = listed(client, reverse("scoring:scorecard", args=[engineer.pk]) + QUERY)
+    assert page.context["card"].frozen
+    assert 'data-sum="credited_sum" data-value="66666.67"' in page.content.decode()
+    rows = listed(client, reverse("scoring:credited", args=[engineer.pk]) + QUERY)
+    assert rows.context["totals"][0]["credited_sum"] == D("66666.67")
+    assert rows.context["deals"][0]["closed_on"] == IN_MONTH and rows.context["deals"][0]["id"] == won.pk
+    visits = listed(client, reverse("scoring:visits", args=[engineer.pk]) + QUERY)
+    assert visits.context["page_obj"].paginator.count == 2

@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,15 @@ from presales.playbook.models import Stage, StepDefinition, StepRole
 ANY_OUTCOME = "any"
 DECIDED = "decided"  # won or lost: the deals a win rate counts
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _activity_model() -> Any:
+    """work.Activity, looked up by name: work sits above deals and is not imported here."""
+    return apps.get_model("work", "Activity")
+
+
+def _activity_kinds() -> Any:
+    return _activity_model()._meta.get_field("kind").choices
 
 
 def _search(queryset: QuerySet, fields: list[str], value: str) -> QuerySet:
@@ -115,10 +125,10 @@ class OpportunityFilter(django_filters.FilterSet):
     )
     # Deals that had an activity of this type, optionally one serving a step of this stage ("none": serving no step):
     # the rows behind the dashboard's win rate by activity type and stage. The types are work.WorkType's; the choices
-    # come from the activities relation (work sits above deals).
+    # are work's, looked up by name (work sits above deals).
     activity_kind = django_filters.ChoiceFilter(
         label=_("Had an activity of type"),
-        choices=lambda: Opportunity.activities.rel.related_model._meta.get_field("kind").choices,
+        choices=_activity_kinds,
         method="filter_activity_kind",
         empty_label=_("Any type"),
     )
@@ -180,7 +190,7 @@ class OpportunityFilter(django_filters.FilterSet):
     def filter_activity_kind(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Deals with an activity of this type (any status, as the dashboard counts them), and when `activity_stage` is
         given, that same activity served a step of that stage ("none": no step)."""
-        activities = Opportunity.activities.rel.related_model.objects.filter(kind=value)
+        activities = _activity_model().objects.filter(kind=value)
         stage = (self.form.cleaned_data.get("activity_stage") or "").strip()
         if stage == "none":
             activities = activities.exclude(step_key__in=StepDefinition.objects.values("key"))

@@ -123,7 +123,27 @@ class Scorecard:
                 values[name] = Decimal(values[name])
         values["start"] = datetime.date.fromisoformat(values["start"])
         values["end"] = datetime.date.fromisoformat(values["end"])
+        # The rows behind the figures come back typed too: the explanation counts the quota weeks' days, the lists of
+        # credited deals and visits add them up and show their dates.
+        for name in ("deals", "visit_rows", "quota_weeks", "capability_rows", "rating_rows"):
+            values[name] = [_typed_row(row) for row in values.get(name) or []]
         return cls(**values)
+
+
+ROW_DATES = frozenset({"closed_on", "date", "week", "period_start", "rated_on"})
+ROW_DECIMALS = frozenset({"amount", "company_amount", "my_hours", "total_hours", "share", "credited", "hours"})
+
+
+def _typed_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of a frozen scorecard with its dates and decimals as `to_data` found them (it keeps them as text)."""
+    typed = dict(row)
+    for key, value in row.items():
+        if isinstance(value, str) and value:
+            if key in ROW_DATES:
+                typed[key] = datetime.date.fromisoformat(value)
+            elif key in ROW_DECIMALS:
+                typed[key] = Decimal(value)
+    return typed
 
 
 def current_weights() -> dict[str, int]:

@@ -165,6 +165,7 @@ def scorecard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 class ScorecardRowsView(ObjectListView):
     paginated = True
+    card: selectors.Scorecard
 
     def get_card(self, request: AuthenticatedHttpRequest) -> selectors.Scorecard:
         self.engineer = _visible_engineer(request, self.kwargs["pk"])
