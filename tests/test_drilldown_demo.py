@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from presales import access
+from presales.customers.models import Industry, Region
 from presales.deals.selectors import accountability_board
 from presales.demo.people import DEMO_LOGINS
 from presales.insights import selectors
 from presales.insights.forms import InsightFilterForm
 from presales.insights.panels import DASHBOARDS, can_see
-from presales.people.models import User
+from presales.people.models import Team, User
 from presales.scoring.selectors import engineers_visible_to
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_demo"), pytest.mark.xdist_group("demo")]
@@ -42,7 +43,15 @@ def figure_links(page: str) -> list[dict[str, str]]:
 
 def pages_for(user: User) -> list[str]:
     pages = [reverse("web:home")]
-    pages += [reverse("insights:dashboard", args=[key]) for key, board in DASHBOARDS.items() if can_see(user, board)]
+    dashboards = [
+        reverse("insights:dashboard", args=[key]) for key, board in DASHBOARDS.items() if can_see(user, board)
+    ]
+    pages += dashboards
+    # Narrowed as a manager narrows them: the lists behind the figures take the same team, industry and region.
+    if access.can_see_team_dashboards(user):
+        team = user.team_id or Team.objects.order_by("pk").values_list("pk", flat=True).first()
+        for narrowed in (f"?team={team}", f"?industry={Industry.FINANCE}", f"?region={Region.EAST}"):
+            pages += [url + narrowed for url in dashboards]
     if access.can_see_accountability_board(user):
         pages.append(reverse("deals:accountability"))
     if access.can_read_scorecards(user):
@@ -78,7 +87,7 @@ def test_every_figure_equals_the_list_it_opens(username):
             assert listing.status_code == 200, url
             if "data-count" in attrs:
                 shown = listing.context["page_obj"].paginator.count if listing.context["table"].rows else 0
-                assert shown == int(attrs["data-count"]), f"{page}: {url}"
+                assert shown == int(attrs["data-count"]), f"{page}: {attrs}"
             else:
                 totals = listing.context["totals"]
                 total = totals[0][attrs["data-sum"]] if totals else Decimal(0)
@@ -88,6 +97,14 @@ def test_every_figure_equals_the_list_it_opens(username):
             checked += 1
     # Every role has figures that open their rows (the home page's open deals at least).
     assert checked > 0
+    # The scorecards' figures were among them: each readable scorecard's credited deals and visits, and the board's
+    # past weeks.
+    if access.can_read_scorecards(user):
+        for pk in engineers_visible_to(user).values_list("pk", flat=True):
+            for name in ("scoring:credited", "scoring:visits"):
+                assert any(url.startswith(reverse(name, args=[pk]) + "?") for url in opened), (name, pk)
+    if access.can_see_accountability_board(user):
+        assert any("state=late_at" in url for url in opened) and any("state=finished" in url for url in opened)
 
 
 def test_the_board_trend_agrees_with_its_headline():
