@@ -226,3 +226,16 @@ def test_a_closed_periods_scorecard_and_its_rows_read_the_frozen_snapshot(person
     assert rows.context["deals"][0]["closed_on"] == IN_MONTH and rows.context["deals"][0]["id"] == won.pk
     visits = listed(client, reverse("scoring:visits", args=[engineer.pk]) + QUERY)
     assert visits.context["page_obj"].paginator.count == 2
+
+
+def test_deal_list_narrows_to_the_sales_dashboards_risks(personas, login):
+    calm = OpportunityFactory(account=personas.account, sales_owner=personas.owner)
+    DealStep.objects.filter(opportunity=calm).update(status="done")
+    late = DealStep.objects.actionable().filter(opportunity=personas.deal).first()
+    DealStep.objects.filter(pk=late.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=2))
+    client = login(personas.admin)
+    url = reverse("deals:list") + "?outcome=open"
+    assert pks(listed(client, f"{url}&risk=overdue"), "deals") == {personas.deal.pk}
+    # A new deal has unanswered qualification steps of the stage it stands at; one with every step done has none.
+    assert pks(listed(client, f"{url}&risk=missing"), "deals") == {personas.deal.pk}
+    assert pks(listed(client, url), "deals") == {personas.deal.pk, calm.pk}

@@ -24,6 +24,8 @@ from presales.deals.models import (
     Opportunity,
     Outcome,
     ThreatLevel,
+    has_overdue_steps,
+    misses_qualification,
 )
 from presales.deals.tables import CompetitorTable, OpportunityTable, StepTable
 from presales.people.models import PRESALES_ROLES, Team, User
@@ -135,6 +137,12 @@ class OpportunityFilter(django_filters.FilterSet):
     activity_stage = django_filters.CharFilter(
         label=_("Activity for a step of stage"), method="filter_nothing", widget=forms.HiddenInput
     )
+    risk = django_filters.ChoiceFilter(
+        label=_("Risk"),
+        choices=(("overdue", _("Overdue steps")), ("missing", _("Missing qualification answers"))),
+        method="filter_risk",
+        empty_label=_("Any"),
+    )
     amount_min = django_filters.NumberFilter(label=_("Amount from"), field_name="amount", lookup_expr="gte")
     amount_max = django_filters.NumberFilter(label=_("Amount up to"), field_name="amount", lookup_expr="lte")
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="filter_mine", widget=forms.CheckboxInput)
@@ -199,6 +207,14 @@ class OpportunityFilter(django_filters.FilterSet):
                 step_key__in=StepDefinition.objects.filter(stage__number=stage).values("key")
             )
         return queryset.filter(pk__in=activities.values("opportunity_id"))
+
+    def filter_risk(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """The sales dashboard's risks: a step past due, or an unanswered qualification step of a reached stage."""
+        if value == "overdue":
+            return queryset.filter(has_overdue_steps(timezone.localdate()))
+        if value == "missing":
+            return queryset.filter(misses_qualification())
+        return queryset
 
     def filter_nothing(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
         """A parameter read by another filter's method (`activity_stage` narrows `activity_kind`)."""

@@ -21,7 +21,7 @@ from presales import access
 from presales.core.models import BaseModel
 from presales.currencies.models import Currency
 from presales.customers.names import NameKeysMixin
-from presales.playbook.models import PlaybookVersion, Stage, StepDefinition, StepRole
+from presales.playbook.models import AnswerKind, PlaybookVersion, Stage, StepDefinition, StepRole
 
 if TYPE_CHECKING:
     from presales.people.models import User
@@ -498,6 +498,36 @@ class DealStep(BaseModel):
     def clean(self) -> None:
         if self.status in (StepStatus.SKIPPED, StepStatus.BLOCKED) and not self.reason.strip():
             raise ValidationError({"reason": _("Say why the step is skipped or blocked.")})
+
+
+# Qualification: the answers that tell whether a deal is real (budget, pains, solution, decision, champion...).
+QUALIFICATION_KINDS = (
+    AnswerKind.BUDGET,
+    AnswerKind.PAIN_POINTS,
+    AnswerKind.SOLUTION,
+    AnswerKind.STAKEHOLDERS,
+    AnswerKind.CHAMPION,
+    AnswerKind.COMPETITORS,
+    AnswerKind.PROCUREMENT,
+)
+
+
+def has_overdue_steps(today: datetime.date) -> models.Exists:
+    """The deal (an OuterRef "pk") has a step still to do past its due date: a risk on the sales dashboard."""
+    return models.Exists(
+        DealStep.objects.filter(opportunity=models.OuterRef("pk"), status__in=OPEN_STATUSES, due_date__lt=today)
+    )
+
+
+def misses_qualification() -> models.Exists:
+    """The deal has an unanswered qualification step of a stage it has already reached: the other risk."""
+    return models.Exists(
+        DealStep.objects.filter(
+            opportunity=models.OuterRef("pk"),
+            definition__answer_kind__in=QUALIFICATION_KINDS,
+            definition__stage__number__lte=models.OuterRef("stage__number"),
+        ).exclude(status=StepStatus.DONE)
+    )
 
 
 class ConflictResolution(models.TextChoices):

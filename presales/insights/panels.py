@@ -19,7 +19,7 @@ from presales.insights import links, selectors
 from presales.insights.charts import render_chart
 from presales.insights.forms import InsightFilters
 from presales.insights.links import Link
-from presales.people.models import PRESALES_ROLES, Role, User
+from presales.people.models import Role, User
 from presales.scoring.selectors import scorecard_for
 
 
@@ -45,6 +45,8 @@ class Panel:
     note: str = ""
     wide: bool = False
     links: dict[str, str] = field(default_factory=dict)
+    # Figures only the chart draws, as a line of links under the note: {"label", "value", "link": Link}.
+    figures: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,13 @@ def sales_panels(user: User, f: InsightFilters) -> list[Panel]:
         )
     )
     counts = selectors.risk_counts(user, f)
+    risk_figures = [
+        {"label": label, "value": counts[key], "link": Link(links.deals(f, outcome="open", risk=key), "count")}
+        for key, label in (
+            ("overdue", _("Open deals with overdue steps")),
+            ("missing", _("Open deals missing qualification answers")),
+        )
+    ]
     at_risk = selectors.deals_at_risk(user, f)
     panels.append(
         Panel(
@@ -204,6 +213,7 @@ def sales_panels(user: User, f: InsightFilters) -> list[Panel]:
                 Col("stage_days", _("Days in stage"), "int", phone=False),
             ],
             rows=at_risk,
+            figures=risk_figures,
             chart=render_chart(
                 kind="horizontal_bar",
                 labels=[_("Overdue steps"), _("Missing qualification answers")],
@@ -483,13 +493,12 @@ def poc_panel(user: User, f: InsightFilters) -> Panel | None:
 
 def my_week_panels(user: User, f: InsightFilters) -> list[Panel]:
     visits = selectors.my_visits(user, f)
-    if user.role in PRESALES_ROLES:  # the activity list's person filter offers presales people
-        for row in visits:
-            week = row["week"]
-            url = links.activities(
-                None, week, week + datetime.timedelta(days=6), kind="on_site_visit", person=user.pk, status="done"
-            )
-            row["links"] = {"visits": Link(url, "count")}
+    for row in visits:
+        week = row["week"]
+        url = links.activities(
+            None, week, week + datetime.timedelta(days=6), kind="on_site_visit", person=user.pk, status="done"
+        )
+        row["links"] = {"visits": Link(url, "count")}
     hours = selectors.my_hours(user, f)
     monday, sunday = selectors.week_bounds(f.as_of)
     hour_links = {

@@ -32,30 +32,23 @@ from presales.currencies.rates import in_company_currency
 from presales.customers.models import Industry, Region
 from presales.deals.models import (
     OPEN_STATUSES,
+    QUALIFICATION_KINDS,
     DealStep,
     Opportunity,
     OpportunityCompetitor,
     Outcome,
     StepStatus,
+    has_overdue_steps,
+    misses_qualification,
 )
 from presales.insights.forms import InsightFilters
 from presales.people.models import Role, User
-from presales.playbook.models import AnswerKind, Stage, StepDefinition, StepRole
+from presales.playbook.models import Stage, StepDefinition, StepRole
 from presales.scoring.selectors import influenced_revenue_by_engineer
 from presales.work.models import CLOSED_STATUSES, Activity, ActivityStatus, RequestStatus, SupportRequest, WorkType
 
 MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY)
-# Qualification: the answers that tell whether a deal is real (budget, pains, solution, decision, champion...).
-QUALIFICATION_KINDS = (
-    AnswerKind.BUDGET,
-    AnswerKind.PAIN_POINTS,
-    AnswerKind.SOLUTION,
-    AnswerKind.STAKEHOLDERS,
-    AnswerKind.CHAMPION,
-    AnswerKind.COMPETITORS,
-    AnswerKind.PROCUREMENT,
-)
 STALLED_AFTER_DAYS = 30
 PRESALES_PEOPLE = (Role.PRESALES, Role.PRESALES_MANAGER)
 
@@ -242,21 +235,14 @@ def deals_at_risk(user: User, f: InsightFilters, limit: int = 25) -> list[dict[s
 
 
 def risk_counts(user: User, f: InsightFilters) -> dict[str, int]:
-    """How many open deals carry each risk (a deal can carry several)."""
-    today = f.as_of
-    overdue = DealStep.objects.filter(opportunity=OuterRef("pk"), status__in=OPEN_STATUSES, due_date__lt=today)
-    missing = DealStep.objects.filter(
-        opportunity=OuterRef("pk"),
-        definition__answer_kind__in=QUALIFICATION_KINDS,
-        definition__stage__number__lte=OuterRef("stage__number"),
-    ).exclude(status=StepStatus.DONE)
+    """How many open deals carry each risk (a deal can carry several): the deal list's `risk` filter's conditions."""
     return (
         deals(user, f)
         .filter(outcome=Outcome.OPEN)
         .aggregate(
             open=Count("pk"),
-            overdue=Count("pk", filter=Q(Exists(overdue))),
-            missing=Count("pk", filter=Q(Exists(missing))),
+            overdue=Count("pk", filter=Q(has_overdue_steps(f.as_of))),
+            missing=Count("pk", filter=Q(misses_qualification())),
         )
     )
 

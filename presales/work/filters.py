@@ -13,7 +13,7 @@ from presales.core.filters import StableOrderingFilter
 from presales.core.pickers import PickerSelect
 from presales.customers.models import Industry, Region
 from presales.deals.models import Opportunity
-from presales.people.models import PRESALES_ROLES, Team, User
+from presales.people.models import Team, User
 from presales.work.models import (
     Activity,
     ActivityStatus,
@@ -31,11 +31,14 @@ class ActivityFilter(django_filters.FilterSet):
     """Type, person, date range, opportunity and planned/done."""
 
     kind = django_filters.ChoiceFilter(label=_("Type"), choices=WorkType.choices, empty_label=_("Any type"))
+    # Who owned or joined it: the picker offers presales people (who log activities), but anybody who joins one (a
+    # sales rep on a customer visit) can be asked for, as "my visits" on the My week dashboard does.
     person = django_filters.ModelChoiceFilter(
         label=_("Person"),
-        queryset=User.objects.filter(is_active=True, role__in=PRESALES_ROLES),
+        queryset=User.objects.filter(is_active=True),
         method="filter_person",
         empty_label=_("Anybody"),
+        widget=PickerSelect("people:person_pick", query="role=presales"),
     )
     date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte", widget=DATE_INPUT)
     date_to = django_filters.DateFilter(label=_("Until"), field_name="date", lookup_expr="lte", widget=DATE_INPUT)
