@@ -137,7 +137,11 @@ def test_activity_list_narrows_to_team_industry_region_and_owner(personas, login
     assert pks(listed(client, f"{url}?region={Region.EAST}"), "activities") == {east_visit.pk}
     # The team is the owner's (the dashboards' workload is by engineer).
     assert pks(listed(client, f"{url}?team={personas.engineer.team_id}"), "activities") == {east_visit.pk}
-    assert pks(listed(client, f"{url}?owner={deal.presales_lead_id}"), "activities") == {west_visit.pk}
+    owned = listed(client, f"{url}?owner={deal.presales_lead_id}")
+    assert pks(owned, "activities") == {west_visit.pk}
+    # The hours total the dashboards' hour figures are checked against: every filtered row's hours.
+    assert owned.context["totals"][0]["hours_sum"] == west_visit.hours
+    assert listed(client, f"{url}?owner={deal.presales_lead_id}&status=planned").context["totals"] == []
 
 
 def ask(actor, deal):
@@ -239,3 +243,13 @@ def test_deal_list_narrows_to_the_sales_dashboards_risks(personas, login):
     # A new deal has unanswered qualification steps of the stage it stands at; one with every step done has none.
     assert pks(listed(client, f"{url}&risk=missing"), "deals") == {personas.deal.pk}
     assert pks(listed(client, url), "deals") == {personas.deal.pk, calm.pk}
+
+
+def test_the_lists_filter_bars_keep_the_figures_filters(personas, login, west):
+    """Filtering again from a list a figure opened keeps the figure's scope: the fields are on the form."""
+    team = west[0]
+    client = login(personas.admin)
+    for name in ("work:activity_list", "work:request_list", "deals:step_list"):
+        page = listed(client, f"{reverse(name)}?team={team.pk}&region={Region.NORTHWEST}").content.decode()
+        assert f'value="{Region.NORTHWEST}" selected' in page, name
+        assert f'<option value="{team.pk}" selected' in page, name

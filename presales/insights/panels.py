@@ -234,12 +234,12 @@ def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
     panels = []
     workload = selectors.workload_by_week(user, f)
     for row in workload:
-        # Hours are sums, not row counts: the links open the activities behind them, with nothing to check.
+        # The hours are the activity list's hour total; the load (a share of capacity) opens the same rows unchecked.
         week = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
         start, end = max(week, f.start), min(week + datetime.timedelta(days=6), f.end)
         row["links"] = {
-            "done": Link(links.activities(f, start, end, owner=row["engineer_id"], status="done")),
-            "planned": Link(links.activities(f, start, end, owner=row["engineer_id"], status="planned")),
+            "done": Link(links.activities(f, start, end, owner=row["engineer_id"], status="done"), "hours_sum"),
+            "planned": Link(links.activities(f, start, end, owner=row["engineer_id"], status="planned"), "hours_sum"),
             "load": Link(links.activities(f, start, end, owner=row["engineer_id"])),
         }
     weeks = sorted({row["week"] for row in workload})[-6:]
@@ -502,7 +502,7 @@ def my_week_panels(user: User, f: InsightFilters) -> list[Panel]:
     hours = selectors.my_hours(user, f)
     monday, sunday = selectors.week_bounds(f.as_of)
     hour_links = {
-        status: {"hours": Link(links.activities(None, monday, sunday, owner=user.pk, status=status))}
+        status: {"hours": Link(links.activities(None, monday, sunday, owner=user.pk, status=status), "hours_sum")}
         for status in ("done", "planned")
     }
     steps = selectors.my_steps_due(user, f)

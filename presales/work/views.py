@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -51,7 +52,9 @@ class ActivityListView(ObjectListView):
     export_basename = "activities"
 
     def get_extra_context(self, request: AuthenticatedHttpRequest, rows: Any) -> dict[str, Any]:
-        return {"can_log": access.can_log_activity(request.user)}
+        # The hours of every filtered row (not only this page): what the dashboards' hour figures open.
+        totals = rows.order_by().aggregate(count=Count("pk"), hours_sum=Sum("hours"))
+        return {"can_log": access.can_log_activity(request.user), "totals": [totals] if totals["count"] else []}
 
 
 activity_list = ActivityListView.as_view()

@@ -103,6 +103,8 @@ MORE_FILTERS = (
     "competitor",
     "amount_min",
     "amount_max",
+    "activity_kind",
+    "risk",
 )
 
 
