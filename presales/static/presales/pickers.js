@@ -8,6 +8,11 @@
     if (select.tomselect || typeof window.TomSelect !== "function") {
       return;
     }
+    // Tom Select points the <label> at its own search box: the hidden <select> keeps its name as aria-label.
+    var label = select.id ? document.querySelector('label[for="' + select.id + '"]') : null;
+    if (label && !select.hasAttribute("aria-label")) {
+      select.setAttribute("aria-label", label.textContent.trim());
+    }
     var url = select.dataset.pickerUrl;
     var separator = url.indexOf("?") === -1 ? "?" : "&";
     new window.TomSelect(select, {
