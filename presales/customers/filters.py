@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from presales import access
+from presales.core.pickers import PickerSelect
 from presales.currencies.rates import in_company_currency
 from presales.customers.models import Account, Attitude, Contact, DecisionRole, Industry, Level, Region
 from presales.customers.names import normalize_account_name
 from presales.customers.tables import AccountTable, ContactTable
-from presales.people.models import User
+from presales.people.models import Team, User
 
 
 def with_open_deals(queryset: QuerySet[Account], user: User) -> QuerySet[Account]:
@@ -83,6 +84,30 @@ def _visible_accounts(request: Any) -> QuerySet[Account]:
     if request is None:
         return Account.objects.none()
     return Account.objects.visible_to(request.user).only("pk", "name").order_by("name")
+
+
+# The dashboards' scope (team, industry, region) as list filters, one definition for every list that takes it.
+def team_filter(**where: Any) -> django_filters.ModelChoiceFilter:
+    """A team picker; `where` says how the list reaches the team (field_name=... or method=...)."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Team"),
+        queryset=Team.objects.all(),
+        empty_label=_("Any team"),
+        widget=PickerSelect("people:team_pick"),
+        **where,
+    )
+
+
+def industry_filter(field_name: str) -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(
+        label=_("Industry"), field_name=field_name, choices=Industry.choices, empty_label=_("Any industry")
+    )
+
+
+def region_filter(field_name: str) -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(
+        label=_("Region"), field_name=field_name, choices=Region.choices, empty_label=_("Any region")
+    )
 
 
 class AccountFilterSet(django_filters.FilterSet):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from presales.core.filters import StableOrderingFilter
 from presales.core.pickers import PickerSelect
-from presales.customers.models import Industry, Region
+from presales.customers.filters import industry_filter, region_filter, team_filter
 from presales.customers.names import normalize_account_name
 from presales.deals.models import (
     Competitor,
@@ -67,12 +67,8 @@ class OpportunityFilter(django_filters.FilterSet):
         empty_label=None,
     )
     stage = django_filters.ModelChoiceFilter(label=_("Stage"), queryset=Stage.objects.all(), empty_label=_("Any stage"))
-    industry = django_filters.ChoiceFilter(
-        label=_("Industry"), field_name="account__industry", choices=Industry.choices, empty_label=_("Any industry")
-    )
-    region = django_filters.ChoiceFilter(
-        label=_("Region"), field_name="account__region", choices=Region.choices, empty_label=_("Any region")
-    )
+    industry = industry_filter("account__industry")
+    region = region_filter("account__region")
     # Type-ahead pickers: at scale these lists hold thousands of people (the page sends only the chosen one).
     sales_owner = django_filters.ModelChoiceFilter(
         label=_("Sales owner"),
@@ -86,13 +82,7 @@ class OpportunityFilter(django_filters.FilterSet):
         empty_label=_("Anybody"),
         widget=PickerSelect("people:person_pick", query="role=presales"),
     )
-    team = django_filters.ModelChoiceFilter(
-        label=_("Team"),
-        queryset=Team.objects.all(),
-        method="filter_team",
-        empty_label=_("Any team"),
-        widget=PickerSelect("people:team_pick"),
-    )
+    team = team_filter(method="filter_team")
     close_from = django_filters.DateFilter(
         label=_("Closing from"), field_name="expected_close_date", lookup_expr="gte", widget=DATE_INPUT
     )
@@ -289,25 +279,9 @@ class DealStepFilter(django_filters.FilterSet):
     )
     # The dashboards' scope (insights.selectors.deals): the deal's sales or presales team, its account's industry and
     # region.
-    team = django_filters.ModelChoiceFilter(
-        label=_("Team"),
-        queryset=Team.objects.all(),
-        method="filter_team",
-        empty_label=_("Any team"),
-        widget=PickerSelect("people:team_pick"),
-    )
-    industry = django_filters.ChoiceFilter(
-        label=_("Industry"),
-        field_name="opportunity__account__industry",
-        choices=Industry.choices,
-        empty_label=_("Any industry"),
-    )
-    region = django_filters.ChoiceFilter(
-        label=_("Region"),
-        field_name="opportunity__account__region",
-        choices=Region.choices,
-        empty_label=_("Any region"),
-    )
+    team = team_filter(method="filter_team")
+    industry = industry_filter("opportunity__account__industry")
+    region = region_filter("opportunity__account__region")
     week_end = django_filters.DateFilter(label=_("Week ending"), method="filter_nothing", widget=DATE_INPUT)
     ordering = StableOrderingFilter(label=_("Sort by"), fields=StepTable.ordering_fields())
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from presales.core.filters import StableOrderingFilter
 from presales.core.pickers import PickerSelect
-from presales.customers.models import Industry, Region
+from presales.customers.filters import industry_filter, region_filter, team_filter
 from presales.deals.models import Opportunity
 from presales.people.models import Team, User
 from presales.work.models import (
@@ -51,19 +51,9 @@ class ActivityFilter(django_filters.FilterSet):
         label=_("Owner"), queryset=User.objects.all(), empty_label=_("Anybody"), widget=forms.HiddenInput
     )
     # The dashboards' scope (insights.selectors.activities): the owner's team, the account's industry and region.
-    team = django_filters.ModelChoiceFilter(
-        label=_("Team"),
-        queryset=Team.objects.all(),
-        field_name="owner__team",
-        empty_label=_("Any team"),
-        widget=PickerSelect("people:team_pick"),
-    )
-    industry = django_filters.ChoiceFilter(
-        label=_("Industry"), field_name="account__industry", choices=Industry.choices, empty_label=_("Any industry")
-    )
-    region = django_filters.ChoiceFilter(
-        label=_("Region"), field_name="account__region", choices=Region.choices, empty_label=_("Any region")
-    )
+    team = team_filter(field_name="owner__team")
+    industry = industry_filter("account__industry")
+    region = region_filter("account__region")
     ordering = StableOrderingFilter(fields=ActivityTable.ordering_fields())
 
     class Meta:
@@ -94,25 +84,9 @@ class SupportRequestFilter(django_filters.FilterSet):
     )
     # The dashboards' scope (insights.selectors.support_requests): the assignee's team or the deal's sales or presales
     # team, the deal's account industry and region.
-    team = django_filters.ModelChoiceFilter(
-        label=_("Team"),
-        queryset=Team.objects.all(),
-        method="filter_team",
-        empty_label=_("Any team"),
-        widget=PickerSelect("people:team_pick"),
-    )
-    industry = django_filters.ChoiceFilter(
-        label=_("Industry"),
-        field_name="opportunity__account__industry",
-        choices=Industry.choices,
-        empty_label=_("Any industry"),
-    )
-    region = django_filters.ChoiceFilter(
-        label=_("Region"),
-        field_name="opportunity__account__region",
-        choices=Region.choices,
-        empty_label=_("Any region"),
-    )
+    team = team_filter(method="filter_team")
+    industry = industry_filter("opportunity__account__industry")
+    region = region_filter("opportunity__account__region")
     ordering = StableOrderingFilter(fields=SupportRequestTable.ordering_fields())
 
     class Meta:
