@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales import access
+from presales.core.i18n import in_reader_language
 from presales.core.models import BaseModel
 from presales.core.uploads import stored_name
 
@@ -262,7 +263,12 @@ class SubmissionItem(models.Model):
         verbose_name_plural = _("submission checklist items")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The item in the reader's language while it is one of the default items, else as typed."""
+        return in_reader_language(self.name, DEFAULT_SUBMISSION_ITEMS)
 
     @property
     def done(self) -> bool:

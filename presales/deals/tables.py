@@ -122,11 +122,10 @@ class MyStepTable(Table):
 
     def render_step(self, step: DealStep) -> SafeString:
         return format_html(
-            '<a href="{}">{}. {}</a><br><span class="muted small">{}</span>',
+            '<a href="{}">{}. {}</a>',
             reverse("deals:step", args=[step.pk]),
             step.definition.order,
-            step.definition.name_zh,
-            step.definition.name_en,
+            step.definition.name,
         )
 
     def render_opportunity(self, step: DealStep) -> SafeString:

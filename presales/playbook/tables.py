@@ -12,7 +12,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.i18n import in_reader_language
 from presales.core.tables import Column, DateColumn, NumberColumn, Table, badge, display, join, link
+from presales.playbook.defaults import DEFAULT_PLAYBOOK_NOTES
 from presales.playbook.models import PlaybookVersion, Stage, StepDefinition
 
 
@@ -55,6 +57,9 @@ class PlaybookVersionTable(Table):
         else:
             state = ""
         return join(version, state)
+
+    def render_notes(self, version: PlaybookVersion) -> str:
+        return in_reader_language(version.notes, DEFAULT_PLAYBOOK_NOTES)
 
     def render_published_at(self, version: PlaybookVersion) -> str:
         published = timezone.localdate(version.published_at) if version.published_at else None
