@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from presales.core.tables import Column, DateColumn, MoneyColumn, NumberColumn, Table, badge, display, join, link
-from presales.deals.models import Competitor, DealStep, Opportunity
+from presales.deals.models import Competitor, DealStep, Opportunity, OutcomeReason
 from presales.deals.templatetags.deals import status_badge
 
 
@@ -71,6 +71,25 @@ class CompetitorTable(Table):
 
     def render_weaknesses(self, competitor: Competitor) -> str:
         return Truncator(competitor.weaknesses).chars(120)
+
+
+class OutcomeReasonTable(Table):
+    """The managed list of win/loss reasons (both names: administrators keep both), with how many deals use each."""
+
+    html_id = "outcome-reasons"
+
+    order = NumberColumn("#")
+    name = Column(_("Chinese name"), cell_classes="primary-cell")
+    name_en = Column(_("English name"))
+    applies_to = Column(_("Offered for"))
+    is_active = Column(_("In use"))
+    deal_count = NumberColumn(_("Deals"))
+
+    def render_name(self, reason: OutcomeReason) -> SafeString:
+        return link(reverse("deals:outcome_reason_edit", args=[reason.pk]), reason.name)
+
+    def render_is_active(self, reason: OutcomeReason) -> str:
+        return str(_("yes") if reason.is_active else _("no"))
 
 
 class CompetitorDealTable(Table):
