@@ -102,3 +102,37 @@ def test_the_rating_page_has_no_english_full_stop_in_chinese(personas, login):
     page = login(chinese(personas.owner)).get(reverse("scoring:rate", args=[personas.deal.pk])).content.decode()
     assert "1 = 差，3 = 符合预期，5 = 优秀。" in page
     assert "上的支持." not in page and "上的支持 ." not in page
+
+
+def test_the_test_case_library_is_shown_and_copied_in_the_readers_language(personas, login):
+    case = bids.test_case_create(
+        actor=personas.engineer,
+        title="备份恢复",
+        category="数据保护",
+        description="恢复 1TB 数据库",
+        validation="4 小时内恢复完成",
+        title_en="Backup and restore",
+        category_en="Data protection",
+        description_en="Restore a 1 TB database",
+        validation_en="Restored within 4 hours",
+    )
+    url = reverse("bids:test_cases")
+    english = login(personas.engineer).get(url).content.decode()
+    assert "Backup and restore" in english and "Restored within 4 hours" in english and "备份恢复" not in english
+    chinese(personas.engineer)
+    page = login(personas.engineer).get(url).content.decode()
+    assert "备份恢复" in page and "数据保护" in page and "Backup and restore" not in page
+    with translation.override("zh-hans"):  # a Chinese reader's POC copies the Chinese criterion
+        poc = bids.poc_create(
+            actor=personas.engineer,
+            opportunity=personas.deal,
+            title="POC",
+            start_date=timezone.localdate(),
+            end_date=timezone.localdate() + datetime.timedelta(days=14),
+            test_cases=[case],
+        )
+    assert list(poc.criteria.values_list("title", "validation")) == [("备份恢复", "4 小时内恢复完成")]
+    # A case typed in one language only is shown as typed to everybody.
+    only = bids.test_case_create(actor=personas.engineer, title="Failover", validation="< 30 s")
+    with translation.override("zh-hans"):
+        assert str(only) == "Failover"

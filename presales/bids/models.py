@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales import access
@@ -288,14 +288,20 @@ DEFAULT_SUBMISSION_ITEMS = [
 
 
 class TestCase(BaseModel):
-    """A reusable test case for trials, with how success is validated; copied into a POC as a criterion."""
+    """A reusable test case for trials, with how success is validated; copied into a POC as a criterion (in the
+    language of the person who creates the POC). The library is shared by Chinese and English readers: each text
+    has an English version, shown to English readers when it is filled in."""
 
     __test__ = False  # not a pytest class
 
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     category = models.CharField(_("category"), max_length=100, blank=True)
+    category_en = models.CharField(_("category (English)"), max_length=100, blank=True)
     description = models.TextField(_("what is tested"), blank=True)
+    description_en = models.TextField(_("what is tested (English)"), blank=True)
     validation = models.TextField(_("how success is validated"))
+    validation_en = models.TextField(_("how success is validated (English)"), blank=True)
     created_by = models.ForeignKey("people.User", on_delete=models.PROTECT, related_name="+")
 
     history = HistoricalRecords()
@@ -306,7 +312,27 @@ class TestCase(BaseModel):
         verbose_name_plural = _("test cases")
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
+
+    @staticmethod
+    def _localised(text: str, english: str) -> str:
+        return english if english and (get_language() or "").startswith("en") else text
+
+    @property
+    def title_text(self) -> str:
+        return self._localised(self.title, self.title_en)
+
+    @property
+    def category_text(self) -> str:
+        return self._localised(self.category, self.category_en)
+
+    @property
+    def description_text(self) -> str:
+        return self._localised(self.description, self.description_en)
+
+    @property
+    def validation_text(self) -> str:
+        return self._localised(self.validation, self.validation_en)
 
 
 class PocStatus(models.TextChoices):
