@@ -37,12 +37,13 @@ class TenderChildQuerySet(models.QuerySet):
 
 
 class ProcurementMethod(models.TextChoices):
-    OPEN = "open", _("Open tender (公开招标)")
-    INVITED = "invited", _("Invited tender (邀请招标)")
-    NEGOTIATION = "negotiation", _("Competitive negotiation (竞争性谈判)")
-    CONSULTATION = "consultation", _("Competitive consultation (竞争性磋商)")
-    INQUIRY = "inquiry", _("Request for quotation (询价)")
-    SINGLE_SOURCE = "single_source", _("Single source (单一来源)")
+    # The Chinese UI shows the terms of the Government Procurement Law (公开招标, 邀请招标, 竞争性谈判, ...).
+    OPEN = "open", _("Open tender")
+    INVITED = "invited", _("Invited tender")
+    NEGOTIATION = "negotiation", _("Competitive negotiation")
+    CONSULTATION = "consultation", _("Competitive consultation")
+    INQUIRY = "inquiry", _("Request for quotation")
+    SINGLE_SOURCE = "single_source", _("Single source")
 
 
 class TenderStatus(models.TextChoices):

@@ -85,8 +85,14 @@ class OutcomeReasonTable(Table):
     is_active = Column(_("In use"))
     deal_count = NumberColumn(_("Deals"))
 
+    # Both names on the page where they are kept, each marked with its language.
     def render_name(self, reason: OutcomeReason) -> SafeString:
-        return link(reverse("deals:outcome_reason_edit", args=[reason.pk]), reason.name)
+        return format_html(
+            '<a href="{}" lang="zh-Hans">{}</a>', reverse("deals:outcome_reason_edit", args=[reason.pk]), reason.name
+        )
+
+    def render_name_en(self, reason: OutcomeReason) -> SafeString:
+        return format_html('<span lang="en">{}</span>', reason.name_en)
 
     def render_is_active(self, reason: OutcomeReason) -> str:
         return str(_("yes") if reason.is_active else _("no"))
