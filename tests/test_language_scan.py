@@ -8,7 +8,7 @@ the page as a person does (the text between tags and the title, placeholder, ari
 scripts, styles or hidden values) and fails on:
 
 - in the English UI, a run of Chinese characters;
-- in the Chinese UI, a run of two or more English words.
+- in the Chinese UI, a run of two or more English words, or an English word outside a short list of product terms.
 
 What may stay is
 - text marked as the other language (an element with its `lang` attribute: the language switch, and the two names
@@ -61,14 +61,25 @@ BILINGUAL_DEFAULTS = (
 # Chinese the English UI may show outside an element marked lang="zh-Hans": the name of the language in the
 # profile's language choice, written in that language so its readers find it.
 ALLOWED_CJK = {"简体中文"}
-# English the Chinese UI may show: proper names and product terms (one per line, as a reader would write them).
-ALLOWED_ENGLISH = {
-    "Presales Hub",
-}
+# English the Chinese UI may show: the product's name, and single words that are proper names, file formats and
+# technical terms Chinese users write in English (time-zone identifiers such as America/New_York are left out).
+ALLOWED_ENGLISH = {"Presales Hub"}
+ALLOWED_WORDS = {
+    # the product, file formats and exports
+    "Presales", "Hub", "CSV", "XLSX", "xlsx", "Excel", "pdf", "docx", "pptx", "png", "jpg", "jpeg", "txt", "zip",
+    "UTF-", "GBK", "GB",
+    # the names of systems and companies people connect to
+    "CRM", "API", "api", "Webhook", "JSON", "POST", "X-Presales-Signature", "sha", "HMAC-SHA", "Authorization",
+    "Bearer", "token", "Salesforce", "HubSpot", "Outlook", "Google", "Apple", "ID", "POC", "UTC", "HK",
+    # the language choice names English in English
+    "English",
+}  # fmt: skip
 
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff][\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]*")
 WORD = r"[A-Za-z][A-Za-z'’\-]*"
 ENGLISH_RUN = re.compile(rf"{WORD}(?:[ ]{WORD})+")
+ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]+")
+ZONE_ID = re.compile(r"\b(?:Africa|America|Asia|Australia|Europe|Pacific)/[A-Za-z_/]+")
 HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1\s*>|<!--.*?-->|<input[^>]*type=\"hidden\"[^>]*>", re.S | re.I)
 SHOWN_ATTRIBUTE = re.compile(r'\s(?:title|placeholder|aria-label|alt)="([^"]*)"')
 TAG = re.compile(r"<[^>]+>")
@@ -153,7 +164,7 @@ def pages_for(user: User) -> list[str]:
     return list(dict.fromkeys(pages))
 
 
-def findings(page: str, language: str, chinese_data: set[str], english_data: str) -> set[str]:
+def findings(page: str, language: str, chinese_data: set[str], english_data: str, english_words: set[str]) -> set[str]:
     found = set()
     for piece in shown_text(page, language):
         if language == "en":
@@ -161,15 +172,20 @@ def findings(page: str, language: str, chinese_data: set[str], english_data: str
                 if run not in ALLOWED_CJK and run not in chinese_data and not (len(run) >= 4 and run in english_data):
                     found.add(run)
         else:
+            piece = ZONE_ID.sub(" ", piece)
             for run in ENGLISH_RUN.findall(piece):
                 if run not in ALLOWED_ENGLISH and run not in english_data:
                     found.add(run)
+            for word in ENGLISH_WORD.findall(piece):
+                if word not in ALLOWED_WORDS and word not in english_words:
+                    found.add(word)
     return found
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_every_page_of_every_role_is_in_one_language(language):
     chinese_data, english_data = user_data()
+    english_words = set(ENGLISH_WORD.findall(english_data))
     report: dict[str, set[str]] = {}
     opened = 0
     for username in DEMO_LOGINS:
@@ -189,7 +205,7 @@ def test_every_page_of_every_role_is_in_one_language(language):
                 parts.append((html.unescape(fragment), loaded.content.decode()))
             for where, text in parts:
                 opened += 1
-                for run in findings(text, language, chinese_data, english_data):
+                for run in findings(text, language, chinese_data, english_data, english_words):
                     report.setdefault(run, set()).add(f"{username} {where}")
     assert opened > 50
     lines = [f"{run!r}: {', '.join(sorted(places)[:3])}" for run, places in sorted(report.items())]
