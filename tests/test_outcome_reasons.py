@@ -187,3 +187,21 @@ def test_the_migration_maps_earlier_typed_reasons_that_match(personas):
         deal = Opportunity.objects.select_related("win_loss_reason").get(pk=deals[text])
         assert (deal.win_loss_reason.key if deal.win_loss_reason else None) == key, text
         assert deal.outcome_reason == text  # the typed text stays as the details
+
+
+def test_the_api_closes_with_a_named_reason_and_shows_it_in_the_readers_language(personas):
+    from tests.factories import pass_go_no_go
+    from tests.test_api_support import TokenClient
+
+    deal = personas.deal
+    pass_go_no_go(deal)
+    deal.refresh_from_db()
+    api = TokenClient(personas.owner)
+    response = api.post(
+        f"/opportunities/{deal.pk}/close", {"version": deal.version, "outcome": "lost", "reason": "price too high"}
+    )
+    assert response.status_code == 200
+    assert response.json()["win_loss_reason"] == "Price too high"
+    assert response.json()["outcome_reason"] == "price too high"
+    deal.refresh_from_db()
+    assert deal.win_loss_reason.key == "price_lost"
