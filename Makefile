@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 DEMO_SIZE ?= small
 HOST ?= 127.0.0.1:8000
-DEMO_TESTS := tests/test_demo_data.py tests/test_work_demo.py tests/test_knowledge_demo.py tests/test_scoring_demo.py tests/test_drilldown_demo.py
+DEMO_TESTS := tests/test_demo_data.py tests/test_work_demo.py tests/test_knowledge_demo.py tests/test_scoring_demo.py tests/test_drilldown_demo.py tests/test_language_scan.py
 # Tests that start real worker and web server processes (each with a database of its own).
 PROCESS_TESTS := tests/test_worker_process.py
 # The tests of background work: run again against Redis by `make test-queue` (REDIS_URL=redis://host:6379/N).

@@ -23,7 +23,8 @@ from django.utils import translation
 from huey.contrib.djhuey import HUEY
 
 from presales.customers.models import Account
-from presales.deals.models import Opportunity
+from presales.deals.models import Opportunity, OutcomeReason
+from presales.deals.outcome_reasons import install_default_outcome_reasons
 from presales.demo import company
 from presales.people.models import Role, TeamKind, User
 from presales.playbook.defaults import install_default_playbook, install_default_stages
@@ -43,6 +44,9 @@ def ensure_default_process() -> None:
 
     if not Stage.objects.exists():
         install_default_stages(Stage)
+
+    if not OutcomeReason.objects.exists():
+        install_default_outcome_reasons(OutcomeReason)
 
     if not ResponseTarget.objects.exists():
         for min_amount, triage, response in DEFAULT_RESPONSE_TARGETS:

@@ -331,6 +331,10 @@ def run_scenarios(ctx: Any) -> None:
     competitors.competitor_update(
         actor=admin, competitor=competitor, expected_version=competitor.version, strengths="x"
     )
+    walk_reason = competitors.outcome_reason_create(
+        actor=admin, name="走查原因", name_en="Walk reason", applies_to="lost"
+    )
+    competitors.outcome_reason_update(actor=admin, reason=walk_reason, expected_version=walk_reason.version, order=5)
     link = competitors.deal_competitor_add(actor=owner, opportunity=deal, competitor=competitor)
     competitors.deal_competitor_remove(actor=owner, link=link)
     member = team.deal_member_add(actor=owner, opportunity=deal, user=engineer, role="presales_member")

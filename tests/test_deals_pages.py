@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from presales.customers.models import Industry, Region
 from presales.deals import services
-from presales.deals.models import DealRole, DealTeamMember, Opportunity, OpportunityCompetitor, Outcome
+from presales.deals.models import DealRole, DealTeamMember, Opportunity, OpportunityCompetitor, Outcome, OutcomeReason
 from presales.deals.views import opportunities as opportunity_views
 from presales.people.models import Role
 from presales.playbook.models import Stage
@@ -523,7 +523,8 @@ def test_move_an_open_deal_to_an_after_sale_stage_is_refused(personas, login):
 def test_close_lost_without_reason_is_rejected(personas, login):
     deal = personas.deal
     response = login(personas.owner).post(
-        reverse("deals:close", args=[deal.pk]), {"outcome": "lost", "reason": "  ", "version": deal.version}
+        reverse("deals:close", args=[deal.pk]),
+        {"outcome": "lost", "reason": "", "details": "  ", "version": deal.version},
     )
     assert response.status_code == 200
     assert response.context["close_form"].errors["reason"]
@@ -534,19 +535,22 @@ def test_close_lost_without_reason_is_rejected(personas, login):
 
 def test_close_and_reopen(personas, login):
     deal = personas.deal
+    price = OutcomeReason.objects.get(key="price_lost")
     client = login(personas.owner)
     response = client.post(
         reverse("deals:close", args=[deal.pk]),
-        {"outcome": "lost", "reason": "Lost on price", "version": deal.version},
+        {"outcome": "lost", "reason": price.pk, "details": "Lost on price", "version": deal.version},
     )
     assert response.status_code == 302
     deal.refresh_from_db()
     assert deal.outcome == Outcome.LOST and deal.outcome_reason == "Lost on price" and deal.probability == 0
+    assert deal.win_loss_reason == price
     detail = client.get(reverse("deals:detail", args=[deal.pk])).content.decode()
-    assert "Lost on price" in detail and reverse("deals:reopen", args=[deal.pk]) in detail
+    assert "Price too high" in detail and "Lost on price" in detail
+    assert reverse("deals:reopen", args=[deal.pk]) in detail
     client.post(reverse("deals:reopen", args=[deal.pk]), {"version": deal.version})
     deal.refresh_from_db()
-    assert deal.outcome == Outcome.OPEN and deal.outcome_reason == ""
+    assert deal.outcome == Outcome.OPEN and deal.outcome_reason == "" and deal.win_loss_reason is None
 
 
 def test_close_with_a_stale_version_is_refused(personas, login):
@@ -554,7 +558,13 @@ def test_close_with_a_stale_version_is_refused(personas, login):
     stale = deal.version
     services.opportunity_update(actor=personas.manager, opportunity=deal, expected_version=stale, name="Renamed")
     response = login(personas.owner).post(
-        reverse("deals:close", args=[deal.pk]), {"outcome": "abandoned", "reason": "No budget", "version": stale}
+        reverse("deals:close", args=[deal.pk]),
+        {
+            "outcome": "abandoned",
+            "reason": OutcomeReason.objects.get(key="budget_cancelled").pk,
+            "details": "No budget",
+            "version": stale,
+        },
     )
     assert "changed this record while you were editing it" in response.content.decode()
     assert "No budget" in response.content.decode()
@@ -565,7 +575,8 @@ def test_close_with_a_stale_version_is_refused(personas, login):
 def test_teammate_cannot_close(personas, login):
     deal = personas.deal
     response = login(personas.teammate).post(
-        reverse("deals:close", args=[deal.pk]), {"outcome": "lost", "reason": "x", "version": deal.version}
+        reverse("deals:close", args=[deal.pk]),
+        {"outcome": "lost", "reason": OutcomeReason.objects.get(key="other").pk, "version": deal.version},
     )
     assert response.status_code == 403
 

@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from presales.bids.models import Poc
 from presales.currencies.models import ExchangeRate
-from presales.deals.models import DealRole, DealStep, DealTeamMember, Opportunity, OpportunityCompetitor, Outcome
+from presales.deals.models import (
+    DealRole,
+    DealStep,
+    DealTeamMember,
+    Opportunity,
+    OpportunityCompetitor,
+    Outcome,
+    OutcomeReason,
+)
 from presales.insights import selectors
 from presales.insights.forms import InsightFilterForm, InsightFilters, default_period
 from presales.people.models import Role
@@ -46,11 +54,12 @@ def make_world(personas, copies: int = 1) -> None:
             (2, "100000", "CNY", Outcome.OPEN, None, engineer, 20, ""),
             (3, "250000", "CNY", Outcome.OPEN, None, None, 50, ""),
             (4, "400000", "USD", Outcome.OPEN, None, engineer, 80, ""),
-            (5, "300000", "CNY", Outcome.WON, 5, engineer, -5, "Better POC"),
-            (5, "150000", "CNY", Outcome.LOST, 40, None, -40, "Price"),
-            (4, "90000", "CNY", Outcome.LOST, 10, engineer, -10, "Price"),
-            (3, "50000", "CNY", Outcome.ABANDONED, 12, None, -12, "Budget cut"),
-            (6, "500000", "CNY", Outcome.WON, 35, None, -35, "Relationship"),
+            # A reason is a name of the managed list (the deal points at it) or a typed text that names none.
+            (5, "300000", "CNY", Outcome.WON, 5, engineer, -5, "Won the POC"),
+            (5, "150000", "CNY", Outcome.LOST, 40, None, -40, "Price too high"),
+            (4, "90000", "CNY", Outcome.LOST, 10, engineer, -10, "价格偏高"),
+            (3, "50000", "CNY", Outcome.ABANDONED, 12, None, -12, "Customer budget cancelled"),
+            (6, "500000", "CNY", Outcome.WON, 35, None, -35, "They liked us"),
         ]
         for stage, amount, currency, outcome, closed_ago, lead, close_in, reason in specs:
             deal = OpportunityFactory(
@@ -66,6 +75,7 @@ def make_world(personas, copies: int = 1) -> None:
                 Opportunity.objects.filter(pk=deal.pk).update(
                     outcome=outcome,
                     outcome_reason=reason,
+                    win_loss_reason=OutcomeReason.objects.matching(reason),
                     closed_on=TODAY - datetime.timedelta(days=closed_ago),
                     probability=100 if outcome == Outcome.WON else 0,
                 )
@@ -251,8 +261,11 @@ def test_win_loss_figures_match_the_rows(personas):
     f = filters()
     closed = [d for d in Opportunity.objects.select_related("account") if d.outcome in ("won", "lost")]
     reasons = {row["reason"]: row for row in selectors.outcome_reasons(personas.admin, f)}
-    assert reasons["Price"]["lost"] == sum(1 for d in closed if d.outcome_reason == "Price")
-    assert "Budget cut" not in reasons  # abandoned deals are not in win/loss
+    # Grouped by the listed reason, whichever language it was typed in, and named in the reader's language.
+    price = sum(1 for d in closed if d.outcome_reason in ("Price too high", "价格偏高"))
+    assert reasons["Price too high"]["lost"] == price and "价格偏高" not in reasons
+    assert reasons["Not from the list"]["won"] == sum(1 for d in closed if d.outcome_reason == "They liked us")
+    assert "Customer budget cancelled" not in reasons  # abandoned deals are not in win/loss
     competitors = selectors.competitor_win_rates(personas.admin, f)
     links = list(OpportunityCompetitor.objects.select_related("opportunity", "competitor"))
     for row in competitors:

@@ -109,6 +109,11 @@ def can_edit_competitors(user: User) -> bool:
     return bool(user.is_authenticated and user.role != Role.AFTER_SALES)
 
 
+def can_manage_outcome_reasons(user: User) -> bool:
+    """The list of win/loss reasons every report groups by: administrators keep it."""
+    return is_active(user) and scope_for(user).sees_everything
+
+
 # --- The checklist and the playbook behind it -------------------------------------------------------------------
 
 

@@ -143,8 +143,20 @@ class TestCaseForm(forms.ModelForm):
 
     class Meta:
         model = TestCase
-        fields = ["title", "category", "description", "validation"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2}), "validation": forms.Textarea(attrs={"rows": 2})}
+        fields = [
+            "title",
+            "category",
+            "description",
+            "validation",
+            "title_en",
+            "category_en",
+            "description_en",
+            "validation_en",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2})
+            for name in ("description", "validation", "description_en", "validation_en")
+        }
 
 
 class GapForm(forms.ModelForm):

@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales import access
+from presales.core.i18n import in_reader_language
 from presales.core.models import BaseModel
 from presales.core.uploads import stored_name
 
@@ -36,12 +37,13 @@ class TenderChildQuerySet(models.QuerySet):
 
 
 class ProcurementMethod(models.TextChoices):
-    OPEN = "open", _("Open tender (公开招标)")
-    INVITED = "invited", _("Invited tender (邀请招标)")
-    NEGOTIATION = "negotiation", _("Competitive negotiation (竞争性谈判)")
-    CONSULTATION = "consultation", _("Competitive consultation (竞争性磋商)")
-    INQUIRY = "inquiry", _("Request for quotation (询价)")
-    SINGLE_SOURCE = "single_source", _("Single source (单一来源)")
+    # The Chinese UI shows the terms of the Government Procurement Law (公开招标, 邀请招标, 竞争性谈判, ...).
+    OPEN = "open", _("Open tender")
+    INVITED = "invited", _("Invited tender")
+    NEGOTIATION = "negotiation", _("Competitive negotiation")
+    CONSULTATION = "consultation", _("Competitive consultation")
+    INQUIRY = "inquiry", _("Request for quotation")
+    SINGLE_SOURCE = "single_source", _("Single source")
 
 
 class TenderStatus(models.TextChoices):
@@ -262,7 +264,12 @@ class SubmissionItem(models.Model):
         verbose_name_plural = _("submission checklist items")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The item in the reader's language while it is one of the default items, else as typed."""
+        return in_reader_language(self.name, DEFAULT_SUBMISSION_ITEMS)
 
     @property
     def done(self) -> bool:
@@ -282,14 +289,20 @@ DEFAULT_SUBMISSION_ITEMS = [
 
 
 class TestCase(BaseModel):
-    """A reusable test case for trials, with how success is validated; copied into a POC as a criterion."""
+    """A reusable test case for trials, with how success is validated; copied into a POC as a criterion (in the
+    language of the person who creates the POC). The library is shared by Chinese and English readers: each text
+    has an English version, shown to English readers when it is filled in."""
 
     __test__ = False  # not a pytest class
 
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     category = models.CharField(_("category"), max_length=100, blank=True)
+    category_en = models.CharField(_("category (English)"), max_length=100, blank=True)
     description = models.TextField(_("what is tested"), blank=True)
+    description_en = models.TextField(_("what is tested (English)"), blank=True)
     validation = models.TextField(_("how success is validated"))
+    validation_en = models.TextField(_("how success is validated (English)"), blank=True)
     created_by = models.ForeignKey("people.User", on_delete=models.PROTECT, related_name="+")
 
     history = HistoricalRecords()
@@ -300,7 +313,27 @@ class TestCase(BaseModel):
         verbose_name_plural = _("test cases")
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
+
+    @staticmethod
+    def _localised(text: str, english: str) -> str:
+        return english if english and (get_language() or "").startswith("en") else text
+
+    @property
+    def title_text(self) -> str:
+        return self._localised(self.title, self.title_en)
+
+    @property
+    def category_text(self) -> str:
+        return self._localised(self.category, self.category_en)
+
+    @property
+    def description_text(self) -> str:
+        return self._localised(self.description, self.description_en)
+
+    @property
+    def validation_text(self) -> str:
+        return self._localised(self.validation, self.validation_en)
 
 
 class PocStatus(models.TextChoices):

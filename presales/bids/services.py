@@ -323,12 +323,18 @@ def submission_item_untick(*, actor: User, item: SubmissionItem) -> SubmissionIt
 
 @transaction.atomic
 def test_case_create(
-    *, actor: User, title: str, validation: str, category: str = "", description: str = ""
+    *, actor: User, title: str, validation: str, category: str = "", description: str = "", **english: str
 ) -> TestCase:
-    """Add a reusable test case to the library (presales people and admins)."""
+    """Add a reusable test case to the library (presales people and admins); `english`: the English versions
+    (title_en, category_en, description_en, validation_en)."""
     if not access.can_log_activity(actor):
         raise PermissionDenied
-    case = TestCase(title=title, validation=validation, category=category, description=description, created_by=actor)
+    unknown = set(english) - {"title_en", "category_en", "description_en", "validation_en"}
+    if unknown:
+        raise ValueError(f"Not a test case field: {', '.join(sorted(unknown))}")
+    case = TestCase(
+        title=title, validation=validation, category=category, description=description, created_by=actor, **english
+    )
     case.full_clean()
     attribute_change(case, actor=actor)
     case.save()
@@ -348,7 +354,8 @@ def poc_create(*, actor: User, opportunity: Opportunity, test_cases: Any = (), *
     attribute_change(poc, actor=actor)
     poc.save()
     for case in test_cases:
-        criterion = PocCriterion(poc=poc, test_case=case, title=case.title, validation=case.validation)
+        # In the language of the person creating the POC (the library has both).
+        criterion = PocCriterion(poc=poc, test_case=case, title=case.title_text, validation=case.validation_text)
         attribute_change(criterion, actor=actor)
         criterion.save()
     return poc
@@ -369,8 +376,8 @@ def poc_criterion_add(
     """Add a success criterion, from the library or typed in."""
     _require_deal_work(actor, poc.opportunity)
     if test_case is not None:
-        title = title or test_case.title
-        validation = validation or test_case.validation
+        title = title or test_case.title_text
+        validation = validation or test_case.validation_text
     criterion = PocCriterion(poc=poc, test_case=test_case, title=title, validation=validation)
     criterion.full_clean()
     attribute_change(criterion, actor=actor)

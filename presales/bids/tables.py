@@ -103,8 +103,12 @@ class TestCaseTable(Table):
     use_count = NumberColumn(_("Used in POCs"))
 
     def render_title(self, case: TestCase) -> SafeString:
-        description = format_html('<br><small class="muted">{}</small>', case.description) if case.description else ""
-        return format_html("{}{}", case.title, description)
+        text = case.description_text
+        description = format_html('<br><small class="muted">{}</small>', text) if text else ""
+        return format_html("{}{}", case.title_text, description)
+
+    def render_category(self, case: TestCase) -> str:
+        return case.category_text
 
     def render_validation(self, case: Any) -> SafeString:
-        return linebreaksbr(case.validation)
+        return linebreaksbr(case.validation_text)

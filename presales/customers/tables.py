@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from presales.core.tables import Column, DateColumn, MoneyColumn, NumberColumn, Table, badge, join, link
 from presales.customers.models import Account, Contact
@@ -41,8 +42,8 @@ class AccountTable(Table):
 
 
 class ContactTable(Table):
-    name = Column(_("Name"), sort="name", cell_classes="primary-cell")
-    title = Column(_("Title"), page=False)
+    name = Column(pgettext_lazy("person", "Name"), sort="name", cell_classes="primary-cell")
+    title = Column(pgettext_lazy("job title", "Title"), page=False)
     department = Column(_("Department"), page=False)
     account = Column(_("Account"), "account.name", sort="account__name")
     level = Column(_("Level"), sort="level", classes="hide-phone")

@@ -11,6 +11,7 @@ from presales.deals.models import (
     DealTeamMember,
     Opportunity,
     OpportunityCompetitor,
+    OutcomeReason,
     ProductLine,
 )
 
@@ -77,6 +78,14 @@ class ProductLineAdmin(SimpleHistoryAdmin):
     list_filter = ("is_active",)
     search_fields = ("name", "name_en", "aliases")
     readonly_fields = ("version", "created_at", "updated_at")
+
+
+@admin.register(OutcomeReason)
+class OutcomeReasonAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "name_en", "applies_to", "order", "is_active")
+    list_filter = ("applies_to", "is_active")
+    search_fields = ("name", "name_en")
+    readonly_fields = ("key", "version", "created_at", "updated_at")
 
 
 @admin.register(DealConflict)

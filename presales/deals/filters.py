@@ -108,7 +108,8 @@ class OpportunityFilter(django_filters.FilterSet):
         empty_label=_("Any competitor"),
         distinct=True,
     )
-    reason = django_filters.CharFilter(label=_("Reason"), field_name="outcome_reason", widget=forms.HiddenInput)
+    # A win/loss reason of the managed list (its id), or "none": closed with a typed reason that names no listed one.
+    reason = django_filters.CharFilter(label=_("Reason"), method="filter_reason", widget=forms.HiddenInput)
     presales = django_filters.ChoiceFilter(
         label=_("Presales support"),
         choices=(("with", _("With presales")), ("without", _("Without presales"))),
@@ -164,6 +165,13 @@ class OpportunityFilter(django_filters.FilterSet):
     def filter_team(self, queryset: QuerySet, name: str, value: Team) -> QuerySet:
         # A deal belongs to its sales team and, through the presales lead, to a presales team.
         return queryset.filter(Q(team=value) | Q(presales_team=value))
+
+    def filter_reason(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "none":
+            return queryset.filter(win_loss_reason__isnull=True).exclude(outcome_reason="")
+        if value.isdigit():
+            return queryset.filter(win_loss_reason_id=int(value))
+        return queryset.none()
 
     def filter_presales(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """With presales: a presales lead or at least one activity (the dashboard's with / without split)."""

@@ -11,7 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from presales.core.forms import VersionedModelForm, editable_fields
 from presales.core.pickers import PickerSelect, PickerSelectMultiple
 from presales.customers.models import Account
-from presales.deals.models import Competitor, ConflictResolution, DealRole, DealStep, Opportunity, Outcome, StepStatus
+from presales.deals.models import (
+    Competitor,
+    ConflictResolution,
+    DealRole,
+    DealStep,
+    Opportunity,
+    Outcome,
+    OutcomeReason,
+    ReasonAppliesTo,
+    StepStatus,
+)
 from presales.deals.services.opportunities import OPPORTUNITY_FIELDS
 from presales.people.models import PRESALES_ROLES, SALES_ROLES, Role, User
 from presales.playbook.models import PlaybookVersion, Stage
@@ -102,26 +112,47 @@ class StageForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    """Record the result of a deal; lost and abandoned deals need a reason."""
+    """Record the result of a deal: the reason from the managed list (grouped by the result it is offered for), and
+    any details; lost and abandoned deals need a reason."""
 
     outcome = forms.ChoiceField(
         label=_("Result"),
         choices=[(value, label) for value, label in Outcome.choices if value != Outcome.OPEN],
         widget=forms.RadioSelect,
     )
-    reason = forms.CharField(
-        label=_("Reason"),
+    reason = forms.ChoiceField(label=_("Reason"), required=False)
+    details = forms.CharField(
+        label=_("Details"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Why we won, lost or gave up: price, relationship, product fit, competitor…"),
+        help_text=_("What happened: the price gap, who decided, what the customer said."),
     )
     closed_on = forms.DateField(label=_("Closed on"), required=False, widget=DATE_INPUT)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.reasons = {reason.pk: reason for reason in OutcomeReason.objects.active()}
+        groups: dict[str, list[tuple[int, str]]] = {value: [] for value in ReasonAppliesTo.values}
+        for reason in self.reasons.values():
+            groups[reason.applies_to].append((reason.pk, str(reason)))
+        labels = dict(ReasonAppliesTo.choices)
+        cast(forms.ChoiceField, self.fields["reason"]).choices = [
+            ("", "—"),
+            *((labels[value], options) for value, options in groups.items() if options),
+        ]
+
+    def clean_reason(self) -> OutcomeReason | None:
+        value = self.cleaned_data.get("reason")
+        return self.reasons.get(int(value)) if value else None
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("outcome") in (Outcome.LOST, Outcome.ABANDONED) and not cleaned.get("reason", "").strip():
+        outcome, reason = cleaned.get("outcome"), cleaned.get("reason")
+        if outcome in (Outcome.LOST, Outcome.ABANDONED) and reason is None:
             self.add_error("reason", _("Say why the deal was lost or abandoned."))
+        elif reason is not None and outcome and not reason.offered_for(outcome):
+            self.add_error("reason", _("Choose one of the reasons offered for this result."))
         return cleaned
 
 
@@ -164,6 +195,14 @@ class CompetitorForm(VersionedModelForm):
         model = Competitor
         fields = ["name", "name_en", "aliases", "threat_level", "website", "strengths", "weaknesses"]
         widgets = {"strengths": forms.Textarea(attrs={"rows": 4}), "weaknesses": forms.Textarea(attrs={"rows": 4})}
+
+
+class OutcomeReasonForm(VersionedModelForm):
+    """One win/loss reason of the managed list: both names, the result it is offered for, its place, in use."""
+
+    class Meta:
+        model = OutcomeReason
+        fields = ["name", "name_en", "applies_to", "order", "is_active"]
 
 
 # --- The checklist ---------------------------------------------------------------------------------------------

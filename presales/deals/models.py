@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales import access
@@ -122,6 +122,71 @@ class Outcome(models.TextChoices):
     ABANDONED = "abandoned", _("Abandoned")
 
 
+class ReasonAppliesTo(models.TextChoices):
+    WON = "won", _("Won deals")
+    LOST = "lost", _("Lost or abandoned deals")
+    ANY = "any", _("Any result")
+
+
+class OutcomeReasonQuerySet(models.QuerySet["OutcomeReason"]):
+    def active(self) -> OutcomeReasonQuerySet:
+        return self.filter(is_active=True)
+
+    def for_outcome(self, outcome: str) -> OutcomeReasonQuerySet:
+        """The reasons offered when closing with `outcome` (lost and abandoned share the loss reasons)."""
+        kind = ReasonAppliesTo.WON if outcome == Outcome.WON else ReasonAppliesTo.LOST
+        return self.filter(applies_to__in=(kind, ReasonAppliesTo.ANY))
+
+    def matching(self, text: str) -> OutcomeReason | None:
+        """The reason a typed text names: its Chinese or English name, or an earlier free-text value of a default
+        reason (presales.deals.outcome_reasons); None when it names none."""
+        from presales.deals.outcome_reasons import reason_aliases
+
+        text = (text or "").strip()
+        if not text:
+            return None
+        by_name = self.filter(models.Q(name__iexact=text) | models.Q(name_en__iexact=text)).order_by("order", "pk")
+        found = by_name.first()
+        if found is None and (key := reason_aliases().get(text.casefold())):
+            found = self.filter(key=key).first()
+        return found
+
+
+class OutcomeReason(BaseModel):
+    """Why deals are won or lost: a list administrators keep, each reason with a Chinese and an English name."""
+
+    key = models.SlugField(
+        _("key"), max_length=50, blank=True, editable=False, help_text=_("Set on the default reasons the app uses.")
+    )
+    name = models.CharField(_("Chinese name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100)
+    applies_to = models.CharField(
+        _("offered for"), max_length=10, choices=ReasonAppliesTo.choices, default=ReasonAppliesTo.ANY
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("in use"), default=True, help_text=_("Reasons not in use are not offered."))
+
+    objects = OutcomeReasonQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("win/loss reason")
+        verbose_name_plural = _("win/loss reasons")
+        constraints = [
+            models.UniqueConstraint(fields=["key"], condition=~models.Q(key=""), name="outcome_reason_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+    def offered_for(self, outcome: str) -> bool:
+        kind = ReasonAppliesTo.WON if outcome == Outcome.WON else ReasonAppliesTo.LOST
+        return self.applies_to in (kind, ReasonAppliesTo.ANY)
+
+
 class OpportunityQuerySet(models.QuerySet["Opportunity"]):
     def visible_to(self, user: User) -> OpportunityQuerySet:
         return access.opportunities_visible_to(user, self)
@@ -133,7 +198,7 @@ class OpportunityQuerySet(models.QuerySet["Opportunity"]):
         return self.exclude(outcome=Outcome.OPEN)
 
     def with_list_relations(self) -> OpportunityQuerySet:
-        return self.select_related("account", "stage", "sales_owner", "presales_lead", "team")
+        return self.select_related("account", "stage", "sales_owner", "presales_lead", "team", "win_loss_reason")
 
 
 class Opportunity(BaseModel):
@@ -194,7 +259,15 @@ class Opportunity(BaseModel):
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OPEN, db_index=True
     )
-    outcome_reason = models.TextField(_("outcome reason"), blank=True)
+    win_loss_reason = models.ForeignKey(
+        OutcomeReason,
+        verbose_name=_("reason"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+    )
+    outcome_reason = models.TextField(_("reason details"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -239,7 +312,11 @@ class Opportunity(BaseModel):
 
     def clean(self) -> None:
         errors = {}
-        if self.outcome in (Outcome.LOST, Outcome.ABANDONED) and not self.outcome_reason.strip():
+        if (
+            self.outcome in (Outcome.LOST, Outcome.ABANDONED)
+            and self.win_loss_reason_id is None
+            and not self.outcome_reason.strip()
+        ):
             errors["outcome_reason"] = _("Say why the deal was lost or abandoned.")
         if self.outcome == Outcome.WON and self.probability != 100:
             errors["probability"] = _("A won deal has a probability of 100%.")

@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from presales.core.tables import Column, DateColumn, MoneyColumn, NumberColumn, Table, badge, display, join, link
-from presales.deals.models import Competitor, DealStep, Opportunity
+from presales.deals.models import Competitor, DealStep, Opportunity, OutcomeReason
 from presales.deals.templatetags.deals import status_badge
 
 
@@ -73,6 +73,31 @@ class CompetitorTable(Table):
         return Truncator(competitor.weaknesses).chars(120)
 
 
+class OutcomeReasonTable(Table):
+    """The managed list of win/loss reasons (both names: administrators keep both), with how many deals use each."""
+
+    html_id = "outcome-reasons"
+
+    order = NumberColumn("#")
+    name = Column(_("Chinese name"), cell_classes="primary-cell")
+    name_en = Column(_("English name"))
+    applies_to = Column(_("Offered for"))
+    is_active = Column(_("In use"))
+    deal_count = NumberColumn(_("Deals"))
+
+    # Both names on the page where they are kept, each marked with its language.
+    def render_name(self, reason: OutcomeReason) -> SafeString:
+        return format_html(
+            '<a href="{}" lang="zh-Hans">{}</a>', reverse("deals:outcome_reason_edit", args=[reason.pk]), reason.name
+        )
+
+    def render_name_en(self, reason: OutcomeReason) -> SafeString:
+        return format_html('<span lang="en">{}</span>', reason.name_en)
+
+    def render_is_active(self, reason: OutcomeReason) -> str:
+        return str(_("yes") if reason.is_active else _("no"))
+
+
 class CompetitorDealTable(Table):
     """The deals a competitor appears in (on its profile): one row per link between the competitor and a deal."""
 
@@ -122,11 +147,10 @@ class MyStepTable(Table):
 
     def render_step(self, step: DealStep) -> SafeString:
         return format_html(
-            '<a href="{}">{}. {}</a><br><span class="muted small">{}</span>',
+            '<a href="{}">{}. {}</a>',
             reverse("deals:step", args=[step.pk]),
             step.definition.order,
-            step.definition.name_zh,
-            step.definition.name_en,
+            step.definition.name,
         )
 
     def render_opportunity(self, step: DealStep) -> SafeString:

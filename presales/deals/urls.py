@@ -2,7 +2,7 @@ from django.urls import path
 
 from presales.core.routes import object_urls
 from presales.deals import pickers
-from presales.deals.views import checklist, competitors, opportunities
+from presales.deals.views import checklist, competitors, opportunities, reasons
 
 app_name = "deals"
 urlpatterns = [
@@ -31,6 +31,9 @@ urlpatterns = [
     path("accountability/", checklist.accountability_board, name="accountability"),
     path("steps/", checklist.step_list, name="step_list"),
     path("conflicts/<int:pk>/", opportunities.deal_conflict, name="conflict"),
+    # The win/loss reasons (administrators).
+    path("reasons/", reasons.outcome_reason_list, name="outcome_reasons"),
+    path("reasons/<int:pk>/", reasons.outcome_reason_edit, name="outcome_reason_edit"),
     # The shared competitor profiles.
     *object_urls("competitors/", competitors, "competitor", name="competitor_"),
 ]

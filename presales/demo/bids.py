@@ -26,13 +26,23 @@ from presales.deals.models import Opportunity, Outcome
 if TYPE_CHECKING:
     from presales.demo.context import DemoContext
 
+# The test-case library in both languages: title, category, what is tested, how success is validated (Chinese,
+# then English); each reader sees their own language.
 TEST_CASES = [
-    ("同城双活故障切换", "高可用", "切断主站点电源，观察业务切换", "业务中断时间 < 30 秒，无数据丢失"),
-    ("Throughput under mixed load", "Performance", "70/30 read/write, 8K blocks", "≥ 200,000 IOPS at < 1 ms latency"),
-    ("备份恢复", "数据保护", "恢复 1TB 数据库到指定时间点", "4 小时内恢复完成，校验一致"),
-    ("Rolling upgrade without downtime", "Operations", "Upgrade firmware node by node", "No I/O errors on clients"),
-    ("国产化适配", "信创", "在国产 CPU 与操作系统上部署", "全部功能用例通过"),
-]
+    (("同城双活故障切换", "高可用", "切断主站点电源，观察业务切换", "业务中断时间 < 30 秒，无数据丢失"),
+     ("Active-active failover", "High availability", "Cut the primary site's power and watch the switch-over",
+      "Service interrupted < 30 s, no data lost")),
+    (("混合负载吞吐量", "性能", "70/30 读写比，8K 块", "延迟 < 1 毫秒时 ≥ 200,000 IOPS"),
+     ("Throughput under mixed load", "Performance", "70/30 read/write, 8K blocks", "≥ 200,000 IOPS at < 1 ms latency")),
+    (("备份恢复", "数据保护", "恢复 1TB 数据库到指定时间点", "4 小时内恢复完成，校验一致"),
+     ("Backup and restore", "Data protection", "Restore a 1 TB database to a point in time",
+      "Restored within 4 hours, checksums match")),
+    (("不停机滚动升级", "运维", "逐个节点升级固件", "客户端无 I/O 错误"),
+     ("Rolling upgrade without downtime", "Operations", "Upgrade firmware node by node", "No I/O errors on clients")),
+    (("国产化适配", "信创", "在国产 CPU 与操作系统上部署", "全部功能用例通过"),
+     ("Domestic platform compatibility", "Domestic IT (Xinchuang)", "Deploy on domestic CPUs and operating systems",
+      "Every functional case passes")),
+]  # fmt: skip
 GAPS = [
     ("国密算法 SM2/SM4 支持", GapSeverity.DEAL_BREAKER, "存储"),
     ("Native Kubernetes CSI snapshot support", GapSeverity.CHALLENGE, "Storage"),
@@ -153,8 +163,18 @@ def generate_bids(ctx: DemoContext) -> None:
         tenders += 1
 
     cases = [
-        services.test_case_create(actor=ctx.presales_people[0], title=t, category=c, description=d, validation=v)
-        for t, c, d, v in TEST_CASES
+        services.test_case_create(
+            actor=ctx.presales_people[0],
+            title=t,
+            category=c,
+            description=d,
+            validation=v,
+            title_en=t_en,
+            category_en=c_en,
+            description_en=d_en,
+            validation_en=v_en,
+        )
+        for (t, c, d, v), (t_en, c_en, d_en, v_en) in TEST_CASES
     ]
     pocs = 0
     for index, deal in enumerate(open_deals[9:15] + won[3:5] + lost[3:5]):

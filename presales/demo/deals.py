@@ -23,6 +23,7 @@ from presales.deals.models import (
     Opportunity,
     OpportunityCompetitor,
     Outcome,
+    OutcomeReason,
 )
 from presales.demo import names
 from presales.demo.checklists import BulkChecklists, ChecklistWalker
@@ -302,7 +303,10 @@ def _create_with_services(ctx: DemoContext, plan: OpportunityPlan, walker: Check
             # it through the versioned, audited save the services use, as the person closing the deal would.
             opportunity = save_with_version_check(
                 closed,
-                changes={"outcome_reason": plan.outcome_reason},
+                changes={
+                    "outcome_reason": plan.outcome_reason,
+                    "win_loss_reason": OutcomeReason.objects.active().matching(plan.outcome_reason),
+                },
                 expected_version=None,
                 actor=closer,
                 reason="close",
@@ -346,7 +350,15 @@ def _open_deal(ctx: DemoContext, plan: OpportunityPlan) -> Opportunity:
     return opportunity
 
 
-def build_opportunity_row(ctx: DemoContext, plan: OpportunityPlan) -> Opportunity:
+def _listed_reasons(plans: list[OpportunityPlan]) -> dict[str, OutcomeReason | None]:
+    """The reason from the managed list each distinct typed reason names (as opportunity_close picks it)."""
+    listed = OutcomeReason.objects.active()
+    return {text: listed.matching(text) for text in {plan.outcome_reason for plan in plans if plan.outcome_reason}}
+
+
+def build_opportunity_row(
+    ctx: DemoContext, plan: OpportunityPlan, reasons: dict[str, OutcomeReason | None] | None = None
+) -> Opportunity:
     """The row opportunity_create + change_stage + close would have produced, for bulk insertion."""
     lead = plan.presales_lead
     return Opportunity(
@@ -364,6 +376,7 @@ def build_opportunity_row(ctx: DemoContext, plan: OpportunityPlan) -> Opportunit
         presales_team_id=lead.team_id if lead else None,
         outcome=plan.outcome,
         outcome_reason=plan.outcome_reason,
+        win_loss_reason=(reasons if reasons is not None else _listed_reasons([plan])).get(plan.outcome_reason),
         closed_on=plan.closed_on,
         source=plan.source,
         description=plan.description,
@@ -377,7 +390,8 @@ def _create_in_bulk(ctx: DemoContext, planner: DealPlanner) -> None:
     for start in range(0, total, batch):
         plans = [planner.plan(index) for index in range(start, min(total, start + batch))]
         with transaction.atomic():
-            rows = [build_opportunity_row(ctx, plan) for plan in plans]
+            reasons = _listed_reasons(plans)
+            rows = [build_opportunity_row(ctx, plan, reasons) for plan in plans]
             Opportunity.objects.bulk_create(rows, batch_size=batch)
             members = [
                 DealTeamMember(opportunity=row, user=user, role=role)

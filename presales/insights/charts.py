@@ -179,6 +179,8 @@ def render_chart(
     svg = _SCRIPT.sub("", svg)
     svg = _COMMENT.sub("", svg)
     svg = svg.replace(_HIDDEN_STYLE, 'opacity="0"')
+    # pygal titles an untitled chart "Pygal" (a tooltip in some browsers): the chart's own label instead.
+    svg = svg.replace("<title>Pygal</title>", f"<title>{escape(label)}</title>", 1)
     # The chart is one image for assistive technology; its numbers are in the table beside it.
     svg = _SVG_OPEN.sub(f'<svg role="img" aria-label="{escape(label)}" focusable="false" ', svg, count=1)
     return mark_safe(svg)  # noqa: S308 - pygal escapes the labels and values it writes; we add an escaped label

@@ -647,7 +647,7 @@ def win_loss_panels(user: User, f: InsightFilters) -> list[Panel]:
     industries = selectors.win_rate_by(user, f, "industry")
     regions = selectors.win_rate_by(user, f, "region")
     for row in reasons:
-        params = {"reason": row["reason"]}
+        params = {"reason": row["reason_id"]}
         row["links"] = {
             "won": Link(links.closed_deals(f, "won", f.start, f.end, **params), "count"),
             "lost": Link(links.closed_deals(f, "lost", f.start, f.end, **params), "count"),

@@ -27,6 +27,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.utils.translation import gettext as _
 
 from presales.currencies.rates import in_company_currency
 from presales.customers.models import Industry, Region
@@ -37,6 +38,7 @@ from presales.deals.models import (
     Opportunity,
     OpportunityCompetitor,
     Outcome,
+    OutcomeReason,
     StepStatus,
     has_overdue_steps,
     misses_qualification,
@@ -533,19 +535,33 @@ def my_hours(user: User, f: InsightFilters) -> dict[str, Any]:
 
 
 def outcome_reasons(user: User, f: InsightFilters, limit: int = 15) -> list[dict[str, Any]]:
-    """The reasons recorded on closed deals, most frequent first, with how many were won and lost for each."""
-    rows = (
-        closed_deals(user, f)
-        .exclude(outcome_reason="")
-        .values("outcome_reason")
-        .annotate(
-            count=Count("pk"),
-            won=Count("pk", filter=Q(outcome=Outcome.WON)),
-            lost=Count("pk", filter=Q(outcome=Outcome.LOST)),
-        )
-        .order_by("-count", "outcome_reason")[:limit]
-    )
-    return [{"reason": row["outcome_reason"], **{k: row[k] for k in ("count", "won", "lost")}} for row in rows]
+    """Closed deals grouped by their reason from the managed list (named in the reader's language), most frequent
+    first, with how many were won and lost for each. Deals closed with only a typed reason that names no listed one
+    form one row, "Not from the list" (`reason_id` "none"); deals with no reason at all are left out."""
+    counts = {
+        "count": Count("pk"),
+        "won": Count("pk", filter=Q(outcome=Outcome.WON)),
+        "lost": Count("pk", filter=Q(outcome=Outcome.LOST)),
+    }
+    closed = closed_deals(user, f)
+    grouped = list(closed.filter(win_loss_reason__isnull=False).values("win_loss_reason").annotate(**counts).order_by())
+    names = {
+        reason.pk: str(reason)
+        for reason in OutcomeReason.objects.filter(pk__in=[row["win_loss_reason"] for row in grouped])
+    }
+    rows = [
+        {
+            "reason": names[row["win_loss_reason"]],
+            "reason_id": str(row["win_loss_reason"]),
+            **{k: row[k] for k in counts},
+        }
+        for row in grouped
+    ]
+    typed = closed.filter(win_loss_reason__isnull=True).exclude(outcome_reason="").aggregate(**counts)
+    if typed["count"]:
+        rows.append({"reason": str(_("Not from the list")), "reason_id": "none", **typed})
+    rows.sort(key=lambda row: (-row["count"], row["reason"]))
+    return rows[:limit]
 
 
 def competitor_win_rates(user: User, f: InsightFilters) -> list[dict[str, Any]]:

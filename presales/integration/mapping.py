@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from presales.customers.models import Industry, Region
@@ -100,12 +100,16 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         FieldSpec("notes", gettext_lazy("Notes"), ("Description", "Notes", "备注", "描述")),
     ),
     ImportKind.CONTACTS: (
-        FieldSpec("name", gettext_lazy("Name"), ("Full Name", "Name", "Contact Name", "联系人", "姓名", "联系人姓名")),
+        FieldSpec(
+            "name",
+            pgettext_lazy("person", "Name"),
+            ("Full Name", "Name", "Contact Name", "联系人", "姓名", "联系人姓名"),
+        ),
         FieldSpec("first_name", gettext_lazy("First name"), ("First Name", "名")),
         FieldSpec("last_name", gettext_lazy("Last name"), ("Last Name", "姓")),
         FieldSpec("external_id", gettext_lazy("External ID"), ("Contact ID", "Record ID", "联系人编号", "编号")),
         *ACCOUNT_LINK_FIELDS,
-        FieldSpec("title", gettext_lazy("Title"), ("Title", "Job Title", "职务", "职位")),
+        FieldSpec("title", pgettext_lazy("job title", "Title"), ("Title", "Job Title", "职务", "职位")),
         FieldSpec("department", gettext_lazy("Department"), ("Department", "部门")),
         FieldSpec(
             "phone",

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from presales import access
 from presales.core import workers
@@ -94,7 +95,7 @@ def import_job_set_mapping(
     ):
         missing.append(_("Account name"))
     if job.kind == m.ImportKind.CONTACTS and not ({"name", "first_name", "last_name"} & set(mapping)):
-        missing.append(_("Name"))
+        missing.append(pgettext("person", "Name"))
     if missing:
         raise ValidationError(_("Choose a column for: %(fields)s.") % {"fields": ", ".join(missing)})
     columns_changed = job.mapping != mapping

@@ -3,30 +3,34 @@
 import zoneinfo
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from presales.people.models import User
 
+# The zone's identifier, and its city in the reader's language.
 COMMON_TIMEZONES = [
-    "Asia/Shanghai",
-    "Asia/Hong_Kong",
-    "Asia/Taipei",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Asia/Kolkata",
-    "Asia/Dubai",
-    "Europe/London",
-    "Europe/Berlin",
-    "America/New_York",
-    "America/Los_Angeles",
-    "UTC",
+    ("Asia/Shanghai", _("Shanghai")),
+    ("Asia/Hong_Kong", _("Hong Kong")),
+    ("Asia/Taipei", _("Taipei")),
+    ("Asia/Singapore", _("Singapore")),
+    ("Asia/Tokyo", _("Tokyo")),
+    ("Asia/Kolkata", _("Kolkata")),
+    ("Asia/Dubai", _("Dubai")),
+    ("Europe/London", _("London")),
+    ("Europe/Berlin", _("Berlin")),
+    ("America/New_York", _("New York")),
+    ("America/Los_Angeles", _("Los Angeles")),
+    ("UTC", _("Coordinated Universal Time")),
 ]
 
 
 class PreferencesForm(forms.ModelForm):
     """Display name, contact details, language and time zone."""
 
-    timezone = forms.ChoiceField(label=_("time zone"), choices=[(tz, tz.replace("_", " ")) for tz in COMMON_TIMEZONES])
+    timezone = forms.ChoiceField(
+        label=_("time zone"), choices=[(tz, format_lazy("{} ({})", city, tz)) for tz, city in COMMON_TIMEZONES]
+    )
 
     class Meta:
         model = User

@@ -1,5 +1,12 @@
 """The article's tables as default data (docs/domain.md, Stages). The Chinese wording is the article's own."""
 
+from django.utils.translation import gettext_lazy
+
+# The first version's note, stored in English and shown in the reader's language while nobody has changed it
+# (presales.core.i18n.in_reader_language). The note the first installs wrote is mapped to it by migration 0008.
+DEFAULT_PLAYBOOK_NOTE = "The article's 24 steps with the default responsibility matrix."
+DEFAULT_PLAYBOOK_NOTES = (gettext_lazy("The article's 24 steps with the default responsibility matrix."),)
+
 # number, short zh, short en, customer dept zh, customer dept en, customer stage zh, customer stage en,
 # vendor dept zh, vendor dept en, vendor stage zh, vendor stage en, default probability, after the sale
 STAGES = [
@@ -416,9 +423,7 @@ def install_default_playbook(version_model, step_model, stage_model) -> None:  #
 
     if version_model.objects.exists():
         return
-    version = version_model.objects.create(
-        number=1, published_at=timezone.now(), notes="The article's 24 steps with the default responsibility matrix."
-    )
+    version = version_model.objects.create(number=1, published_at=timezone.now(), notes=DEFAULT_PLAYBOOK_NOTE)
     stages = {stage.number: stage for stage in stage_model.objects.all()}
     for order, key, zh, en, responsible, consulted, stage, kind, rule, days in STEPS:
         step_model.objects.create(

@@ -10,9 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.i18n import in_reader_language
 from presales.core.tables import Column, DateColumn, NumberColumn, Table, badge, display, join, link
+from presales.playbook.defaults import DEFAULT_PLAYBOOK_NOTES
 from presales.playbook.models import PlaybookVersion, Stage, StepDefinition
 
 
@@ -56,6 +59,9 @@ class PlaybookVersionTable(Table):
             state = ""
         return join(version, state)
 
+    def render_notes(self, version: PlaybookVersion) -> str:
+        return in_reader_language(version.notes, DEFAULT_PLAYBOOK_NOTES)
+
     def render_published_at(self, version: PlaybookVersion) -> str:
         published = timezone.localdate(version.published_at) if version.published_at else None
         return display(published, "—")
@@ -83,7 +89,14 @@ class StepDefinitionTable(Table):
         return [column for column in super().page_columns if column.name != "change" or self.context.get("draft")]
 
     def render_name(self, step: StepDefinition) -> SafeString:
-        return format_html('{}<br><span class="muted small">{}</span>', step.name_zh, step.name_en)
+        # The editors keep both names: the reader's language first, the other one marked as such (lang).
+        if step.name_en and (get_language() or "").startswith("en"):
+            first, second, second_lang = step.name_en, step.name_zh, "zh-Hans"
+        else:
+            first, second, second_lang = step.name_zh, step.name_en, "en"
+        if not second:
+            return format_html("{}", first)
+        return format_html('{}<br><span class="muted small" lang="{}">{}</span>', first, second_lang, second)
 
     def render_stage(self, step: StepDefinition) -> str:
         return f"{step.stage.number}. {step.stage.label}"

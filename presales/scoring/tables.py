@@ -171,12 +171,13 @@ class DimensionTable(Table):
     html_id = "rubric"
 
     order = NumberColumn("#")
-    name = Column(_("Name"))
-    name_en = Column(_("English name"), classes="hide-phone")
+    # One column in the reader's language (the dimension's name, or its English name for an English reader); the
+    # edit form has both names.
+    name = Column(_("Dimension"))
     is_active = Column(_("In use"))
 
     def render_name(self, dimension: CapabilityDimension) -> SafeString:
-        return link(reverse("scoring:dimension_edit", args=[dimension.pk]), dimension.name)
+        return link(reverse("scoring:dimension_edit", args=[dimension.pk]), dimension)
 
     def render_is_active(self, dimension: CapabilityDimension) -> str:
         return str(_("yes") if dimension.is_active else _("no"))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from presales.core.tables import Column, MoneyColumn, NumberColumn, Table, badge, join, link, muted
 from presales.people.models import User
 
 
 class PersonTable(Table):
-    name = Column(_("Name"), str, sort="display_name", cell_classes="primary-cell")
+    name = Column(pgettext_lazy("person", "Name"), str, sort="display_name", cell_classes="primary-cell")
     username = Column(_("User name"), sort="username", classes="hide-phone")
     role = Column(_("Role"), "role", sort="role")
     team = Column(_("Team"), "team.name", sort="team__name")

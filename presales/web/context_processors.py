@@ -81,6 +81,15 @@ NAVIGATION: list[NavEntry] = [
         visible=access.can_edit_playbook,
     ),
     NavEntry(
+        "outcome_reasons",
+        "deals:outcome_reasons",
+        _("Win/loss reasons"),
+        "settings",
+        "more",
+        ("deals:outcome_reason",),
+        visible=access.can_manage_outcome_reasons,
+    ),
+    NavEntry(
         "import",
         "integration:import_start",
         _("Import"),

@@ -97,11 +97,18 @@ class OpportunityOut(VersionedOut):
     team: TeamRef | None
     presales_team: TeamRef | None
     outcome: str
-    outcome_reason: str
+    win_loss_reason: str | None = Field(
+        None, description="The reason from the managed win/loss list, named in the request's language."
+    )
+    outcome_reason: str = Field(description="The details given with the result (a typed reason).")
     closed_on: datetime.date | None
     source: str
     description: str
     external_id: str
+
+    @staticmethod
+    def resolve_win_loss_reason(obj: Opportunity) -> str | None:
+        return str(obj.win_loss_reason) if obj.win_loss_reason_id else None
 
 
 class OpportunityDetailOut(OpportunityOut):
@@ -161,7 +168,11 @@ class StageChangeIn(InputSchema):
 class CloseIn(InputSchema):
     version: int = VERSION
     outcome: Literal["won", "lost", "abandoned"]
-    reason: SafeStr = text(max_length=20_000, description="Required for lost and abandoned deals.")
+    reason: SafeStr = text(
+        max_length=20_000,
+        description="Required for lost and abandoned deals. A text naming a reason of the managed win/loss list (its "
+        "Chinese or English name) records that reason; any text is kept as the details.",
+    )
     closed_on: datetime.date | None = Field(None, description="Defaults to today.")
 
 

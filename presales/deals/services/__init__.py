@@ -20,6 +20,8 @@ from presales.deals.services.competitors import (
     competitor_update,
     deal_competitor_add,
     deal_competitor_remove,
+    outcome_reason_create,
+    outcome_reason_update,
 )
 from presales.deals.services.conflicts import deal_conflict_resolve, deal_conflicts_detect, deal_conflicts_for
 from presales.deals.services.gates import (
@@ -51,6 +53,8 @@ __all__ = [
     "competitor_update",
     "deal_competitor_add",
     "deal_competitor_remove",
+    "outcome_reason_create",
+    "outcome_reason_update",
     "deal_conflict_resolve",
     "deal_conflicts_detect",
     "deal_conflicts_for",

@@ -1,4 +1,4 @@
-"""Writes for competitors: the shared competitor profiles and who competes in which deal."""
+"""Writes for competitors (the shared competitor profiles and who competes in which deal) and the win/loss reasons."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db import transaction
 from presales import access
 from presales.core.concurrency import save_with_version_check
 from presales.core.history import attribute_change
-from presales.deals.models import Competitor, Opportunity, OpportunityCompetitor
+from presales.deals.models import Competitor, Opportunity, OpportunityCompetitor, OutcomeReason
 from presales.people.models import User
 
 
@@ -56,3 +56,29 @@ def competitor_update(*, actor: User, competitor: Competitor, expected_version: 
     if not access.can_edit_competitors(actor):
         raise PermissionDenied
     return save_with_version_check(competitor, changes=data, expected_version=expected_version, actor=actor)
+
+
+# --- The win/loss reasons ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def outcome_reason_create(*, actor: User, **data: Any) -> OutcomeReason:
+    """Add a reason to the list offered when a deal is closed."""
+    if not access.can_manage_outcome_reasons(actor):
+        raise PermissionDenied
+    reason = OutcomeReason(**data)
+    reason.full_clean()
+    attribute_change(reason, actor=actor)
+    reason.save()
+    return reason
+
+
+@transaction.atomic
+def outcome_reason_update(
+    *, actor: User, reason: OutcomeReason, expected_version: int | None, **data: Any
+) -> OutcomeReason:
+    """Rename a reason, change what it is offered for, its place in the list, or take it out of use (deals closed
+    with it keep it: a reason is never deleted)."""
+    if not access.can_manage_outcome_reasons(actor):
+        raise PermissionDenied
+    return save_with_version_check(reason, changes=data, expected_version=expected_version, actor=actor)

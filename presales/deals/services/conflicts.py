@@ -10,7 +10,15 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.history import attribute_change
-from presales.deals.models import ConflictResolution, DealConflict, DealRole, DealTeamMember, Opportunity, Outcome
+from presales.deals.models import (
+    ConflictResolution,
+    DealConflict,
+    DealRole,
+    DealTeamMember,
+    Opportunity,
+    Outcome,
+    OutcomeReason,
+)
 from presales.deals.services.opportunities import opportunity_close
 from presales.notifications import kinds
 from presales.notifications.services import notify
@@ -119,6 +127,7 @@ def deal_conflict_resolve(*, actor: User, conflict: DealConflict, resolution: st
             opportunity=dropped,
             outcome=Outcome.ABANDONED,
             reason=why,
+            win_loss_reason=OutcomeReason.objects.active().filter(key="duplicate").first(),
             expected_version=None,
             enforce_permission=False,
         )

@@ -15,7 +15,7 @@ from presales.core.concurrency import full_clean, save_with_version_check
 from presales.core.history import attribute_change
 from presales.customers.models import Account
 from presales.deals.events import deal_event_data
-from presales.deals.models import Competitor, Opportunity, OpportunityCompetitor, Outcome
+from presales.deals.models import Competitor, Opportunity, OpportunityCompetitor, Outcome, OutcomeReason
 from presales.deals.services.checklist import deal_playbook_start, deal_steps_sync
 from presales.deals.services.gates import check_stage_gate, signed_gate
 from presales.notifications.models import WebhookEvent
@@ -166,11 +166,14 @@ def opportunity_close(
     opportunity: Opportunity,
     outcome: str,
     reason: str = "",
+    win_loss_reason: OutcomeReason | None = None,
     closed_on: datetime.date | None = None,
     expected_version: int | None,
     enforce_permission: bool = True,
 ) -> Opportunity:
-    """Record the result of a deal: won, lost or abandoned, with the reason; won only once the signing step is done."""
+    """Record the result of a deal: won, lost or abandoned, with the reason from the managed list (`win_loss_reason`)
+    and any details (`reason`); won only once the signing step is done. Without a listed reason, a `reason` text that
+    names one (the API, imports) picks it."""
     if enforce_permission and not access.can_edit_opportunity(actor, opportunity):
         raise PermissionDenied
     if outcome not in (Outcome.WON, Outcome.LOST, Outcome.ABANDONED):
@@ -179,8 +182,13 @@ def opportunity_close(
         raise ValidationError(_("This deal is already closed."))
     if outcome == Outcome.WON:
         signed_gate(opportunity)
+    if win_loss_reason is None:
+        win_loss_reason = OutcomeReason.objects.active().for_outcome(outcome).matching(reason)
+    elif not OutcomeReason.objects.active().for_outcome(outcome).filter(pk=win_loss_reason.pk).exists():
+        raise ValidationError({"win_loss_reason": _("Choose one of the reasons offered for this result.")})
     changes: dict[str, Any] = {
         "outcome": outcome,
+        "win_loss_reason": win_loss_reason,
         "outcome_reason": reason,
         "closed_on": closed_on or timezone.localdate(),
         "probability": 100 if outcome == Outcome.WON else 0,
@@ -207,6 +215,7 @@ def opportunity_reopen(*, actor: User, opportunity: Opportunity, expected_versio
         stage = Stage.objects.filter(is_after_sale=False).order_by("-number").first() or stage
     changes: dict[str, Any] = {
         "outcome": Outcome.OPEN,
+        "win_loss_reason": None,
         "outcome_reason": "",
         "closed_on": None,
         "stage": stage,

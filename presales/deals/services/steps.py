@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import save_with_version_check
-from presales.deals.models import FINISHED_STATUSES, DealStep, Opportunity, Outcome, StepStatus
+from presales.deals.models import FINISHED_STATUSES, DealStep, Opportunity, Outcome, OutcomeReason, StepStatus
 from presales.deals.services import answers
 from presales.deals.services.checklist import notify_assignments
 from presales.deals.services.gates import skip_gate
@@ -96,6 +96,7 @@ def deal_step_complete(
             opportunity=Opportunity.objects.get(pk=step.opportunity_id),
             outcome=Outcome.ABANDONED,
             reason=reason,
+            win_loss_reason=OutcomeReason.objects.active().filter(key="no_go").first(),
             expected_version=None,
             enforce_permission=False,
         )

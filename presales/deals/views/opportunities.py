@@ -323,11 +323,12 @@ def opportunity_close(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 actor=request.user,
                 opportunity=opportunity,
                 outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"].strip(),
+                win_loss_reason=form.cleaned_data["reason"],
+                reason=form.cleaned_data["details"].strip(),
                 closed_on=form.cleaned_data["closed_on"],
                 expected_version=form.cleaned_data["version"],
             ),
-            field_map={"outcome_reason": "reason"},
+            field_map={"win_loss_reason": "reason", "outcome_reason": "details"},
         )
         if closed.ok:
             messages.success(request, _("The result was recorded."))

@@ -1,0 +1,138 @@
+"""One language at a time (issue 14, item 5): the cases the issue quoted, each in both languages.
+
+The page-wide scan of every demo role is tests/test_language_scan.py; these are the single fixes it relies on.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from presales.bids import services as bids
+from presales.core.i18n import in_reader_language
+from presales.knowledge.services import knowledge_item_create
+from presales.playbook.defaults import DEFAULT_PLAYBOOK_NOTES
+from presales.playbook.models import PlaybookVersion
+from tests.factories.customers import ContactFactory
+from tests.test_playbook_services import step
+
+pytestmark = pytest.mark.django_db
+
+
+def chinese(user):
+    user.language = "zh-hans"
+    user.save(update_fields=["language"])
+    return user
+
+
+def test_a_document_title_and_a_job_title_are_two_words_in_chinese(personas, login):
+    chinese(personas.admin)
+    knowledge_item_create(actor=personas.admin, kind="solution", title="数据中心方案")
+    knowledge = login(personas.admin).get(reverse("knowledge:list")).content.decode()
+    assert ">标题<" in knowledge and "职务" not in knowledge
+    ContactFactory(account=personas.account, name="李四", title="CIO")
+    contacts = login(personas.admin).get(reverse("customers:contact_list")).content.decode()
+    assert "职务" in contacts and "姓名" in contacts
+
+
+def test_the_rubric_column_is_the_dimension_in_the_readers_language(personas, login):
+    page = login(chinese(personas.admin)).get(reverse("scoring:setup")).content.decode()
+    assert "姓名" not in page and ">维度<" in page
+    personas.admin.language = "en"
+    personas.admin.save(update_fields=["language"])
+    page = login(personas.admin).get(reverse("scoring:setup")).content.decode()
+    assert ">Dimension<" in page and "English name" not in page
+
+
+def test_step_names_are_in_the_readers_language_only(personas, login):
+    first = step(personas.deal, 1)
+    url = reverse("deals:step", args=[first.pk])
+    english = login(personas.owner).get(url).content.decode()
+    assert first.definition.name_en in english and first.definition.name_zh not in english
+    chinese(personas.owner)
+    page = login(personas.owner).get(url).content.decode()
+    assert first.definition.name_zh in page and first.definition.name_en not in page
+    checklist = login(personas.owner).get(reverse("deals:checklist", args=[personas.deal.pk])).content.decode()
+    assert first.definition.name_zh in checklist and first.definition.name_en not in checklist
+
+
+def test_the_default_playbook_note_is_in_the_readers_language(personas, login):
+    version = PlaybookVersion.objects.get(number=1)
+    assert in_reader_language(version.notes, DEFAULT_PLAYBOOK_NOTES) == str(DEFAULT_PLAYBOOK_NOTES[0])
+    personas.admin.language = "zh-hans"
+    personas.admin.save(update_fields=["language"])
+    page = login(personas.admin).get(reverse("playbook:settings")).content.decode()
+    assert "文章中的 24 个步骤及默认的职责矩阵。" in page
+    assert "PRODUCT.md" not in page and "article" not in page
+
+
+def test_typed_notes_stay_as_typed():
+    with translation.override("zh-hans"):
+        assert in_reader_language("改了第 5 步", DEFAULT_PLAYBOOK_NOTES) == "改了第 5 步"
+        assert in_reader_language("", DEFAULT_PLAYBOOK_NOTES) == ""
+
+
+def test_default_submission_items_follow_the_reader_not_the_creator(personas, login, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    with translation.override("zh-hans"):  # created by a Chinese reader: stored in Chinese
+        tender = bids.tender_create(
+            actor=personas.engineer,
+            opportunity=personas.deal,
+            title="数据中心招标",
+            submission_deadline=timezone.now() + datetime.timedelta(days=10),
+        )
+    assert tender.submission_items.filter(name="投标保证金已缴纳").exists()
+    bids.submission_item_add(actor=personas.engineer, tender=tender, name="盖章的授权书原件", owner=None)
+    page = login(personas.engineer).get(reverse("bids:tender_detail", args=[tender.pk])).content.decode()
+    assert "Bid bond paid" in page and "Sealed original and copies prepared" in page
+    # What someone typed is shown as typed.
+    assert "盖章的授权书原件" in page
+    with translation.override("zh-hans"):
+        labels = [item.label for item in tender.submission_items.all()]
+    assert all("Bid bond" not in label for label in labels)
+
+
+def test_the_rating_page_has_no_english_full_stop_in_chinese(personas, login):
+    from tests.test_scoring_selectors import close
+
+    close(personas.deal, "won", on=timezone.localdate())
+    page = login(chinese(personas.owner)).get(reverse("scoring:rate", args=[personas.deal.pk])).content.decode()
+    assert "1 = 差，3 = 符合预期，5 = 优秀。" in page
+    assert "上的支持." not in page and "上的支持 ." not in page
+
+
+def test_the_test_case_library_is_shown_and_copied_in_the_readers_language(personas, login):
+    case = bids.test_case_create(
+        actor=personas.engineer,
+        title="备份恢复",
+        category="数据保护",
+        description="恢复 1TB 数据库",
+        validation="4 小时内恢复完成",
+        title_en="Backup and restore",
+        category_en="Data protection",
+        description_en="Restore a 1 TB database",
+        validation_en="Restored within 4 hours",
+    )
+    url = reverse("bids:test_cases")
+    english = login(personas.engineer).get(url).content.decode()
+    assert "Backup and restore" in english and "Restored within 4 hours" in english and "备份恢复" not in english
+    chinese(personas.engineer)
+    page = login(personas.engineer).get(url).content.decode()
+    assert "备份恢复" in page and "数据保护" in page and "Backup and restore" not in page
+    with translation.override("zh-hans"):  # a Chinese reader's POC copies the Chinese criterion
+        poc = bids.poc_create(
+            actor=personas.engineer,
+            opportunity=personas.deal,
+            title="POC",
+            start_date=timezone.localdate(),
+            end_date=timezone.localdate() + datetime.timedelta(days=14),
+            test_cases=[case],
+        )
+    assert list(poc.criteria.values_list("title", "validation")) == [("备份恢复", "4 小时内恢复完成")]
+    # A case typed in one language only is shown as typed to everybody.
+    only = bids.test_case_create(actor=personas.engineer, title="Failover", validation="< 30 s")
+    with translation.override("zh-hans"):
+        assert str(only) == "Failover"
