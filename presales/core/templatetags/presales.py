@@ -83,13 +83,14 @@ def _is_chinese() -> bool:
 
 @register.filter
 def list_money(value: Any, currency: str = "CNY") -> SafeString | str:
-    """An amount in a list: in Chinese in 万/亿 as the cards show it, in English the full figure; either way the
-    full figure is the hover text (and what the download writes)."""
+    """An amount in a list: in Chinese in 万/亿 as the cards show it, with the full figure as the hover text (and
+    in the download); in English the full figure."""
     if value in (None, ""):
         return "—"
     full = money(value, currency)
-    shown = compact_money(value, currency) if _is_chinese() else full
-    return format_html('<span class="money" title="{}">{}</span>', full, shown)
+    if not _is_chinese():
+        return full
+    return format_html('<span class="money" title="{}">{}</span>', full, compact_money(value, currency))
 
 
 def zone_label(when: datetime.datetime | None = None) -> str:
