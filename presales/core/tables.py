@@ -186,6 +186,7 @@ class MoneyColumn(NumberColumn):
             else getattr(settings, "COMPANY_CURRENCY", "CNY")
         )
         value = self.get(row)
+        text: SafeString | str
         if self.compact and value not in (None, ""):
             text = format_html(
                 '<span class="money" title="{}">{}</span>', money(value, currency), compact_money(value, currency)

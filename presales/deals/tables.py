@@ -123,7 +123,7 @@ class MyStepTable(Table):
         ]
         return {"class": " ".join(c for c in classes if c), "id": f"my-step-{step.pk}"}
 
-    def render_due_date(self, step: DealStep) -> SafeString:
+    def render_due_date(self, step: DealStep) -> SafeString | str:
         if not step.is_actionable:
             return format_html('<span class="badge">{}</span>', _("upcoming"))
         due = deadline(step.due_date)
@@ -193,7 +193,7 @@ class StepTable(Table):
     def render_opportunity(self, step: DealStep) -> SafeString:
         return link(step.opportunity.get_absolute_url(), step.opportunity.name)
 
-    def render_due_date(self, step: DealStep) -> SafeString:
+    def render_due_date(self, step: DealStep) -> SafeString | str:
         due = deadline(step.due_date)
         if step.is_overdue():
             return format_html('{} <span class="badge badge-danger">{}</span>', due, _("overdue"))
