@@ -12,7 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from presales.bids.models import Poc, Tender, TestCase
-from presales.core.tables import Column, DateColumn, MoneyColumn, NumberColumn, Table, badge, display, join, link
+from presales.core.tables import (
+    Column,
+    DateColumn,
+    DeadlineColumn,
+    MoneyColumn,
+    NumberColumn,
+    Table,
+    badge,
+    join,
+    link,
+)
+from presales.core.templatetags.presales import deadline
 
 
 def days_left_badge(days: int) -> SafeString:
@@ -31,8 +42,8 @@ class TenderTable(Table):
     opportunity = Column(_("Opportunity"), "opportunity.name")
     account = Column(_("Account"), "opportunity.account.name", page=False)
     published_on = DateColumn(_("Published on"), page=False)
-    question_deadline = DateColumn(_("Question deadline"), page=False)
-    submission_deadline = DateColumn(_("Submission deadline"), sort="submission_deadline")
+    question_deadline = DeadlineColumn(_("Question deadline"), page=False)
+    submission_deadline = DeadlineColumn(_("Submission deadline"), sort="submission_deadline")
     opening_at = DateColumn(_("Bid opening"), page=False)
     status = Column(_("Status"), sort="status")
     procurement_method = Column(_("Method"), classes="hide-phone", export_label=_("Procurement method"))
@@ -50,7 +61,7 @@ class TenderTable(Table):
 
     def render_submission_deadline(self, tender: Tender) -> SafeString:
         soon = tender.is_open and 0 <= tender.days_left <= 7
-        return join(display(tender.submission_deadline), days_left_badge(tender.days_left) if soon else "")
+        return join(deadline(tender.submission_deadline), days_left_badge(tender.days_left) if soon else "")
 
 
 class PocTable(Table):
@@ -60,7 +71,7 @@ class PocTable(Table):
     opportunity = Column(_("Opportunity"), "opportunity.name")
     account = Column(_("Account"), "opportunity.account.name", page=False)
     start_date = DateColumn(_("Start"), sort="start_date")
-    end_date = DateColumn(_("End"), sort="end_date")
+    end_date = DeadlineColumn(_("End"), sort="end_date")
     status = Column(_("Status"))
     outcome = Column(_("Outcome"), page=False)
     lead = Column(_("Lead"), classes="hide-phone")
@@ -74,7 +85,9 @@ class PocTable(Table):
         return deal_link(poc)
 
     def render_end_date(self, poc: Poc) -> SafeString:
-        return join(display(poc.end_date), days_left_badge(poc.days_left) if poc.is_open and poc.days_left >= 0 else "")
+        return join(
+            deadline(poc.end_date), days_left_badge(poc.days_left) if poc.is_open and poc.days_left >= 0 else ""
+        )
 
     def render_status(self, poc: Poc) -> str:
         return f"{poc.get_status_display()} · {poc.get_outcome_display()}"

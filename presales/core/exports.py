@@ -31,6 +31,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_NUMBER_FORMAT = "yyyy-mm-dd"
 DATETIME_NUMBER_FORMAT = "yyyy-mm-dd hh:mm"
+# Amounts and measures without a column format of their own: grouped, two decimals (a count stays "General").
+DECIMAL_NUMBER_FORMAT = "#,##0.00"
 
 # Where a column's value is in a row: a dotted path ("account.name") or a function of the row.
 Accessor = str | Callable[[Any], Any]
@@ -68,7 +70,8 @@ class Column:
 
     `value` is a dotted path ("account.name", "stage.label") or a callable taking the row. A path ending in a
     field with choices gives the choice's label in the person's language. `number_format` is the spreadsheet's
-    format for the cell (a string, or a function of the value); dates get a date format without it.
+    format for the cell (a string, or a function of the value); without it dates get a date format and decimal
+    numbers a grouped one.
     A list page declares its columns once as a `core.tables.Table`, whose `export_columns()` gives these.
     """
 
@@ -89,6 +92,8 @@ class Column:
             return DATETIME_NUMBER_FORMAT
         if isinstance(value, datetime.date):
             return DATE_NUMBER_FORMAT
+        if isinstance(value, Decimal | float):
+            return DECIMAL_NUMBER_FORMAT
         return None
 
 

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from presales.core import exports
 from presales.core.exports import Accessor, resolve
-from presales.core.templatetags.presales import compact_money, money, sort_link
+from presales.core.templatetags.presales import compact_money, deadline, list_money, money, sort_link
 
 MONEY_NUMBER_FORMAT = "#,##0.00"
 INTEGER_NUMBER_FORMAT = "#,##0"
@@ -137,6 +137,16 @@ class DateColumn(Column):
         super().__init__(label, value, cell_classes=cell_classes, **kwargs)
 
 
+class DeadlineColumn(DateColumn):
+    """A deadline (a due day or moment): on the page with the reader's time zone ("2026-12-15 UTC+8"), a real date
+    in the download."""
+
+    def render(self, row: Any) -> str:
+        if self.cell is not None:
+            return super().render(row)
+        return str(deadline(self.get(row), self.empty or "—"))
+
+
 class NumberColumn(Column):
     """A count or measure, right-aligned."""
 
@@ -145,7 +155,8 @@ class NumberColumn(Column):
 
 
 class MoneyColumn(NumberColumn):
-    """An amount in its row's currency: "¥1,000,000" (or "¥100万" when compact) on the page, a number in the download.
+    """An amount in its row's currency, a number in the download. On the page: "¥1,000,000" in English ("¥1.0M"
+    when compact), "¥100万" in Chinese as the cards show it, the full figure as the hover text.
 
     `currency` is where the row keeps its currency; None: the company currency (setting COMPANY_CURRENCY), for
     totals already converted to it."""
@@ -174,7 +185,14 @@ class MoneyColumn(NumberColumn):
             if self.currency is not None
             else getattr(settings, "COMPANY_CURRENCY", "CNY")
         )
-        text = (compact_money if self.compact else money)(self.get(row), currency)
+        value = self.get(row)
+        text: SafeString | str
+        if self.compact and value not in (None, ""):
+            text = format_html(
+                '<span class="money" title="{}">{}</span>', money(value, currency), compact_money(value, currency)
+            )
+        else:
+            text = list_money(value, currency)
         return str(format_html("<strong>{}</strong>", text) if self.strong else conditional_escape(text))
 
 

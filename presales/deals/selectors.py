@@ -341,3 +341,28 @@ def accountability_board(user: User, *, today: datetime.date | None = None, week
         total_overdue=total_overdue,
         total_upcoming=sum(r.upcoming for r in by_role),
     )
+
+
+@dataclass
+class DealSummary:
+    """The top of the deal page: the step the deal waits on and the viewer's own step (one query)."""
+
+    next_step: DealStep | None
+    my_step: DealStep | None
+
+
+def deal_summary(user: User, opportunity: Opportunity) -> DealSummary:
+    """The deal's next open step (actionable, the earliest due, then the playbook's order) and the viewer's first
+    such step, in one query over the deal's open steps (a deal has a few dozen at most)."""
+    steps = list(
+        DealStep.objects.filter(opportunity=opportunity)
+        .actionable()
+        .select_related("definition", "responsible")
+        .order_by(F("due_date").asc(nulls_last=True), "definition__order")
+    )
+    today = timezone.localdate()
+    for step in steps:
+        step.opportunity = opportunity
+        step.overdue = step.is_overdue(today)  # type: ignore[attr-defined]
+    mine = next((step for step in steps if step.responsible_id == user.pk), None)
+    return DealSummary(next_step=steps[0] if steps else None, my_step=mine)

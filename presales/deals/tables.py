@@ -11,7 +11,18 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from presales.core.tables import Column, DateColumn, MoneyColumn, NumberColumn, Table, badge, display, join, link
+from presales.core.tables import (
+    Column,
+    DateColumn,
+    DeadlineColumn,
+    MoneyColumn,
+    NumberColumn,
+    Table,
+    badge,
+    join,
+    link,
+)
+from presales.core.templatetags.presales import deadline
 from presales.deals.models import Competitor, DealStep, Opportunity, OutcomeReason
 from presales.deals.templatetags.deals import status_badge
 
@@ -119,7 +130,7 @@ class CompetitorDealTable(Table):
 class MyStepTable(Table):
     """The steps a person can act on, grouped by deal, overdue first, each completable in place through htmx."""
 
-    due_date = DateColumn(_("Due"))
+    due_date = DeadlineColumn(_("Due"))
     overdue = Column(_("Overdue"), lambda step: step.is_overdue(), page=False)  # the download reads the queryset
     number = Column(_("No."), "definition.order", page=False)
     step = Column(_("Step"), lambda step: str(step.definition))
@@ -137,10 +148,10 @@ class MyStepTable(Table):
         ]
         return {"class": " ".join(c for c in classes if c), "id": f"my-step-{step.pk}"}
 
-    def render_due_date(self, step: DealStep) -> SafeString:
+    def render_due_date(self, step: DealStep) -> SafeString | str:
         if not step.is_actionable:
             return format_html('<span class="badge">{}</span>', _("upcoming"))
-        due = display(step.due_date, "—")
+        due = deadline(step.due_date)
         if getattr(step, "overdue", False):
             return format_html('{}<br><span class="badge badge-danger">{}</span>', due, _("overdue"))
         return due
@@ -195,7 +206,7 @@ class StepTable(Table):
     role = Column(
         _("Responsible role"), lambda step: step.definition.get_responsible_role_display(), classes="hide-phone"
     )
-    due_date = DateColumn(_("Due"), sort="due_date")
+    due_date = DeadlineColumn(_("Due"), sort="due_date")
     status = Column(_("Status"), lambda step: step.get_status_display(), classes="hide-phone")
 
     def render_step(self, step: DealStep) -> SafeString:
@@ -206,8 +217,8 @@ class StepTable(Table):
     def render_opportunity(self, step: DealStep) -> SafeString:
         return link(step.opportunity.get_absolute_url(), step.opportunity.name)
 
-    def render_due_date(self, step: DealStep) -> SafeString:
-        due = display(step.due_date, "—")
+    def render_due_date(self, step: DealStep) -> SafeString | str:
+        due = deadline(step.due_date)
         if step.is_overdue():
             return format_html('{} <span class="badge badge-danger">{}</span>', due, _("overdue"))
         return due
@@ -223,7 +234,7 @@ class UnassignedStepTable(Table):
     opportunity = Column(_("Opportunity"), "opportunity.name")
     account = Column(_("Account"), "opportunity.account.name", page=False)
     stage = Column(_("Stage"), lambda step: step.opportunity.stage.label, classes="hide-phone")
-    due_date = DateColumn(_("Due"), classes="hide-phone")
+    due_date = DeadlineColumn(_("Due"), classes="hide-phone")
     assign = Column(_("Assign"), export=False)
 
     def row_attributes(self, step: DealStep) -> dict[str, str]:
@@ -236,7 +247,7 @@ class UnassignedStepTable(Table):
         return badge(step.unassigned_label, "warn")
 
     def render_due_date(self, step: DealStep) -> SafeString | str:
-        return display(step.due_date, str(_("upcoming")))
+        return deadline(step.due_date, str(_("upcoming")))
 
     def render_assign(self, step: DealStep) -> SafeString:
         """A small form: the people of the step's role (the manager first), and one button."""

@@ -41,13 +41,27 @@ def _row_getter(key: str) -> Callable[[dict[str, Any]], Any]:
     return lambda row: row.get(key)
 
 
+# The spreadsheet format of each kind of dashboard column (what the page shows as 1,234 / 45% / 2026-11 / 3.5 h).
+PANEL_NUMBER_FORMATS: dict[str, str | Callable[[Any], str | None]] = {
+    "money": exports.DECIMAL_NUMBER_FORMAT,
+    "deal_money": exports.DECIMAL_NUMBER_FORMAT,
+    "percent": lambda value: '0"%"' if isinstance(value, int) else '0.0"%"',  # the figure is 45 for 45%
+    "hours": "0.0",
+    "month": "yyyy-mm",
+    "week": exports.DATE_NUMBER_FORMAT,
+    "date": exports.DATE_NUMBER_FORMAT,
+}
+
+
 def _export(
     request: AuthenticatedHttpRequest, panels: list[dashboards.Panel], fmt: str, dashboard_key: str
 ) -> HttpResponseBase:
     panel = next((p for p in panels if p.key == request.GET.get("panel")), None)
     if panel is None:
         raise Http404
-    columns = [exports.Column(col.label, _row_getter(col.key)) for col in panel.columns]
+    columns = [
+        exports.Column(col.label, _row_getter(col.key), PANEL_NUMBER_FORMATS.get(col.kind)) for col in panel.columns
+    ]
     return exports.export_response(
         queryset=panel.rows, columns=columns, fmt=fmt, basename=f"{dashboard_key}-{panel.key}".replace("_", "-")
     )

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from presales.core.tables import Column, DateColumn, NumberColumn, Table, badge, display, join, link
+from presales.core.tables import Column, DateColumn, DeadlineColumn, NumberColumn, Table, badge, display, join, link
 from presales.work.models import Activity, ActivityStatus, SupportRequest
 
 
@@ -57,7 +57,7 @@ class SupportRequestTable(Table):
     account = Column(_("Account"), "opportunity.account.name", page=False)
     status = Column(_("Status"), sort="status")
     is_duty = Column(_("Presales duty"), page=False)
-    needed_by = DateColumn(_("Needed by"), sort="needed_by")
+    needed_by = DeadlineColumn(_("Needed by"), sort="needed_by")
     estimate = NumberColumn(
         _("Estimate"), "estimate_hours", classes="num hide-phone", export_label=_("Effort estimate (hours)")
     )

@@ -52,6 +52,7 @@ def test_create_account_and_deal_then_move_it_on_the_board(page, live_server, pe
     assert deal.stage == target
 
     page.goto(f"{live_server.url}/deals/{deal.pk}/")
+    page.click("#history > summary")  # the history is a folded section of the deal page
     history = page.locator("#history")
     assert target.label in history.inner_text()
 

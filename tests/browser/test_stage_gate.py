@@ -42,4 +42,5 @@ def test_gate_blocks_then_asks_for_a_reason(page, live_server, personas, playboo
     page.wait_for_url(f"**/deals/{deal.pk}/")
     deal.refresh_from_db()
     assert deal.stage == target
+    page.click("#history > summary")  # the history is a folded section of the deal page
     assert "客户要求提前进入方案阶段" in page.locator("#history").inner_text()

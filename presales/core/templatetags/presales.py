@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 from typing import Any
@@ -9,8 +10,9 @@ from typing import Any
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpRequest, QueryDict
-from django.utils.formats import number_format
-from django.utils.html import escape
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -62,7 +64,7 @@ def compact_money(value: Any, currency: str = "CNY") -> str:
         return "—"
     amount = Decimal(value)
     symbol = CURRENCY_SYMBOLS.get(currency or "CNY", (currency or "") + " ")
-    if (get_language() or "").startswith("zh"):
+    if _is_chinese():
         if abs(amount) >= 100_000_000:
             return f"{symbol}{number_format(amount / 100_000_000, decimal_pos=2)}亿"
         if abs(amount) >= 10_000:
@@ -73,6 +75,58 @@ def compact_money(value: Any, currency: str = "CNY") -> str:
     if abs(amount) >= 1_000:
         return f"{symbol}{number_format(amount / 1_000, decimal_pos=0)}K"
     return f"{symbol}{intcomma(int(amount))}"
+
+
+def _is_chinese() -> bool:
+    return (get_language() or "").startswith("zh")
+
+
+@register.filter
+def list_money(value: Any, currency: str = "CNY") -> SafeString | str:
+    """An amount in a list: in Chinese in 万/亿 as the cards show it, with the full figure as the hover text (and
+    in the download); in English the full figure."""
+    if value in (None, ""):
+        return "—"
+    full = money(value, currency)
+    if not _is_chinese():
+        return full
+    return format_html('<span class="money" title="{}">{}</span>', full, compact_money(value, currency))
+
+
+def zone_label(when: datetime.datetime | None = None) -> str:
+    """The reader's time zone as an offset nobody misreads ("UTC+8", "UTC-5", "UTC+5:30", "UTC"), at `when`
+    (summer time changes the offset) or now."""
+    zone = timezone.get_current_timezone()
+    moment = timezone.localtime(when, zone) if when is not None and timezone.is_aware(when) else timezone.now()
+    offset = moment.astimezone(zone).utcoffset() or datetime.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+@register.filter
+def deadline(value: Any, empty: str = "—") -> SafeString | str:
+    """A deadline with the reader's time zone: "2026-12-15 17:00 UTC+8" for a moment (in the reader's zone),
+    "2026-12-15 UTC+8" for a day (it ends at midnight there). The zone's name is the hover text."""
+    if value in (None, ""):
+        return empty
+    zone = timezone.get_current_timezone()
+    if isinstance(value, datetime.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        text, machine, label = date_format(local, "SHORT_DATETIME_FORMAT"), local.isoformat(), zone_label(value)
+    else:
+        noon = datetime.datetime.combine(value, datetime.time(12), tzinfo=zone)
+        text, machine, label = date_format(value, "SHORT_DATE_FORMAT"), value.isoformat(), zone_label(noon)
+    return format_html(
+        '<time class="deadline" datetime="{}">{} <abbr class="tz" title="{}">{}</abbr></time>',
+        machine,
+        text,
+        str(zone),
+        label,
+    )
 
 
 def sort_link(request: HttpRequest | None, name: str) -> tuple[str, str]:

@@ -29,7 +29,7 @@ from presales.core.views import ObjectDeleteView, ObjectEditView, ObjectListView
 from presales.currencies.models import company_currency
 from presales.currencies.rates import in_company_currency, on_deal_date
 from presales.customers.models import Account
-from presales.deals import services
+from presales.deals import selectors, services
 from presales.deals.filters import OpportunityFilter
 from presales.deals.forms import (
     CloseForm,
@@ -278,6 +278,7 @@ def opportunity_move_stage_confirm(request: AuthenticatedHttpRequest, pk: int) -
 def _render_detail(request: AuthenticatedHttpRequest, opportunity: Opportunity, **overrides: Any) -> HttpResponse:
     can_edit = access.can_edit_opportunity(request.user, opportunity)
     stages = list(Stage.objects.order_by("number"))
+    summary = selectors.deal_summary(request.user, opportunity)
     context: dict[str, Any] = {
         "deal": opportunity,
         "can_edit": can_edit,
@@ -289,6 +290,11 @@ def _render_detail(request: AuthenticatedHttpRequest, opportunity: Opportunity, 
         "history": history_entries(opportunity),
         "conflict": overrides.pop("conflict", None),
         "deal_conflicts": services.deal_conflicts_for(opportunity),
+        "summary": summary,
+        # The quick actions: each shown only to whoever may do it (the views behind them check again).
+        "can_log": access.can_log_activity(request.user),
+        "can_ask": opportunity.is_open and access.can_create_request(request.user),
+        "can_complete_my_step": summary.my_step is not None and access.can_work_step(request.user, summary.my_step),
     }
     if can_edit:
         context.update(

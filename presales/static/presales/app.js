@@ -79,3 +79,29 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSettle", function (event) { init(event.target); });
 })();
+
+// Deal page (issue 14): a quick action pointing at a folded form (data-open-details="<id>") unfolds it and the
+// section around it, then moves focus into it; a link to #id does the same when the page opens on that fragment.
+(function () {
+  "use strict";
+  function unfold(id, onlyFolded) {
+    var target = document.getElementById(id);
+    if (!target) { return false; }
+    var folded = false;
+    for (var node = target; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS" && !node.open) { node.open = true; folded = true; }
+    }
+    if (onlyFolded && !folded) { return false; }
+    target.scrollIntoView({ block: "start" });
+    var field = target.querySelector("select, input:not([type=hidden]), textarea");
+    if (field) { field.focus({ preventScroll: true }); }
+    return true;
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-open-details]");
+    if (link && unfold(link.getAttribute("data-open-details"), false)) { event.preventDefault(); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.location.hash.length > 1) { unfold(decodeURIComponent(window.location.hash.slice(1)), true); }
+  });
+})();
