@@ -136,3 +136,38 @@ def test_the_test_case_library_is_shown_and_copied_in_the_readers_language(perso
     only = bids.test_case_create(actor=personas.engineer, title="Failover", validation="< 30 s")
     with translation.override("zh-hans"):
         assert str(only) == "Failover"
+
+
+def test_a_knowledge_item_shows_its_version_in_the_readers_language(personas, login):
+    item = knowledge_item_create(
+        actor=personas.admin,
+        kind="battlecard",
+        title="竞争应对卡：华为",
+        title_en="Battlecard: Huawei",
+        summary="如何赢华为",
+        summary_en="How to win against Huawei",
+        how_we_win="用 POC 证明切换时间。",
+        how_we_win_en="Prove failover in a POC.",
+    )
+    chinese(personas.admin)
+    page = login(personas.admin).get(reverse("knowledge:detail", args=[item.pk])).content.decode()
+    assert "竞争应对卡：华为" in page and "用 POC 证明切换时间。" in page
+    assert "Battlecard: Huawei" not in page and "Prove failover" not in page
+    personas.admin.language = "en"
+    personas.admin.save(update_fields=["language"])
+    page = login(personas.admin).get(reverse("knowledge:detail", args=[item.pk])).content.decode()
+    assert "Battlecard: Huawei" in page and "Prove failover in a POC." in page
+    assert "竞争应对卡" not in page and "用 POC" not in page
+    # Search finds it by either version, in either language.
+    listing = login(personas.admin).get(reverse("knowledge:list"), {"q": "如何赢"}).content.decode()
+    assert "Battlecard: Huawei" in listing
+    with translation.override("zh-hans"):
+        assert str(item) == "竞争应对卡：华为"
+
+
+def test_an_item_without_an_english_version_shows_what_was_written(personas, login):
+    item = knowledge_item_create(actor=personas.admin, kind="solution", title="数据中心方案", body="同城双活。")
+    personas.admin.language = "en"
+    personas.admin.save(update_fields=["language"])
+    page = login(personas.admin).get(reverse("knowledge:detail", args=[item.pk])).content.decode()
+    assert "数据中心方案" in page and "同城双活。" in page

@@ -41,6 +41,12 @@ class KnowledgeItemForm(VersionedModelForm):
             "weaknesses": forms.Textarea(attrs={"rows": 3}),
             "how_we_win": forms.Textarea(attrs={"rows": 3}),
             "proof_points": forms.Textarea(attrs={"rows": 3}),
+            "summary_en": forms.Textarea(attrs={"rows": 2}),
+            "body_en": forms.Textarea(attrs={"rows": 6}),
+            "strengths_en": forms.Textarea(attrs={"rows": 3}),
+            "weaknesses_en": forms.Textarea(attrs={"rows": 3}),
+            "how_we_win_en": forms.Textarea(attrs={"rows": 3}),
+            "proof_points_en": forms.Textarea(attrs={"rows": 3}),
             "review_date": DATE_INPUT,
         }
         help_texts = {"tags": _("Separate with commas."), "products": _("Separate with commas.")}

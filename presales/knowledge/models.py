@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -55,8 +56,16 @@ class KnowledgeItemQuerySet(models.QuerySet["KnowledgeItem"]):
         )
 
 
+# The texts an item has in two versions: as written (the company's working language, usually Chinese) and in
+# English, shown to English readers when it is filled in (the test-case library works the same way).
+TRANSLATED_FIELDS = ("title", "summary", "body", "strengths", "weaknesses", "how_we_win", "proof_points")
+
+
 class KnowledgeItem(BaseModel):
-    """One reusable piece of knowledge: what it is, whom it is for, who keeps it current."""
+    """One reusable piece of knowledge: what it is, whom it is for, who keeps it current.
+
+    Chinese and English readers share one library: each text has an English version (`<field>_en`), shown to
+    English readers when it is filled in; search finds an item by either version."""
 
     kind = models.CharField(_("kind"), max_length=30, choices=KnowledgeKind.choices, db_index=True)
     title = models.CharField(_("title"), max_length=200)
@@ -73,6 +82,13 @@ class KnowledgeItem(BaseModel):
     weaknesses = models.TextField(_("their weaknesses"), blank=True)
     how_we_win = models.TextField(_("how we win"), blank=True)
     proof_points = models.TextField(_("proof points"), blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    body_en = models.TextField(_("content (English)"), blank=True)
+    strengths_en = models.TextField(_("their strengths (English)"), blank=True)
+    weaknesses_en = models.TextField(_("their weaknesses (English)"), blank=True)
+    how_we_win_en = models.TextField(_("how we win (English)"), blank=True)
+    proof_points_en = models.TextField(_("proof points (English)"), blank=True)
     owner = models.ForeignKey(
         "people.User", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="knowledge_items"
     )
@@ -94,10 +110,43 @@ class KnowledgeItem(BaseModel):
         indexes = [models.Index(fields=["kind", "restricted"], name="knowledge_kind_restricted")]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_text
 
     def get_absolute_url(self) -> str:
         return reverse("knowledge:detail", args=[self.pk])
+
+    def in_reader_language(self, name: str) -> str:
+        """The text `name` in the reader's language: the English version for English readers when there is one."""
+        english = getattr(self, f"{name}_en")
+        return english if english and (get_language() or "").startswith("en") else getattr(self, name)
+
+    @property
+    def title_text(self) -> str:
+        return self.in_reader_language("title")
+
+    @property
+    def summary_text(self) -> str:
+        return self.in_reader_language("summary")
+
+    @property
+    def body_text(self) -> str:
+        return self.in_reader_language("body")
+
+    @property
+    def strengths_text(self) -> str:
+        return self.in_reader_language("strengths")
+
+    @property
+    def weaknesses_text(self) -> str:
+        return self.in_reader_language("weaknesses")
+
+    @property
+    def how_we_win_text(self) -> str:
+        return self.in_reader_language("how_we_win")
+
+    @property
+    def proof_points_text(self) -> str:
+        return self.in_reader_language("proof_points")
 
     @property
     def industry_list(self) -> list[str]:
@@ -118,8 +167,9 @@ class KnowledgeItem(BaseModel):
         return self.kind == KnowledgeKind.BATTLECARD
 
     def build_search_text(self, competitor_names: list[str] | None = None) -> str:
-        parts = [self.title, self.summary, self.body, self.tags, self.products]
-        parts += [self.strengths, self.weaknesses, self.how_we_win, self.proof_points, *(competitor_names or [])]
+        parts = [self.tags, self.products, *(competitor_names or [])]
+        parts += [getattr(self, name) for name in TRANSLATED_FIELDS]
+        parts += [getattr(self, f"{name}_en") for name in TRANSLATED_FIELDS]
         return normalise(" ".join(parts))
 
 

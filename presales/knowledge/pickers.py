@@ -13,7 +13,7 @@ from presales.knowledge.models import KnowledgeItem
 class KnowledgeItemPickerView(PickerView):
     """Knowledge items the person may read, by title, tags or products; their own first, then the recently changed."""
 
-    search_fields = ("title", "tags", "products")
+    search_fields = ("title", "title_en", "tags", "products")
 
     def get_queryset(self, request: Any) -> QuerySet[KnowledgeItem]:
         return KnowledgeItem.objects.visible_to(request.user)

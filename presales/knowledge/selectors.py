@@ -59,10 +59,16 @@ def search(queryset: QuerySet[KnowledgeItem], query: str) -> QuerySet[KnowledgeI
         queryset = queryset.filter(_term_condition(term))
         rank = (
             rank
-            + Case(When(title__icontains=term, then=Value(TITLE_WEIGHT)), default=Value(0), output_field=IntegerField())
+            + Case(
+                When(Q(title__icontains=term) | Q(title_en__icontains=term), then=Value(TITLE_WEIGHT)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
             + Case(When(tags__icontains=term, then=Value(TAG_WEIGHT)), default=Value(0), output_field=IntegerField())
             + Case(
-                When(summary__icontains=term, then=Value(SUMMARY_WEIGHT)), default=Value(0), output_field=IntegerField()
+                When(Q(summary__icontains=term) | Q(summary_en__icontains=term), then=Value(SUMMARY_WEIGHT)),
+                default=Value(0),
+                output_field=IntegerField(),
             )
             + Value(TEXT_WEIGHT)
         )
@@ -95,7 +101,11 @@ def snippet(item: KnowledgeItem, terms: Iterable[str], width: int = 160) -> Safe
     """A short excerpt around the first hit in the summary or content, highlighted."""
     terms = list(terms)
     pattern = _pattern(terms)
-    for text in (item.summary, item.body, item.how_we_win, item.proof_points):
+    # The reader's version first; a hit only in the other language's version still shows where it is.
+    readers = [item.summary_text, item.body_text, item.how_we_win_text, item.proof_points_text]
+    others = [item.summary, item.body, item.how_we_win, item.proof_points]
+    others += [item.summary_en, item.body_en, item.how_we_win_en, item.proof_points_en]
+    for text in readers + others:
         if not text:
             continue
         match = pattern.search(text) if pattern else None
@@ -106,7 +116,7 @@ def snippet(item: KnowledgeItem, terms: Iterable[str], width: int = 160) -> Safe
         prefix = "…" if start else ""
         suffix = "…" if start + width < len(text) else ""
         return mark_safe(prefix + highlight(excerpt, terms) + suffix)  # noqa: S308 - highlight() escapes
-    fallback = item.summary or item.body
+    fallback = item.summary_text or item.body_text
     return highlight(fallback[:width] + ("…" if len(fallback) > width else ""), terms)
 
 
@@ -115,7 +125,7 @@ def decorate(items: Iterable[KnowledgeItem], query: str) -> list[KnowledgeItem]:
     terms = query_terms(query)
     result = []
     for item in items:
-        item.title_html = highlight(item.title, terms)  # type: ignore[attr-defined]
+        item.title_html = highlight(item.title_text, terms)  # type: ignore[attr-defined]
         item.snippet_html = snippet(item, terms)  # type: ignore[attr-defined]
         result.append(item)
     return result

@@ -356,7 +356,7 @@ def _request_context(request: AuthenticatedHttpRequest, support: SupportRequest,
             plan_lines += [_("Ask for help: %(name)s") % {"name": r.engineer.name} for r in verdict.colleagues]
             plan_lines += [
                 _("Use: %(item)s (%(url)s)")
-                % {"item": item.title, "url": request.build_absolute_uri(item.get_absolute_url())}
+                % {"item": item.title_text, "url": request.build_absolute_uri(item.get_absolute_url())}
                 for item in plan_knowledge
             ]
             initial["plan"] = "\n".join(plan_lines)
