@@ -17,11 +17,14 @@ from pathlib import Path
 import pytest
 
 from presales import access
+from presales.deals.services import team as deal_services
 from presales.insights import panels as dashboards
 from presales.knowledge import services as knowledge_services
 from presales.knowledge.models import KnowledgeKind
+from presales.people.models import Role
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
+from tests.factories.people import UserFactory
 from tests.test_insights_dashboards import make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -99,19 +102,28 @@ def axe_violations(page, url: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("username", ["admin", "manager", "psm", "engineer", "owner"])
+def deal_team_member(personas, username: str, role: str):
+    """A commercial or after-sales colleague on the persona deal's team: they see the deals they work on."""
+    user = UserFactory(username=username, display_name=username.title(), role=role, password=PASSWORD)
+    deal_services.deal_member_add(actor=personas.owner, opportunity=personas.deal, user=user, role=role)
+    return user
+
+
+@pytest.mark.parametrize("username", ["admin", "manager", "psm", "engineer", "owner", "commercial", "aftersales"])
 def test_main_pages_have_no_serious_accessibility_violation(browser, live_server, personas, playbook, username):
     make_world(personas, copies=1)
     knowledge_services.knowledge_item_create(
         actor=personas.engineer, kind=KnowledgeKind.SOLUTION, title="Core banking migration", industries=["finance"]
     )
     user = {
-        "admin": personas.admin,
-        "manager": personas.manager,
-        "psm": personas.presales_manager,
-        "engineer": personas.engineer,
-        "owner": personas.owner,
-    }[username]
+        "admin": lambda: personas.admin,
+        "manager": lambda: personas.manager,
+        "psm": lambda: personas.presales_manager,
+        "engineer": lambda: personas.engineer,
+        "owner": lambda: personas.owner,
+        "commercial": lambda: deal_team_member(personas, "commercial", Role.COMMERCIAL),
+        "aftersales": lambda: deal_team_member(personas, "aftersales", Role.AFTER_SALES),
+    }[username]()
     paths = main_pages(user, personas)
     base = live_server.url
     violations = []
