@@ -51,7 +51,7 @@ def test_a_notification_is_rendered_in_the_readers_language():
     }
     note = Notification(kind="step_overdue", params=params)
     with translation.override("en"):
-        assert note.text == "Overdue since March 1, 2026: 3. Discovery on 数据中心升级."
+        assert note.text == "Overdue since 1 Mar 2026: 3. Discovery on 数据中心升级."
     with translation.override("zh-hans"):
         assert note.text == "自 2026年3月1日 起逾期：数据中心升级 的“3. 需求调研”。"
 
@@ -72,7 +72,7 @@ def test_a_moment_is_shown_in_the_readers_time_zone():
         language="en",
         time_zone="Europe/Berlin",
     )
-    assert "March 2, 2026, 7:30 a.m." in shanghai and "March 2, 2026, 12:30 a.m." in berlin
+    assert "2 Mar 2026, 07:30" in shanghai and "2 Mar 2026, 00:30" in berlin
 
 
 def test_a_long_list_is_cut_and_deviation_rows_are_named_in_the_readers_language():
