@@ -109,7 +109,9 @@ def pdf_pages(pdf: bytes) -> list[str]:
         contents = re.search(rf"/Contents\s+(?:\[(.*?)\]|{REFERENCE})", dictionary, re.S)
         numbers = re.findall(REFERENCE, contents.group(1)) if contents and contents.group(1) else [contents.group(2)]  # type: ignore[union-attr]
         content = b"".join(objects[int(number)][1] for number in numbers).decode("latin-1")
-        lines, line, font, stack = [], "", "", []
+        lines: list[str] = []
+        stack: list[str] = []
+        line, font = "", ""
         for token in TOKENS.findall(content):
             if token == "Tf":
                 font = stack[-2][1:] if len(stack) >= 2 else font
@@ -128,6 +130,15 @@ def pdf_pages(pdf: bytes) -> list[str]:
                 stack.append(token)
         pages.append("\n".join(lines))
     return pages
+
+
+def pdf_fonts(pdf: bytes) -> set[str]:
+    """The names of the fonts the PDF embeds (subset prefixes removed)."""
+    names = set()
+    for dictionary, _data in _objects(pdf).values():
+        for name in re.findall(r"/BaseFont\s*/([^\s/<>\[\]]+)", dictionary):
+            names.add(name.split("+", 1)[-1])
+    return names
 
 
 def pdf_text(pdf: bytes) -> str:

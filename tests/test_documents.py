@@ -22,7 +22,7 @@ from presales.scoring import formulas
 from presales.scoring import selectors as scoring
 from presales.scoring.services import debrief_create
 from tests.factories import CompetitorFactory
-from tests.pdf_text import pdf_pages, pdf_text
+from tests.pdf_text import pdf_fonts, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,10 @@ def _pdf(response):
 def test_poc_signoff_pdf_in_chinese(personas, login):
     poc = _poc(personas)
     reader = _reader(personas.engineer, "zh-hans")
-    text = pdf_text(_pdf(login(reader).get(f"/documents/pocs/{poc.pk}/pdf/")))
+    pdf = _pdf(login(reader).get(f"/documents/pocs/{poc.pk}/pdf/"))
+    # The Chinese is set in a CJK font the install provides (embedded), not left to the reader's machine.
+    assert any("WenQuanYi" in name or "NotoSansCJK" in name for name in pdf_fonts(pdf)), pdf_fonts(pdf)
+    text = pdf_text(pdf)
     # Title, criteria with their results, the results counted, the signature blocks.
     for expected in (
         "POC 测试确认书",

@@ -22,7 +22,7 @@ BASE_URL = "about:blank"
 class OfflineFetcher(URLFetcher):
     """Refuses every URL (remote, file or data): a document may not make the server fetch anything."""
 
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> None:  # type: ignore[override]
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> None:
         raise ValueError(f"documents fetch nothing: {url[:80]}")
 
 

@@ -199,6 +199,7 @@ def _scorecard_document(request: AuthenticatedHttpRequest, pk: int) -> Document:
     if engineer is None:
         raise Http404
     kind, start = _period(request)
+    query = urlencode({"kind": kind, "start": start.isoformat()})
     context = selectors.scorecard(engineer, kind, start)
     card = context["card"]
     period = f"{date_format(card.start, 'SHORT_DATE_FORMAT')} – {date_format(card.end, 'SHORT_DATE_FORMAT')}"
@@ -210,9 +211,9 @@ def _scorecard_document(request: AuthenticatedHttpRequest, pk: int) -> Document:
         object_label=f"{card.engineer_name} {card.start.isoformat()}–{card.end.isoformat()}",
         header=" · ".join(part for part in (card.team_name, card.engineer_name, period) if part),
         filename=f"scorecard-{engineer.pk}-{kind}-{card.start.isoformat()}.pdf",
-        back_url=f"{reverse('scoring:scorecard', args=[engineer.pk])}?{urlencode({'kind': kind, 'start': start})}",
+        back_url=f"{reverse('scoring:scorecard', args=[engineer.pk])}?{query}",
         back_label=card.engineer_name,
-        query=urlencode({"kind": kind, "start": start.isoformat()}),
+        query=query,
     )
 
 
