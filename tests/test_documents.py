@@ -18,6 +18,8 @@ from presales.bids import services as bids
 from presales.deals.services.competitors import deal_competitor_add
 from presales.deals.services.opportunities import opportunity_close
 from presales.documents.models import DocumentDownload, DocumentFormat, DocumentKind
+from presales.documents.rendering import OfflineFetcher, render_pdf
+from presales.documents.views import css_string
 from presales.scoring import formulas
 from presales.scoring import selectors as scoring
 from presales.scoring.services import debrief_create
@@ -275,3 +277,24 @@ def test_print_pages_query_count_does_not_grow_with_rows(personas, login, django
     assert "条款 29" in response.content.decode()
     with django_assert_max_num_queries(20):
         assert "标准 29" in client.get(f"/documents/pocs/{poc.pk}/").content.decode()
+
+
+def test_rendering_fetches_nothing_and_header_text_cannot_escape_the_style(monkeypatch):
+    asked = []
+
+    def refuse(self, url, headers=None):
+        asked.append(url)
+        raise ValueError("refused")
+
+    monkeypatch.setattr(OfflineFetcher, "fetch", refuse)
+    html = (
+        '<html><head><link rel="stylesheet" href="https://cdn.example.com/x.css"></head><body>'
+        '<img src="http://169.254.169.254/latest/meta-data/"><img src="file:///etc/passwd"><p>正文</p></body></html>'
+    )
+    assert "正文" in pdf_text(render_pdf(html))
+    assert sorted(asked) == [
+        "file:///etc/passwd",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://cdn.example.com/x.css",
+    ]
+    assert css_string('a"b</style><script>') == '"a\\"b\\3c /style>\\3c script>"'

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -49,7 +49,6 @@ class Document:
     back_url: str
     back_label: str
     query: str = ""  # carried by the PDF link (a scorecard's period)
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def css_string(text: str) -> str:
@@ -88,19 +87,28 @@ def _respond(request: AuthenticatedHttpRequest, document: Document, file_format:
     language = translation.get_language() or "en"
     title = str(document.kind.label)
     pdf_url = reverse(f"documents:{document.kind}_pdf", args=[document.object_id])
-    page_url = reverse(f"documents:{document.kind}", args=[document.object_id])
     if document.query:
-        pdf_url, page_url = f"{pdf_url}?{document.query}", f"{page_url}?{document.query}"
+        pdf_url = f"{pdf_url}?{document.query}"
     context = {
         **document.context,
         "document": document,
         "title": title,
         "body_template": document.body_template,
         "pdf_url": pdf_url,
-        "page_url": page_url,
         "generated_at": timezone.localtime(),
         "generated_by": request.user,
     }
+    if file_format == DocumentFormat.PRINT:
+        response = render(request, "documents/document_page.html", context)
+    else:
+        html = render_to_string(
+            "documents/document_pdf.html", {**context, "page_css": page_css(document, title)}, request=request
+        )
+        response = HttpResponse(render_pdf(html), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+    # Recorded once the document exists: a rendering that failed gave the person nothing.
     services.document_download_record(
         actor=request.user,
         kind=document.kind,
@@ -109,15 +117,6 @@ def _respond(request: AuthenticatedHttpRequest, document: Document, file_format:
         object_label=document.object_label,
         language=language,
     )
-    if file_format == DocumentFormat.PRINT:
-        return render(request, "documents/document_page.html", context)
-    html = render_to_string(
-        "documents/document_pdf.html", {**context, "page_css": page_css(document, title)}, request=request
-    )
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
