@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "presales.insights",
     "presales.web",
     "presales.staff",
+    "presales.documents",
     "presales.demo",
     "presales.ops",
 ]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("scoring/", include("presales.scoring.urls")),
     path("currencies/", include("presales.currencies.urls")),
     path("integration/", include("presales.integration.urls")),
+    path("documents/", include("presales.documents.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     # django-allauth: password reset, two-factor set-up and sign-in, single sign-on (the sign-in page is /login/).

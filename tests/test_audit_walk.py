@@ -48,6 +48,8 @@ from presales.deals.models import DealConflict, DealStep, Opportunity, ProductLi
 from presales.deals.services import checklist, competitors, conflicts, opportunities, reminders, steps, team
 from presales.demo import company
 from presales.demo.context import SizeSpec
+from presales.documents import services as documents
+from presales.documents.models import DocumentFormat, DocumentKind
 from presales.integration import runner
 from presales.integration import services as integration
 from presales.knowledge import services as knowledge
@@ -103,6 +105,8 @@ AUDITED_ELSEWHERE = {
     "accounts and every moved row get a history row with the same reason (checked alongside)",
     "scoring_visitquotachange": "it is itself the quota's audit trail: who (changed_by), when (changed_at), before "
     "(previous_quota), after (quota), append-only; the engineer's quota on the user row has its own history",
+    "documents_documentdownload": "it is itself the audit record of a document given to a person: who (user), when "
+    "(downloaded_at), what (kind, format, object, language), append-only",
     "scoring_scorecardsnapshot": "figures frozen when a period closes (and dropped when it reopens); who closed or "
     "reopened it, when and why is on the period's history (scoring_historicalscoringperiod, checked alongside)",
 }
@@ -484,6 +488,16 @@ def run_scenarios(ctx: Any) -> None:
     )
     conflict = DealConflict.objects.get(first=deal)
     conflicts.deal_conflict_resolve(actor=admin, conflict=conflict, resolution="both", reason="walk")
+
+    # Documents: a POC sign-off downloaded as PDF (the page does this on every download).
+    documents.document_download_record(
+        actor=owner,
+        kind=DocumentKind.POC_SIGNOFF,
+        file_format=DocumentFormat.PDF,
+        object_id=1,
+        object_label="walk",
+        language="en",
+    )
 
     # Notifications: read, and forgotten with the rows they pointed to.
     notifications.notification_mark_read(actor=owner)

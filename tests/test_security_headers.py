@@ -28,8 +28,8 @@ EVENT_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
 STYLE_ATTRIBUTE = re.compile(r"<[a-z][^>]*\sstyle\s*=", re.I)
 STYLE_TAG = re.compile(r"<style\b([^>]*)>", re.I)
 NONCE_IN_POLICY = re.compile(r"'nonce-([^']+)'")
-# Links the crawl does not follow: files, downloads, signing out, and the admin's per-row pages (its index is kept).
-SKIP = re.compile(r"^/(static|media)/|/logout/|[?&]export=|/download/|/ical/|/feed/|\.ics$")
+# Links the crawl does not follow: files, downloads (PDFs: /pdf/), signing out, and the admin's per-row pages (its index is kept).
+SKIP = re.compile(r"^/(static|media)/|/logout/|[?&]export=|/download/|/pdf/|/ical/|/feed/|\.ics$")
 MAX_PAGES_PER_ROLE = 150
 
 
