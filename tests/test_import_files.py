@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from presales.customers.models import Account, Industry, Region
 from presales.deals.models import Opportunity, Outcome
-from presales.integration import runner, services
+from presales.integration import parsers, runner, services
 from presales.integration.mapping import Lookups, auto_mapping, parse_amount, parse_date
 from presales.integration.models import ImportJob, ImportStatus
 from presales.people.models import Role
@@ -165,6 +166,44 @@ def test_xlsx_accounts_formulas_are_imported_as_text_and_flagged(personas, login
     assert Account.objects.get(external_id="ACC-2").region == Region.SOUTHWEST
     # Kept as the text it was, never evaluated; a download quotes it (core.exports).
     assert Account.objects.get(external_id="ACC-3").name == '=HYPERLINK("http://evil.example","点我")'
+
+
+def test_xlsx_is_parsed_once_the_check_and_import_read_the_rows_the_scan_kept(personas, login, monkeypatch):
+    """The scan writes the sheet's rows to a spool (blank rows too, so row numbers stay the sheet's); the check and
+    the import read it instead of parsing the workbook again, with the same cells; the spool goes once imported."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["客户编号", "客户名称", "行业", "区域", "备注"])
+    sheet.append(["X-1", "  成都天府银行 ", "金融", "西南", '第一行\n第二行, 带逗号 "引号"'])
+    sheet.append([])  # a blank row: skipped, but the rows after it keep their numbers
+    sheet.append(["X-2", "", "金融", "西南", 42])  # no name: refused, as row 4
+    sheet.append(["X-3", "武汉光谷能源", "能源", "华中", datetime.date(2026, 3, 1)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client = login(personas.owner)
+    upload(client, "spooled.xlsx", "accounts", buffer.getvalue())
+    job = ImportJob.objects.latest("pk")
+    assert runner.run_pending() == 1
+    spool = runner.spool_path(job)
+    assert spool.exists(), "the scan kept the rows it read"
+
+    def parse_again(path):
+        raise AssertionError("the workbook was parsed a second time")
+
+    monkeypatch.setattr(parsers, "_iter_xlsx", parse_again)
+    choose_columns_and_values(client, job)
+    assert (job.status, job.error_rows, job.planned_created) == (ImportStatus.CHECKED, 1, 2), job.failure
+    assert list(job.row_errors.values_list("row_number", flat=True)) == [4]
+    client.post(f"/integration/import/{job.pk}/", {"skip_errors": "on"})
+    runner.run_pending()
+    job.refresh_from_db()
+    assert (job.status, job.created_count, job.skipped_count) == (ImportStatus.DONE, 2, 1)
+    chengdu = Account.objects.get(external_id="X-1")
+    assert (chengdu.name, chengdu.notes) == ("成都天府银行", '第一行\n第二行, 带逗号 "引号"')
+    assert Account.objects.get(external_id="X-3").notes == "2026-03-01"
+    assert not spool.exists(), "the spool is removed once the file is imported"
 
 
 def test_rows_with_errors_are_skipped_only_when_asked(personas, login):

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from presales import access
+from presales.core.bulkinsert import create_with_history
 from presales.core.concurrency import full_clean
 from presales.customers.models import Account, Contact
 from presales.deals import services as deal_services
@@ -320,7 +321,7 @@ class BulkOpportunityWriter(OpportunityImporter):
 
     def _flush(self) -> None:
         if self.creates:
-            bulk_create_with_history(self.creates, Opportunity, batch_size=BATCH_SIZE, default_user=self.actor)
+            create_with_history(self.creates, Opportunity, actor=self.actor)
             if self.write_checklists:
                 deal_services.deal_playbooks_start_bulk(
                     opportunities=self.creates,

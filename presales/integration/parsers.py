@@ -222,24 +222,48 @@ def looks_like_formula(text: str) -> bool:
     return bool(re.match(r"^[+-]\s*[A-Za-z(]", text))
 
 
-def scan(path: Path, original_name: str) -> FileInfo:
+def scan(path: Path, original_name: str, spool: Path | None = None) -> FileInfo:
     """Check the whole file once (type, encoding, size, shape) and return what the mapping pages need: the header,
     the number of rows, each column's distinct values with their row counts (bounded), and the formula cells.
 
-    Runs in the worker. Raises BadFile with a message for the person; nothing has been written at that point.
+    An .xlsx's rows are also written to `spool` (UTF-8 CSV, every row as read, blank ones too, so row numbers stay
+    the sheet's) once the whole file has passed: the check and the import read that instead of unpacking and
+    parsing the workbook twice more (`data_rows`). Runs in the worker. Raises BadFile with a message for the person;
+    nothing has been written at that point (and no spool is left).
     """
     file_format = check_upload(path, original_name)
     encoding = delimiter = ""
     if file_format == "csv":
         encoding = detect_encoding(path)
         delimiter = _detect_delimiter(path, encoding)
+    if file_format != "xlsx" or spool is None:
+        return _scan_rows(iter_rows(path, file_format, encoding, delimiter), file_format, encoding, delimiter)
+    spool.parent.mkdir(parents=True, exist_ok=True)
+    partial = spool.with_name(spool.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+
+            def spooled() -> Iterator[list[str]]:
+                for row in iter_rows(path, file_format, encoding, delimiter):
+                    writer.writerow(row)
+                    yield row
+
+            info = _scan_rows(spooled(), file_format, encoding, delimiter)
+        partial.replace(spool)
+    finally:
+        partial.unlink(missing_ok=True)
+    return info
+
+
+def _scan_rows(rows: Iterator[list[str]], file_format: str, encoding: str, delimiter: str) -> FileInfo:
     headers: list[str] | None = None
     total = 0
     counts: dict[int, dict[str, int] | None] = {}
     formulas: list[list[Any]] = []
     formula_count = 0
     sample: list[list[str]] = []
-    for number, row in enumerate(iter_rows(path, file_format, encoding, delimiter), start=1):
+    for number, row in enumerate(rows, start=1):
         if headers is None:
             if is_blank(row):
                 continue
@@ -293,10 +317,18 @@ def scan(path: Path, original_name: str) -> FileInfo:
     return FileInfo(file_format, encoding, delimiter, headers, total, value_counts, formulas, formula_count, sample)
 
 
-def data_rows(path: Path, info_format: str, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """(row number as a spreadsheet shows it, cells) for every non-blank data row after the header."""
+def data_rows(
+    path: Path, info_format: str, encoding: str, delimiter: str, spool: Path | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """(row number as a spreadsheet shows it, cells) for every non-blank data row after the header.
+
+    An .xlsx is read from its `spool` (written by `scan` after the whole file passed) when there is one."""
+    if info_format == "xlsx" and spool is not None and spool.exists():
+        rows = iter_rows(spool, "csv", "utf-8", ",")
+    else:
+        rows = iter_rows(path, info_format, encoding, delimiter)
     seen_header = False
-    for number, row in enumerate(iter_rows(path, info_format, encoding, delimiter), start=1):
+    for number, row in enumerate(rows, start=1):
         if is_blank(row):
             continue
         if not seen_header:

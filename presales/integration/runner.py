@@ -87,6 +87,12 @@ def write_progress(job: ImportJob, done: int) -> None:
     temporary.replace(path)
 
 
+def spool_path(job: ImportJob) -> Path:
+    """The rows of an .xlsx upload as the scan read them (parsers.scan), so the check and the import do not parse
+    the workbook again; removed once the import is done or the file refused."""
+    return progress_path(job).with_suffix(".rows.csv")
+
+
 def read_progress(job: ImportJob) -> int:
     try:
         return int(json.loads(progress_path(job).read_text())["done"])
@@ -174,6 +180,7 @@ def run_job(job_id: int) -> bool:
                     updated_at=timezone.now(),
                 )
                 job.file.delete(save=False)
+                spool_path(job).unlink(missing_ok=True)
             except Exception as error:  # the job must end in a state the person sees, whatever happened
                 logger.exception("import %s failed", job_id)
                 retry_from = {
@@ -224,7 +231,8 @@ def _rows(job: ImportJob) -> Iterator[tuple[int, dict[str, str], list[str]]]:
     """
     mapping = {key: int(index) for key, index in job.mapping.items()}
     resolver = Resolver(job)
-    for number, cells in parsers.data_rows(Path(job.file.path), job.file_format, job.encoding, job.delimiter):
+    rows = parsers.data_rows(Path(job.file.path), job.file_format, job.encoding, job.delimiter, spool_path(job))
+    for number, cells in rows:
         row = {key: cells[index] if index < len(cells) else "" for key, index in mapping.items()}
         resolver.apply(row)
         yield number, row, []
@@ -267,7 +275,7 @@ def _replay(job: ImportJob, *, skip: set[int] | None, on_error: Any, checking: b
 
 def _scan(job: ImportJob) -> None:
     """Read the upload once (type, encoding, shape, distinct values, formulas): the columns page needs it."""
-    info = parsers.scan(Path(job.file.path), job.original_name)
+    info = parsers.scan(Path(job.file.path), job.original_name, spool=spool_path(job))
     with transaction.atomic():
         current = _still_mine(job, ImportStatus.SCANNING).select_for_update().first()
         if current is None:
@@ -360,6 +368,7 @@ def _import(job: ImportJob) -> None:
         if not finished:
             # Another worker was given this job while this one was thought dead: its run counts, this one is undone.
             raise TakenOver
+    spool_path(job).unlink(missing_ok=True)
 
 
 PASSES: dict[str, Callable[[ImportJob], None]] = {

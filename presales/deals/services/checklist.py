@@ -7,12 +7,12 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from presales import access
+from presales.core.bulkinsert import HistoryLayout, Layout, create_with_history, history_enabled
 from presales.core.history import attribute_change
 from presales.deals.models import FINISHED_STATUSES, OPEN_STATUSES, DealPlaybook, DealStep, Opportunity, StepStatus
 from presales.deals.services.responsibility import DealTeam, functional_managers
@@ -302,7 +302,11 @@ def deal_playbooks_start_bulk(
     steps before `done_before[deal pk]` recorded as done, with history rows for the playbooks and the steps.
 
     The deals must be new (no deal team yet) and saved. People are told once per call, not once per deal: one
-    message each naming how many steps of how many deals are now theirs. Returns the number of steps written."""
+    message each naming how many steps of how many deals are now theirs. Returns the number of steps written.
+
+    Deals with the same people, teams, stage, close date and step reached get the same 24 rows but for the deal's
+    id, so each such checklist is worked out once (DealTeam.resolve, due dates) and copied; the rows and their
+    history rows are written with `executemany` (core.bulkinsert), the playbooks with core.bulkinsert too."""
     version = PlaybookVersion.objects.current()
     if version is None or not opportunities:
         return 0
@@ -316,41 +320,81 @@ def deal_playbooks_start_bulk(
     for opportunity in opportunities:
         opportunity.team = teams.get(opportunity.team_id) if opportunity.team_id else None
         opportunity.presales_team = teams.get(opportunity.presales_team_id) if opportunity.presales_team_id else None
-    playbooks = [DealPlaybook(opportunity=opportunity, playbook=version) for opportunity in opportunities]
-    bulk_create_with_history(playbooks, DealPlaybook, batch_size=1000, default_user=actor)
     now = timezone.now()
+    create_with_history(
+        [DealPlaybook(opportunity=opportunity, playbook=version) for opportunity in opportunities],
+        DealPlaybook,
+        actor=actor,
+        now=now,
+    )
     today = timezone.localdate()
-    steps: list[dict[str, Any]] = []
+    layout = Layout(DealStep)
+    base = layout.defaults()
+    for name, value in (("created_at", now), ("updated_at", now)):
+        base[layout.index[name]] = layout.prepare_one(name, value)
+    done = {
+        "status": layout.prepare_one("status", StepStatus.DONE),
+        "reason": layout.prepare_one("reason", reason),
+        "completed_at": layout.prepare_one("completed_at", now),
+        "completed_by_id": actor.pk,
+    }
+    at = layout.index
+    # (people and teams) -> responsible id per definition; (stage, close date) -> since and due dates per definition.
+    responsible_by_people: dict[tuple, list[int | None]] = {}
+    dates_by_stage: dict[tuple, list[tuple[Any, Any]]] = {}
+    # The whole checklist of a kind of deal: its 24 rows with the deal id left out, and who is given how many steps.
+    checklists: dict[tuple, tuple[list[list[Any]], dict[int, int]]] = {}
+    steps: list[tuple] = []
     assigned: dict[int, list[int]] = {}  # person -> [steps, deals]
+    opportunity_at = at["opportunity_id"]
     for opportunity in opportunities:
-        team = DealTeam(
-            opportunity=opportunity,
-            commercial_manager=commercial,
-            after_sales_manager=after_sales,
+        people = (
+            opportunity.sales_owner_id,
+            opportunity.presales_lead_id,
+            opportunity.team_id,
+            opportunity.presales_team_id,
         )
-        since = actionable_since(definitions, opportunity.stage, today)
-        dues = due_dates(definitions, since, opportunity.expected_close_date)
+        dates = (opportunity.stage_id, opportunity.expected_close_date)
         first_open = done_before.get(opportunity.pk, 0)
-        people_here: set[int] = set()
-        for definition, step_since, due in zip(definitions, since, dues, strict=True):
-            responsible = team.resolve(definition.responsible_role)
-            step: dict[str, Any] = {
-                "opportunity_id": opportunity.pk,
-                "definition_id": definition.pk,
-                "actionable_since": step_since,
-                "due_date": due,
-                "responsible_id": responsible.pk if responsible is not None else None,
-            }
-            if definition.order < first_open:
-                step.update(status=StepStatus.DONE, reason=reason, completed_at=now, completed_by_id=actor.pk)
-            elif responsible is not None and responsible.pk != actor.pk:
-                counts = assigned.setdefault(responsible.pk, [0, 0])
-                counts[0] += 1
-                if responsible.pk not in people_here:
-                    counts[1] += 1
-                    people_here.add(responsible.pk)
-            steps.append(step)
-    _insert_steps_with_history(steps, actor=actor, now=now, pks=pks)
+        key = (people, dates, first_open)
+        checklist = checklists.get(key)
+        if checklist is None:
+            if people not in responsible_by_people:
+                team = DealTeam(opportunity=opportunity, commercial_manager=commercial, after_sales_manager=after_sales)
+                resolved = {role: team.resolve(role) for role in {d.responsible_role for d in definitions}}
+                responsible_by_people[people] = [
+                    person.pk if (person := resolved[d.responsible_role]) is not None else None for d in definitions
+                ]
+            if dates not in dates_by_stage:
+                since = actionable_since(definitions, opportunity.stage, today)
+                dues = due_dates(definitions, since, opportunity.expected_close_date)
+                dates_by_stage[dates] = list(zip(since, dues, strict=True))
+            rows: list[list[Any]] = []
+            given: dict[int, int] = {}
+            for definition, responsible_id, (step_since, due) in zip(
+                definitions, responsible_by_people[people], dates_by_stage[dates], strict=True
+            ):
+                row = base.copy()
+                row[at["definition_id"]] = definition.pk
+                row[at["actionable_since"]] = layout.prepare_one("actionable_since", step_since)
+                row[at["due_date"]] = layout.prepare_one("due_date", due)
+                row[at["responsible_id"]] = responsible_id
+                if definition.order < first_open:
+                    for name, value in done.items():
+                        row[at[name]] = value
+                elif responsible_id is not None and responsible_id != actor.pk:
+                    given[responsible_id] = given.get(responsible_id, 0) + 1
+                rows.append(row)
+            checklist = checklists[key] = (rows, given)
+        rows, given = checklist
+        for row in rows:
+            row[opportunity_at] = opportunity.pk
+            steps.append(tuple(row))
+        for person_pk, count in given.items():
+            counts = assigned.setdefault(person_pk, [0, 0])
+            counts[0] += count
+            counts[1] += 1
+    _insert_steps_with_history(steps, layout=layout, actor=actor, now=now, pks=pks)
     recipients = User.objects.in_bulk(list(assigned))
     for person_pk, (step_count, deal_count) in assigned.items():
         notify(
@@ -364,66 +408,14 @@ def deal_playbooks_start_bulk(
     return len(steps)
 
 
-def _fast_converter(field: Any, connection: Any) -> Any:
-    """How a value of this field becomes a query parameter: None when it is passed as it is (ids, text, numbers),
-    the backend's adapter for dates and times, the field's own preparation otherwise."""
-    if isinstance(field, (models.ForeignKey, models.IntegerField, models.CharField, models.TextField)):
-        return None
-    if isinstance(field, models.DateTimeField):
-        return connection.ops.adapt_datetimefield_value
-    if isinstance(field, models.DateField):
-        return connection.ops.adapt_datefield_value
-    return lambda value: field.get_db_prep_save(value, connection)
-
-
-def _insert_steps_with_history(steps: list[dict[str, Any]], *, actor: User, now: Any, pks: list[int]) -> None:
-    """Insert checklist steps and their "created" history rows with `executemany`: the rows differ in a handful of
-    columns, the rest are the fields' defaults converted once (Django's bulk_create prepares every value of every
-    row, which made a 100,000-deal import spend most of its time here). Values go through the fields'
-    `get_db_prep_save`, as bulk_create does; the database checks the foreign keys and constraints."""
+def _insert_steps_with_history(steps: list[tuple], *, layout: Layout, actor: User, now: Any, pks: list[int]) -> None:
+    """Insert prepared checklist rows (in `layout`'s column order) and their "created" history rows with
+    `executemany`; the database checks the foreign keys and constraints."""
     if not steps:
         return
-    connection = connections[DealStep.objects.db]
-    varying = {"opportunity_id", "definition_id", "actionable_since", "due_date", "responsible_id"} | {
-        "status",
-        "reason",
-        "completed_at",
-        "completed_by_id",
-    }
-    fixed = {"created_at": now, "updated_at": now}
-
-    def columns_and_rows(model: Any, rows: list[dict[str, Any]], extra: dict[str, Any]) -> tuple[str, list[tuple]]:
-        fields = [f for f in model._meta.concrete_fields if not isinstance(f, (models.AutoField, models.BigAutoField))]
-        constants: dict[str, Any] = {}
-        for f in fields:
-            if f.attname in fixed or f.attname in extra:
-                value = extra.get(f.attname, fixed.get(f.attname))
-                constants[f.attname] = f.get_db_prep_save(value, connection)
-            elif f.attname not in varying and f.attname != "id":
-                constants[f.attname] = f.get_db_prep_save(f.get_default(), connection)
-        template = [constants.get(f.attname) for f in fields]
-        varying_columns = [
-            (index, f.attname, _fast_converter(f, connection), f.get_default())
-            for index, f in enumerate(fields)
-            if f.attname not in constants
-        ]
-        prepared = []
-        for row in rows:
-            values = template.copy()
-            for index, name, convert, default in varying_columns:
-                value = row.get(name, default)
-                values[index] = value if convert is None or value is None else convert(value)
-            prepared.append(tuple(values))
-        names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        marks = ", ".join(["%s"] * len(fields))
-        table = connection.ops.quote_name(model._meta.db_table)
-        # Names from the model's metadata, quoted; every value is a parameter.
-        return f"INSERT INTO {table} ({names}) VALUES ({marks})", prepared  # noqa: S608
-
-    sql, rows = columns_and_rows(DealStep, steps, {})
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+    layout.executemany(steps)
+    if not history_enabled():
+        return
     # The new steps' ids (one query: a deal has one step per definition), then their history rows.
     ids = {
         (opportunity_id, definition_id): pk
@@ -431,11 +423,15 @@ def _insert_steps_with_history(steps: list[dict[str, Any]], *, actor: User, now:
             "pk", "opportunity_id", "definition_id"
         )
     }
+    history = HistoryLayout(DealStep, actor=actor, now=now)
+    # Where each history column takes its value from in a step row (None: the step's id).
+    moves = [(position, layout.index[name] if name != "id" else None) for position, name in history.tracked_positions]
+    opportunity_at, definition_at = layout.index["opportunity_id"], layout.index["definition_id"]
+    rows = []
+    template = history.template
     for step in steps:
-        step["id"] = ids[(step["opportunity_id"], step["definition_id"])]
-    history = DealStep.history.model
-    extra = {"history_date": now, "history_change_reason": None, "history_type": "+", "history_user_id": actor.pk}
-    sql, rows = columns_and_rows(history, steps, extra)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+        values = template.copy()
+        for position, source in moves:
+            values[position] = step[source] if source is not None else ids[(step[opportunity_at], step[definition_at])]
+        rows.append(tuple(values))
+    history.executemany(rows)
