@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "presales.work",
     "presales.knowledge",
     "presales.bids",
+    "presales.approvals",
     "presales.integration",
     "presales.scoring",
     "presales.insights",

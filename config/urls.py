@@ -23,6 +23,7 @@ urlpatterns = [
     path("work/", include("presales.work.urls")),
     path("knowledge/", include("presales.knowledge.urls")),
     path("bids/", include("presales.bids.urls")),
+    path("approvals/", include("presales.approvals.urls")),
     path("insights/", include("presales.insights.urls")),
     path("scoring/", include("presales.scoring.urls")),
     path("currencies/", include("presales.currencies.urls")),

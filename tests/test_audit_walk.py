@@ -40,6 +40,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 import presales
+from presales.approvals import services as approvals
+from presales.approvals.models import ApprovalDelegation, ApprovalFlow
 from presales.bids import services as bids
 from presales.currencies import services as currencies
 from presales.customers import services as customers
@@ -498,6 +500,13 @@ def run_scenarios(ctx: Any) -> None:
         object_label="walk",
         language="en",
     )
+    # Approvals: a flow's conditions changed; a delegation ended early.
+    flow = ApprovalFlow.objects.order_by("pk").first()
+    assert flow is not None
+    approvals.approval_flow_update(actor=admin, flow=flow, expected_version=None, min_amount=Decimal("4000000"))
+    delegation = ApprovalDelegation.objects.order_by("pk").first()
+    assert delegation is not None
+    approvals.approval_delegation_end(actor=admin, delegation=delegation)
 
     # Notifications: read, and forgotten with the rows they pointed to.
     notifications.notification_mark_read(actor=owner)

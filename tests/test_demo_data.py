@@ -236,6 +236,7 @@ def test_generators_run_in_order_and_read_what_earlier_ones_made(monkeypatch):
         "knowledge",
         "bids",
         "scoring",
+        "approvals",
     ]
     seen = {}
 

@@ -31,6 +31,15 @@ from presales.access.administration import (
     teams_visible_to,
     webhook_deliveries_visible_to,
 )
+from presales.access.approvals import (
+    approval_delegations_visible_to,
+    approval_requests_visible_to,
+    can_decide_approval,
+    can_manage_approval_flows,
+    can_manage_delegation,
+    can_request_approval,
+    delegators_of,
+)
 from presales.access.customers import (
     accounts_visible_to,
     can_create_account,
@@ -88,6 +97,13 @@ from presales.access.work import (
 )
 
 __all__ = [
+    "approval_delegations_visible_to",
+    "approval_requests_visible_to",
+    "can_decide_approval",
+    "can_manage_approval_flows",
+    "can_manage_delegation",
+    "can_request_approval",
+    "delegators_of",
     "Scope",
     "assignable_roles",
     "accounts_visible_to",

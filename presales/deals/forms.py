@@ -3,6 +3,7 @@ hand-over) or moving a deal to another playbook version. The answer forms are in
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -61,6 +62,13 @@ class OpportunityForm(VersionedModelForm):
             # A person may see thousands of accounts: type to find one, their own first.
             "account": PickerSelect("customers:account_pick"),
         }
+
+    def clean_discount_percent(self) -> Decimal:
+        # Left empty (or not sent, by an older form): the deal keeps its discount, none on a new deal.
+        value = self.cleaned_data.get("discount_percent")
+        if value is None:
+            return self.instance.discount_percent if self.instance.pk else Decimal("0")
+        return Decimal(value)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)

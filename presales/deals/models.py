@@ -212,6 +212,15 @@ class Opportunity(BaseModel):
         _("amount"), max_digits=16, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
     )
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
+    discount_percent = models.DecimalField(
+        _("discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Off the list price in the quote; above an approval flow's threshold the quote needs approval."),
+    )
     expected_close_date = models.DateField(_("expected close date"))
     stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="opportunities")
     probability = models.PositiveSmallIntegerField(

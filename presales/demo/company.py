@@ -22,6 +22,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from presales.demo.approvals import generate_approvals
 from presales.demo.bids import generate_bids
 from presales.demo.context import SIZES, DemoContext, SizeSpec
 from presales.demo.currencies import generate_currencies
@@ -59,6 +60,7 @@ GENERATORS: list[tuple[str, Generator]] = [
     ("knowledge", generate_knowledge),
     ("bids", generate_bids),
     ("scoring", generate_scoring),
+    ("approvals", generate_approvals),
 ]
 
 

@@ -131,6 +131,30 @@ DEAL_CONFLICT = register(
         "danger",
     )
 )
+APPROVAL_REQUESTED = register(
+    Kind(
+        "approval_requested",
+        _("Approval to decide"),
+        {
+            DEFAULT_VARIANT: _("%(requester)s asks you to approve: %(decision)s on %(deal)s (%(amount)s)."),
+            "delegate": _(
+                "%(requester)s asks %(approver)s, for whom you stand in, to approve: %(decision)s on %(deal)s "
+                "(%(amount)s)."
+            ),
+        },
+        "warn",
+    )
+)
+APPROVAL_DECIDED = register(
+    Kind(
+        "approval_decided",
+        _("Approval decided"),
+        {
+            DEFAULT_VARIANT: _("Approved: %(decision)s on %(deal)s, by %(decider)s. %(comment)s"),
+            "rejected": _("Rejected: %(decision)s on %(deal)s, by %(decider)s. %(comment)s"),
+        },
+    )
+)
 
 CHOICES = [(kind.key, kind.label) for kind in KINDS.values()]
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from presales import access
+from presales.approvals.selectors import waiting_count
 
 
 def _everyone(user: Any) -> bool:
@@ -30,6 +31,7 @@ class NavEntry:
     visible: Callable[[Any], bool] = _everyone
     tab: bool = False  # one of the four tabs of the phone's bottom bar (More is the fifth)
     raw_url: bool = False  # url_name is a path, not a URL name (the Django admin)
+    count: Callable[[Any], int] | None = None  # a figure shown beside the entry (what waits for the person)
 
 
 def _work_url(user: Any) -> str:
@@ -67,6 +69,15 @@ NAVIGATION: list[NavEntry] = [
         "more",
         ("deals:unassigned",),
         visible=lambda user: bool(access.unassigned_queue_roles(user)),
+    ),
+    NavEntry(
+        "approvals",
+        "approvals:inbox",
+        _("Approvals"),
+        "steps",
+        "more",
+        ("approvals:",),
+        count=waiting_count,
     ),
     NavEntry(
         "scoring", "scoring:mine", _("Scorecards"), "award", "more", ("scoring:",), visible=access.can_read_scorecards
@@ -163,6 +174,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 "group": entry.group,
                 "tab": entry.tab,
                 "active": entry.key == active,
+                "count": entry.count(user) if entry.count else 0,
             }
         )
     return {
@@ -172,6 +184,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # The More menu is highlighted when the current page is one of its entries (or, on a phone, not a tab).
         "nav_more_active": any(item["active"] for item in items if item["group"] == "more"),
         "nav_more_active_phone": any(item["active"] for item in items if not item["tab"]),
+        "nav_more_count": sum(item["count"] for item in items if item["group"] == "more"),
         "can_create_opportunity": access.can_create_opportunity(user),
         "can_create_account": access.can_create_account(user),
     }

@@ -27,7 +27,9 @@ from presales.deals.services.conflicts import deal_conflict_resolve, deal_confli
 from presales.deals.services.gates import (
     StageGate,
     StageGateClosed,
+    StageGateHeld,
     StageGateNeedsReason,
+    hold_gate,
     signed_gate,
     stage_gate,
 )
@@ -47,6 +49,7 @@ __all__ = [
     "DealTeam",
     "StageGate",
     "StageGateClosed",
+    "StageGateHeld",
     "StageGateNeedsReason",
     "actionable_since",
     "competitor_create",
@@ -70,6 +73,7 @@ __all__ = [
     "deal_steps_sync",
     "due_dates",
     "ensure_deal_playbook",
+    "hold_gate",
     "opportunity_change_stage",
     "opportunity_close",
     "opportunity_create",

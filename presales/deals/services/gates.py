@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from presales.deals.models import OPEN_STATUSES, DealStep, Opportunity, StepStatus
+from presales.playbook import gates as step_holds
 from presales.playbook.models import AnswerKind, Stage
 
 # Steps whose answer decides the deal (signing, go/no-go): they are answered, never skipped.
@@ -34,6 +35,13 @@ def skip_gate(step: DealStep) -> None:
         raise ValidationError(_("This step decides the deal and cannot be skipped."))
 
 
+def hold_gate(step: DealStep) -> None:
+    """Raise when an app above the playbook holds the step (an approval it waits for: playbook.gates)."""
+    hold = step_holds.holds_for(step.opportunity_id, [step.definition.key]).get(step.definition.key)
+    if hold is not None:
+        raise ValidationError(hold.message)
+
+
 @dataclass
 class StageGate:
     """What stands between a deal and the stage it is to move to."""
@@ -43,10 +51,12 @@ class StageGate:
     open_steps: list[DealStep] = field(default_factory=list)
     # A go/no-go decision among them that has not been passed: the move is refused.
     blocking: list[DealStep] = field(default_factory=list)
+    # Open steps held by an app above the playbook (an approval not granted yet), with why: the move is refused.
+    held: list[tuple[DealStep, step_holds.StepHold]] = field(default_factory=list)
 
     @property
     def needs_reason(self) -> bool:
-        return bool(self.open_steps) and not self.blocking
+        return bool(self.open_steps) and not self.blocking and not self.held
 
 
 class StageGateClosed(ValidationError):
@@ -62,6 +72,14 @@ class StageGateClosed(ValidationError):
             )
             % {"step": step.definition.name, "stage": step.definition.stage.number}
         )
+
+
+class StageGateHeld(ValidationError):
+    """The move is refused: a step of a stage it passes waits for something (an approval: playbook.gates)."""
+
+    def __init__(self, gate: StageGate):
+        self.gate = gate
+        super().__init__(gate.held[0][1].message)
 
 
 class StageGateNeedsReason(ValidationError):
@@ -97,14 +115,19 @@ def stage_gate(opportunity: Opportunity, target: Stage) -> StageGate:
         .order_by("definition__order")
     )
     gate.blocking = [s for s in gate.open_steps if s.definition.answer_kind == AnswerKind.GO_NO_GO]
+    holds = step_holds.holds_for(opportunity.pk, [s.definition.key for s in gate.open_steps])
+    gate.held = [(s, holds[s.definition.key]) for s in gate.open_steps if s.definition.key in holds]
     return gate
 
 
 def check_stage_gate(opportunity: Opportunity, target: Stage, reason: str) -> StageGate:
-    """Raise StageGateClosed for an unpassed go/no-go, StageGateNeedsReason for open steps without a reason."""
+    """Raise StageGateClosed for an unpassed go/no-go, StageGateHeld for a step held by an approval not granted,
+    StageGateNeedsReason for open steps without a reason."""
     gate = stage_gate(opportunity, target)
     if gate.blocking:
         raise StageGateClosed(gate)
+    if gate.held:
+        raise StageGateHeld(gate)
     if gate.open_steps and not reason.strip():
         raise StageGateNeedsReason(gate)
     return gate

@@ -29,6 +29,7 @@ OPPORTUNITY_FIELDS = (
     "name",
     "amount",
     "currency",
+    "discount_percent",
     "expected_close_date",
     "stage",
     "probability",

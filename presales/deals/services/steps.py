@@ -18,7 +18,7 @@ from presales.core.concurrency import save_with_version_check
 from presales.deals.models import FINISHED_STATUSES, DealStep, Opportunity, Outcome, OutcomeReason, StepStatus
 from presales.deals.services import answers
 from presales.deals.services.checklist import notify_assignments
-from presales.deals.services.gates import skip_gate
+from presales.deals.services.gates import hold_gate, skip_gate
 from presales.deals.services.opportunities import opportunity_change_stage, opportunity_close
 from presales.people.models import User
 from presales.playbook.models import AnswerKind
@@ -86,6 +86,9 @@ def deal_step_complete(
     _check_can_work(actor, step)
     if not step.opportunity.is_open:
         raise ValidationError(_("This deal is closed; reopen it to work on its steps."))
+    if step.status != StepStatus.DONE:
+        # Changing the answer of a step already done is not held; completing it is (an approval it waits for).
+        hold_gate(step)
     changes = answers.write(actor=actor, step=step, answer=answer or {})
     changes.update(status=StepStatus.DONE, reason="", completed_at=timezone.now(), completed_by=actor)
     step = _save_step(step, actor, expected_version, changes, "completed")
@@ -121,6 +124,7 @@ def deal_step_set_status(
         raise ValidationError(_("This deal is closed; reopen it to work on its steps."))
     if status == StepStatus.SKIPPED:
         skip_gate(step)
+        hold_gate(step)
     needs_reason = status in (StepStatus.SKIPPED, StepStatus.BLOCKED)
     changes: dict[str, Any] = {"status": status, "reason": reason.strip() if needs_reason else ""}
     changes["completed_at"] = timezone.now() if status == StepStatus.SKIPPED else None

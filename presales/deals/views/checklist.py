@@ -32,6 +32,7 @@ from presales.deals.tables import MyStepTable, StepTable, UnassignedStepTable
 from presales.notifications.models import Notification
 from presales.people.models import User
 from presales.people.typing import AuthenticatedHttpRequest
+from presales.playbook import gates as step_holds
 from presales.playbook.models import STEP_ROLE_TAKERS, PlaybookVersion
 
 
@@ -119,6 +120,10 @@ def _step_context(request: AuthenticatedHttpRequest, step: DealStep, **extra: ob
         "reassign_form": extra.pop("reassign_form", None) or (ReassignForm(step=step) if can_reassign else None),
         "history": history_entries(step),
         "overdue": step.is_overdue(),
+        # An approval (or anything an app above the playbook registered) the step waits for: its message and action.
+        "hold": step_holds.holds_for(step.opportunity_id, [step.definition.key]).get(step.definition.key)
+        if step.is_open and step.opportunity.is_open
+        else None,
         **extra,
     }
 

@@ -221,7 +221,7 @@ def opportunity_move_stage(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
         stage = form.cleaned_data["stage"]
         reason = form.cleaned_data["reason"]
         gate = services.stage_gate(opportunity, stage)
-        if (gate.blocking or gate.open_steps) and not reason.strip():
+        if (gate.blocking or gate.held or gate.open_steps) and not reason.strip():
             # Ask before moving: the confirmation page lists the open steps and takes the reason (or says which
             # go/no-go decision blocks the move).
             if "reason" in request.POST:
@@ -510,7 +510,7 @@ class OpportunityEditView(ObjectEditView):
                     expected_version=updated.version,
                     reason=form.cleaned_data.get("stage_reason", ""),
                 )
-            except (services.StageGateNeedsReason, services.StageGateClosed) as error:
+            except (services.StageGateNeedsReason, services.StageGateClosed, services.StageGateHeld) as error:
                 # On the field where the reason is typed (a closed gate: on the stage chosen).
                 field = "stage_reason" if isinstance(error, services.StageGateNeedsReason) else "stage"
                 raise ValidationError({field: error.messages}) from error
