@@ -25,6 +25,7 @@ urlpatterns = [
     path("bids/", include("presales.bids.urls")),
     path("insights/", include("presales.insights.urls")),
     path("scoring/", include("presales.scoring.urls")),
+    path("winning/", include("presales.winning.urls")),
     path("currencies/", include("presales.currencies.urls")),
     path("integration/", include("presales.integration.urls")),
     path("api/v1/", api.urls),
