@@ -385,7 +385,7 @@ def test_retraining_is_for_managers_and_runs_in_the_worker(personas, django_capt
 def test_the_weekly_retraining_is_on_the_schedule():
     job = JOBS["retrain_win_model"]
     assert isinstance(job.when, WeeklyAt)
-    moment = job.latest_moment(timezone.make_aware(datetime.datetime(2026, 6, 3, 12, 0)))  # a Wednesday
+    moment = job.latest_moment(datetime.datetime(2026, 6, 3, 4, 0, tzinfo=datetime.UTC))  # a Wednesday
     assert timezone.localtime(moment).weekday() == 6
     job.run()
     assert WinModel.objects.get().status == ModelStatus.TOO_LITTLE_HISTORY
