@@ -633,7 +633,7 @@ def open_pocs(poc_model: Any, user: User, f: InsightFilters, limit: int = 50) ->
 
 def _model_weighted() -> ExpressionWrapper:
     """amount × the learnt model's probability where it scored the deal, else the deal's own probability."""
-    percent = DecimalField(max_digits=7, decimal_places=3)
+    percent: DecimalField = DecimalField(max_digits=7, decimal_places=3)
     probability = Coalesce(
         Cast(F("win_probability__probability") * Value(100.0), percent), Cast("probability", percent)
     )

@@ -47,7 +47,7 @@ HOLDOUT_TOO_SMALL = "holdout_too_small"
 # Activity kinds grouped into the mix the article cares about: hands-on proof, time with the customer, paperwork.
 HANDS_ON = {WorkType.POC, WorkType.DEMO, WorkType.CONFIGURATION}
 WITH_CUSTOMER = {WorkType.ON_SITE_VISIT, WorkType.REMOTE_MEETING, WorkType.BID_PRESENTATION, WorkType.TRAINING}
-THREAT_ORDER = {ThreatLevel.LOW: 1, ThreatLevel.MEDIUM: 2, ThreatLevel.HIGH: 3}
+THREAT_ORDER: dict[str, int] = {ThreatLevel.LOW: 1, ThreatLevel.MEDIUM: 2, ThreatLevel.HIGH: 3}
 
 NUMERIC = [
     "progress",
@@ -469,7 +469,7 @@ def dump(bundle: dict[str, Any]) -> bytes:
 def load(data: bytes) -> dict[str, Any]:
     import joblib
 
-    return joblib.load(io.BytesIO(bytes(data)))  # type: ignore[no-any-return]  # our own bytes, from our database
+    return joblib.load(io.BytesIO(bytes(data)))  # our own bytes, from our database
 
 
 def _sigmoid(value: float) -> float:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from presales import access
 from presales.core.models import BaseModel
+
+if TYPE_CHECKING:
+    from presales.people.models import User
 
 
 class Verdict(models.TextChoices):
@@ -29,7 +34,7 @@ class VerdictPhase(models.TextChoices):
 
 
 class TechnicalVerdictQuerySet(models.QuerySet["TechnicalVerdict"]):
-    def visible_to(self, user: object) -> TechnicalVerdictQuerySet:
+    def visible_to(self, user: User) -> TechnicalVerdictQuerySet:
         return access.technical_verdicts_visible_to(user, self)
 
 

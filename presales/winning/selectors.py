@@ -28,30 +28,33 @@ def deal_verdicts(opportunity: Opportunity) -> list[TechnicalVerdict]:
 
 
 def _verdict_words(value: str) -> str:
-    return {
+    words: dict[str, str] = {
         Verdict.WIN: _("technical win recorded"),
         Verdict.TIE: _("technical tie recorded"),
         Verdict.LOSS: _("technical loss recorded"),
         Verdict.NOT_ASSESSED: _("technical verdict not assessed"),
-    }.get(value, _("no technical verdict yet"))
+    }
+    return words.get(value, _("no technical verdict yet"))
 
 
 def _poc_words(value: str) -> str:
-    return {
+    words: dict[str, str] = {
         PocOutcome.PASSED: _("POC passed"),
         PocOutcome.PARTLY: _("POC partly passed"),
         PocOutcome.FAILED: _("POC failed"),
         PocOutcome.PENDING: _("POC finished without a result"),
         "running": _("POC under way"),
-    }.get(value, _("no POC"))
+    }
+    return words.get(value, _("no POC"))
 
 
 def _threat_words(value: str) -> str:
-    return {
+    words: dict[str, str] = {
         ThreatLevel.HIGH: _("a high-threat competitor in the deal"),
         ThreatLevel.MEDIUM: _("a medium-threat competitor at most"),
         ThreatLevel.LOW: _("only low-threat competitors"),
-    }.get(value, _("no competitor recorded"))
+    }
+    return words.get(value, _("no competitor recorded"))
 
 
 def reason_words(feature: str, value: Any) -> str:

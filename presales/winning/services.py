@@ -135,7 +135,7 @@ def deal_probabilities_refresh(
 ) -> int:
     """Score every open deal with the model in use; the rows of closed deals go (their outcome is known)."""
     today = today or timezone.localdate()
-    bundle = bundle or learning.load(model.fitted)
+    bundle = bundle or learning.load(bytes(model.fitted or b""))
     open_deals = Opportunity.objects.filter(outcome=Outcome.OPEN)
     facts = learning.load_facts(open_deals, today)
     stakeholders = learning.Stakeholders.load(deal.account_id for deal in facts)

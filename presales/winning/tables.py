@@ -10,7 +10,12 @@ from presales.core.tables import Column, DateColumn, Table, badge, join, link
 from presales.deals.tables import outcome_badge
 from presales.winning.models import TechnicalVerdict, Verdict
 
-VERDICT_TONES = {Verdict.WIN: "ok", Verdict.TIE: "warn", Verdict.LOSS: "danger", Verdict.NOT_ASSESSED: ""}
+VERDICT_TONES: dict[str, str] = {
+    Verdict.WIN: "ok",
+    Verdict.TIE: "warn",
+    Verdict.LOSS: "danger",
+    Verdict.NOT_ASSESSED: "",
+}
 
 
 def verdict_badge(verdict: TechnicalVerdict) -> SafeString:
