@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "presales.approvals",
     "presales.integration",
     "presales.scoring",
+    "presales.winning",
     "presales.insights",
     "presales.web",
     "presales.staff",

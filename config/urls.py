@@ -26,6 +26,7 @@ urlpatterns = [
     path("approvals/", include("presales.approvals.urls")),
     path("insights/", include("presales.insights.urls")),
     path("scoring/", include("presales.scoring.urls")),
+    path("winning/", include("presales.winning.urls")),
     path("currencies/", include("presales.currencies.urls")),
     path("integration/", include("presales.integration.urls")),
     path("documents/", include("presales.documents.urls")),

@@ -65,6 +65,8 @@ from presales.playbook.models import Stage
 from presales.scoring import services as scoring
 from presales.scoring.models import ScoringPeriod, ScoringWeights
 from presales.staff import services as staff
+from presales.winning import learning
+from presales.winning import services as winning
 from presales.work import services as work
 from presales.work.models import Activity, SupportRequest
 from tests import import_steps
@@ -100,6 +102,8 @@ NOT_AUDITED = {
     "people_apitoken.last_used_at": "the last-used stamp (once a minute at most): a usage counter, not a change",
     "integration_importrow": "the rows of an import file as read; the import job (audited) records who and when",
     "ops_jobrun": "a background job's run record (no person changes it)",
+    "winning_dealwinprobability": "a figure the worker derives from the model in use, replaced on every scoring run; "
+    "the model's own history says who trained it and when",
 }
 # Tables whose writes simple_history cannot see and are audited another way: each with where.
 AUDITED_ELSEWHERE = {
@@ -507,6 +511,23 @@ def run_scenarios(ctx: Any) -> None:
     delegation = ApprovalDelegation.objects.order_by("pk").first()
     assert delegation is not None
     approvals.approval_delegation_end(actor=admin, delegation=delegation)
+    # The win model: a model trained on made-up history scores the open deals (the tiny demo has too little).
+    history = [
+        learning.Snapshot(
+            deal=index,
+            day=ctx.today - datetime.timedelta(days=200 - index),
+            closed_on=ctx.today - datetime.timedelta(days=190 - index),
+            won=index % 2 == 0,
+            features={name: 0.0 for name in learning.NUMERIC}
+            | {name: "none" for name in learning.CATEGORICAL}
+            | {"technical_verdict": "win" if index % 2 == 0 else "loss"},
+        )
+        for index in range(60)
+    ]
+    trained = learning.train(history, {})
+    model = winning.win_model_request(actor=admin)
+    assert trained.bundle is not None
+    winning.deal_probabilities_refresh(model=model, bundle=trained.bundle)
 
     # Notifications: read, and forgotten with the rows they pointed to.
     notifications.notification_mark_read(actor=owner)

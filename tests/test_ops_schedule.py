@@ -19,7 +19,7 @@ from presales.core import workers
 from presales.notifications.models import Notification
 from presales.ops import runs
 from presales.ops.models import JobRun, RunOutcome
-from presales.ops.schedule import JOBS, SCHEDULE, DailyAt, Every, ScheduledJob
+from presales.ops.schedule import JOBS, SCHEDULE, DailyAt, Every, ScheduledJob, WeeklyAt
 from presales.ops.tasks import scheduler_tick
 from presales.work import services as work_services
 from presales.work.models import SupportRequest
@@ -58,6 +58,7 @@ def test_the_schedule_has_every_background_job_once_with_the_agreed_rhythm():
         "send_rating_reminders",
         "deliver_messages",
         "recover_stuck_imports",
+        "retrain_win_model",
     ]
     assert JOBS["escalate_requests"].when == Every(minutes=5)
     assert JOBS["deliver_messages"].when == Every(minutes=1)  # the shortest backoff is a minute
@@ -65,6 +66,15 @@ def test_the_schedule_has_every_background_job_once_with_the_agreed_rhythm():
     assert isinstance(JOBS["send_bid_reminders"].when, DailyAt)
     assert isinstance(JOBS["send_rating_reminders"].when, DailyAt)
     assert 7 <= JOBS["send_bid_reminders"].when.hour <= 9
+    assert JOBS["retrain_win_model"].when.period == datetime.timedelta(days=7)
+
+
+def test_weekly_jobs_run_on_their_local_weekday():
+    rule = WeeklyAt(weekday=6, hour=2, minute=30)
+    # Sunday 2026-03-08 02:30 in Shanghai (Saturday 18:30 UTC).
+    assert rule.latest(at("2026-03-08 02:29")) == at("2026-03-01 02:30")
+    assert rule.latest(at("2026-03-08 02:30")) == at("2026-03-08 02:30")
+    assert rule.latest(at("2026-03-11 12:00")) == at("2026-03-08 02:30")
 
 
 # --- the escalation, end to end through the scheduler --------------------------------------------------------

@@ -80,6 +80,11 @@ from presales.access.scoring import (
     scorecard_engineers_visible_to,
     scorecard_records_visible_to,
 )
+from presales.access.winning import (
+    can_record_technical_verdict,
+    can_retrain_win_model,
+    technical_verdicts_visible_to,
+)
 from presales.access.work import (
     activities_visible_to,
     can_cancel_request,
@@ -104,6 +109,9 @@ __all__ = [
     "can_manage_delegation",
     "can_request_approval",
     "delegators_of",
+    "can_record_technical_verdict",
+    "can_retrain_win_model",
+    "technical_verdicts_visible_to",
     "Scope",
     "assignable_roles",
     "accounts_visible_to",

@@ -31,6 +31,7 @@ from presales.demo.deals import generate_competitors, generate_deals
 from presales.demo.knowledge import generate_knowledge
 from presales.demo.people import DEMO_LOGINS, DEMO_PASSWORD, generate_people
 from presales.demo.scoring import generate_scoring
+from presales.demo.winning import generate_winning
 from presales.demo.work import generate_work
 from presales.notifications import services as notification_services
 from presales.people.models import User
@@ -59,6 +60,7 @@ GENERATORS: list[tuple[str, Generator]] = [
     ("work", generate_work),
     ("knowledge", generate_knowledge),
     ("bids", generate_bids),
+    ("winning", generate_winning),
     ("scoring", generate_scoring),
     ("approvals", generate_approvals),
 ]

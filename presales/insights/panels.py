@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from presales import access
-from presales.insights import links, selectors
+from presales.deals.models import Outcome
+from presales.insights import links, selectors, technical
 from presales.insights.charts import render_chart
 from presales.insights.forms import InsightFilters
 from presales.insights.links import Link
 from presales.people.models import Role, User
 from presales.scoring.selectors import scorecard_for
+from presales.winning.models import Verdict, VerdictPhase
 
 
 @dataclass
@@ -740,11 +742,89 @@ def win_loss_panels(user: User, f: InsightFilters) -> list[Panel]:
     ]
 
 
+def technical_panels(user: User, f: InsightFilters) -> list[Panel]:
+    """The panels of the technical win dashboard (panels.DASHBOARDS["technical"])."""
+    counts = [
+        Col("assessed", _("Assessed"), "int"),
+        Col("wins", _("Technical wins"), "int"),
+        Col("ties", _("Ties"), "int", phone=False),
+        Col("losses", _("Technical losses"), "int", phone=False),
+        Col("win_rate", _("Technical win rate"), "percent"),
+    ]
+    phases = technical.by_phase(user, f)
+    panels = [
+        Panel(
+            key="phases",
+            title=_("Technical verdicts by phase"),
+            note=_("Technical win rate = technical wins ÷ (wins + ties + losses); not assessed counts in neither."),
+            columns=[Col("label", _("Phase")), *counts, Col("not_assessed", _("Not assessed"), "int", phone=False)],
+            rows=phases,
+        )
+    ]
+    titles = {
+        "lead": (_("Technical win rate by presales lead (at close)"), _("Presales lead")),
+        "team": (_("Technical win rate by presales team (at close)"), _("Presales team")),
+        "product_line": (_("Technical win rate by product line (at close)"), _("Product line")),
+        "competitor": (_("Technical win rate against each competitor (at close)"), _("Competitor")),
+    }
+    for dimension, (title, heading) in titles.items():
+        rows = technical.rates_by(user, f, dimension)
+        shown = rows[:12]
+        panels.append(
+            Panel(
+                key=f"by_{dimension}",
+                title=title,
+                columns=[Col("label", heading), *counts],
+                rows=rows,
+                chart=render_chart(
+                    kind="horizontal_bar",
+                    labels=[row["label"] for row in shown],
+                    series=[(_("Technical win rate"), [row["win_rate"] for row in shown])],
+                    label=title,
+                    formatter=percent_formatter,
+                    range=(0, 100),
+                    no_data=_("No technical verdicts"),
+                ),
+            )
+        )
+    total, lost = technical.technical_win_commercial_loss(user, f)
+    panels.append(
+        Panel(
+            key="won_technically_lost",
+            title=_("Technical win, commercial loss"),
+            note=_("Deals we won technically and lost all the same: a signal for sales more than for presales."),
+            columns=[
+                Col("deal", _("Opportunity")),
+                Col("competitor", _("Against")),
+                Col("loss_reason", _("Why the deal was lost")),
+                Col("reasons", _("Technical verdict reasons"), phone=False),
+                Col("lead", _("Presales lead"), phone=False),
+            ],
+            rows=lost,
+            figures=[
+                {
+                    "label": _("Deals"),
+                    "value": total,
+                    "link": Link(
+                        technical.verdict_list_url(
+                            f, phase=VerdictPhase.CLOSE, verdict=Verdict.WIN, outcome=Outcome.LOST
+                        ),
+                        "count",
+                    ),
+                }
+            ],
+            wide=True,
+        )
+    )
+    return panels
+
+
 DASHBOARDS: dict[str, Dashboard] = {
     "sales": Dashboard("sales", gettext_lazy("Sales pipeline"), True, sales_panels),
     "presales": Dashboard("presales", gettext_lazy("Presales team"), True, presales_panels),
     "mine": Dashboard("mine", gettext_lazy("My week"), False, my_week_panels),
     "winloss": Dashboard("winloss", gettext_lazy("Win / loss"), False, win_loss_panels),
+    "technical": Dashboard("technical", gettext_lazy("Technical win"), False, technical_panels),
 }
 
 

@@ -26,7 +26,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
 
 from presales.currencies.rates import in_company_currency
@@ -644,4 +644,38 @@ def open_pocs(poc_model: Any, user: User, f: InsightFilters, limit: int = 50) ->
             "days_left": (poc.end_date - today).days,
         }
         for poc in queryset
+    ]
+
+
+def _model_weighted() -> ExpressionWrapper:
+    """amount × the learnt model's probability where it scored the deal, else the deal's own probability."""
+    percent: DecimalField = DecimalField(max_digits=7, decimal_places=3)
+    probability = Coalesce(
+        Cast(F("win_probability__probability") * Value(100.0), percent), Cast("probability", percent)
+    )
+    return ExpressionWrapper(F("amount") * probability / Decimal(100), output_field=MONEY)
+
+
+def forecast_by_month_with_model(user: User, f: InsightFilters) -> list[dict[str, Any]]:
+    """The weighted forecast by close month twice: with each deal's probability, and with the learnt model's (only
+    deals the model in use scored; the others keep their own probability)."""
+    return [
+        {
+            "month": row["month"],
+            "count": row["count"],
+            "amount": row["pipeline"],
+            "weighted": row["weighted"],
+            "model_weighted": row["model_weighted"],
+        }
+        for row in deals(user, f)
+        .filter(outcome=Outcome.OPEN, expected_close_date__range=(f.start, f.end))
+        .annotate(month=TruncMonth("expected_close_date"))
+        .values("month")
+        .annotate(
+            count=Count("pk"),
+            pipeline=_pipeline(f),
+            weighted=_pipeline(f, _weighted()),
+            model_weighted=_pipeline(f, _model_weighted()),
+        )
+        .order_by("month")
     ]

@@ -5,5 +5,6 @@ from presales.insights import views
 app_name = "insights"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("win-model/", views.win_model, name="win_model"),
     path("<slug:key>/", views.dashboard, name="dashboard"),
 ]

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from presales.core import exports
 from presales.currencies.rates import missing_rates
 from presales.deals.models import Opportunity
+from presales.insights import model_card
 from presales.insights import panels as dashboards
 from presales.insights.forms import InsightFilterForm
 from presales.people.typing import AuthenticatedHttpRequest
@@ -82,3 +83,9 @@ def dashboard(request: AuthenticatedHttpRequest, key: str) -> HttpResponseBase:
     if fmt := exports.requested_format(request):
         return _export(request, context["panels"], fmt, key)
     return render(request, "insights/dashboard.html", context)
+
+
+@login_required
+def win_model(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The win-probability model card: hold-out calibration, Brier score and AUC beside the stage defaults'."""
+    return render(request, "insights/win_model.html", model_card.context(request.user))

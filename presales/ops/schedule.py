@@ -24,6 +24,7 @@ from presales.deals import tasks as deal_tasks
 from presales.integration import tasks as import_tasks
 from presales.notifications import tasks as notification_tasks
 from presales.scoring import tasks as scoring_tasks
+from presales.winning import tasks as winning_tasks
 from presales.work import tasks as work_tasks
 
 EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
@@ -70,12 +71,37 @@ class DailyAt:
 
 
 @dataclass(frozen=True)
+class WeeklyAt:
+    """Once a week on a weekday (Monday is 0) at a local time (settings.TIME_ZONE)."""
+
+    weekday: int
+    hour: int
+    minute: int = 0
+
+    def latest(self, now: datetime.datetime) -> datetime.datetime:
+        local_now = now.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        moment = local_now.replace(hour=self.hour, minute=self.minute, second=0, microsecond=0)
+        moment -= datetime.timedelta(days=(local_now.weekday() - self.weekday) % 7)
+        if moment > local_now:
+            moment -= datetime.timedelta(days=7)
+        return moment
+
+    @property
+    def period(self) -> datetime.timedelta:
+        return datetime.timedelta(days=7)
+
+    def describe(self) -> str:
+        day = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[self.weekday]
+        return f"weekly on {day} at {self.hour:02d}:{self.minute:02d} {settings.TIME_ZONE}"
+
+
+@dataclass(frozen=True)
 class ScheduledJob:
     """One job of the schedule: a stable name (run records, /health/), what it does and when."""
 
     name: str
     run: Callable[[], str]  # does the work now, returns a one-line summary
-    when: Every | DailyAt
+    when: Every | DailyAt | WeeklyAt
 
     def latest_moment(self, now: datetime.datetime | None = None) -> datetime.datetime:
         """The most recent moment (at or before now) this job is due for."""
@@ -114,6 +140,12 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         "recover_stuck_imports",
         import_tasks.recover_stuck_imports,
         Every(minutes=1),
+    ),
+    ScheduledJob(
+        # The win-probability model learns from the week's newly closed deals; Sunday night, when nobody waits.
+        "retrain_win_model",
+        winning_tasks.retrain_weekly,
+        WeeklyAt(weekday=6, hour=2, minute=30),
     ),
 )
 JOBS = {job.name: job for job in SCHEDULE}
