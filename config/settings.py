@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "presales.integration",
     "presales.scoring",
     "presales.insights",
+    "presales.capacity",
     "presales.web",
     "presales.staff",
     "presales.demo",

@@ -31,6 +31,18 @@ from presales.access.administration import (
     teams_visible_to,
     webhook_deliveries_visible_to,
 )
+from presales.access.capacity import (
+    bookable_engineers,
+    bookings_visible_to,
+    calendar_engineers,
+    can_book,
+    can_change_booking,
+    can_edit_travel_times,
+    can_record_leave_for,
+    can_see_capacity_forecast,
+    can_see_team_calendar,
+    leave_visible_to,
+)
 from presales.access.customers import (
     accounts_visible_to,
     can_create_account,
@@ -87,6 +99,16 @@ from presales.access.work import (
 )
 
 __all__ = [
+    "bookable_engineers",
+    "bookings_visible_to",
+    "calendar_engineers",
+    "can_book",
+    "can_change_booking",
+    "can_edit_travel_times",
+    "can_record_leave_for",
+    "can_see_capacity_forecast",
+    "can_see_team_calendar",
+    "leave_visible_to",
     "Scope",
     "assignable_roles",
     "accounts_visible_to",

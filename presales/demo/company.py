@@ -23,6 +23,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from presales.demo.bids import generate_bids
+from presales.demo.capacity import generate_capacity
 from presales.demo.context import SIZES, DemoContext, SizeSpec
 from presales.demo.currencies import generate_currencies
 from presales.demo.customers import generate_customers
@@ -59,6 +60,7 @@ GENERATORS: list[tuple[str, Generator]] = [
     ("knowledge", generate_knowledge),
     ("bids", generate_bids),
     ("scoring", generate_scoring),
+    ("capacity", generate_capacity),
 ]
 
 
