@@ -83,12 +83,12 @@ def _undated(deal: Opportunity) -> None:
 @pytest.fixture
 def world(personas):
     """Three past deals (same size band and industry) logged 2, 4 and 9 h on step A and 3, 5, 7 h on step B; one
-    open deal already logged 1 h on A and closes in 30 days; the engineer works 4 h a week, their manager 2 h."""
+    open deal already logged 1 h on A and closes in 30 days; the engineer works 4 h a week, their manager none."""
     today = timezone.localdate()
     _close(personas.deal, today - datetime.timedelta(days=1))
     engineer = personas.engineer
     User.objects.filter(pk=engineer.pk).update(weekly_capacity_hours=Decimal("4"))
-    User.objects.filter(pk=personas.presales_manager.pk).update(weekly_capacity_hours=Decimal("2"))
+    User.objects.filter(pk=personas.presales_manager.pk).update(weekly_capacity_hours=Decimal("0"))
     past = today - datetime.timedelta(days=40)
     for hours_a, hours_b in (("2", "3"), ("4", "5"), ("9", "7")):
         deal = OpportunityFactory(account=personas.account, sales_owner=personas.owner, presales_lead=engineer)
@@ -133,7 +133,7 @@ def test_forecast_equals_the_hand_computation(world):
     expected_demand[week_a] += 3.0
     expected_demand[week_b] += 5.0
     # The engineer's 4 h a week, less 2 days of 5 on leave (1.6 h) and the 1 h booked; plus the presales manager's.
-    manager_hours = 2.0
+    manager_hours = 0.0
     expected_capacity = [round(4.0 + manager_hours, 1)] * forecast.WEEKS
     expected_capacity[week_a] = round(2.4 + manager_hours, 1)
     expected_capacity[week_b] = round(3.0 + manager_hours, 1)
