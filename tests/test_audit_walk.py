@@ -96,6 +96,8 @@ NOT_AUDITED = {
     "people_apitoken.last_used_at": "the last-used stamp (once a minute at most): a usage counter, not a change",
     "integration_importrow": "the rows of an import file as read; the import job (audited) records who and when",
     "ops_jobrun": "a background job's run record (no person changes it)",
+    "capacity_forecastrun": "a computation of the capacity forecast by the worker and its stored result (no business "
+    "data; who asked for it is on the row)",
 }
 # Tables whose writes simple_history cannot see and are audited another way: each with where.
 AUDITED_ELSEWHERE = {

@@ -59,7 +59,9 @@ def test_a_clashing_booking_is_refused_with_the_clash_named(personas, day):
 
 def test_travel_time_of_an_on_site_visit_blocks_the_time_around_it(personas, day):
     services.travel_time_set(actor=personas.presales_manager, region=Region.EAST, minutes=60)
-    visit = _book(personas, day, datetime.time(10, 0), minutes=60, mode=BookingMode.ON_SITE, kind=WorkType.ON_SITE_VISIT)
+    visit = _book(
+        personas, day, datetime.time(10, 0), minutes=60, mode=BookingMode.ON_SITE, kind=WorkType.ON_SITE_VISIT
+    )
     assert (visit.region, visit.travel_minutes) == (Region.EAST, 60)
     with pytest.raises(ValidationError) as refused:
         _book(personas, day, datetime.time(11, 30), minutes=30)
@@ -170,8 +172,11 @@ def test_team_calendar_week_and_day(personas, day, client, django_assert_max_num
     for offset in range(5):
         _book(personas, day + datetime.timedelta(days=offset - 2), datetime.time(10, 0), engineer=colleague)
     services.leave_create(
-        actor=personas.presales_manager, person=colleague, start_date=day + datetime.timedelta(days=3),
-        end_date=day + datetime.timedelta(days=3), kind=LeaveKind.SICK,
+        actor=personas.presales_manager,
+        person=colleague,
+        start_date=day + datetime.timedelta(days=3),
+        end_date=day + datetime.timedelta(days=3),
+        kind=LeaveKind.SICK,
     )
     client.force_login(personas.presales_manager)
     with django_assert_max_num_queries(16):
@@ -188,7 +193,9 @@ def test_team_calendar_week_and_day(personas, day, client, django_assert_max_num
 
 def test_ical_feed_includes_bookings_with_travel(personas, day):
     services.travel_time_set(actor=personas.presales_manager, region=Region.EAST, minutes=30)
-    booking = _book(personas, day, datetime.time(10, 0), minutes=90, mode=BookingMode.ON_SITE, kind=WorkType.ON_SITE_VISIT)
+    booking = _book(
+        personas, day, datetime.time(10, 0), minutes=90, mode=BookingMode.ON_SITE, kind=WorkType.ON_SITE_VISIT
+    )
     events = {event["UID"]: event for event in parse_ics(calendar.feed_text(personas.engineer))}
     event = events[f"booking-{booking.pk}@presales-hub"]
     # 10:00 Shanghai less 30 minutes of travel = 01:30 UTC; 11:30 plus 30 minutes = 04:00 UTC.
@@ -230,23 +237,39 @@ def test_leave_page(personas, day, client, django_assert_max_num_queries):
     client.force_login(personas.engineer)
     response = client.post(
         reverse("capacity:leave_list"),
-        {"person": personas.engineer.pk, "kind": LeaveKind.TRAINING, "start_date": day.isoformat(), "end_date": day.isoformat()},
+        {
+            "person": personas.engineer.pk,
+            "kind": LeaveKind.TRAINING,
+            "start_date": day.isoformat(),
+            "end_date": day.isoformat(),
+        },
     )
     assert response.status_code == 302
     leave = Leave.objects.get()
     # An engineer cannot record a colleague's leave; the outsider sees none of it.
-    assert client.post(
-        reverse("capacity:leave_list"),
-        {"person": personas.presales_manager.pk, "kind": LeaveKind.ANNUAL, "start_date": day.isoformat(), "end_date": day.isoformat()},
-    ).status_code == 200
+    assert (
+        client.post(
+            reverse("capacity:leave_list"),
+            {
+                "person": personas.presales_manager.pk,
+                "kind": LeaveKind.ANNUAL,
+                "start_date": day.isoformat(),
+                "end_date": day.isoformat(),
+            },
+        ).status_code
+        == 200
+    )
     assert Leave.objects.count() == 1
     client.force_login(personas.outsider)
     assert client.post(reverse("capacity:leave_delete", args=[leave.pk])).status_code == 404
     client.force_login(personas.presales_manager)
     for offset in range(5):
         services.leave_create(
-            actor=personas.presales_manager, person=personas.engineer, kind=LeaveKind.ANNUAL,
-            start_date=day + datetime.timedelta(days=30 + offset), end_date=day + datetime.timedelta(days=30 + offset),
+            actor=personas.presales_manager,
+            person=personas.engineer,
+            kind=LeaveKind.ANNUAL,
+            start_date=day + datetime.timedelta(days=30 + offset),
+            end_date=day + datetime.timedelta(days=30 + offset),
         )
     with django_assert_max_num_queries(14):
         page = client.get(reverse("capacity:leave_list"))

@@ -49,7 +49,10 @@ def test_size_bands():
 def test_undated_steps_are_spread_evenly_up_to_the_close():
     as_of = datetime.date(2026, 3, 2)  # a Monday
     placed = forecast.place(as_of, as_of + datetime.timedelta(days=30), [("a", 3.0, None), ("b", 5.0, None)])
-    assert [day for _key, _hours, day in placed] == [as_of + datetime.timedelta(days=10), as_of + datetime.timedelta(days=20)]
+    assert [day for _key, _hours, day in placed] == [
+        as_of + datetime.timedelta(days=10),
+        as_of + datetime.timedelta(days=20),
+    ]
     # A due date known on the as-of day is kept; an overdue close is pushed a week out.
     due = as_of + datetime.timedelta(days=3)
     placed = forecast.place(as_of, as_of - datetime.timedelta(days=5), [("a", 1.0, due), ("b", 1.0, None)])
@@ -68,7 +71,11 @@ def _log(engineer: User, deal: Opportunity, day: datetime.date, hours: str, step
 def _close(deal: Opportunity, day: datetime.date) -> None:
     deal.refresh_from_db()
     deal_services.opportunity_close(
-        actor=deal.sales_owner, opportunity=deal, outcome=Outcome.LOST, reason="price", closed_on=day,
+        actor=deal.sales_owner,
+        opportunity=deal,
+        outcome=Outcome.LOST,
+        reason="price",
+        closed_on=day,
         expected_version=deal.version,
     )
 
@@ -117,13 +124,22 @@ def test_forecast_equals_the_hand_computation(world):
     monday = today - datetime.timedelta(days=today.weekday())
     leave_monday = monday + datetime.timedelta(days=7 * week_a)
     services.leave_create(
-        actor=personas.engineer, person=personas.engineer, start_date=leave_monday,
-        end_date=leave_monday + datetime.timedelta(days=1), kind=LeaveKind.ANNUAL,
+        actor=personas.engineer,
+        person=personas.engineer,
+        start_date=leave_monday,
+        end_date=leave_monday + datetime.timedelta(days=1),
+        kind=LeaveKind.ANNUAL,
     )
     services.booking_create(
-        actor=personas.engineer, engineer=personas.engineer, date=monday + datetime.timedelta(days=7 * week_b + 2),
-        start=datetime.time(9), duration_minutes=60, mode=BookingMode.REMOTE, kind=WorkType.DEMO,
-        account=personas.account, opportunity=open_deal,
+        actor=personas.engineer,
+        engineer=personas.engineer,
+        date=monday + datetime.timedelta(days=7 * week_b + 2),
+        start=datetime.time(9),
+        duration_minutes=60,
+        mode=BookingMode.REMOTE,
+        kind=WorkType.DEMO,
+        account=personas.account,
+        opportunity=open_deal,
     )
 
     result = forecast.compute(today)

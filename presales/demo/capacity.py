@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 
 from presales import access
 from presales.capacity import services, tasks
-from presales.capacity.models import BookingMode, LeaveKind
+from presales.capacity.models import Booking, BookingMode, LeaveKind
 from presales.customers.models import Region
 from presales.deals.models import DealStep, Opportunity, Outcome, StepStatus
 from presales.people.models import PRESALES_ROLES, User
@@ -218,6 +218,35 @@ def _bookings(ctx: DemoContext, engineers: list[User], booker: dict[int, User]) 
     return count
 
 
+def _changes(ctx: DemoContext, engineers: list[User], booker: dict[int, User]) -> None:
+    """Plans change: a booking moved to the next morning, another cancelled, a leave taken back (the history keeps
+    each)."""
+    bookings = list(Booking.objects.filter(engineer__in=engineers).select_related("account", "engineer").order_by("pk"))
+    if bookings:
+        moved = bookings[0]
+        try:
+            services.booking_update(
+                actor=booker[moved.engineer_id],
+                booking=moved,
+                engineer=moved.engineer,
+                date=moved.date + datetime.timedelta(days=1),
+                start=datetime.time(8, 0),
+            )
+        except ValidationError:
+            pass  # taken then: it stays where it was
+    if len(bookings) > 1:
+        services.booking_cancel(actor=booker[bookings[-1].engineer_id], booking=bookings[-1])
+    extra = services.leave_create(
+        actor=booker[engineers[0].pk],
+        person=engineers[0],
+        start_date=ctx.today + datetime.timedelta(days=60),
+        end_date=ctx.today + datetime.timedelta(days=61),
+        kind=LeaveKind.OTHER,
+        note="计划调整",
+    )
+    services.leave_delete(actor=booker[engineers[0].pk], leave=extra)
+
+
 def generate_capacity(ctx: DemoContext) -> None:
     """Travel times, step hours history, leave, bookings, then the first forecast (as the nightly job would)."""
     manager = ctx.logins.get("presalesmgr") or ctx.admin
@@ -237,5 +266,6 @@ def generate_capacity(ctx: DemoContext) -> None:
     }
     ctx.counts["leave"] = _leave(ctx, engineers, booker)
     ctx.counts["bookings"] = _bookings(ctx, engineers, booker)
+    _changes(ctx, engineers, booker)
     run = services.forecast_request(actor=None, as_of=ctx.today)
     tasks.run_forecast(run.pk)

@@ -178,7 +178,7 @@ def visit_events(user: User, since: datetime.date) -> Iterator[list[str]]:
 def booking_events(user: User, since: datetime.date) -> Iterator[list[str]]:
     """The person's bookings as timed events that block their time: travel before and after an on-site visit
     included (the start and end are the time blocked; the description gives the visit's own hours)."""
-    zone = timezone.get_current_timezone() if not user.timezone else _zone(user.timezone)
+    zone = _zone(user.timezone)
     bookings = (
         Booking.objects.filter(engineer=user, date__gte=since)
         .select_related("account", "opportunity")
