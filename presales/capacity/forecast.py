@@ -166,17 +166,17 @@ def load_history(as_of: datetime.date, deals: dict[int, DealInfo]) -> History:
         by_kind[(deal_id, kind)] += float(hours)
         activities += 1
     step_samples: dict[tuple[str, str, str], list[float]] = defaultdict(list)
-    for (deal_id, step_key), hours in by_step.items():
+    for (deal_id, step_key), step_hours in by_step.items():
         deal = deals[deal_id]
         if deal.closed_on is None or deal.closed_on > as_of:
             continue
-        step_samples[(step_key, deal.band, deal.industry)].append(hours)
+        step_samples[(step_key, deal.band, deal.industry)].append(step_hours)
     kind_samples: dict[tuple[str, str, str], list[float]] = defaultdict(list)
-    for (deal_id, kind), hours in by_kind.items():
+    for (deal_id, kind), kind_hours in by_kind.items():
         deal = deals[deal_id]
         if deal.closed_on is None or deal.closed_on > as_of:
             continue
-        kind_samples[(kind, deal.band, deal.industry)].append(hours)
+        kind_samples[(kind, deal.band, deal.industry)].append(kind_hours)
     return History(learn(step_samples), learn(kind_samples), dict(by_step), activities)
 
 
@@ -334,7 +334,7 @@ def capacity_by_week(as_of: datetime.date) -> tuple[dict[int, list[float]], dict
     engineers = list(
         User.objects.filter(is_active=True, role__in=PRESALES_ROLES, team__isnull=False).select_related("team")
     )
-    team_names = {person.team_id: person.team.name for person in engineers if person.team is not None}
+    team_names = {person.team.pk: person.team.name for person in engineers if person.team is not None}
     leave_days: dict[tuple[int, int], int] = defaultdict(int)
     for leave in Leave.objects.filter(person__in=engineers).overlapping(first_monday, last_day):
         for week in range(WEEKS):
@@ -486,7 +486,9 @@ def what_if(
     """The weekly hours a hypothetical new deal would add (every playbook step still ahead, undated), from the
     stored medians: nothing is saved."""
     as_of = datetime.date.fromisoformat(result["as_of"])
-    steps = [(key, value[0], None) for key, value in result["steps"].items()]
+    steps: list[tuple[str, int, datetime.date | None]] = [
+        (key, value[0], None) for key, value in result["steps"].items()
+    ]
     deal = DealInfo(0, "", band, industry, team_id, close)
     weekly = [0.0] * WEEKS
     for item in deal_demand(as_of=as_of, deal=deal, steps=steps, cells=result["step_cells"], logged={}):

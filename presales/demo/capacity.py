@@ -95,7 +95,7 @@ def _history(ctx: DemoContext) -> int:
                 continue
             if ctx.spec.use_services:
                 work_services.activity_create(
-                    actor=deal.presales_lead,  # type: ignore[arg-type]  # the query keeps deals with a lead
+                    actor=deal.presales_lead,  # the query keeps deals with a lead
                     kind=_kind_for(step.definition.key),
                     date=day,
                     hours=hours,
@@ -163,7 +163,7 @@ def _bookings(ctx: DemoContext, engineers: list[User], booker: dict[int, User]) 
     def book(**kwargs: object) -> None:
         nonlocal count
         try:
-            services.booking_create(**kwargs)  # type: ignore[arg-type]
+            services.booking_create(**kwargs)
             count += 1
         except ValidationError:
             pass  # the engineer is taken then (or away): a real manager would pick another time too
@@ -199,7 +199,7 @@ def _bookings(ctx: DemoContext, engineers: list[User], booker: dict[int, User]) 
         )
     by_lead: dict[int, list[Opportunity]] = defaultdict(list)
     for deal in open_deals:
-        by_lead[deal.presales_lead_id].append(deal)  # type: ignore[index]
+        by_lead[deal.presales_lead_id].append(deal)
     for engineer in engineers:
         for number, deal in enumerate(by_lead.get(engineer.pk, [])[:5]):
             day = ctx.today + datetime.timedelta(days=1 + number * 2 + rng.randint(0, 1))
