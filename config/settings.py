@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "presales.scoring",
     "presales.winning",
     "presales.insights",
+    "presales.capacity",
     "presales.web",
     "presales.staff",
     "presales.documents",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("bids/", include("presales.bids.urls")),
     path("approvals/", include("presales.approvals.urls")),
     path("insights/", include("presales.insights.urls")),
+    path("capacity/", include("presales.capacity.urls")),
     path("scoring/", include("presales.scoring.urls")),
     path("winning/", include("presales.winning.urls")),
     path("currencies/", include("presales.currencies.urls")),

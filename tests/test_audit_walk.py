@@ -104,6 +104,8 @@ NOT_AUDITED = {
     "ops_jobrun": "a background job's run record (no person changes it)",
     "winning_dealwinprobability": "a figure the worker derives from the model in use, replaced on every scoring run; "
     "the model's own history says who trained it and when",
+    "capacity_forecastrun": "a computation of the capacity forecast by the worker and its stored result (no business "
+    "data; who asked for it is on the row)",
 }
 # Tables whose writes simple_history cannot see and are audited another way: each with where.
 AUDITED_ELSEWHERE = {

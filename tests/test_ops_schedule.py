@@ -57,6 +57,7 @@ def test_the_schedule_has_every_background_job_once_with_the_agreed_rhythm():
         "send_bid_reminders",
         "send_rating_reminders",
         "deliver_messages",
+        "refresh_capacity_forecast",
         "recover_stuck_imports",
         "retrain_win_model",
     ]
@@ -66,6 +67,7 @@ def test_the_schedule_has_every_background_job_once_with_the_agreed_rhythm():
     assert isinstance(JOBS["send_bid_reminders"].when, DailyAt)
     assert isinstance(JOBS["send_rating_reminders"].when, DailyAt)
     assert 7 <= JOBS["send_bid_reminders"].when.hour <= 9
+    assert JOBS["refresh_capacity_forecast"].when == DailyAt(hour=5, minute=30)  # before the working day
     assert JOBS["retrain_win_model"].when.period == datetime.timedelta(days=7)
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from presales.demo.approvals import generate_approvals
 from presales.demo.bids import generate_bids
+from presales.demo.capacity import generate_capacity
 from presales.demo.context import SIZES, DemoContext, SizeSpec
 from presales.demo.currencies import generate_currencies
 from presales.demo.customers import generate_customers
@@ -63,6 +64,7 @@ GENERATORS: list[tuple[str, Generator]] = [
     ("winning", generate_winning),
     ("scoring", generate_scoring),
     ("approvals", generate_approvals),
+    ("capacity", generate_capacity),
 ]
 
 

@@ -1,5 +1,6 @@
-"""The personal iCalendar feed (RFC 5545, written by hand): visits, open step due dates, the bid deadlines of the
-person's tenders and the end dates of the POCs they run, at a secret address.
+"""The personal iCalendar feed (RFC 5545, written by hand): visits, the person's bookings (with their travel time),
+open step due dates, the bid deadlines of the person's tenders and the end dates of the POCs they run, at a secret
+address.
 
 Calendar apps cannot sign in, so the address carries a long random secret; only its SHA-256 is stored.
 Regenerating replaces the secret (the old address stops working at once); revoking ends the feed (404).
@@ -8,6 +9,7 @@ Regenerating replaces the secret (the old address stops working at once); revoki
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -19,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from presales.bids.models import Poc, PocStatus, SubmissionItem, Tender, TenderSection, TenderStatus
+from presales.capacity.models import Booking
 from presales.core.secrets import hash_secret, new_secret
 from presales.deals.models import DealStep, DealTeamMember
 from presales.integration.models import CalendarFeed
@@ -172,6 +175,49 @@ def visit_events(user: User, since: datetime.date) -> Iterator[list[str]]:
         )
 
 
+def booking_events(user: User, since: datetime.date) -> Iterator[list[str]]:
+    """The person's bookings as timed events that block their time: travel before and after an on-site visit
+    included (the start and end are the time blocked; the description gives the visit's own hours)."""
+    zone = _zone(user.timezone)
+    bookings = (
+        Booking.objects.filter(engineer=user, date__gte=since)
+        .select_related("account", "opportunity")
+        .order_by("date", "start", "pk")
+    )
+    for booking in bookings.iterator(chunk_size=500):
+        begins = booking.blocked_from.replace(tzinfo=zone)
+        ends = booking.blocked_until.replace(tzinfo=zone)
+        details = [
+            booking.opportunity.name if booking.opportunity is not None else "",
+            booking.get_mode_display(),
+            f"{booking.start:%H:%M}–{booking.end:%H:%M}",
+            (_("Travel: %(minutes)s min each way") % {"minutes": booking.travel_minutes})
+            if booking.travel_minutes
+            else "",
+            booking.note,
+        ]
+        yield [
+            "BEGIN:VEVENT",
+            f"UID:booking-{booking.pk}@presales-hub",
+            f"DTSTAMP:{_utc(booking.updated_at)}",
+            f"LAST-MODIFIED:{_utc(booking.updated_at)}",
+            f"DTSTART:{_utc(begins)}",
+            f"DTEND:{_utc(ends)}",
+            f"SUMMARY:{escape_text(_('Booked: %(what)s') % {'what': booking.label})}",
+            f"DESCRIPTION:{escape_text(chr(10).join(filter(None, details)))}",
+            f"URL:{_host() + booking.get_absolute_url()}",
+            "TRANSP:OPAQUE",
+            "END:VEVENT",
+        ]
+
+
+def _zone(name: str) -> datetime.tzinfo:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.get_current_timezone()
+
+
 def step_events(user: User, since: datetime.date) -> Iterator[list[str]]:
     """Due dates of open steps the person is responsible for, on deals still open."""
 
@@ -276,6 +322,7 @@ def feed_text(user: User, *, today: datetime.date | None = None) -> str:
     ]
     sources: Iterable[Iterator[list[str]]] = (
         visit_events(user, since),
+        booking_events(user, since),
         step_events(user, since),
         tender_events(user, since),
         poc_events(user, since),

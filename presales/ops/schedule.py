@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from presales.bids import tasks as bid_tasks
+from presales.capacity import tasks as capacity_tasks
 from presales.deals import tasks as deal_tasks
 from presales.integration import tasks as import_tasks
 from presales.notifications import tasks as notification_tasks
@@ -135,6 +136,12 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         "deliver_messages",
         notification_tasks.deliver_due,
         Every(minutes=1),
+    ),
+    ScheduledJob(
+        # Overnight, so the forecast page opens on today's pipeline, leave and bookings.
+        "refresh_capacity_forecast",
+        capacity_tasks.refresh_forecast,
+        DailyAt(hour=5, minute=30),
     ),
     ScheduledJob(
         "recover_stuck_imports",

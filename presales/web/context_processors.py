@@ -80,6 +80,43 @@ NAVIGATION: list[NavEntry] = [
         count=waiting_count,
     ),
     NavEntry(
+        "bookings",
+        "capacity:booking_list",
+        _("Bookings"),
+        "steps",
+        "more",
+        ("capacity:booking",),
+        visible=access.can_log_activity,
+    ),
+    NavEntry(
+        "team_calendar",
+        "capacity:calendar",
+        _("Team calendar"),
+        "board",
+        "more",
+        ("capacity:calendar",),
+        visible=access.can_see_team_calendar,
+    ),
+    NavEntry(
+        "capacity_forecast",
+        "capacity:forecast",
+        _("Capacity forecast"),
+        "chart",
+        "more",
+        ("capacity:forecast", "capacity:medians"),
+        visible=access.can_see_capacity_forecast,
+    ),
+    NavEntry("leave", "capacity:leave_list", _("Leave"), "contacts", "more", ("capacity:leave",)),
+    NavEntry(
+        "travel_times",
+        "capacity:travel_times",
+        _("Travel times"),
+        "settings",
+        "more",
+        ("capacity:travel",),
+        visible=access.can_edit_travel_times,
+    ),
+    NavEntry(
         "scoring", "scoring:mine", _("Scorecards"), "award", "more", ("scoring:",), visible=access.can_read_scorecards
     ),
     NavEntry(
