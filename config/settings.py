@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "presales.bids",
     "presales.integration",
     "presales.scoring",
+    "presales.forecast",
     "presales.insights",
     "presales.web",
     "presales.staff",

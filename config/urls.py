@@ -24,6 +24,7 @@ urlpatterns = [
     path("knowledge/", include("presales.knowledge.urls")),
     path("bids/", include("presales.bids.urls")),
     path("insights/", include("presales.insights.urls")),
+    path("forecast/", include("presales.forecast.urls")),
     path("scoring/", include("presales.scoring.urls")),
     path("currencies/", include("presales.currencies.urls")),
     path("integration/", include("presales.integration.urls")),
