@@ -48,13 +48,15 @@ from presales.deals.models import DealConflict, DealStep, Opportunity, ProductLi
 from presales.deals.services import checklist, competitors, conflicts, opportunities, reminders, steps, team
 from presales.demo import company
 from presales.demo.context import SizeSpec
+from presales.forecast import services as forecast
+from presales.forecast.periods import Period
 from presales.integration import runner
 from presales.integration import services as integration
 from presales.knowledge import services as knowledge
 from presales.notifications import services as notifications
 from presales.people import services as people
 from presales.people import tokens
-from presales.people.models import Skill, TeamKind, User
+from presales.people.models import Skill, Team, TeamKind, User
 from presales.people.tokens import TokenScope
 from presales.playbook import services as playbook
 from presales.playbook.models import Stage
@@ -103,6 +105,8 @@ AUDITED_ELSEWHERE = {
     "accounts and every moved row get a history row with the same reason (checked alongside)",
     "scoring_visitquotachange": "it is itself the quota's audit trail: who (changed_by), when (changed_at), before "
     "(previous_quota), after (quota), append-only; the engineer's quota on the user row has its own history",
+    "forecast_snapshotrow": "a weekly snapshot's rows, written once with their snapshot and never changed; when it was "
+    "taken is on the snapshot's history row (forecast_historicalsnapshot)",
     "scoring_scorecardsnapshot": "figures frozen when a period closes (and dropped when it reopens); who closed or "
     "reopened it, when and why is on the period's history (scoring_historicalscoringperiod, checked alongside)",
 }
@@ -480,6 +484,18 @@ def run_scenarios(ctx: Any) -> None:
     )
     conflict = DealConflict.objects.get(first=deal)
     conflicts.deal_conflict_resolve(actor=admin, conflict=conflict, resolution="both", reason="walk")
+
+    # Forecast: a stage's category, a deal's category set and cleared, a quota set and removed, a manager's call,
+    # this week's snapshot (the scheduled job).
+    forecast.stage_category_set(actor=admin, stage=Stage.objects.get(number=3), category="best_case")
+    forecast.category_override_set(actor=owner, opportunity=deal, category="commit", note="walk")
+    forecast.category_override_clear(actor=owner, opportunity=deal)
+    quarter = Period.containing("quarter", ctx.today)
+    sales_team = Team.objects.filter(kind=TeamKind.SALES, manager__isnull=False).first()
+    forecast.quota_set(actor=admin, period=quarter.shifted(2), amount=Decimal("1000000"), team=sales_team)
+    forecast.quota_set(actor=admin, period=quarter.shifted(2), amount=None, team=sales_team)
+    forecast.manager_call_set(actor=admin, team=sales_team, period=quarter.shifted(2), amount=Decimal("1"), note="w")
+    forecast.snapshot_take(today=ctx.today)
 
     # Notifications: read, and forgotten with the rows they pointed to.
     notifications.notification_mark_read(actor=owner)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from presales.ops.schedule import JOBS
 from presales.people.models import Role
 from presales.playbook.models import Stage
 from tests.factories import AccountFactory, OpportunityFactory, UserFactory
+from tests.test_api_support import TokenClient
 
 pytestmark = pytest.mark.django_db
 
@@ -319,3 +321,34 @@ def test_pages_in_both_languages(personas, book, login, language):
         assert response.status_code == 200, url
     page = client.get(reverse("forecast:index"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert ("承诺" in page) == (language == "zh-hans")
+
+
+def test_api_category_and_rollup(personas, book):
+    p = personas
+    owner = TokenClient(p.owner)
+    path = f"/forecast/deals/{book['pipeline'].pk}/category"
+    assert owner.get(path).json()["category"] == "pipeline"
+    response = owner.client.put(
+        f"/api/v1{path}", json.dumps({"category": "commit", "note": "签约在即"}), content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["overridden"] is True and response.json()["set_by"]["id"] == p.owner.pk
+    assert CategoryOverride.objects.get(opportunity=book["pipeline"]).note == "签约在即"
+    # A teammate sees the deal but not its forecast: refused; an outsider does not see the deal at all.
+    teammate = TokenClient(p.teammate)
+    refused = teammate.client.put(
+        f"/api/v1{path}", json.dumps({"category": "pipeline", "note": "x"}), content_type="application/json"
+    )
+    assert refused.status_code in (403, 404)
+    assert TokenClient(p.outsider).get(path).status_code == 404
+    missing_note = owner.client.put(
+        f"/api/v1{path}", json.dumps({"category": "commit", "note": ""}), content_type="application/json"
+    )
+    assert missing_note.status_code == 422
+    assert owner.delete(path).json()["overridden"] is False
+    rollup = owner.get("/forecast/rollup", period=_quarter().key).json()
+    assert [person["person"]["id"] for team in rollup["teams"] for person in team["people"]] == [p.owner.pk]
+    assert rollup["total"] is None
+    admin = TokenClient(p.admin).get("/forecast/rollup", period=_quarter().key).json()
+    assert Decimal(admin["total"]["commit"]) == Decimal("1400000")
+    assert TokenClient(p.engineer).get("/forecast/rollup").status_code == 403

@@ -16,7 +16,7 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = choices
+        self.fields["period"].choices = choices  # type: ignore[attr-defined]  # a ChoiceField
 
 
 class CategoryForm(forms.Form):

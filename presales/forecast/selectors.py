@@ -266,13 +266,13 @@ def rollup(user: User, period: Period, today: datetime.date) -> Rollup:
         team = teams.get(team_id) if team_id is not None else None
         people_lines = []
         for owner_id, figures in by_person.items():
-            person = people.get(owner_id)
-            if person is None:
+            owner = people.get(owner_id)
+            if owner is None:
                 continue
-            if person.team_id == team_id and owner_id in people_quota:
+            if owner.team_id == team_id and owner_id in people_quota:
                 figures.quota = people_quota[owner_id].quota
                 figures.quota_source = people_quota[owner_id].quota_source
-            people_lines.append(PersonLine(person, figures))
+            people_lines.append(PersonLine(owner, figures))
         people_lines.sort(key=lambda line: str(line.person))
         total = None
         sees_team = team_id in managed_ids or (team_id is None and access.scope_for(user).sees_everything)

@@ -89,8 +89,8 @@ def figure_deals(request: AuthenticatedHttpRequest) -> HttpResponse:
     bucket = request.GET.get("bucket", "")
     if bucket not in {str(c.value) for c in Category}:
         bucket = str(Category.COMMIT)
-    team_key = request.GET.get("team") or None
-    if team_key not in (None, selectors.NO_TEAM) and not team_key.isdigit():
+    team_key: str | None = request.GET.get("team") or None
+    if team_key is not None and team_key != selectors.NO_TEAM and not team_key.isdigit():
         team_key = None
     owner_key = request.GET.get("owner", "")
     owner = int(owner_key) if owner_key.isdigit() else None
@@ -112,7 +112,7 @@ def figure_deals(request: AuthenticatedHttpRequest) -> HttpResponse:
             "person": person,
             "table": ForecastDealTable(deals, request=request, sortable=False),
             "count": len(deals),
-            "total": sum((deal.company_amount or Decimal(0) for deal in deals), Decimal(0)),
+            "total": sum((getattr(deal, "company_amount", None) or Decimal(0) for deal in deals), Decimal(0)),
             "company_currency": company_currency(),
         },
     )
@@ -320,5 +320,5 @@ def deal_category(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect(deal.get_absolute_url())
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect(deal.get_absolute_url())
