@@ -488,8 +488,9 @@ def run_scenarios(ctx: Any) -> None:
     # Forecast: a stage's category, a deal's category set and cleared, a quota set and removed, a manager's call,
     # this week's snapshot (the scheduled job).
     forecast.stage_category_set(actor=admin, stage=Stage.objects.get(number=3), category="best_case")
-    forecast.category_override_set(actor=owner, opportunity=deal, category="commit", note="walk")
-    forecast.category_override_clear(actor=owner, opportunity=deal)
+    open_deal = Opportunity.objects.filter(outcome="open").select_related("sales_owner").order_by("pk").first()
+    forecast.category_override_set(actor=open_deal.sales_owner, opportunity=open_deal, category="commit", note="walk")
+    forecast.category_override_clear(actor=admin, opportunity=open_deal)
     quarter = Period.containing("quarter", ctx.today)
     sales_team = Team.objects.filter(kind=TeamKind.SALES, manager__isnull=False).first()
     forecast.quota_set(actor=admin, period=quarter.shifted(2), amount=Decimal("1000000"), team=sales_team)

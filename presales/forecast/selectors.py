@@ -286,9 +286,6 @@ def rollup(user: User, period: Period, today: datetime.date) -> Rollup:
             elif any(line.figures.quota for line in people_lines):
                 total.quota = sum((line.figures.quota or ZERO for line in people_lines), ZERO)
                 total.quota_source = "people"
-            if grand is not None:
-                for bucket in BUCKETS:
-                    grand.add(bucket, total.amounts[bucket], total.counts[bucket])
         if not people_lines and total is None:
             continue
         blocks.append(
@@ -300,6 +297,21 @@ def rollup(user: User, period: Period, today: datetime.date) -> Rollup:
                 can_call=team is not None and team_id in managed_ids,
             )
         )
+    if grand is not None:
+        # Every deal counted, whichever block shows it: the total's link lists the same rows.
+        for figures in sums.values():
+            for bucket in BUCKETS:
+                grand.add(bucket, figures.amounts[bucket], figures.counts[bucket])
+        # The quota of the whole: the top teams' (a department's quota already covers its teams').
+        top_quotas = [
+            block.total.quota
+            for block in blocks
+            if block.total is not None
+            and block.total.quota is not None
+            and block.team is not None
+            and block.team.parent_id not in managed_ids
+        ]
+        grand.quota = sum(top_quotas, ZERO) if top_quotas else None
     blocks.sort(key=lambda block: (block.team is None, str(block.team or "")))
     if grand is not None and not any(block.total for block in blocks):
         grand = None
