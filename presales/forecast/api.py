@@ -128,7 +128,7 @@ def _figures(figures: selectors.Figures | None) -> dict[str, Any] | None:
 
 
 @forecast_router.get(
-    "/rollup", response={200: RollupOut, **errors(401, 403, 422)}, summary="Forecast roll-up of a period"
+    "/rollup", response={200: RollupOut, **errors(401, 403, 404, 422)}, summary="Forecast roll-up of a period"
 )
 def rollup(request: HttpRequest, params: Query[RollupParams]) -> Any:
     if not access.can_see_forecast(request.user):  # type: ignore[arg-type]  # an API call is signed in (the router's auth)
