@@ -19,6 +19,7 @@ from presales.core.api_common import install_error_handlers
 from presales.customers.api import accounts_router, contacts_router
 from presales.deals.api.opportunities import competitors_router, opportunities_router
 from presales.deals.api.steps import steps_router
+from presales.forecast.api import forecast_router
 from presales.people.api import users_router
 from presales.people.api_auth import api_auth
 from presales.playbook.api import stages_router
@@ -92,3 +93,4 @@ api.add_router("/activities", activities_router)
 api.add_router("/requests", requests_router)
 api.add_router("/ratings", ratings_router)
 api.add_router("/scorecards", scorecards_router)
+api.add_router("/forecast", forecast_router)

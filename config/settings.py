@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "presales.integration",
     "presales.scoring",
     "presales.winning",
+    "presales.forecast",
     "presales.insights",
     "presales.capacity",
     "presales.web",

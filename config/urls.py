@@ -26,6 +26,7 @@ urlpatterns = [
     path("approvals/", include("presales.approvals.urls")),
     path("insights/", include("presales.insights.urls")),
     path("capacity/", include("presales.capacity.urls")),
+    path("forecast/", include("presales.forecast.urls")),
     path("scoring/", include("presales.scoring.urls")),
     path("winning/", include("presales.winning.urls")),
     path("currencies/", include("presales.currencies.urls")),

@@ -52,13 +52,15 @@ from presales.demo import company
 from presales.demo.context import SizeSpec
 from presales.documents import services as documents
 from presales.documents.models import DocumentFormat, DocumentKind
+from presales.forecast import services as forecast
+from presales.forecast.periods import Period
 from presales.integration import runner
 from presales.integration import services as integration
 from presales.knowledge import services as knowledge
 from presales.notifications import services as notifications
 from presales.people import services as people
 from presales.people import tokens
-from presales.people.models import Skill, TeamKind, User
+from presales.people.models import Skill, Team, TeamKind, User
 from presales.people.tokens import TokenScope
 from presales.playbook import services as playbook
 from presales.playbook.models import Stage
@@ -115,6 +117,8 @@ AUDITED_ELSEWHERE = {
     "(previous_quota), after (quota), append-only; the engineer's quota on the user row has its own history",
     "documents_documentdownload": "it is itself the audit record of a document given to a person: who (user), when "
     "(downloaded_at), what (kind, format, object, language), append-only",
+    "forecast_snapshotrow": "a weekly snapshot's rows, written once with their snapshot and never changed; when it was "
+    "taken is on the snapshot's history row (forecast_historicalsnapshot)",
     "scoring_scorecardsnapshot": "figures frozen when a period closes (and dropped when it reopens); who closed or "
     "reopened it, when and why is on the period's history (scoring_historicalscoringperiod, checked alongside)",
 }
@@ -530,6 +534,18 @@ def run_scenarios(ctx: Any) -> None:
     model = winning.win_model_request(actor=admin)
     assert trained.bundle is not None
     winning.deal_probabilities_refresh(model=model, bundle=trained.bundle)
+    # Forecast: a stage's category, a deal's category set and cleared, a quota set and removed, a manager's call,
+    # this week's snapshot (the scheduled job).
+    forecast.stage_category_set(actor=admin, stage=Stage.objects.get(number=3), category="best_case")
+    open_deal = Opportunity.objects.filter(outcome="open").select_related("sales_owner").order_by("pk").first()
+    forecast.category_override_set(actor=open_deal.sales_owner, opportunity=open_deal, category="commit", note="walk")
+    forecast.category_override_clear(actor=admin, opportunity=open_deal)
+    quarter = Period.containing("quarter", ctx.today)
+    sales_team = Team.objects.filter(kind=TeamKind.SALES, manager__isnull=False).first()
+    forecast.quota_set(actor=admin, period=quarter.shifted(2), amount=Decimal("1000000"), team=sales_team)
+    forecast.quota_set(actor=admin, period=quarter.shifted(2), amount=None, team=sales_team)
+    forecast.manager_call_set(actor=admin, team=sales_team, period=quarter.shifted(2), amount=Decimal("1"), note="w")
+    forecast.snapshot_take(today=ctx.today)
 
     # Notifications: read, and forgotten with the rows they pointed to.
     notifications.notification_mark_read(actor=owner)

@@ -56,6 +56,7 @@ def test_the_schedule_has_every_background_job_once_with_the_agreed_rhythm():
         "send_step_reminders",
         "send_bid_reminders",
         "send_rating_reminders",
+        "take_forecast_snapshot",
         "deliver_messages",
         "refresh_capacity_forecast",
         "recover_stuck_imports",

@@ -79,6 +79,18 @@ from presales.access.deals import (
     unassigned_steps_visible_to,
     visible_opportunities,
 )
+from presales.access.forecast import (
+    can_edit_forecast_categories,
+    can_make_forecast_call,
+    can_manage_quotas,
+    can_see_forecast,
+    can_set_forecast_category,
+    can_set_quota,
+    forecast_deals_visible_to,
+    forecast_people_visible_to,
+    forecast_records_visible_to,
+    forecast_teams_visible_to,
+)
 from presales.access.knowledge import can_create_knowledge, can_edit_knowledge, knowledge_items_visible_to
 from presales.access.scope import Scope, has_role, is_active, scope_for
 from presales.access.scoring import (
@@ -134,6 +146,16 @@ __all__ = [
     "can_see_capacity_forecast",
     "can_see_team_calendar",
     "leave_visible_to",
+    "can_edit_forecast_categories",
+    "can_make_forecast_call",
+    "can_manage_quotas",
+    "can_see_forecast",
+    "can_set_forecast_category",
+    "can_set_quota",
+    "forecast_deals_visible_to",
+    "forecast_people_visible_to",
+    "forecast_records_visible_to",
+    "forecast_teams_visible_to",
     "Scope",
     "assignable_roles",
     "accounts_visible_to",

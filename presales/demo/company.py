@@ -2,7 +2,7 @@
 
 `generate(size, seed, stdout)` builds a realistic company, deterministically from the seed: people
 (presales.demo.people), customers (.customers), competitors and deals with their checklists (.deals,
-.checklists), presales work (.work), knowledge (.knowledge), bids and POCs (.bids) and scorecards (.scoring).
+.checklists), presales work (.work), knowledge (.knowledge), bids and POCs (.bids), scorecards (.scoring) and the forecast (.forecast).
 Each is a small generator `f(ctx: DemoContext) -> None`, listed in GENERATORS in the order they run; each reads
 what the earlier ones made from the context (ctx.accounts, ctx.logins, ...). The apps know nothing of the demo.
 
@@ -29,6 +29,7 @@ from presales.demo.context import SIZES, DemoContext, SizeSpec
 from presales.demo.currencies import generate_currencies
 from presales.demo.customers import generate_customers
 from presales.demo.deals import generate_competitors, generate_deals
+from presales.demo.forecast import generate_forecast
 from presales.demo.knowledge import generate_knowledge
 from presales.demo.people import DEMO_LOGINS, DEMO_PASSWORD, generate_people
 from presales.demo.scoring import generate_scoring
@@ -65,6 +66,7 @@ GENERATORS: list[tuple[str, Generator]] = [
     ("scoring", generate_scoring),
     ("approvals", generate_approvals),
     ("capacity", generate_capacity),
+    ("forecast", generate_forecast),
 ]
 
 

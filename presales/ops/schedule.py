@@ -22,6 +22,7 @@ from django.utils import timezone
 from presales.bids import tasks as bid_tasks
 from presales.capacity import tasks as capacity_tasks
 from presales.deals import tasks as deal_tasks
+from presales.forecast import tasks as forecast_tasks
 from presales.integration import tasks as import_tasks
 from presales.notifications import tasks as notification_tasks
 from presales.scoring import tasks as scoring_tasks
@@ -130,6 +131,13 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         "send_rating_reminders",
         scoring_tasks.send_rating_reminders.call_local,
         DailyAt(hour=8, minute=10),
+    ),
+    ScheduledJob(
+        # Weekly in effect: the first run of a week takes its snapshot (Monday morning, or the first day a worker
+        # runs), every later run that week finds it taken and does nothing.
+        "take_forecast_snapshot",
+        forecast_tasks.take_snapshot.call_local,
+        DailyAt(hour=6, minute=30),
     ),
     ScheduledJob(
         # Retries of e-mail, chat and webhook deliveries whose backoff is over, and first tries whose task was lost.

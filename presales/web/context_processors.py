@@ -48,6 +48,9 @@ NAVIGATION: list[NavEntry] = [
     NavEntry("knowledge", "knowledge:list", _("Knowledge"), "search", "primary", ("knowledge:",)),
     NavEntry("bids", "bids:tender_list", _("Bids & POCs"), "bids", "primary", ("bids:",)),
     NavEntry("insights", "insights:index", _("Insights"), "chart", "primary", ("insights:",)),
+    NavEntry(
+        "forecast", "forecast:index", _("Forecast"), "chart", "more", ("forecast:",), visible=access.can_see_forecast
+    ),
     NavEntry("board", "deals:board", _("Board"), "board", "more", ("deals:board",)),
     NavEntry("contacts", "customers:contact_list", _("Contacts"), "contacts", "more", ("customers:contact",)),
     NavEntry("competitors", "deals:competitor_list", _("Competitors"), "shield", "more", ("deals:competitor",)),
