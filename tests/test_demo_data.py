@@ -235,8 +235,11 @@ def test_generators_run_in_order_and_read_what_earlier_ones_made(monkeypatch):
         "work",
         "knowledge",
         "bids",
+        "winning",
         "scoring",
         "approvals",
+        "capacity",
+        "forecast",
     ]
     seen = {}
 

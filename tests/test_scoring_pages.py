@@ -17,7 +17,7 @@ from tests.factories import OpportunityFactory
 from tests.test_scoring_selectors import IN_MONTH, close, engineer_in, visit
 
 QUERY = "?kind=month&start=2025-03-01"
-EXPECTED_TEAM_QUERIES = 20  # 18 + the exchange rates (one query, whatever the number of deals) + approvals waiting (menu)
+EXPECTED_TEAM_QUERIES = 20  # 18 + the exchange rates + the approvals count in the menu (each one query)
 
 
 @pytest.fixture

@@ -176,7 +176,10 @@ def test_demo_serves_the_app_and_a_worker_health_turns_green_and_ctrl_c_stops_bo
             "send_bid_reminders",
             "send_rating_reminders",
             "deliver_messages",
+            "take_forecast_snapshot",
+            "refresh_capacity_forecast",
             "recover_stuck_imports",
+            "retrain_win_model",
         }
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=10) as page:  # noqa: S310
             assert page.status == 200 and page.headers["X-Request-ID"]
