@@ -66,7 +66,7 @@ ALLOWED_CJK = {"简体中文"}
 ALLOWED_ENGLISH = {"Presales Hub"}
 ALLOWED_WORDS = {
     # the product, file formats and exports
-    "Presales", "Hub", "CSV", "XLSX", "xlsx", "Excel", "pdf", "docx", "pptx", "png", "jpg", "jpeg", "txt", "zip",
+    "Presales", "Hub", "CSV", "XLSX", "xlsx", "Excel", "pdf", "PDF", "docx", "pptx", "png", "jpg", "jpeg", "txt", "zip",
     "UTF-", "GBK", "GB",
     # the names of systems and companies people connect to
     "CRM", "API", "api", "Webhook", "JSON", "POST", "X-Presales-Signature", "sha", "HMAC-SHA", "Authorization",

@@ -37,6 +37,7 @@ from presales.demo.winning import generate_winning
 from presales.demo.work import generate_work
 from presales.notifications import services as notification_services
 from presales.people.models import User
+from presales.work.models import Activity
 
 __all__ = [
     "DEMO_LOGINS",
@@ -94,6 +95,8 @@ def generate(
             generator(ctx)
             stdout.write(f"  {name}: done in {time.monotonic() - step_started:.1f}s\n")
         notification_services.deliveries_withhold_pending(reason="demo data: not sent")
+        # The work generator counts its activities; later ones (winning, capacity) log history too: say what is there.
+        ctx.counts["activities"] = Activity.objects.count()
     summary = ", ".join(f"{value:,} {key}" for key, value in ctx.counts.items())
     stdout.write(f"Loaded the {spec.name} demo company (seed {seed}) in {time.monotonic() - started:.1f}s: {summary}\n")
     return ctx
