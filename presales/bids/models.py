@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales import access
-from presales.core.i18n import in_reader_language
+from presales.core.i18n import english_or, in_reader_language
 from presales.core.models import BaseModel
 from presales.core.uploads import stored_name
 
@@ -317,7 +317,7 @@ class TestCase(BaseModel):
 
     @staticmethod
     def _localised(text: str, english: str) -> str:
-        return english if english and (get_language() or "").startswith("en") else text
+        return english_or(text, english)
 
     @property
     def title_text(self) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import get_language
 
 # id(defaults) -> {the default's text in each language: the lazy default}. The defaults are module constants.
 _tables: dict[int, dict[str, Any]] = {}
@@ -35,3 +36,10 @@ def in_reader_language(value: str, defaults: Sequence[Any]) -> str:
 
     found = _table(defaults).get((value or "").strip())
     return str(found) if found is not None else value
+
+
+def english_or(text: str, english: str) -> str:
+    """A text people keep in two versions (a test case, a knowledge item): the English one for English readers when
+    it is filled in, else the text as written."""
+
+    return english if english and (get_language() or "").startswith("en") else text

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from presales import access
+from presales.core.i18n import english_or
 from presales.core.models import BaseModel
 from presales.core.uploads import stored_name
 from presales.customers.models import Industry
@@ -117,8 +117,7 @@ class KnowledgeItem(BaseModel):
 
     def in_reader_language(self, name: str) -> str:
         """The text `name` in the reader's language: the English version for English readers when there is one."""
-        english = getattr(self, f"{name}_en")
-        return english if english and (get_language() or "").startswith("en") else getattr(self, name)
+        return english_or(getattr(self, name), getattr(self, f"{name}_en"))
 
     @property
     def title_text(self) -> str:
