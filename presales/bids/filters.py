@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from presales.bids.models import (
@@ -17,14 +17,8 @@ from presales.bids.models import (
     TenderStatus,
 )
 from presales.bids.tables import PocTable, TenderTable
+from presales.core import search
 from presales.core.filters import StableOrderingFilter
-
-
-def _search(queryset: QuerySet, value: str, fields: tuple[str, ...]) -> QuerySet:
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": value.strip()})
-    return queryset.filter(condition) if value.strip() else queryset
 
 
 class TenderFilter(django_filters.FilterSet):
@@ -40,7 +34,7 @@ class TenderFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _search(queryset, value, ("title", "reference", "opportunity__name", "opportunity__account__name"))
+        return search.matching(queryset, ("title", "reference", "opportunity__name", "opportunity__account__name"), value)
 
 
 class PocFilter(django_filters.FilterSet):
@@ -53,7 +47,7 @@ class PocFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _search(queryset, value, ("title", "opportunity__name", "opportunity__account__name"))
+        return search.matching(queryset, ("title", "opportunity__name", "opportunity__account__name"), value)
 
 
 class ProductGapFilter(django_filters.FilterSet):
@@ -67,4 +61,4 @@ class ProductGapFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _search(queryset, value, ("title", "description", "product"))
+        return search.matching(queryset, ("title", "description", "product"), value)

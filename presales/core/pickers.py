@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from presales.core import search as text_search
+
 MAX_QUERY_LENGTH = 100
 
 
@@ -96,12 +98,7 @@ class PickerView(LoginRequiredMixin, View):
         return ""
 
     def search(self, queryset: QuerySet[Any], text: str) -> QuerySet[Any]:
-        for word in text.split():
-            condition = Q()
-            for field in self.search_fields:
-                condition |= Q(**{f"{field}__icontains": word})
-            queryset = queryset.filter(condition)
-        return queryset
+        return text_search.matching(queryset, self.search_fields, text)
 
     def get(self, request: HttpRequest) -> JsonResponse:
         text = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from presales import access
+from presales.core import search
 from presales.core.pickers import PickerSelect
 from presales.currencies.rates import in_company_currency
 from presales.customers.models import Account, Attitude, Contact, DecisionRole, Industry, Level, Region
@@ -50,30 +51,15 @@ def with_open_deals(queryset: QuerySet[Account], user: User) -> QuerySet[Account
     )
 
 
-def _search(queryset: QuerySet[Any], fields: tuple[str, ...], value: str) -> QuerySet[Any]:
-    condition = Q()
-    for word in value.split():
-        word_condition = Q()
-        for field in fields:
-            word_condition |= Q(**{f"{field}__icontains": word})
-        # Every word must match somewhere: "华东 银行" narrows instead of widening.
-        condition &= word_condition
-    return queryset.filter(condition)
+def _name_key(word: str) -> Q:
+    key = normalize_account_name(word)
+    return Q(name_keys__contains=key) if key else Q()
 
 
 def search_names(queryset: QuerySet[Any], fields: tuple[str, ...], value: str) -> QuerySet[Any]:
-    """As `_search`, and each word may also be part of any of the record's names in either language or an alias
-    (its `name_keys`, see customers.names): "Huawei" finds 华为 when Huawei is its English name or an alias."""
-    condition = Q()
-    for word in value.split():
-        word_condition = Q()
-        for field in fields:
-            word_condition |= Q(**{f"{field}__icontains": word})
-        key = normalize_account_name(word)
-        if key:
-            word_condition |= Q(name_keys__contains=key)
-        condition &= word_condition
-    return queryset.filter(condition)
+    """`core.search.matching`, and each word may also be part of any of the record's names in either language or an
+    alias (its `name_keys`, see customers.names): "Huawei" finds 华为 when Huawei is its English name or an alias."""
+    return search.matching(queryset, fields, value, also=_name_key)
 
 
 def _active_users(request: Any) -> QuerySet[User]:
@@ -183,4 +169,4 @@ class ContactFilterSet(django_filters.FilterSet):
         return queryset.order_by(*(queryset.query.order_by or ("account__name", "name")), "pk")
 
     def filter_search(self, queryset: QuerySet[Contact], name: str, value: str) -> QuerySet[Contact]:
-        return _search(queryset, ("name", "title", "department", "account__name", "account__short_name"), value)
+        return search.matching(queryset, ("name", "title", "department", "account__name", "account__short_name"), value)

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from presales.core import search
 from presales.core.filters import StableOrderingFilter
 from presales.core.pickers import PickerSelect
 from presales.customers.filters import industry_filter, region_filter, team_filter
@@ -43,13 +44,6 @@ def _activity_model() -> Any:
 
 def _activity_kinds() -> Any:
     return _activity_model()._meta.get_field("kind").choices
-
-
-def _search(queryset: QuerySet, fields: list[str], value: str) -> QuerySet:
-    condition = Q()
-    for field in fields:
-        condition |= Q(**{f"{field}__icontains": value.strip()})
-    return queryset.filter(condition)
 
 
 class OpportunityFilter(django_filters.FilterSet):
@@ -151,9 +145,7 @@ class OpportunityFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        if not value.strip():
-            return queryset
-        return _search(queryset, ["name", "account__name", "account__short_name"], value)
+        return search.matching(queryset, ("name", "account__name", "account__short_name"), value)
 
     def filter_outcome(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == ANY_OUTCOME:
