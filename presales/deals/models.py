@@ -297,6 +297,8 @@ class Opportunity(BaseModel):
             models.Index(fields=["stage", "outcome"], name="opp_stage_outcome"),
             models.Index(fields=["outcome", "closed_on"], name="opp_outcome_closed"),
             models.Index(fields=["expected_close_date"], name="opp_close_date"),
+            # The deal list's default: open deals by expected close date (and key), read in index order, no sort.
+            models.Index(fields=["outcome", "expected_close_date", "id"], name="opp_outcome_close_id"),
         ]
         constraints = [
             models.CheckConstraint(
