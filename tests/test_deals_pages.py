@@ -249,6 +249,22 @@ def test_query_count_does_not_grow_with_rows(personas, login, url_name, django_a
         client.get(url)
 
 
+def test_list_counts_its_rows_once_and_pages_by_that_count(personas, login, settings):
+    """The totals' query counts the rows; the pages use that number instead of counting again."""
+    settings.PRESALES_PAGE_SIZE = 10
+    _make_deals(personas, 27)
+    client = login(personas.manager)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(reverse("deals:list"), {"page": "3"})
+    counts = [q["sql"] for q in context.captured_queries if "COUNT(" in q["sql"] and "deals_opportunity" in q["sql"]]
+    assert len(counts) == 1, counts
+    page = response.context["page_obj"]
+    total = response.context["totals"][0]["count"]
+    assert page.paginator.count == total == Opportunity.objects.visible_to(personas.manager).open().count()
+    assert page.number == page.paginator.num_pages == -(-total // 10)
+    assert len(page.object_list) == total - 20
+
+
 # --- detail ----------------------------------------------------------------------------------------
 
 

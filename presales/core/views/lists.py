@@ -23,9 +23,15 @@ RESULTS_ID = "list-results"
 NOT_FILTERS = frozenset({"page", "ordering", "export"})
 
 
-def paginate(request: HttpRequest, rows: Any, per_page: int | None = None) -> Page:
-    """The page of `rows` that `?page=` asks for (the last one if it is too large, the first if it is not a number)."""
-    return Paginator(rows, per_page or settings.PRESALES_PAGE_SIZE).get_page(request.GET.get("page"))
+def paginate(request: HttpRequest, rows: Any, per_page: int | None = None, *, count: int | None = None) -> Page:
+    """The page of `rows` that `?page=` asks for (the last one if it is too large, the first if it is not a number).
+
+    `count`: the number of rows when the caller has it already (from the totals' query), so it is not counted again.
+    """
+    paginator = Paginator(rows, per_page or settings.PRESALES_PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # a cached property: the value the paginator would have computed
+    return paginator.get_page(request.GET.get("page"))
 
 
 def wants_results_only(request: HttpRequest) -> bool:
@@ -88,7 +94,8 @@ class ObjectListView(LoginRequiredMixin, View):
         return self.table_class(rows, request=request)
 
     def get_extra_context(self, request: Any, rows: Any) -> dict[str, Any]:
-        """What else the page shows (permissions for its buttons, totals over the filtered rows)."""
+        """What else the page shows (permissions for its buttons, totals over the filtered rows). When it counts the
+        rows anyway, it may return that number as `row_count`: the pages then do not count them again."""
         return {}
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -102,7 +109,8 @@ class ObjectListView(LoginRequiredMixin, View):
                 fmt=fmt,
                 basename=self.get_export_basename(request),
             )
-        page_obj = paginate(request, rows, self.paginate_by) if self.paginated else None
+        extra = self.get_extra_context(request, rows)
+        page_obj = paginate(request, rows, self.paginate_by, count=extra.get("row_count")) if self.paginated else None
         shown = self.prepare_rows(request, list(page_obj.object_list if page_obj is not None else rows))
         if page_obj is not None:
             page_obj.object_list = shown
@@ -116,5 +124,5 @@ class ObjectListView(LoginRequiredMixin, View):
             "results_id": RESULTS_ID,
             "list_base": "components/list_partial.html" if wants_results_only(request) else "base.html",
         }
-        context.update(self.get_extra_context(request, rows))
+        context.update(extra)
         return render(request, self.template_name, context)

@@ -124,8 +124,11 @@ class OpportunityListView(ObjectListView):
         return filtered or request.GET.get("outcome", Outcome.OPEN) != Outcome.OPEN
 
     def get_extra_context(self, request: AuthenticatedHttpRequest, rows: QuerySet[Opportunity]) -> dict[str, Any]:
+        totals = _company_totals(rows)
         return {
-            "totals": _company_totals(rows),
+            "totals": totals,
+            # The totals' query counts the rows: the pages need not count them again.
+            "row_count": totals[0]["count"] if totals else 0,
             "more_filters": f",{','.join(MORE_FILTERS)},",
             # Folded unless one of them is set.
             "more_filters_open": any(request.GET.get(name) for name in MORE_FILTERS),
