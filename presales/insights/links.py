@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 
 from presales.insights.forms import InsightFilters
@@ -36,8 +37,15 @@ def _scope(f: InsightFilters) -> dict[str, Any]:
     return params
 
 
+@functools.lru_cache(maxsize=64)
+def _path(name: str, script_prefix: str) -> str:
+    # A dashboard links hundreds of figures to a handful of lists: resolve each list's path once (per mount point).
+    return reverse(name)
+
+
 def _url(name: str, params: dict[str, Any]) -> str:
-    return f"{reverse(name)}?{urlencode({k: v for k, v in params.items() if v not in (None, '')})}"
+    path = _path(name, get_script_prefix())
+    return f"{path}?{urlencode({k: v for k, v in params.items() if v not in (None, '')})}"
 
 
 def deals(f: InsightFilters, **params: Any) -> str:
