@@ -224,11 +224,17 @@ def test_activity_mix_workload_and_overdue_match_the_rows(personas):
     workload = selectors.workload_by_week(personas.admin, f)
     for row in workload:
         monday = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
+        assert monday.weekday() == 0
         mine = [
             a for a in acts if a.owner_id == row["engineer_id"] and monday <= a.date <= monday + datetime.timedelta(6)
         ]
         assert row["hours"] == sum((a.hours for a in mine), Decimal(0))
         assert row["load"] == round(100 * row["hours"] / row["capacity"])
+    engineers = {row["engineer_id"] for row in workload}
+    assert sum(row["hours"] for row in workload) == sum((a.hours for a in acts if a.owner_id in engineers), Decimal(0))
+    assert [(row["week"], row["engineer"]) for row in workload] == sorted(
+        (row["week"], row["engineer"]) for row in workload
+    )
 
     overdue = selectors.overdue_steps_by_person(personas.admin, f)
     expected = [s for s in DealStep.objects.all() if s.is_overdue(TODAY) and s.opportunity.outcome == "open"]

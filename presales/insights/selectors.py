@@ -254,34 +254,40 @@ def risk_counts(user: User, f: InsightFilters) -> dict[str, int]:
 
 def workload_by_week(user: User, f: InsightFilters) -> list[dict[str, Any]]:
     """Hours of presales work (done and planned) per engineer and week, against the engineer's weekly capacity."""
-    rows = (
+    # Summed per engineer and day in SQL, folded into weeks (from Monday, as TruncWeek) here: SQLite truncates dates
+    # with a Python function called once per row, which cost three times the query at 20,000 activities.
+    days = (
         activities(user, f)
         .filter(owner__role__in=PRESALES_PEOPLE)
-        .annotate(week=TruncWeek("date"))
-        .values("owner_id", "owner__display_name", "owner__username", "owner__weekly_capacity_hours", "week")
+        .values("owner_id", "owner__display_name", "owner__username", "owner__weekly_capacity_hours", "date")
         .annotate(
             total_hours=Sum("hours"),
             done=Coalesce(Sum("hours", filter=Q(status=ActivityStatus.DONE)), Decimal(0)),
             planned=Coalesce(Sum("hours", filter=Q(status=ActivityStatus.PLANNED)), Decimal(0)),
         )
-        .order_by("week", "owner__display_name", "owner__username")
+        .order_by()
     )
-    result = []
-    for row in rows:
-        capacity = row["owner__weekly_capacity_hours"] or Decimal(0)
-        row["hours"] = row["total_hours"]
-        result.append(
-            {
-                "engineer_id": row["owner_id"],
-                "engineer": row["owner__display_name"] or row["owner__username"],
-                "week": row["week"],
-                "hours": row["hours"],
-                "done": row["done"],
-                "planned": row["planned"],
-                "capacity": capacity,
-                "load": round(100 * row["hours"] / capacity) if capacity else None,
+    weeks: dict[tuple[datetime.date, str, str, int], dict[str, Any]] = {}
+    for day in days:
+        week = day["date"] - datetime.timedelta(days=day["date"].weekday())
+        key = (week, day["owner__display_name"], day["owner__username"], day["owner_id"])
+        row = weeks.get(key)
+        if row is None:
+            row = weeks[key] = {
+                "engineer_id": day["owner_id"],
+                "engineer": day["owner__display_name"] or day["owner__username"],
+                "week": week,
+                "hours": Decimal(0),
+                "done": Decimal(0),
+                "planned": Decimal(0),
+                "capacity": day["owner__weekly_capacity_hours"] or Decimal(0),
             }
-        )
+        row["hours"] += day["total_hours"] or Decimal(0)
+        row["done"] += day["done"]
+        row["planned"] += day["planned"]
+    result = [weeks[key] for key in sorted(weeks)]
+    for row in result:
+        row["load"] = round(100 * row["hours"] / row["capacity"]) if row["capacity"] else None
     return result
 
 
