@@ -231,7 +231,7 @@ def setup_django(env: dict[str, str]) -> None:
     import django
 
     django.setup()
-    logging.disable(logging.INFO)  # the in-process requests' log lines (the server logs its own to the log file)
+    logging.disable(logging.WARNING)  # the in-process requests' log lines (the server logs its own to its file)
 
 
 def prepare_people() -> dict[str, dict[str, Any]]:
