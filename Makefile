@@ -6,6 +6,8 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 DEMO_SIZE ?= small
 HOST ?= 127.0.0.1:8000
+SIZE ?= company
+DB ?= sqlite
 DEMO_TESTS := tests/test_demo_data.py tests/test_work_demo.py tests/test_knowledge_demo.py tests/test_scoring_demo.py tests/test_drilldown_demo.py tests/test_language_scan.py
 # Tests that start real worker and web server processes (each with a database of its own).
 PROCESS_TESTS := tests/test_worker_process.py
@@ -72,8 +74,9 @@ messages: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -d djangojs -l zh_Hans --no-obsolete --no-location --ignore=.venv --ignore=staticfiles
 
+# make bench [SIZE=department|company|enterprise] [DB=sqlite|postgres]: issue 17's page benchmark (bench/run.py).
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/run.py --size $(SIZE) --db $(DB)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles

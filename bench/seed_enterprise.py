@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/seed_enterprise.py [--size enterprise] [--keep]
 
---keep leaves the database in place and prints its path, so bench/run.py --database PATH can time the
-list queries at enterprise scale.
+--keep leaves the database in place and prints its path. (bench/run.py keeps its own seeded databases under
+var/bench/ and times the pages over HTTP.)
 """
 
 from __future__ import annotations

@@ -178,7 +178,7 @@ FORMAT_MODULE_PATH = ["presales.formats"]
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [
     BASE_DIR / "presales" / "static",
     # Tom Select's script and styles for the type-ahead pickers (core/pickers.py), from the django-tomselect package:

@@ -66,6 +66,20 @@ SIZES: dict[str, SizeSpec] = {
         use_services=False,
         sales_layout="department",
     ),
+    # The size issue 17's page targets are measured at: 50,000 deals, 5,000 accounts, about 20,000 contacts.
+    "company": SizeSpec(
+        name="company",
+        sales_teams_per_region=3,
+        sales_reps_per_team=10,
+        presales_teams=6,
+        engineers_per_presales_team=15,
+        commercial_people=25,
+        after_sales_people=25,
+        accounts=5000,
+        opportunities=50_000,
+        contacts_per_account=(3, 5),
+        use_services=False,
+    ),
     "enterprise": SizeSpec(
         name="enterprise",
         sales_teams_per_region=10,

@@ -12,7 +12,7 @@ from presales.demo import company
 class Command(BaseCommand):
     help = (
         "Load a realistic demo company: small (about 20 people, 60 accounts, 250 deals, through the services), "
-        "department (about 50 people, 5,000 deals) or enterprise (about 2,000 people, 200,000 deals). "
+        "department (about 50 people, 5,000 deals), company (about 300 people, 50,000 deals) or enterprise (about 2,000 people, 200,000 deals). "
         "Running it again does nothing. Prints one login per role; the password is " + company.DEMO_PASSWORD
     )
 
