@@ -1,5 +1,6 @@
 """core.bulkinsert.create_with_history writes the same rows and history rows as simple_history's
-bulk_create_with_history (which it replaces on the import's bulk path), only faster."""
+bulk_create_with_history (which it replaces on the import's bulk path), only faster; history_from_table writes
+the same history rows for records inserted without them (the import's checklist steps)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ import pytest
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from presales.core.bulkinsert import create_with_history
+from presales.core.bulkinsert import create_with_history, history_from_table
 from presales.customers.models import Account, Industry, Region
-from presales.deals.models import Opportunity
-from presales.playbook.models import Stage
+from presales.deals.models import DealStep, Opportunity, StepStatus
+from presales.playbook.models import PlaybookVersion, Stage
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,70 @@ def test_create_with_history_matches_bulk_create_with_history(personas):
     create_with_history(mine, Opportunity, actor=actor)
     assert _rows(Opportunity, mine) == _rows(Opportunity, theirs)
     assert Opportunity.objects.get(pk=mine[1].pk).amount == Decimal("123456.78")
+
+
+def test_history_from_table_matches_bulk_create_with_history(personas):
+    """Steps inserted without history, then history_from_table: the same history rows (every tracked column, type,
+    user, date, no reason) as bulk_create_with_history, one per step in id order, and only for the deals named."""
+    actor = personas.owner
+    account = Account.objects.create(name="历史客户", industry=Industry.FINANCE, region=Region.EAST, owner=actor)
+    stage = Stage.objects.get(number=3)
+    deals = [
+        Opportunity(
+            name=f"历史项目 {n}",
+            account=account,
+            sales_owner=actor,
+            team_id=actor.team_id,
+            stage=stage,
+            probability=30,
+            expected_close_date=timezone.localdate(),
+        )
+        for n in range(3)
+    ]
+    create_with_history(deals, Opportunity, actor=actor)
+    definitions = list(PlaybookVersion.objects.current().steps.order_by("order")[:4])
+    now = timezone.now()
+
+    def steps(deal: Opportunity) -> list[DealStep]:
+        made = []
+        for n, definition in enumerate(definitions):
+            step = DealStep(opportunity=deal, definition=definition, responsible=actor if n % 2 else None)
+            if n < 2:
+                step.status, step.reason, step.completed_at, step.completed_by = (
+                    StepStatus.DONE,
+                    "导入前已完成",
+                    now,
+                    actor,
+                )
+            else:
+                step.actionable_since = timezone.localdate()
+                step.due_date = timezone.localdate() + datetime.timedelta(days=n)
+            step.created_at = step.updated_at = now
+            made.append(step)
+        return made
+
+    theirs = steps(deals[0])
+    bulk_create_with_history(theirs, DealStep, default_user=actor, default_date=now)
+    mine = DealStep.objects.bulk_create(steps(deals[1]))
+    untouched = DealStep.objects.bulk_create(steps(deals[2]))
+    history_from_table(DealStep, column="opportunity_id", values=[deals[1].pk], actor=actor, now=now)
+
+    moments = {"history_id", "id", "created_at", "updated_at"}  # ids, and the auto_now dates bulk_create sets
+
+    def history(deal: Opportunity) -> list[dict]:
+        rows = DealStep.history.filter(opportunity_id=deal.pk).order_by("history_id")
+        return [
+            {f.attname: getattr(h, f.attname) for f in h._meta.concrete_fields if f.attname not in moments}
+            | {"step": (h.id - deal.steps.order_by("pk")[0].pk)}
+            for h in rows
+        ]
+
+    expected = [row | {"opportunity_id": deals[1].pk} for row in history(deals[0])]
+    assert len(expected) == 4 and {row["history_type"] for row in expected} == {"+"}
+    assert history(deals[1]) == expected
+    assert [h.history_date for h in DealStep.history.filter(opportunity_id=deals[1].pk)] == [now] * 4
+    assert [h.history_user for h in DealStep.history.filter(opportunity_id=deals[1].pk)] == [actor] * 4
+    assert {h.id for h in DealStep.history.filter(opportunity_id=deals[1].pk)} == {step.pk for step in mine}
+    for step in DealStep.objects.filter(opportunity=deals[1]):
+        assert (step.history.get().created_at, step.history.get().updated_at) == (step.created_at, step.updated_at)
+    assert not DealStep.history.filter(id__in=[step.pk for step in untouched]).exists()

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from presales import access
 from presales.customers.models import Account, Contact, Industry, Region
-from presales.deals.models import Opportunity
+from presales.deals.models import DealStep, Opportunity
 from presales.integration import bulk, runner, services
 from presales.integration.models import ImportedRecord, ImportJob, ImportRowError, ImportStatus
 from presales.people.models import Role
@@ -349,3 +349,38 @@ def test_bulk_activities_match_the_services_path(personas, settings):
     assert by_bulk == by_services
     assert counts[4] == 3 and counts[1] == 1, counts
     assert ImportedRecord.objects.filter(external_id="A-39").exists()
+
+
+def test_bulk_deals_with_bad_rows_check_and_import_agree(personas, settings):
+    """A deals file with bad rows: the check (which does not write the checklists) finds the same errors and plans
+    the same counts as the import, on both paths; the imported deals' checklists are the services' ones, and every
+    step has one "created" history row by the importer with the step's own values."""
+    header = "项目编号,项目名称,客户名称,行业,区域,金额,预计签约日期,阶段\n"
+    lines = []
+    for n in range(12):
+        amount = "-5" if n == 3 else ("很多" if n == 7 else str(100000 + n))
+        close = "明天" if n == 9 else "2026-12-31"
+        stage = ["项目机会分析", "初步接触", "最终报价", "3"][n % 4]
+        lines.append(f"BAD-{n},坏行项目 {n},坏行客户{n % 3},金融,上海,{amount},{close},{stage}")
+    content = (header + "\n".join(lines) + "\n").encode("utf-8-sig")
+
+    def snapshot() -> dict:
+        return {key: value for key, value in deal_snapshot().items() if key.startswith("BAD-")}
+
+    by_services, by_bulk, counts = both_paths(
+        settings, lambda: run_kind_import(personas.manager, "opportunities", content.decode("utf-8-sig")), snapshot
+    )
+    assert by_bulk == by_services
+    assert counts == (9, 0, 9, 0, 3), "planned = imported = 9 deals, 3 rows refused"
+    assert [number for number, _messages in by_bulk[1]] == [5, 9, 11]
+    steps = DealStep.objects.filter(opportunity__external_id__startswith="BAD-")
+    assert steps.count() == 9 * 24
+    for step in steps.select_related("opportunity"):
+        (created,) = step.history.all()
+        assert (created.history_type, created.history_user) == ("+", personas.manager)
+        assert (created.status, created.responsible_id, created.due_date, created.completed_by_id) == (
+            step.status,
+            step.responsible_id,
+            step.due_date,
+            step.completed_by_id,
+        )

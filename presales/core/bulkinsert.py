@@ -188,3 +188,47 @@ def create_with_history(objs: Sequence[models.Model], model: Any, *, actor: Any,
             values[history.relation_index] = obj.pk
         history_rows.append(tuple(values))
     history.executemany(history_rows)
+
+
+def history_from_table(
+    model: Any, *, column: str, values: Sequence[Any], actor: Any, now: Any, using: str | None = None
+) -> None:
+    """The "created" history rows of the records of `model` whose `column` is one of `values`, written by the
+    database from the rows just inserted (`INSERT INTO history (...) SELECT ... FROM table WHERE ...`), in the
+    records' id order: the same rows as HistoryLayout would build in Python, without reading the records back
+    or sending every value again. For records inserted in bulk (the import's checklist steps): the tracked
+    columns are copied, history_date, history_type "+", history_user (actor) and the rest of the history
+    columns take the same values as in `create_with_history` (no change reason)."""
+    if not values or not history_enabled():
+        return
+    history = HistoryLayout(model, actor=actor, now=now, using=using)
+    connection = history.connection
+    quote = connection.ops.quote_name
+    tracked = {name for _position, name in history.tracked_positions}
+    source_columns = {f.attname: f.column for f in model._meta.concrete_fields}
+    selected, constants = [], []
+    for position, field in enumerate(history.fields):
+        if field.attname in tracked:
+            selected.append(quote(source_columns[field.attname]))
+        elif field.attname == "history_relation_id":  # as create_with_history: the record's own id
+            selected.append(quote(model._meta.pk.column))
+        elif connection.vendor == "postgresql":
+            # A bare parameter in a SELECT list has no type on PostgreSQL: say which.
+            selected.append(f"CAST(%s AS {field.cast_db_type(connection)})")
+            constants.append(history.template[position])
+        else:
+            selected.append("%s")
+            constants.append(history.template[position])
+    table, pk_column = quote(model._meta.db_table), quote(model._meta.pk.column)
+    # Parameters per statement: the constants and one per value, within the database's limit.
+    per_statement = max(1, min(2000, history.rows_per_insert() * len(history.fields) - len(constants)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), per_statement):
+            chunk = values[start : start + per_statement]
+            marks = ", ".join(["%s"] * len(chunk))
+            # Table and column names from the models' metadata, quoted; every value is a parameter.
+            sql = (
+                f"INSERT INTO {history.table} ({history.columns}) SELECT {', '.join(selected)} "  # noqa: S608
+                f"FROM {table} WHERE {quote(column)} IN ({marks}) ORDER BY {pk_column}"
+            )
+            cursor.execute(sql, [*constants, *chunk])

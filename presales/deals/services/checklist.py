@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from presales import access
-from presales.core.bulkinsert import HistoryLayout, Layout, create_with_history, history_enabled
+from presales.core.bulkinsert import Layout, create_with_history, history_from_table
 from presales.core.history import attribute_change
 from presales.deals.models import FINISHED_STATUSES, OPEN_STATUSES, DealPlaybook, DealStep, Opportunity, StepStatus
 from presales.deals.services.responsibility import DealTeam, functional_managers
@@ -409,29 +409,10 @@ def deal_playbooks_start_bulk(
 
 
 def _insert_steps_with_history(steps: list[tuple], *, layout: Layout, actor: User, now: Any, pks: list[int]) -> None:
-    """Insert prepared checklist rows (in `layout`'s column order) and their "created" history rows with
-    `executemany`; the database checks the foreign keys and constraints."""
+    """Insert prepared checklist rows (in `layout`'s column order) with `executemany`, then their "created"
+    history rows with one INSERT ... SELECT per chunk of deals (the database copies the new steps' columns); the
+    database checks the foreign keys and constraints."""
     if not steps:
         return
     layout.executemany(steps)
-    if not history_enabled():
-        return
-    # The new steps' ids (one query: a deal has one step per definition), then their history rows.
-    ids = {
-        (opportunity_id, definition_id): pk
-        for pk, opportunity_id, definition_id in DealStep.objects.filter(opportunity_id__in=pks).values_list(
-            "pk", "opportunity_id", "definition_id"
-        )
-    }
-    history = HistoryLayout(DealStep, actor=actor, now=now)
-    # Where each history column takes its value from in a step row (None: the step's id).
-    moves = [(position, layout.index[name] if name != "id" else None) for position, name in history.tracked_positions]
-    opportunity_at, definition_at = layout.index["opportunity_id"], layout.index["definition_id"]
-    rows = []
-    template = history.template
-    for step in steps:
-        values = template.copy()
-        for position, source in moves:
-            values[position] = step[source] if source is not None else ids[(step[opportunity_at], step[definition_at])]
-        rows.append(tuple(values))
-    history.executemany(rows)
+    history_from_table(DealStep, column="opportunity_id", values=pks, actor=actor, now=now)
