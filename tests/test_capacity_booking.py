@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -404,3 +406,21 @@ def test_book_an_engineer_from_a_planned_activity(personas, day, client):
     assert (booking.activity, booking.request, booking.engineer) == (planned, None, personas.engineer)
     panel = client.get(reverse("capacity:source_bookings", args=["activity", planned.pk])).content.decode()
     assert booking.get_absolute_url() in panel
+
+
+def test_the_bookings_panel_queries_do_not_grow(personas, day, client):
+    support = _request_for(personas, day)
+    url = reverse("capacity:source_bookings", args=["request", support.pk])
+    client.force_login(personas.presales_manager)
+    counts = []
+    for hours in ((9,), (10, 13, 15, 17)):
+        for hour in hours:
+            booking = _book(personas, day, datetime.time(hour, 0), minutes=60)
+            booking.request = support
+            booking.save(update_fields=["request"])
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert Booking.objects.filter(request=support).count() == 5
+    assert counts[0] == counts[1], counts

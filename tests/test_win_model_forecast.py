@@ -159,3 +159,25 @@ def test_the_model_weighted_dashboard_and_list_queries_do_not_grow(personas):
                 computed_at=timezone.now(),
             )
     assert counts[0] == counts[1]
+
+
+def test_the_model_card_queries_do_not_grow(personas):
+    client = client_for(personas.presales_manager)
+    model = _model(True, _deals(personas, 3))
+    url = reverse("insights:win_model")
+    counts = []
+    for _round in range(2):
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+        for deal in _deals(personas, 8):
+            DealWinProbability.objects.create(
+                opportunity=deal,
+                model=model,
+                probability=0.4,
+                stage_probability=deal.probability,
+                reasons=[],
+                computed_at=timezone.now(),
+            )
+    assert counts[0] == counts[1], counts
