@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +20,7 @@ from presales.customers.models import Region
 from presales.integration import calendar
 from presales.people.models import Role, User
 from presales.work import services as work_services
-from presales.work.models import WorkType
+from presales.work.models import ActivityStatus, WorkType
 from tests.factories import UserFactory
 from tests.test_ical import parse_ics
 
@@ -292,3 +294,133 @@ def test_booking_list_queries_do_not_grow(personas, day, client, django_assert_m
     with django_assert_max_num_queries(12):
         page = client.get(reverse("capacity:booking_list"))
     assert page.content.decode().count(reverse("capacity:booking_edit", args=[Booking.objects.first().pk])) >= 1
+
+
+def _request_for(personas, day):
+    return work_services.request_create(
+        actor=personas.owner,
+        opportunity=personas.deal,
+        kind=WorkType.POC,
+        description="POC",
+        needed_by=day,
+        estimate_hours=Decimal("3"),
+        win_rate_answer="shows the difference",
+        expected_uplift=Decimal("5"),
+    )
+
+
+def _booking_post(source: dict, personas, day) -> dict:
+    return {
+        **source,
+        "engineer": personas.engineer.pk,
+        "date": day.isoformat(),
+        "start": "09:00",
+        "duration_minutes": "180",
+        "mode": BookingMode.REMOTE,
+        "kind": WorkType.POC,
+    }
+
+
+def test_book_an_engineer_from_a_support_request(personas, day, client):
+    support = _request_for(personas, day)
+    panel_url = reverse("capacity:source_bookings", args=["request", support.pk])
+    book_url = f"{reverse('capacity:booking_new')}?request={support.pk}"
+    # The request page loads the panel; the panel offers the action to those who may book, not to the sales rep.
+    client.force_login(personas.owner)
+    assert panel_url in client.get(support.get_absolute_url()).content.decode()
+    panel = client.get(panel_url)
+    assert panel.status_code == 200
+    assert book_url not in panel.content.decode()
+    assert "No engineer booked for this request yet." in panel.content.decode()
+    for person in (personas.presales_manager, personas.engineer):
+        client.force_login(person)
+        assert f'href="{book_url}"'.replace("&", "&amp;") in client.get(panel_url).content.decode()
+    # Someone who cannot see the request does not get its panel.
+    client.force_login(personas.outsider)
+    assert client.get(panel_url).status_code == 404
+    # Booked from it: prefilled, tied to the request, and back on the request page, which lists the booking.
+    client.force_login(personas.presales_manager)
+    form = client.get(book_url)
+    assert form.context["form"].initial["date"] == day
+    response = client.post(reverse("capacity:booking_new"), _booking_post({"request": support.pk}, personas, day))
+    assert response.status_code == 302
+    assert response["Location"] == support.get_absolute_url()
+    booking = Booking.objects.get()
+    assert (booking.request, booking.activity, booking.opportunity) == (support, None, personas.deal)
+    panel = client.get(panel_url).content.decode()
+    assert booking.get_absolute_url() in panel
+    assert str(personas.engineer) in panel
+    # The requester sees the booking made for their request, without the action.
+    client.force_login(personas.owner)
+    panel = client.get(panel_url).content.decode()
+    assert booking.get_absolute_url() in panel
+    assert 'id="book-engineer"' not in panel
+
+
+def test_book_an_engineer_from_a_planned_activity(personas, day, client):
+    planned = work_services.activity_create(
+        actor=personas.engineer,
+        kind=WorkType.POC,
+        date=day,
+        hours=Decimal("4"),
+        opportunity=personas.deal,
+        status=ActivityStatus.PLANNED,
+    )
+    done = work_services.activity_create(
+        actor=personas.engineer,
+        kind=WorkType.DEMO,
+        date=timezone.localdate(),
+        hours=Decimal("2"),
+        opportunity=personas.deal,
+    )
+    book_url = f"{reverse('capacity:booking_new')}?activity={planned.pk}"
+    escaped = book_url.replace("&", "&amp;")
+    client.force_login(personas.engineer)
+    # The activity page loads the panel for a planned activity only; the panel, the week and the deal page offer it.
+    page = client.get(reverse("work:activity_edit", args=[planned.pk])).content.decode()
+    assert reverse("capacity:source_bookings", args=["activity", planned.pk]) in page
+    done_page = client.get(reverse("work:activity_edit", args=[done.pk])).content.decode()
+    assert reverse("capacity:source_bookings", args=["activity", done.pk]) not in done_page
+    assert (
+        'id="book-engineer"'
+        in client.get(reverse("capacity:source_bookings", args=["activity", planned.pk])).content.decode()
+    )
+    assert (
+        'id="book-engineer"'
+        not in client.get(reverse("capacity:source_bookings", args=["activity", done.pk])).content.decode()
+    )
+    week = client.get(reverse("work:activity_week"), {"week": day.isoformat()}).content.decode()
+    assert escaped in week
+    assert escaped in client.get(personas.deal.get_absolute_url()).content.decode()
+    # A sales rep sees the deal's planned activity but is not offered to book.
+    client.force_login(personas.owner)
+    assert escaped not in client.get(personas.deal.get_absolute_url()).content.decode()
+    # The engineer books their own time for it: prefilled from the activity, tied to it, listed on its page.
+    client.force_login(personas.engineer)
+    form = client.get(book_url)
+    assert form.context["form"].initial["duration_minutes"] == 240
+    response = client.post(reverse("capacity:booking_new"), _booking_post({"activity": planned.pk}, personas, day))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("work:activity_edit", args=[planned.pk])
+    booking = Booking.objects.get()
+    assert (booking.activity, booking.request, booking.engineer) == (planned, None, personas.engineer)
+    panel = client.get(reverse("capacity:source_bookings", args=["activity", planned.pk])).content.decode()
+    assert booking.get_absolute_url() in panel
+
+
+def test_the_bookings_panel_queries_do_not_grow(personas, day, client):
+    support = _request_for(personas, day)
+    url = reverse("capacity:source_bookings", args=["request", support.pk])
+    client.force_login(personas.presales_manager)
+    counts = []
+    for hours in ((9,), (10, 13, 15, 17)):
+        for hour in hours:
+            booking = _book(personas, day, datetime.time(hour, 0), minutes=60)
+            booking.request = support
+            booking.save(update_fields=["request"])
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert Booking.objects.filter(request=support).count() == 5
+    assert counts[0] == counts[1], counts

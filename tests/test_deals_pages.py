@@ -113,7 +113,15 @@ def test_list_shows_visible_deals_with_count_and_totals(personas, login):
     # 1,000,000 at 10% + 500,000 at 10%, summed in SQL.
     totals = response.context["totals"]
     assert totals == [
-        {"currency": "CNY", "count": 2, "amount_sum": Decimal("1500000"), "weighted_sum": Decimal("150000")}
+        {
+            "currency": "CNY",
+            "count": 2,
+            "amount_sum": Decimal("1500000"),
+            "weighted_sum": Decimal("150000"),
+            # No win model scored these deals: weighted by the model is the same, and not shown.
+            "model_weighted_sum": Decimal("150000"),
+            "scored": 0,
+        }
     ]
     assert "¥1,500,000" in html and "¥150,000" in html
 

@@ -39,6 +39,12 @@ def can_book(user: User, engineer: Any) -> bool:
     return bool(scope_for(user).sees_everything or (user.role == Role.PRESALES_MANAGER and _manages(user, engineer)))
 
 
+def can_book_someone(user: User) -> bool:
+    """Whether a page offers "Book an engineer" (a support request, a planned activity): whoever may book at least
+    one engineer (presales people book themselves, managers their teams, admins everybody; see bookable_engineers)."""
+    return is_active(user) and (scope_for(user).sees_everything or user.role in PRESALES_ROLES)
+
+
 def can_change_booking(user: User, booking: Any) -> bool:
     """Moving or cancelling: whoever could book that engineer."""
     return can_book(user, booking.engineer)

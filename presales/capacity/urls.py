@@ -7,6 +7,7 @@ app_name = "capacity"
 urlpatterns = [
     path("bookings/", views.booking_list, name="booking_list"),
     path("bookings/new/", views.booking_new, name="booking_new"),
+    path("bookings/for/<str:source>/<int:pk>/", views.source_bookings, name="source_bookings"),
     path("bookings/check/", views.booking_check_partial, name="booking_check"),
     path("bookings/<int:pk>/", views.booking_edit, name="booking_edit"),
     path("bookings/<int:pk>/move/", views.booking_move, name="booking_move"),

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +37,7 @@ from presales.customers.models import Industry
 from presales.deals.models import Opportunity
 from presales.people.models import Team, TeamKind, User
 from presales.people.typing import AuthenticatedHttpRequest
-from presales.work.models import Activity, ActivityStatus, SupportRequest
+from presales.work.models import CLOSED_STATUSES, Activity, ActivityStatus, SupportRequest
 
 DAY_HOURS = list(range(8, 20))  # the day view's columns: the hour a booking starts (earlier and later at the ends)
 
@@ -148,12 +148,49 @@ def booking_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         if saved.ok and saved.value is not None:
             messages.success(request, _("Booked: %(booking)s.") % {"booking": saved.value.label})
+            # Back to the request or planned activity it was booked from, which lists its bookings.
+            if support_request is not None:
+                return redirect(support_request.get_absolute_url())
+            if activity is not None:
+                return redirect("work:activity_edit", activity.pk)
             return redirect(f"{reverse('capacity:booking_list')}?date={saved.value.date.isoformat()}")
         check = _check_for(form, account_region=account.region if account else "")
     return render(
         request,
         "capacity/booking_form.html",
         {"form": form, "check": check, "support_request": support_request, "activity": activity},
+    )
+
+
+@login_required
+def source_bookings(request: AuthenticatedHttpRequest, source: str, pk: int) -> HttpResponse:
+    """The bookings of a support request or a planned activity and the "Book an engineer" action (for those who may
+    book): loaded by htmx from the request page and the activity page, which live in the work app below this one."""
+    support_request: SupportRequest | None = None
+    activity: Activity | None = None
+    if source == "request":
+        support_request = get_object_for_user(SupportRequest.objects.all(), request.user, pk=pk)
+        bookings = Booking.objects.filter(request=support_request)
+        bookable = support_request.status not in CLOSED_STATUSES
+        query = f"request={support_request.pk}"
+    elif source == "activity":
+        activity = get_object_for_user(Activity.objects.all(), request.user, pk=pk)
+        bookings = Booking.objects.filter(activity=activity)
+        bookable = activity.status == ActivityStatus.PLANNED
+        query = f"activity={activity.pk}"
+    else:
+        raise Http404
+    return render(
+        request,
+        "capacity/partials/source_bookings.html",
+        {
+            "bookings": list(bookings.visible_to(request.user).with_relations()),
+            "book_url": f"{reverse('capacity:booking_new')}?{query}"
+            if bookable and access.can_book_someone(request.user)
+            else "",
+            "support_request": support_request,
+            "activity": activity,
+        },
     )
 
 

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Count, F, Min, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -366,3 +380,18 @@ def deal_summary(user: User, opportunity: Opportunity) -> DealSummary:
         step.overdue = step.is_overdue(today)  # type: ignore[attr-defined]
     mine = next((step for step in steps if step.responsible_id == user.pk), None)
     return DealSummary(next_step=steps[0] if steps else None, my_step=mine)
+
+
+def model_weighted_amount() -> ExpressionWrapper:
+    """amount × the win model's probability where the model scored the deal, else the deal's own probability.
+
+    The scores (winning's `DealWinProbability`, which holds only the model in use's: a training that does not beat the
+    stage defaults deletes them) are reached through their relation `win_probability`, since winning sits above deals.
+    The deal list's `model_weighted_sum` and the dashboards' figures weighted by the model use this one expression."""
+    percent: DecimalField = DecimalField(max_digits=7, decimal_places=3)
+    probability = Coalesce(
+        Cast(F("win_probability__probability") * Value(100.0), percent), Cast("probability", percent)
+    )
+    return ExpressionWrapper(
+        F("amount") * probability / Decimal(100), output_field=DecimalField(max_digits=20, decimal_places=2)
+    )

@@ -23,6 +23,7 @@ from presales.insights.links import Link
 from presales.people.models import Role, User
 from presales.scoring.selectors import scorecard_for
 from presales.winning.models import Verdict, VerdictPhase
+from presales.winning.selectors import model_in_use
 
 
 @dataclass
@@ -49,6 +50,8 @@ class Panel:
     links: dict[str, str] = field(default_factory=dict)
     # Figures only the chart draws, as a line of links under the note: {"label", "value", "link": Link}.
     figures: list[dict[str, Any]] = field(default_factory=list)
+    # A page that explains the note (the win model's card, for figures weighted by it): {"url", "label"}.
+    note_link: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -86,28 +89,52 @@ def _money_title(text: str, f: InsightFilters) -> str:
 # --- Sales manager -----------------------------------------------------------------------------------
 
 
+def _weighting(use_model: bool) -> dict[str, Any]:
+    """How the weighted figures are weighted, said beside them with a link to the model card, and the deal list's
+    total each weighted figure equals."""
+    if use_model:
+        return {
+            "label": _("Weighted by the win model"),
+            "note": _("Weighted by the win model: it beats the stage probabilities on the time-ordered hold-out."),
+            "total": "model_weighted_sum",
+        }
+    return {
+        "label": _("Weighted by stage probability"),
+        "note": _("Weighted by stage probability: no win model beats it on the hold-out yet."),
+        "total": "weighted_sum",
+    }
+
+
 def sales_panels(user: User, f: InsightFilters) -> list[Panel]:
-    funnel = selectors.pipeline_funnel(user, f)
+    # The forecast switches to the win model only where it is better: a model is in use only when it beat the stage
+    # defaults on the time-ordered hold-out (winning.services.win_model_train).
+    weighting = _weighting(model_in_use() is not None)
+    use_model = weighting["total"] == "model_weighted_sum"
+    model_card = {"url": reverse("insights:win_model"), "label": _("Model card")}
+    funnel = selectors.pipeline_funnel(user, f, use_model=use_model)
     for row in funnel:
         url = links.open_deals(f, f.start, f.end, stage=row["stage_id"])
         row["links"] = {
             "count": Link(url, "count"),
             "amount": Link(url, "amount_sum"),
-            "weighted": Link(url, "weighted_sum"),
+            "weighted": Link(url, weighting["total"]),
         }
     funnel_rows = [row for row in funnel if row["count"] or row["number"] <= 6]
     panels = [
         Panel(
             key="funnel",
             title=_("Pipeline funnel by stage"),
-            note=_("Open deals closing in the period, on both process views: our sales stage and the customer's."),
+            note=_("Open deals closing in the period, on both process views: our sales stage and the customer's.")
+            + " "
+            + weighting["note"],
+            note_link=model_card,
             columns=[
                 Col("number", "#", "int"),
                 Col("vendor", _("Our sales stage")),
                 Col("customer", _("Customer procurement stage"), phone=False),
                 Col("count", _("Deals"), "int"),
                 Col("amount", _money_title(_("Amount"), f), "money"),
-                Col("weighted", _money_title(_("Weighted"), f), "money", phone=False),
+                Col("weighted", _money_title(weighting["label"], f), "money", phone=False),
             ],
             rows=funnel,
             chart=render_chart(
@@ -115,7 +142,7 @@ def sales_panels(user: User, f: InsightFilters) -> list[Panel]:
                 labels=[f"{row['number']}. {row['stage']}" for row in funnel_rows],
                 series=[
                     (_("Amount"), [row["amount"] for row in funnel_rows]),
-                    (_("Weighted"), [row["weighted"] for row in funnel_rows]),
+                    (weighting["label"], [row["weighted"] for row in funnel_rows]),
                 ],
                 label=_("Pipeline funnel by stage"),
                 formatter=money_formatter,
@@ -124,24 +151,25 @@ def sales_panels(user: User, f: InsightFilters) -> list[Panel]:
             wide=True,
         )
     ]
-    forecast = selectors.forecast_by_month(user, f)
+    forecast = selectors.forecast_by_month(user, f, use_model=use_model)
     for row in forecast:
         url = links.open_deals(f, *links.month_within(row["month"], f))
         row["links"] = {
             "count": Link(url, "count"),
             "amount": Link(url, "amount_sum"),
-            "weighted": Link(url, "weighted_sum"),
+            "weighted": Link(url, weighting["total"]),
         }
     panels.append(
         Panel(
             key="forecast",
             title=_("Weighted forecast by month"),
-            note=_("Σ amount × probability of open deals, by expected close month."),
+            note=_("Σ amount × probability of open deals, by expected close month.") + " " + weighting["note"],
+            note_link=model_card,
             columns=[
                 Col("month", _("Month"), "month"),
                 Col("count", _("Deals"), "int"),
                 Col("amount", _money_title(_("Pipeline"), f), "money", phone=False),
-                Col("weighted", _money_title(_("Weighted"), f), "money"),
+                Col("weighted", _money_title(weighting["label"], f), "money"),
             ],
             rows=forecast,
             chart=render_chart(
@@ -149,7 +177,7 @@ def sales_panels(user: User, f: InsightFilters) -> list[Panel]:
                 labels=[month_label(row["month"]) for row in forecast],
                 series=[
                     (_("Pipeline"), [row["amount"] for row in forecast]),
-                    (_("Weighted"), [row["weighted"] for row in forecast]),
+                    (weighting["label"], [row["weighted"] for row in forecast]),
                 ],
                 label=_("Weighted forecast by month"),
                 formatter=money_formatter,

@@ -26,7 +26,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
 
 from presales.currencies.rates import in_company_currency
@@ -43,6 +43,7 @@ from presales.deals.models import (
     has_overdue_steps,
     misses_qualification,
 )
+from presales.deals.selectors import model_weighted_amount
 from presales.insights.forms import InsightFilters
 from presales.people.models import Role, User
 from presales.playbook.models import Stage, StepDefinition, StepRole
@@ -61,7 +62,11 @@ def win_rate(won: int, lost: int) -> float | None:
     return round(100 * won / decided, 1) if decided else None
 
 
-def _weighted() -> ExpressionWrapper:
+def _weighted(use_model: bool = False) -> ExpressionWrapper:
+    """amount × probability: the win model's where `use_model` (a model is in use: it beat the stage defaults on the
+    hold-out), else each deal's own (its stage default unless changed)."""
+    if use_model:
+        return model_weighted_amount()
     return ExpressionWrapper(F("amount") * F("probability") / Decimal(100), output_field=MONEY)
 
 
@@ -122,14 +127,15 @@ def support_requests(user: User, f: InsightFilters) -> QuerySet[SupportRequest]:
 # --- Sales manager -----------------------------------------------------------------------------------
 
 
-def pipeline_funnel(user: User, f: InsightFilters) -> list[dict[str, Any]]:
-    """Open deals per stage, both process views, closing in the period: count, amount, weighted amount."""
+def pipeline_funnel(user: User, f: InsightFilters, *, use_model: bool = False) -> list[dict[str, Any]]:
+    """Open deals per stage, both process views, closing in the period: count, amount, weighted amount (by the win
+    model's probabilities with `use_model`)."""
     totals = {
         row["stage_id"]: row
         for row in deals(user, f)
         .filter(outcome=Outcome.OPEN, expected_close_date__range=(f.start, f.end))
         .values("stage_id")
-        .annotate(count=Count("pk"), pipeline=_pipeline(f), weighted=_pipeline(f, _weighted()))
+        .annotate(count=Count("pk"), pipeline=_pipeline(f), weighted=_pipeline(f, _weighted(use_model)))
     }
     rows = []
     for stage in Stage.objects.order_by("number"):
@@ -149,15 +155,16 @@ def pipeline_funnel(user: User, f: InsightFilters) -> list[dict[str, Any]]:
     return rows
 
 
-def forecast_by_month(user: User, f: InsightFilters) -> list[dict[str, Any]]:
-    """Open pipeline and weighted pipeline (Σ amount × probability) by expected close month."""
+def forecast_by_month(user: User, f: InsightFilters, *, use_model: bool = False) -> list[dict[str, Any]]:
+    """Open pipeline and weighted pipeline (Σ amount × probability) by expected close month (the win model's
+    probabilities with `use_model`)."""
     return [
         {"month": row["month"], "count": row["count"], "amount": row["pipeline"], "weighted": row["weighted"]}
         for row in deals(user, f)
         .filter(outcome=Outcome.OPEN, expected_close_date__range=(f.start, f.end))
         .annotate(month=TruncMonth("expected_close_date"))
         .values("month")
-        .annotate(count=Count("pk"), pipeline=_pipeline(f), weighted=_pipeline(f, _weighted()))
+        .annotate(count=Count("pk"), pipeline=_pipeline(f), weighted=_pipeline(f, _weighted(use_model)))
         .order_by("month")
     ]
 
@@ -655,11 +662,7 @@ def open_pocs(poc_model: Any, user: User, f: InsightFilters, limit: int = 50) ->
 
 def _model_weighted() -> ExpressionWrapper:
     """amount × the learnt model's probability where it scored the deal, else the deal's own probability."""
-    percent: DecimalField = DecimalField(max_digits=7, decimal_places=3)
-    probability = Coalesce(
-        Cast(F("win_probability__probability") * Value(100.0), percent), Cast("probability", percent)
-    )
-    return ExpressionWrapper(F("amount") * probability / Decimal(100), output_field=MONEY)
+    return model_weighted_amount()
 
 
 def forecast_by_month_with_model(user: User, f: InsightFilters) -> list[dict[str, Any]]:

@@ -207,6 +207,7 @@ def activity_week(request: AuthenticatedHttpRequest) -> HttpResponse:
             "total": sum((d["hours"] for d in days), Decimal(0)),
             "today": timezone.localdate(),
             "can_log": access.can_log_activity(request.user),
+            "can_book": access.can_book_someone(request.user),
         },
     )
 

@@ -70,15 +70,24 @@ def _get_editable_opportunity(request: AuthenticatedHttpRequest, pk: int) -> Opp
 
 def _company_totals(queryset: QuerySet[Opportunity]) -> list[dict[str, Any]]:
     """Sum of amount and weighted amount in the company currency, in one SQL query (docs/domain.md, Money): each deal
-    converts at the rate of its close date, an open one at today's; each row keeps its own amount and currency."""
+    converts at the rate of its close date, an open one at today's; each row keeps its own amount and currency. With
+    deals the win model in use scored, also the amount weighted by the model (`model_weighted_sum`: the dashboards'
+    forecast when the model beats the stage probabilities)."""
     on = on_deal_date(timezone.localdate())
     totals = (
         queryset.order_by()
         .annotate(
             company_amount=in_company_currency("amount", on=on),
             company_weighted=in_company_currency(WEIGHTED_AMOUNT, on=on),
+            company_model_weighted=in_company_currency(selectors.model_weighted_amount(), on=on),
         )
-        .aggregate(count=Count("pk"), amount_sum=Sum("company_amount"), weighted_sum=Sum("company_weighted"))
+        .aggregate(
+            count=Count("pk"),
+            amount_sum=Sum("company_amount"),
+            weighted_sum=Sum("company_weighted"),
+            model_weighted_sum=Sum("company_model_weighted"),
+            scored=Count("win_probability"),
+        )
     )
     if not totals["count"]:
         return []

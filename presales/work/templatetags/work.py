@@ -21,5 +21,6 @@ def deal_work_panel(context: dict[str, Any], deal: Any) -> dict[str, Any]:
         "deal": deal,
         "can_log": access.can_log_activity(user),
         "can_ask": access.can_create_request(user) and deal.is_open,
+        "can_book": access.can_book_someone(user),
         **data,
     }
