@@ -34,7 +34,9 @@ class TenderFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return search.matching(queryset, ("title", "reference", "opportunity__name", "opportunity__account__name"), value)
+        return search.matching(
+            queryset, ("title", "reference", "opportunity__name", "opportunity__account__name"), value
+        )
 
 
 class PocFilter(django_filters.FilterSet):
