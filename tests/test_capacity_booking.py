@@ -110,16 +110,7 @@ def test_the_page_shows_clashes_and_capacity_before_saving(personas, day, client
 
 
 def test_a_support_request_books_its_assignee(personas, day, client):
-    request = work_services.request_create(
-        actor=personas.owner,
-        opportunity=personas.deal,
-        kind=WorkType.POC,
-        description="POC",
-        needed_by=day,
-        estimate_hours=Decimal("3"),
-        win_rate_answer="shows the difference",
-        expected_uplift=Decimal("5"),
-    )
+    request = _request_for(personas, day)
     client.force_login(personas.presales_manager)
     form = client.get(reverse("capacity:booking_new"), {"request": request.pk})
     assert form.status_code == 200
@@ -406,6 +397,28 @@ def test_book_an_engineer_from_a_planned_activity(personas, day, client):
     assert (booking.activity, booking.request, booking.engineer) == (planned, None, personas.engineer)
     panel = client.get(reverse("capacity:source_bookings", args=["activity", planned.pk])).content.decode()
     assert booking.get_absolute_url() in panel
+
+
+def test_booking_oneself_for_a_colleagues_activity_lands_on_a_page_one_may_open(personas, day, client):
+    """A second engineer of the team sees the planned activity (the deal is the team's) and books their own time
+    for it; they may not edit the colleague's activity, so they go to the booking list, not to a refusal."""
+    peer = UserFactory(username="peer", role=Role.PRESALES, team=personas.engineer.team)
+    planned = work_services.activity_create(
+        actor=personas.engineer,
+        kind=WorkType.POC,
+        date=day,
+        hours=Decimal("4"),
+        opportunity=personas.deal,
+        status=ActivityStatus.PLANNED,
+    )
+    client.force_login(peer)
+    assert client.get(f"{reverse('capacity:booking_new')}?activity={planned.pk}").status_code == 200
+    data = {**_booking_post({"activity": planned.pk}, personas, day), "engineer": peer.pk}
+    response = client.post(reverse("capacity:booking_new"), data)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('capacity:booking_list')}?date={day.isoformat()}"
+    assert client.get(response["Location"]).status_code == 200
+    assert Booking.objects.get().activity == planned
 
 
 def test_the_bookings_panel_queries_do_not_grow(personas, day, client):

@@ -148,10 +148,11 @@ def booking_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         if saved.ok and saved.value is not None:
             messages.success(request, _("Booked: %(booking)s.") % {"booking": saved.value.label})
-            # Back to the request or planned activity it was booked from, which lists its bookings.
+            # Back to the request or planned activity it was booked from, which lists its bookings (the activity's
+            # page is its edit page: an engineer booking themselves for a colleague's activity goes to the list).
             if support_request is not None:
                 return redirect(support_request.get_absolute_url())
-            if activity is not None:
+            if activity is not None and access.can_edit_activity(request.user, activity):
                 return redirect("work:activity_edit", activity.pk)
             return redirect(f"{reverse('capacity:booking_list')}?date={saved.value.date.isoformat()}")
         check = _check_for(form, account_region=account.region if account else "")
