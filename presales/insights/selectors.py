@@ -660,11 +660,6 @@ def open_pocs(poc_model: Any, user: User, f: InsightFilters, limit: int = 50) ->
     ]
 
 
-def _model_weighted() -> ExpressionWrapper:
-    """amount × the learnt model's probability where it scored the deal, else the deal's own probability."""
-    return model_weighted_amount()
-
-
 def forecast_by_month_with_model(user: User, f: InsightFilters) -> list[dict[str, Any]]:
     """The weighted forecast by close month twice: with each deal's probability, and with the learnt model's (only
     deals the model in use scored; the others keep their own probability)."""
@@ -684,7 +679,7 @@ def forecast_by_month_with_model(user: User, f: InsightFilters) -> list[dict[str
             count=Count("pk"),
             pipeline=_pipeline(f),
             weighted=_pipeline(f, _weighted()),
-            model_weighted=_pipeline(f, _model_weighted()),
+            model_weighted=_pipeline(f, _weighted(use_model=True)),
         )
         .order_by("month")
     ]
