@@ -382,6 +382,14 @@ def deal_summary(user: User, opportunity: Opportunity) -> DealSummary:
     return DealSummary(next_step=steps[0] if steps else None, my_step=mine)
 
 
+def weighted_amount() -> ExpressionWrapper:
+    """amount × the deal's own probability (its stage default unless changed): the deal list's `weighted_sum` and the
+    dashboards' figures weighted by stage probability use this one expression."""
+    return ExpressionWrapper(
+        F("amount") * F("probability") / Decimal(100), output_field=DecimalField(max_digits=20, decimal_places=2)
+    )
+
+
 def model_weighted_amount() -> ExpressionWrapper:
     """amount × the win model's probability where the model scored the deal, else the deal's own probability.
 

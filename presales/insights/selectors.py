@@ -43,7 +43,7 @@ from presales.deals.models import (
     has_overdue_steps,
     misses_qualification,
 )
-from presales.deals.selectors import model_weighted_amount
+from presales.deals.selectors import model_weighted_amount, weighted_amount
 from presales.insights.forms import InsightFilters
 from presales.people.models import Role, User
 from presales.playbook.models import Stage, StepDefinition, StepRole
@@ -65,9 +65,7 @@ def win_rate(won: int, lost: int) -> float | None:
 def _weighted(use_model: bool = False) -> ExpressionWrapper:
     """amount × probability: the win model's where `use_model` (a model is in use: it beat the stage defaults on the
     hold-out), else each deal's own (its stage default unless changed)."""
-    if use_model:
-        return model_weighted_amount()
-    return ExpressionWrapper(F("amount") * F("probability") / Decimal(100), output_field=MONEY)
+    return model_weighted_amount() if use_model else weighted_amount()
 
 
 def _pipeline(f: InsightFilters, expression: Any = "amount") -> Coalesce:

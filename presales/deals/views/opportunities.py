@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -10,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse
@@ -47,10 +46,6 @@ from presales.playbook.models import Stage
 # Cards per board column: enough to work with, few enough that a column of thousands stays fast.
 BOARD_COLUMN_LIMIT = 50
 
-WEIGHTED_AMOUNT = ExpressionWrapper(
-    F("amount") * F("probability") / Decimal(100), output_field=DecimalField(max_digits=20, decimal_places=2)
-)
-
 
 # --- helpers ------------------------------------------------------------------------------------
 
@@ -78,7 +73,7 @@ def _company_totals(queryset: QuerySet[Opportunity]) -> list[dict[str, Any]]:
         queryset.order_by()
         .annotate(
             company_amount=in_company_currency("amount", on=on),
-            company_weighted=in_company_currency(WEIGHTED_AMOUNT, on=on),
+            company_weighted=in_company_currency(selectors.weighted_amount(), on=on),
             company_model_weighted=in_company_currency(selectors.model_weighted_amount(), on=on),
         )
         .aggregate(
