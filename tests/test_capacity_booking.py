@@ -397,6 +397,12 @@ def test_book_an_engineer_from_a_planned_activity(personas, day, client):
     assert (booking.activity, booking.request, booking.engineer) == (planned, None, personas.engineer)
     panel = client.get(reverse("capacity:source_bookings", args=["activity", planned.pk])).content.decode()
     assert booking.get_absolute_url() in panel
+    # Someone who cannot see the activity gets neither its panel nor the booking form for it; no other kind of source.
+    client.force_login(personas.outsider)
+    assert client.get(reverse("capacity:source_bookings", args=["activity", planned.pk])).status_code == 404
+    assert client.get(book_url).status_code == 404
+    client.force_login(personas.engineer)
+    assert client.get(reverse("capacity:source_bookings", args=["deal", personas.deal.pk])).status_code == 404
 
 
 def test_booking_oneself_for_a_colleagues_activity_lands_on_a_page_one_may_open(personas, day, client):
