@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 import zlib
 
-OBJECT = re.compile(rb"(\d+)\s+0\s+obj\b(.*?)endobj", re.S)
-STREAM = re.compile(rb"^(.*?)stream\r?\n(.*?)\r?\nendstream", re.S)
+OBJECT = re.compile(rb"(\d+)\s+0\s+obj\b")
+# An object's dictionary ends where its stream starts ("stream" and an end of line) or at "endobj".
+BODY_END = re.compile(rb"stream\r?\n|endobj")
+LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+0\s+R)")
 REFERENCE = r"(\d+)\s+0\s+R"
 
 
@@ -23,13 +25,22 @@ def _inflate(dictionary: bytes, data: bytes) -> bytes:
 def _objects(pdf: bytes) -> dict[int, tuple[str, bytes]]:
     """Every object: its dictionary text and its (inflated) stream, including those inside object streams."""
     objects: dict[int, tuple[str, bytes]] = {}
-    for match in OBJECT.finditer(pdf):
-        number, body = int(match.group(1)), match.group(2)
-        stream = STREAM.match(body)
-        if stream:
-            dictionary, data = stream.group(1), _inflate(stream.group(1), stream.group(2))
-        else:
-            dictionary, data = body, b""
+    position = 0
+    while match := OBJECT.search(pdf, position):
+        number = int(match.group(1))
+        end = BODY_END.search(pdf, match.end())
+        if end is None:
+            break
+        dictionary, data = pdf[match.end() : end.start()], b""
+        position = end.end()
+        if end.group(0) != b"endobj":
+            # The stream's bytes are read by their /Length, not up to "endstream": compressed data may end with a
+            # carriage return or hold any bytes at all.
+            length = LENGTH.search(dictionary)
+            if length is None:
+                raise ValueError(f"object {number}: a stream without a direct /Length")
+            data = _inflate(dictionary, pdf[position : position + int(length.group(1))])
+            position += int(length.group(1))
         objects[number] = (dictionary.decode("latin-1"), data)
     for dictionary, data in list(objects.values()):
         if "/ObjStm" not in dictionary:
