@@ -478,3 +478,80 @@ def test_open_pocs_with_days_left(personas, login):
     assert [(row["name"], row["days_left"]) for row in panel.rows] == [("Trial", 9)]
     response = login(personas.outsider).get(reverse("insights:dashboard", args=["winloss"]))
     assert "Trial" not in response.content.decode()
+
+
+# --- The workload panel: the last weeks per engineer, the most loaded first; long tables and the charts' stylesheet -
+
+
+def test_the_workload_panel_pivots_the_last_weeks_and_downloads_every_week(personas, login, monkeypatch):
+    from presales.insights import panels
+
+    make_world(personas, copies=2)
+    f = filters()
+    workload = selectors.workload_by_week(personas.admin, f)
+    panel = panels.workload_panel(personas.admin, f)
+    weeks = sorted({row["week"] for row in workload})[-panels.WORKLOAD_WEEKS :]
+    assert weeks and [col.key for col in panel.columns[4:]] == [f"week_{i}" for i in range(len(weeks))]
+    by_key = {(row["engineer_id"], row["week"]): row for row in workload}
+    engineers = {row["engineer_id"] for row in workload if row["week"] in weeks}
+    assert len(panel.rows) == len(engineers)
+    for row in panel.rows:
+        (engineer_id,) = {pk for pk, week in by_key if row["engineer"] == by_key[(pk, week)]["engineer"]}
+        mine = [by_key[(engineer_id, week)] for week in weeks if (engineer_id, week) in by_key]
+        for index, week in enumerate(weeks):
+            source = by_key.get((engineer_id, week))
+            assert row.get(f"week_{index}") == (source["load"] if source else None)
+        # The hours of the weeks shown equal the engineer's activities of those days, which their links open.
+        acts = Activity.objects.filter(
+            owner_id=engineer_id, date__gte=weeks[0], date__lte=min(weeks[-1] + datetime.timedelta(6), f.end)
+        )
+        assert (
+            row["done"] == sum(r["done"] for r in mine) == sum(a.hours for a in acts if a.status == ActivityStatus.DONE)
+        )
+        assert row["planned"] == sum(r["planned"] for r in mine)
+        assert row["links"]["done"].check == "hours_sum" and f"owner={engineer_id}" in row["links"]["done"].url
+    peaks = [row["peak"] for row in panel.rows]
+    assert peaks == sorted(peaks, reverse=True)
+    # The download has every week of the period with the hours.
+    assert panel.export_rows == workload
+    assert [col.key for col in panel.export_columns or []] == [
+        "week",
+        "engineer",
+        "done",
+        "planned",
+        "capacity",
+        "load",
+    ]
+
+    monkeypatch.setattr(panels, "LONG_TABLE_ROWS", 1)
+    client = login(personas.presales_manager)
+    response = client.get(reverse("insights:dashboard", args=["presales"]))
+    shown = next(p for p in response.context["panels"] if p.key == "workload")
+    assert len(shown.shown_rows) == 1 and shown.hidden_count == len(shown.rows) - 1 > 0
+    html = response.content.decode()
+    section = html[html.index('id="panel-workload"') : html.index('id="panel-requests"')]
+    assert section.count("<tr>") == 2  # the header and one row
+    assert f'data-hidden-rows="{shown.hidden_count}"' in section
+    export = client.get(reverse("insights:dashboard", args=["presales"]), {"export": "csv", "panel": "workload"})
+    assert export.status_code == 200
+    assert (
+        len(
+            b"".join(export.streaming_content if export.streaming else [export.content])
+            .decode("utf-8-sig")
+            .strip()
+            .splitlines()
+        )
+        == len(workload) + 1
+    )
+
+
+def test_the_charts_share_one_stylesheet(personas, login):
+    from presales.insights.charts import chart_stylesheet
+
+    make_world(personas, copies=1)
+    html = login(personas.presales_manager).get(reverse("insights:dashboard", args=["presales"])).content.decode()
+    assert html.count("<svg") >= 3
+    assert html.count("<style") == 1  # pygal's stylesheet, once, not once per chart
+    css = chart_stylesheet()
+    assert "#chart-" not in css and ".pygal-chart .color-7" in css
+    assert css in html

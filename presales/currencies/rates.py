@@ -98,5 +98,7 @@ def missing_rates(currencies: Iterable[str]) -> list[str]:
     wanted = {code for code in currencies if code and code != company_currency()}
     if not wanted:
         return []
-    known = set(ExchangeRate.objects.filter(currency__in=wanted).values_list("currency", flat=True).distinct())
+    known = set(
+        ExchangeRate.objects.filter(currency__in=wanted).order_by().values_list("currency", flat=True).distinct()
+    )
     return sorted(wanted - known)

@@ -52,6 +52,19 @@ class Panel:
     figures: list[dict[str, Any]] = field(default_factory=list)
     # A page that explains the note (the win model's card, for figures weighted by it): {"url", "label"}.
     note_link: dict[str, str] | None = None
+    # What the CSV/XLSX download holds when it is more than the table (e.g. every week where the page shows six).
+    export_columns: list[Col] | None = None
+    export_rows: list[dict[str, Any]] | None = None
+    # The page shows the first `limit` rows (the panel orders them by what matters most); the download has them all.
+    limit: int | None = None
+
+    @property
+    def shown_rows(self) -> list[dict[str, Any]]:
+        return self.rows if self.limit is None else self.rows[: self.limit]
+
+    @property
+    def hidden_count(self) -> int:
+        return len(self.rows) - len(self.shown_rows)
 
 
 @dataclass(frozen=True)
@@ -260,46 +273,92 @@ def sales_panels(user: User, f: InsightFilters) -> list[Panel]:
 # --- Presales manager ---------------------------------------------------------------------------------
 
 
-def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
-    panels = []
+WORKLOAD_WEEKS = 6  # the weeks the workload chart and table show; the download has every week of the period
+LONG_TABLE_ROWS = 25  # a panel table with one row per person shows this many; the download has them all
+
+
+def workload_panel(user: User, f: InsightFilters) -> Panel:
+    """Each engineer's load in the period's last weeks, one row per engineer and a column per week (the chart's
+    figures); the download has one row per engineer and week of the whole period, with the hours behind each load."""
     workload = selectors.workload_by_week(user, f)
+    weeks = sorted({row["week"] for row in workload})[-WORKLOAD_WEEKS:]
+    by_engineer: dict[int, dict[str, Any]] = {}
     for row in workload:
-        # The hours are the activity list's hour total; the load (a share of capacity) opens the same rows unchecked.
-        week = row["week"].date() if isinstance(row["week"], datetime.datetime) else row["week"]
-        start, end = max(week, f.start), min(week + datetime.timedelta(days=6), f.end)
-        row["links"] = {
-            "done": Link(links.activities(f, start, end, owner=row["engineer_id"], status="done"), "hours_sum"),
-            "planned": Link(links.activities(f, start, end, owner=row["engineer_id"], status="planned"), "hours_sum"),
-            "load": Link(links.activities(f, start, end, owner=row["engineer_id"])),
-        }
-    weeks = sorted({row["week"] for row in workload})[-6:]
-    engineers = sorted({row["engineer"] for row in workload})
-    load = {(row["engineer"], row["week"]): row["load"] for row in workload}
-    panels.append(
-        Panel(
-            key="workload",
-            title=_("Workload against capacity"),
-            note=_("Hours of presales work (done and planned) per engineer and week, as a share of weekly capacity."),
-            columns=[
-                Col("week", _("Week of"), "week"),
-                Col("engineer", _("Engineer")),
-                Col("done", _("Done (h)"), "hours", phone=False),
-                Col("planned", _("Planned (h)"), "hours", phone=False),
-                Col("capacity", _("Capacity (h)"), "hours"),
-                Col("load", _("Load"), "percent"),
-            ],
-            rows=workload,
-            chart=render_chart(
-                kind="bar",
-                labels=engineers,
-                series=[(week_label(week), [load.get((name, week)) for name in engineers]) for week in weeks],
-                label=_("Workload against capacity"),
-                formatter=percent_formatter,
-                no_data=_("No activities"),
-            ),
-            wide=True,
+        if row["week"] not in weeks:
+            continue
+        engineer = by_engineer.setdefault(
+            row["engineer_id"],
+            {"engineer": row["engineer"], "capacity": row["capacity"], "done": 0, "planned": 0, "links": {}},
         )
+        engineer["done"] += row["done"]
+        engineer["planned"] += row["planned"]
+        column = f"week_{weeks.index(row['week'])}"
+        engineer[column] = row["load"]
+        # The load is a share of capacity: it opens the engineer's activities of that week, with nothing to check.
+        start, end = _week_within(row["week"], f)
+        engineer["links"][column] = Link(links.activities(f, start, end, owner=row["engineer_id"]))
+    if weeks:
+        # The hours of the weeks shown are the activity list's hour total for those days.
+        start, end = _week_within(weeks[0], f)[0], _week_within(weeks[-1], f)[1]
+        for engineer_id, engineer in by_engineer.items():
+            for status in ("done", "planned"):
+                url = links.activities(f, start, end, owner=engineer_id, status=status)
+                engineer["links"][status] = Link(url, "hours_sum")
+    columns = [f"week_{index}" for index in range(len(weeks))]
+    for engineer in by_engineer.values():
+        engineer["peak"] = max((engineer[column] for column in columns if engineer.get(column) is not None), default=0)
+    # The most loaded first: the chart draws the first 15, the page lists the first few, the download has everybody.
+    engineers = sorted(by_engineer.values(), key=lambda row: (-row["peak"], row["engineer"]))
+    charted = engineers[:15]
+    return Panel(
+        key="workload",
+        title=_("Workload against capacity"),
+        note=_(
+            "Hours of presales work (done and planned) per engineer and week, as a share of weekly capacity, in the "
+            "last %(weeks)s weeks of the period; the most loaded engineers first. The download has every week."
+        )
+        % {"weeks": WORKLOAD_WEEKS},
+        columns=[
+            Col("engineer", _("Engineer")),
+            Col("done", _("Done (h)"), "hours", phone=False),
+            Col("planned", _("Planned (h)"), "hours", phone=False),
+            Col("capacity", _("Capacity (h)"), "hours", phone=False),
+            *(Col(f"week_{index}", week_label(week), "percent") for index, week in enumerate(weeks)),
+        ],
+        rows=engineers,
+        export_columns=[
+            Col("week", _("Week of"), "week"),
+            Col("engineer", _("Engineer")),
+            Col("done", _("Done (h)"), "hours"),
+            Col("planned", _("Planned (h)"), "hours"),
+            Col("capacity", _("Capacity (h)"), "hours"),
+            Col("load", _("Load"), "percent"),
+        ],
+        export_rows=workload,
+        limit=LONG_TABLE_ROWS,
+        chart=render_chart(
+            kind="bar",
+            labels=[row["engineer"] for row in charted],
+            series=[
+                (week_label(week), [row.get(column) for row in charted])
+                for column, week in zip(columns, weeks, strict=True)
+            ],
+            label=_("Workload against capacity"),
+            formatter=percent_formatter,
+            no_data=_("No activities"),
+        ),
+        wide=True,
     )
+
+
+def _week_within(week: datetime.date | datetime.datetime, f: InsightFilters) -> tuple[datetime.date, datetime.date]:
+    """The days of a week that fall in the period."""
+    monday = week.date() if isinstance(week, datetime.datetime) else week
+    return max(monday, f.start), min(monday + datetime.timedelta(days=6), f.end)
+
+
+def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
+    panels = [workload_panel(user, f)]
     volume = selectors.request_volume(user, f)
     for row in volume:
         start, end = links.month_within(row["month"], f)
@@ -384,6 +443,7 @@ def presales_panels(user: User, f: InsightFilters) -> list[Panel]:
                 Col("revenue", _money_title(_("Influenced revenue"), f), "money"),
             ],
             rows=revenue,
+            limit=LONG_TABLE_ROWS,
             chart=render_chart(
                 kind="horizontal_bar",
                 labels=[row["engineer"] for row in revenue[:15]],

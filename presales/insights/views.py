@@ -33,7 +33,7 @@ def dashboard_context(request: AuthenticatedHttpRequest, key: str) -> dict[str, 
         "filters": filters,
         "panels": dashboard.build(request.user, filters),
         "company_currency": filters.currency,
-        "missing_rates": missing_rates(Opportunity.objects.values_list("currency", flat=True).distinct()),
+        "missing_rates": missing_rates(Opportunity.objects.order_by().values_list("currency", flat=True).distinct()),
     }
 
 
@@ -61,10 +61,14 @@ def _export(
     if panel is None:
         raise Http404
     columns = [
-        exports.Column(col.label, _row_getter(col.key), PANEL_NUMBER_FORMATS.get(col.kind)) for col in panel.columns
+        exports.Column(col.label, _row_getter(col.key), PANEL_NUMBER_FORMATS.get(col.kind))
+        for col in panel.export_columns or panel.columns
     ]
     return exports.export_response(
-        queryset=panel.rows, columns=columns, fmt=fmt, basename=f"{dashboard_key}-{panel.key}".replace("_", "-")
+        queryset=panel.export_rows if panel.export_rows is not None else panel.rows,
+        columns=columns,
+        fmt=fmt,
+        basename=f"{dashboard_key}-{panel.key}".replace("_", "-"),
     )
 
 

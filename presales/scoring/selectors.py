@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
@@ -188,25 +189,35 @@ def _deal_facts(
 
 
 def deal_facts(deal_ids: QuerySet[Any]) -> list[tuple[Opportunity, formulas.DealFacts]]:
-    """The facts influenced revenue is computed from, for these closed deals (a queryset of their pks), in five queries.
+    """The facts influenced revenue is computed from, for these closed deals (a queryset of their pks), with the deals
+    themselves (for the scorecard's list of deals), in five queries."""
+    deals = list(Opportunity.objects.filter(pk__in=deal_ids).select_related("account").order_by("closed_on", "pk"))
+    rows = [
+        (deal.pk, deal.amount, deal.currency, deal.closed_on, deal.outcome, deal.presales_lead_id) for deal in deals
+    ]
+    return list(zip(deals, _facts(rows, deal_ids), strict=True))
+
+
+def _facts(rows: Iterable[tuple[Any, ...]], deal_ids: QuerySet[Any]) -> list[formulas.DealFacts]:
+    """The facts of these deals (rows of pk, amount, currency, closed on, outcome, presales lead), in their order.
 
     Supporters: the presales lead, the presales members of the deal team, and every presales person who owned or
     joined a done activity on the deal; their hours are those activities' hours. Amounts are in the company currency
     at the rate of the close date (docs/domain.md, Money); a deal whose currency has no rate counts for 0 and says so
-    (`DealFacts.converted` is False).
+    (`DealFacts.converted` is False). The related rows are read by the deals' subquery, not a list of ids (a list
+    as long as a large company's won deals costs more to pass than the subquery does to run).
     """
-    deals = list(Opportunity.objects.filter(pk__in=deal_ids).select_related("account").order_by("closed_on", "pk"))
-    ids = [deal.pk for deal in deals]
+    rows = list(rows)
     supporters: dict[int, set[int]] = defaultdict(set)
     hours: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for deal in deals:
-        if deal.presales_lead_id:
-            supporters[deal.pk].add(deal.presales_lead_id)
+    for pk, _amount, _currency, _closed_on, _outcome, presales_lead_id in rows:
+        if presales_lead_id:
+            supporters[pk].add(presales_lead_id)
     for opportunity_id, user_id in DealTeamMember.objects.filter(
-        opportunity_id__in=ids, role="presales_member"
+        opportunity_id__in=deal_ids, role="presales_member"
     ).values_list("opportunity_id", "user_id"):
         supporters[opportunity_id].add(user_id)
-    activities = Activity.objects.filter(opportunity_id__in=ids, status=ActivityStatus.DONE)
+    activities = Activity.objects.filter(opportunity_id__in=deal_ids, status=ActivityStatus.DONE)
     presales_roles = list(PRESALES_ROLES)
     for opportunity_id, owner_id, owner_role, activity_hours in activities.values_list(
         "opportunity_id", "owner_id", "owner__role", "hours"
@@ -223,19 +234,16 @@ def deal_facts(deal_ids: QuerySet[Any]) -> list[tuple[Opportunity, formulas.Deal
         hours[opportunity_id][user_id] += activity_hours
     rates = RateTable.load()
     facts = []
-    for deal in deals:
-        amount = rates.convert(deal.amount, deal.currency, deal.closed_on or timezone.localdate())
+    for pk, amount, currency, closed_on, outcome, _lead in rows:
+        converted = rates.convert(amount, currency, closed_on or timezone.localdate())
         facts.append(
-            (
-                deal,
-                formulas.DealFacts(
-                    deal_id=deal.pk,
-                    amount=amount if amount is not None else Decimal(0),
-                    outcome=deal.outcome,
-                    supporters=frozenset(supporters[deal.pk]),
-                    hours=dict(hours[deal.pk]),
-                    converted=amount is not None,
-                ),
+            formulas.DealFacts(
+                deal_id=pk,
+                amount=converted if converted is not None else Decimal(0),
+                outcome=outcome,
+                supporters=frozenset(supporters[pk]),
+                hours=dict(hours[pk]),
+                converted=converted is not None,
             )
         )
     return facts
@@ -245,7 +253,12 @@ def influenced_revenue_by_engineer(won_deal_ids: QuerySet[Any]) -> list[dict[str
     """Influenced revenue per presales person over these won deals: the one implementation behind the scorecards and
     the presales dashboard (docs/domain.md, Deal figures). Rows: engineer_id, engineer, deals, revenue; highest first.
     A fixed number of queries whatever the number of deals and people."""
-    facts = [fact for _deal, fact in deal_facts(won_deal_ids)]
+    deals = (
+        Opportunity.objects.filter(pk__in=won_deal_ids)
+        .order_by("closed_on", "pk")
+        .values_list("pk", "amount", "currency", "closed_on", "outcome", "presales_lead_id")
+    )
+    facts = _facts(deals, won_deal_ids)
     people = {person for fact in facts for person in fact.supporters}
     names = {user.pk: str(user) for user in User.objects.filter(pk__in=people)}
     by_person: dict[int, list[formulas.DealFacts]] = defaultdict(list)
