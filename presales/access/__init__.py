@@ -124,6 +124,7 @@ from presales.access.work import (
     colleagues_visible_to,
     support_requests_visible_to,
     watches_request_queue,
+    work_on_opened_deal,
 )
 
 __all__ = [
@@ -222,6 +223,7 @@ __all__ = [
     "scorecard_engineers_visible_to",
     "scorecard_records_visible_to",
     "support_requests_visible_to",
+    "work_on_opened_deal",
     "teams_visible_to",
     "unassigned_queue_roles",
     "unassigned_steps_visible_to",

@@ -6,6 +6,7 @@ and reach the related models through those relations, so the domain apps can cal
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from functools import cached_property
 from typing import Any, TypeVar
@@ -40,11 +41,19 @@ class Scope:
 
 
 def _managed_teams(user: User) -> set[int]:
+    """The teams the person manages and every team under them, from one read of the (small) team tree."""
+    children: dict[int | None, list[int]] = defaultdict(list)
+    frontier: list[int] = []
+    for pk, parent_id, manager_id in Team.objects.order_by().values_list("pk", "parent_id", "manager_id"):
+        children[parent_id].append(pk)
+        if manager_id == user.pk:
+            frontier.append(pk)
     ids: set[int] = set()
-    frontier = set(Team.objects.filter(manager=user).values_list("pk", flat=True))
     while frontier:
-        ids |= frontier
-        frontier = set(Team.objects.filter(parent__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
+        pk = frontier.pop()
+        if pk not in ids:
+            ids.add(pk)
+            frontier.extend(children[pk])
     return ids
 
 

@@ -54,6 +54,15 @@ def support_requests_visible_to(user: User, queryset: QS) -> QS:
     return queryset.filter(condition)
 
 
+def work_on_opened_deal(deal: Any, queryset: QS) -> QS:
+    """The activities or support requests (`queryset`) of a deal the person has opened, i.e. a deal that
+    `get_object_for_user` gave them: every one of them is visible to that person, since both rules above let whoever
+    sees a deal see the work on it (`opportunity__in=deals`). Filtering by the deal alone spares the visibility
+    subquery, which the database would otherwise evaluate over every activity (tests/test_access_work_on_deal.py
+    checks that the two agree for each role)."""
+    return queryset.filter(opportunity=deal)
+
+
 def can_log_activity(user: User) -> bool:
     return has_role(user, PRESALES_WORK_ROLES)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,16 +93,7 @@ def _entries(model: type[models.Model], records: list[Any], limit: int, subjects
     # Only the fields the history keeps (a model may leave some out, e.g. a POC's hashed share token).
     kept = {f.attname for f in type(records[0])._meta.concrete_fields} if records else set()
     fields = [f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS and f.attname in kept]
-    # Resolve every related id that appears in these records with one query per related model.
-    related_names: dict[tuple[str, Any], str] = {}
-    for f in fields:
-        if not f.is_relation:
-            continue
-        ids = {getattr(r, f.attname) for r in records} - {None}
-        if ids:
-            related_model = f.related_model
-            for obj in related_model._default_manager.filter(pk__in=ids):  # type: ignore[union-attr]
-                related_names[(f.name, obj.pk)] = str(obj)
+    history_by_id = {record.history_id: record for record in records}
     actions = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
     # The record just before each one, of the same row (the list is newest first).
     row_id = model._meta.pk.attname  # a history record's own pk is history_id; the row's id is this field
@@ -110,21 +102,46 @@ def _entries(model: type[models.Model], records: list[Any], limit: int, subjects
     for record in reversed(records):
         previous_of[record.history_id] = last_seen.get(getattr(record, row_id))
         last_seen[getattr(record, row_id)] = record
+    # The fields each shown record changed; then the names of the related rows those changes show, with one query
+    # per related model (a deal's owner and presales lead are both people: one query).
+    changed: dict[int, list[models.Field]] = {}
+    for record in records[:limit]:
+        previous = previous_of.get(record.history_id)
+        if previous is not None and record.history_type == "~":
+            changed[record.history_id] = [
+                f for f in fields if getattr(record, f.attname) != getattr(previous, f.attname)
+            ]
+    wanted: dict[Any, set[Any]] = defaultdict(set)
+    for history_id, changed_fields in changed.items():
+        for f in changed_fields:
+            if f.is_relation:
+                for record in (history_by_id[history_id], previous_of[history_id]):
+                    if (value := getattr(record, f.attname)) is not None:
+                        wanted[f.related_model].add(value)
+    names_by_model = {
+        related_model: {obj.pk: str(obj) for obj in related_model._default_manager.filter(pk__in=ids)}
+        for related_model, ids in wanted.items()
+    }
+    related_names: dict[tuple[str, Any], str] = {
+        (f.name, pk): name
+        for f in fields
+        if f.is_relation
+        for pk, name in names_by_model.get(f.related_model, {}).items()
+    }
     entries = []
     for record in records[:limit]:
         previous = previous_of.get(record.history_id)
         changes = []
         reason = reason_label(getattr(record, "history_change_reason", None) or "")
-        if previous is not None and record.history_type == "~":
-            for f in fields:
-                if getattr(record, f.attname) != getattr(previous, f.attname):
-                    changes.append(
-                        Change(
-                            str(f.verbose_name),
-                            _display(previous, f, related_names),
-                            _display(record, f, related_names),
-                        )
+        if record.history_id in changed:
+            for f in changed[record.history_id]:
+                changes.append(
+                    Change(
+                        str(f.verbose_name),
+                        _display(previous, f, related_names),
+                        _display(record, f, related_names),
                     )
+                )
             if not changes:
                 continue
         entries.append(

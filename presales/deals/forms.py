@@ -118,6 +118,13 @@ class StageForm(forms.Form):
         help_text=_("Kept in the deal's history."),
     )
 
+    def show_stages(self, stages: list[Stage]) -> StageForm:
+        """Offer these (already read) stages, so that showing the form reads them no second time."""
+        field = self.fields["stage"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.choices = [(stage.pk, field.label_from_instance(stage)) for stage in stages]
+        return self
+
 
 class CloseForm(forms.Form):
     """Record the result of a deal: the reason from the managed list (grouped by the result it is offered for), and

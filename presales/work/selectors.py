@@ -12,6 +12,7 @@ from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from presales import access
 from presales.deals.models import OPEN_STATUSES, DealPlaybook, DealStep, Opportunity, Outcome, StepStatus
 from presales.knowledge.selectors import suggestions_for_text
 from presales.people.models import PRESALES_ROLES, Team, User, UserSkill
@@ -341,18 +342,17 @@ def plan_knowledge(user: User, request: SupportRequest, limit: int = 5) -> list[
 DEAL_PANEL_ACTIVITIES = 5
 
 
-def deal_work(user: User, opportunity: Opportunity) -> dict[str, Any]:
-    """The deal's last activities and its open support requests the person can see, in two queries."""
+def deal_work(opportunity: Opportunity) -> dict[str, Any]:
+    """The last activities and the open support requests of a deal the person has opened (all visible to them), in
+    two queries."""
 
     activities = list(
-        Activity.objects.visible_to(user)
-        .filter(opportunity=opportunity)
+        access.work_on_opened_deal(opportunity, Activity.objects.all())
         .select_related("owner")
         .order_by("-date", "-pk")[:DEAL_PANEL_ACTIVITIES]
     )
     requests = list(
-        SupportRequest.objects.visible_to(user)
-        .filter(opportunity=opportunity)
+        access.work_on_opened_deal(opportunity, SupportRequest.objects.all())
         .exclude(status__in=CLOSED_STATUSES)
         .select_related("assignee", "requester")
         .order_by("needed_by", "pk")

@@ -306,7 +306,9 @@ def _render_detail(request: AuthenticatedHttpRequest, opportunity: Opportunity, 
     if can_edit:
         context.update(
             {
-                "stage_form": StageForm(initial={"stage": opportunity.stage_id, "version": opportunity.version}),
+                "stage_form": StageForm(
+                    initial={"stage": opportunity.stage_id, "version": opportunity.version}
+                ).show_stages(stages),
                 "close_form": CloseForm(initial={"version": opportunity.version}),
                 "member_form": DealMemberForm(),
                 "competitor_form": DealCompetitorForm(),

@@ -16,7 +16,7 @@ register = template.Library()
 def deal_work_panel(context: dict[str, Any], deal: Any) -> dict[str, Any]:
     """Buttons to log work and ask presales, the deal's last activities and open requests the viewer can see."""
     user = context["request"].user
-    data = selectors.deal_work(user, deal)
+    data = selectors.deal_work(deal)
     return {
         "deal": deal,
         "can_log": access.can_log_activity(user),
