@@ -656,3 +656,18 @@ def test_competitor_remove_of_another_deal_is_404(personas, login):
     link = services.deal_competitor_add(actor=personas.owner, opportunity=other, competitor=CompetitorFactory())
     response = login(personas.owner).post(reverse("deals:competitor_remove", args=[personas.deal.pk, link.pk]))
     assert response.status_code == 404
+
+
+def test_the_list_shows_after_sales_people_won_deals_until_they_pick_another_outcome(personas, login):
+    """After-sales work starts when a deal is won: their list opens on won deals (others' on open ones)."""
+    support = UserFactory(username="after-sales", role=Role.AFTER_SALES)
+    won = OpportunityFactory(name="Delivered deal", account=personas.account, sales_owner=personas.owner)
+    Opportunity.objects.filter(pk=won.pk).update(outcome=Outcome.WON, closed_on=timezone.localdate())
+    DealTeamMember.objects.create(opportunity=won, user=support, role=DealRole.AFTER_SALES)
+    client = login(support)
+    page = client.get(reverse("deals:list"))
+    assert [deal.pk for deal in page.context["deals"]] == [won.pk]
+    assert page.context["filter"].form["outcome"].value() == Outcome.WON
+    assert list(client.get(reverse("deals:list"), {"outcome": Outcome.OPEN}).context["deals"]) == []
+    owner_page = login(personas.owner).get(reverse("deals:list"))
+    assert won.pk not in [deal.pk for deal in owner_page.context["deals"]]

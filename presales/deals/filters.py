@@ -29,7 +29,7 @@ from presales.deals.models import (
     misses_qualification,
 )
 from presales.deals.tables import CompetitorTable, OpportunityTable, StepTable
-from presales.people.models import PRESALES_ROLES, Team, User
+from presales.people.models import PRESALES_ROLES, Role, Team, User
 from presales.playbook.models import Stage, StepDefinition, StepRole
 
 ANY_OUTCOME = "any"
@@ -138,10 +138,13 @@ class OpportunityFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any):
-        # The list shows open deals until the person picks another outcome.
+        # The list shows open deals until the person picks another outcome; after-sales people, whose work starts
+        # when a deal is won, see won deals first.
         if data is not None and not data.get("outcome"):
             data = data.copy()
-            data["outcome"] = Outcome.OPEN
+            request = kwargs.get("request")
+            role = getattr(getattr(request, "user", None), "role", None)
+            data["outcome"] = Outcome.WON if role == Role.AFTER_SALES else Outcome.OPEN
         super().__init__(data, *args, **kwargs)
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
