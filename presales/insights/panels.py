@@ -638,8 +638,10 @@ def score_panel(user: User, f: InsightFilters) -> Panel | None:
         (_("Visits"), card.visits_score, card.weights.get("visits")),
         (_("Capability"), card.capability_score, card.weights.get("capability")),
         (_("Sales rating"), card.rating_score, card.weights.get("rating")),
-        (_("Total"), card.composite, None),
     ]
+    if card.weights.get("technical"):  # the optional part shows once it is weighed
+        parts.append((_("Technical win rate"), card.technical_score, card.weights.get("technical")))
+    parts.append((_("Total"), card.composite, None))
     url = reverse("scoring:scorecard", args=[user.pk]) + f"?kind=month&start={card.start.isoformat()}#explanation"
     rows = [
         {
