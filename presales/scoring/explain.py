@@ -144,8 +144,8 @@ def _marks(mean: Decimal | None, score: Decimal | None, count: int, what: str) -
 
 def _technical(card: Scorecard) -> tuple[str, list[str]]:
     raw = _(
-        "%(wins)s technical wins of %(assessed)s assessed verdicts at close (%(ties)s ties, %(losses)s losses) on the "
-        "deals you lead"
+        "verdicts at close on the deals the engineer leads: %(assessed)s assessed, technical wins %(wins)s, ties "
+        "%(ties)s, technical losses %(losses)s"
     ) % {
         "wins": card.technical_wins,
         "assessed": card.technical_assessed,
