@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--database", required=not os.environ.get("DATABASE_URL"))
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--explain-as", default="presalesmgr")
     args = parser.parse_args()
     configure(args.database)
 
@@ -76,7 +77,7 @@ def main() -> None:
             durations.append((time.perf_counter() - started) * 1000)
         median, p95 = statistics.median(durations), percentile(durations, 0.95)
         print(f"| {user.username} | {first:.0f} | {median:.0f} | {p95:.0f} | {len(captured)} |")
-        if args.explain and user.username == "presalesmgr":
+        if args.explain and user.username == args.explain_as:
             explain(connection, captured)
 
 
