@@ -209,6 +209,106 @@ def test_technical_dashboard_queries_do_not_grow_with_rows(personas, verdict_his
         assert client.get(reverse("winning:verdict_list")).status_code == 200
 
 
+def _dashboard_counts(client) -> dict[str, int]:
+    page = client.get(reverse("insights:dashboard", args=["technical"])).content.decode()
+    return {attrs["href"]: int(attrs["data-count"]) for attrs in _figure_links(page)}
+
+
+def test_the_stored_figures_equal_the_live_ones_per_person(personas, verdict_history):
+    """The page reads each person's stored figures; they are exactly what the live computation with that person's
+    visibility gives, and nobody gets another person's."""
+    from presales.insights import technical
+    from presales.insights.forms import InsightFilterForm
+    from presales.winning.models import TechnicalWinFigures
+
+    f = InsightFilterForm().filters()
+    for person in (personas.engineer, personas.presales_manager, personas.admin, personas.outsider):
+        client_for(person).get(reverse("insights:dashboard", args=["technical"]))
+        stored = TechnicalWinFigures.objects.get(user=person).data
+        assert stored == technical.compute_figures(person, f)
+        assert technical.figures(person, f) == stored
+    outsider = TechnicalWinFigures.objects.get(user=personas.outsider).data
+    assert outsider["phases"] == {} and outsider["lost_total"] == 0
+    assert TechnicalWinFigures.objects.get(user=personas.engineer).data["lost_total"] == 1
+
+
+def test_a_verdict_recorded_changed_or_deleted_shows_at_once(personas, verdict_history):
+    """Stored figures stand only while no verdict changed since: the next view counts the new rows, and every count
+    still equals the rows its link opens."""
+    client = client_for(personas.engineer)
+    before = _dashboard_counts(client)
+    deal = _deal(personas)
+    _close(deal, Outcome.LOST, timezone.localdate() - datetime.timedelta(days=3))
+    verdict = services.technical_verdict_record(
+        actor=personas.engineer,
+        opportunity=deal,
+        phase=VerdictPhase.CLOSE,
+        verdict=Verdict.WIN,
+        reasons="best demo",
+        recorded_on=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    after = _dashboard_counts(client)
+    assert after != before
+    for href, count in after.items():
+        listing = client.get(href)
+        assert (listing.context["page_obj"].paginator.count if listing.context["table"].rows else 0) == count, href
+    verdict.delete()
+    assert _dashboard_counts(client) == before
+
+
+def test_a_deal_changed_through_its_history_shows_at_once(personas, verdict_history):
+    """A deal saved as the services save it (which writes its history) makes the stored figures stale at once: here
+    the deal won technically and lost is won after all, and leaves the "technical win, commercial loss" count."""
+    from presales.insights import technical
+    from presales.insights.forms import InsightFilterForm
+
+    f = InsightFilterForm().filters()
+    assert technical.figures(personas.engineer, f)["lost_total"] == 1
+    lost_deal = TechnicalVerdict.objects.get(verdict=Verdict.WIN, opportunity__outcome=Outcome.LOST).opportunity
+    lost_deal.outcome = Outcome.WON
+    lost_deal.save()
+    assert technical.figures(personas.engineer, f)["lost_total"] == 0
+
+
+def test_stale_stored_figures_are_computed_again(personas, verdict_history):
+    """Beyond FRESH_FOR a change that writes no history (here a deal's outcome set in SQL; in practice what the person
+    may see, such as their teams) shows too."""
+    from presales.insights import technical
+    from presales.insights.forms import InsightFilterForm
+    from presales.winning.models import TechnicalWinFigures
+
+    f = InsightFilterForm().filters()
+    assert technical.figures(personas.engineer, f)["lost_total"] == 1
+    lost_deal = TechnicalVerdict.objects.get(verdict=Verdict.WIN, opportunity__outcome=Outcome.LOST).opportunity
+    _close(lost_deal, Outcome.WON, lost_deal.closed_on)
+    assert technical.figures(personas.engineer, f)["lost_total"] == 1  # fresh: read as stored
+    TechnicalWinFigures.objects.update(computed_at=timezone.now() - technical.FRESH_FOR - datetime.timedelta(seconds=1))
+    assert technical.figures(personas.engineer, f)["lost_total"] == 0
+
+
+def test_the_technical_dashboard_reads_its_stored_figures_in_few_queries(
+    personas, verdict_history, django_assert_max_num_queries
+):
+    client = client_for(personas.presales_manager)
+    url = reverse("insights:dashboard", args=["technical"])
+    assert client.get(url).status_code == 200
+    for _more in range(5):  # rows that do not change the number of queries
+        deal = _deal(personas)
+        _close(deal, Outcome.WON, timezone.localdate() - datetime.timedelta(days=2))
+        services.technical_verdict_record(
+            actor=personas.engineer,
+            opportunity=deal,
+            phase=VerdictPhase.CLOSE,
+            verdict=Verdict.TIE,
+            reasons="even",
+            competitor=CompetitorFactory(),
+            recorded_on=timezone.localdate() - datetime.timedelta(days=2),
+        )
+    assert client.get(url).status_code == 200  # computes and stores again
+    with django_assert_max_num_queries(15):
+        assert client.get(url).status_code == 200
+
+
 # --- The model ---------------------------------------------------------------------------------------------------
 
 

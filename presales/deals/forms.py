@@ -120,8 +120,7 @@ class StageForm(forms.Form):
 
     def show_stages(self, stages: list[Stage]) -> StageForm:
         """Offer these (already read) stages, so that showing the form reads them no second time."""
-        field = self.fields["stage"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["stage"])
         field.choices = [(stage.pk, field.label_from_instance(stage)) for stage in stages]
         return self
 

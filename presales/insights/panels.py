@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -697,8 +698,10 @@ def score_panel(user: User, f: InsightFilters) -> Panel | None:
         (_("Visits"), card.visits_score, card.weights.get("visits")),
         (_("Capability"), card.capability_score, card.weights.get("capability")),
         (_("Sales rating"), card.rating_score, card.weights.get("rating")),
-        (_("Total"), card.composite, None),
     ]
+    if card.weights.get("technical"):  # the optional part shows once it is weighed
+        parts.append((_("Technical win rate"), card.technical_score, card.weights.get("technical")))
+    parts.append((_("Total"), card.composite, None))
     url = reverse("scoring:scorecard", args=[user.pk]) + f"?kind=month&start={card.start.isoformat()}#explanation"
     rows = [
         {
@@ -830,6 +833,23 @@ def win_loss_panels(user: User, f: InsightFilters) -> list[Panel]:
     ]
 
 
+@functools.lru_cache(maxsize=256)
+def _technical_chart(
+    title: str, labels: tuple[str, ...], rates: tuple[float | None, ...], series: str, no_data: str
+) -> SafeString:
+    """A technical win rate chart. Kept per process by its inputs (the SVG is a function of them): drawing the four
+    charts took as long as reading the stored figures and building the tables together."""
+    return render_chart(
+        kind="horizontal_bar",
+        labels=labels,
+        series=[(series, rates)],
+        label=title,
+        formatter=percent_formatter,
+        range=(0, 100),
+        no_data=no_data,
+    )
+
+
 def technical_panels(user: User, f: InsightFilters) -> list[Panel]:
     """The panels of the technical win dashboard (panels.DASHBOARDS["technical"])."""
     counts = [
@@ -839,7 +859,9 @@ def technical_panels(user: User, f: InsightFilters) -> list[Panel]:
         Col("losses", _("Technical losses"), "int", phone=False),
         Col("win_rate", _("Technical win rate"), "percent"),
     ]
-    phases = technical.by_phase(user, f)
+    # One read of the stored figures (or one computation) behind every panel.
+    data = technical.figures(user, f)
+    phases = technical.by_phase(user, f, data)
     panels = [
         Panel(
             key="phases",
@@ -856,7 +878,7 @@ def technical_panels(user: User, f: InsightFilters) -> list[Panel]:
         "competitor": (_("Technical win rate against each competitor (at close)"), _("Competitor")),
     }
     for dimension, (title, heading) in titles.items():
-        rows = technical.rates_by(user, f, dimension)
+        rows = technical.rates_by(user, f, dimension, data=data)
         shown = rows[:12]
         panels.append(
             Panel(
@@ -864,18 +886,16 @@ def technical_panels(user: User, f: InsightFilters) -> list[Panel]:
                 title=title,
                 columns=[Col("label", heading), *counts],
                 rows=rows,
-                chart=render_chart(
-                    kind="horizontal_bar",
-                    labels=[row["label"] for row in shown],
-                    series=[(_("Technical win rate"), [row["win_rate"] for row in shown])],
-                    label=title,
-                    formatter=percent_formatter,
-                    range=(0, 100),
-                    no_data=_("No technical verdicts"),
+                chart=_technical_chart(
+                    str(title),
+                    tuple(row["label"] for row in shown),
+                    tuple(row["win_rate"] for row in shown),
+                    str(_("Technical win rate")),
+                    str(_("No technical verdicts")),
                 ),
             )
         )
-    total, lost = technical.technical_win_commercial_loss(user, f)
+    total, lost = technical.technical_win_commercial_loss(user, f, data)
     panels.append(
         Panel(
             key="won_technically_lost",

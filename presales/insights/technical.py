@@ -3,21 +3,42 @@ close), the verdicts by phase, and the deals won technically but lost commercial
 
 A technical win rate is wins / (wins + ties + losses) of the verdicts recorded in the period; "not assessed" counts
 in neither. Each count links to the technical verdict list with the same filters, and equals its rows.
+
+The counts are computed with the reader's visibility and kept per person and filters (winning.TechnicalWinFigures):
+at 50,000 deals one computation reads ~48,000 verdicts, so the page reads the stored figures while no verdict, deal
+or account has changed since (winning.selectors.verdicts_changed_stamp) and they are younger than FRESH_FOR (a
+change to what the person may see, such as their teams or the work given to them, shows within that time).
 """
 
 from __future__ import annotations
 
+import datetime
+import json
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 from presales.deals.models import Competitor, Outcome, ProductLine
 from presales.insights.forms import InsightFilters
 from presales.insights.links import Link
 from presales.people.models import Team, User
 from presales.winning.models import ASSESSED, TechnicalVerdict, Verdict, VerdictPhase
+from presales.winning.selectors import (
+    stored_technical_figures,
+    technical_win_rate,
+    verdicts_changed_stamp,
+    verdicts_recorded,
+)
+from presales.winning.services import technical_figures_store
+
+# How long stored figures stand for changes that are not verdicts (deals, teams, who may see what).
+FRESH_FOR = datetime.timedelta(minutes=10)
+LOST_ROWS = 50
 
 # The dimension, the verdict list's filter for it, and the field the verdict reaches it by.
 DIMENSIONS = {
@@ -30,7 +51,7 @@ DIMENSIONS = {
 
 def verdicts(user: User, f: InsightFilters) -> QuerySet[TechnicalVerdict]:
     """The verdicts the person can see, recorded in the period, in the dashboard's scope."""
-    queryset = TechnicalVerdict.objects.visible_to(user).filter(recorded_on__range=(f.start, f.end))
+    queryset = verdicts_recorded(f.start, f.end).visible_to(user)
     if f.team is not None:
         queryset = queryset.filter(Q(opportunity__team=f.team) | Q(opportunity__presales_team=f.team))
     if f.industry:
@@ -40,8 +61,9 @@ def verdicts(user: User, f: InsightFilters) -> QuerySet[TechnicalVerdict]:
     return queryset
 
 
-def verdict_list_url(f: InsightFilters, **params: Any) -> str:
-    """The technical verdict list with the dashboard's period and scope, and `params`."""
+def verdict_list_urls(f: InsightFilters) -> Callable[..., str]:
+    """A maker of technical verdict list links with the dashboard's period and scope and the given params: the list's
+    address and the scope are encoded once, since a dashboard has hundreds of counts."""
     scope: dict[str, Any] = {"recorded_from": f.start.isoformat(), "recorded_to": f.end.isoformat()}
     if f.team is not None:
         scope["team"] = f.team.pk
@@ -49,12 +71,18 @@ def verdict_list_url(f: InsightFilters, **params: Any) -> str:
         scope["industry"] = f.industry
     if f.region:
         scope["region"] = f.region
-    query = {key: value for key, value in {**scope, **params}.items() if value not in (None, "")}
-    return f"{reverse('winning:verdict_list')}?{urlencode(query)}"
+    base = reverse("winning:verdict_list")
+
+    def url(**params: Any) -> str:
+        query = {key: value for key, value in {**scope, **params}.items() if value not in (None, "")}
+        return f"{base}?{urlencode(query)}"
+
+    return url
 
 
-def technical_win_rate(wins: int, assessed: int) -> float | None:
-    return round(100 * wins / assessed, 1) if assessed else None
+def verdict_list_url(f: InsightFilters, **params: Any) -> str:
+    """The technical verdict list with the dashboard's period and scope, and `params`."""
+    return verdict_list_urls(f)(**params)
 
 
 COUNTS = {
@@ -74,28 +102,98 @@ def _names(dimension: str, ids: list[int]) -> dict[int, str]:
     return {row.pk: str(row) for row in model.objects.filter(pk__in=ids)}
 
 
-def rates_by(user: User, f: InsightFilters, dimension: str, phase: str = VerdictPhase.CLOSE) -> list[dict[str, Any]]:
-    """Verdicts of a phase by engineer, presales team, product line or competitor, with the technical win rate."""
-    param, field = DIMENSIONS[dimension]
+def _counts(row: dict[str, Any]) -> dict[str, int]:
+    return {name: row[name] for name in COUNTS}
+
+
+def _grouped(user: User, f: InsightFilters, dimension: str, phase: str) -> list[dict[str, Any]]:
+    """[{key, label, counts...}] of one dimension's verdicts of a phase."""
+    _param, field = DIMENSIONS[dimension]
     grouped = list(
         verdicts(user, f).filter(phase=phase, **{f"{field}__isnull": False}).values(field).annotate(**COUNTS).order_by()
     )
     names = _names(dimension, [row[field] for row in grouped])
+    return [{"key": row[field], "label": names.get(row[field], "—"), **_counts(row)} for row in grouped]
+
+
+def _lost(user: User, f: InsightFilters, limit: int) -> tuple[int, list[dict[str, Any]]]:
+    queryset = verdicts(user, f).filter(
+        phase=VerdictPhase.CLOSE, verdict=Verdict.WIN, opportunity__outcome=Outcome.LOST
+    )
+    total = queryset.count()
+    rows = [
+        {
+            "deal": verdict.opportunity.name,
+            "url": verdict.opportunity.get_absolute_url(),
+            "competitor": verdict.competitor.name if verdict.competitor else "",
+            "lead": str(verdict.opportunity.presales_lead or ""),
+            "loss_reason": verdict.opportunity.outcome_reason,
+            "reasons": verdict.reasons,
+            "closed_on": verdict.opportunity.closed_on.isoformat() if verdict.opportunity.closed_on else None,
+        }
+        for verdict in queryset.select_related("opportunity__presales_lead", "competitor").order_by(
+            "-opportunity__closed_on", "pk"
+        )[:limit]
+    ]
+    return total, rows
+
+
+def compute_figures(user: User, f: InsightFilters) -> dict[str, Any]:
+    """Every count of the dashboard, live, as JSON-ready data: phases, the four dimensions at close, the deals won
+    technically and lost commercially."""
+    phases = {row["phase"]: _counts(row) for row in verdicts(user, f).values("phase").annotate(**COUNTS).order_by()}
+    total, lost = _lost(user, f, LOST_ROWS)
+    return {
+        "phases": phases,
+        "by": {dimension: _grouped(user, f, dimension, VerdictPhase.CLOSE) for dimension in DIMENSIONS},
+        "lost_total": total,
+        "lost": lost,
+    }
+
+
+def _key(f: InsightFilters) -> str:
+    return json.dumps(
+        [f.start.isoformat(), f.end.isoformat(), f.team.pk if f.team else None, f.industry, f.region, get_language()]
+    )
+
+
+def figures(user: User, f: InsightFilters) -> dict[str, Any]:
+    """The dashboard's counts for this person and these filters: stored ones while fresh, else computed and kept."""
+    key = _key(f)
+    # Read before computing: a verdict recorded meanwhile leaves the stored figures one change behind, so stale.
+    stamp = verdicts_changed_stamp()
+    now = timezone.now()
+    stored = stored_technical_figures(user, key, stamp, now - FRESH_FOR)
+    if stored is not None:
+        return stored
+    data = compute_figures(user, f)
+    technical_figures_store(user=user, key=key, stamp=stamp, data=data, stale_before=now - FRESH_FOR)
+    return data
+
+
+def rates_by(
+    user: User,
+    f: InsightFilters,
+    dimension: str,
+    phase: str = VerdictPhase.CLOSE,
+    data: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Verdicts of a phase by engineer, presales team, product line or competitor, with the technical win rate."""
+    param, _field = DIMENSIONS[dimension]
+    if phase == VerdictPhase.CLOSE:
+        grouped = (data or figures(user, f))["by"][dimension]
+    else:
+        grouped = _grouped(user, f, dimension, phase)
+    url = verdict_list_urls(f)
     rows = []
     for row in grouped:
-        key = row[field]
+        key = row["key"]
         rows.append(
             {
-                "key": key,
-                "label": names.get(key, "—"),
-                "assessed": row["assessed"],
-                "wins": row["wins"],
-                "ties": row["ties"],
-                "losses": row["losses"],
-                "not_assessed": row["not_assessed"],
+                **row,
                 "win_rate": technical_win_rate(row["wins"], row["assessed"]),
                 "links": {
-                    name: Link(verdict_list_url(f, phase=phase, verdict=verdict, **{param: key}), "count")
+                    name: Link(url(phase=phase, verdict=verdict, **{param: key}), "count")
                     for name, verdict in VERDICT_PARAMS.items()
                 },
             }
@@ -104,9 +202,9 @@ def rates_by(user: User, f: InsightFilters, dimension: str, phase: str = Verdict
     return rows
 
 
-def by_phase(user: User, f: InsightFilters) -> list[dict[str, Any]]:
+def by_phase(user: User, f: InsightFilters, data: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """All verdicts of each phase (the denominator behind every other panel), with the technical win rate."""
-    grouped = {row["phase"]: row for row in verdicts(user, f).values("phase").annotate(**COUNTS).order_by()}
+    grouped = (data or figures(user, f))["phases"]
     rows = []
     for phase, label in VerdictPhase.choices:
         row = grouped.get(phase, dict.fromkeys(COUNTS, 0))
@@ -128,24 +226,13 @@ def by_phase(user: User, f: InsightFilters) -> list[dict[str, Any]]:
     return rows
 
 
-def technical_win_commercial_loss(user: User, f: InsightFilters, limit: int = 50) -> tuple[int, list[dict[str, Any]]]:
+def technical_win_commercial_loss(
+    user: User, f: InsightFilters, data: dict[str, Any] | None = None
+) -> tuple[int, list[dict[str, Any]]]:
     """Deals won technically at close and lost all the same: a signal for sales, with the reasons they were lost."""
-    queryset = verdicts(user, f).filter(
-        phase=VerdictPhase.CLOSE, verdict=Verdict.WIN, opportunity__outcome=Outcome.LOST
-    )
-    total = queryset.count()
+    data = data or figures(user, f)
     rows = [
-        {
-            "deal": verdict.opportunity.name,
-            "url": verdict.opportunity.get_absolute_url(),
-            "competitor": verdict.competitor.name if verdict.competitor else "",
-            "lead": str(verdict.opportunity.presales_lead or ""),
-            "loss_reason": verdict.opportunity.outcome_reason,
-            "reasons": verdict.reasons,
-            "closed_on": verdict.opportunity.closed_on,
-        }
-        for verdict in queryset.select_related("opportunity__presales_lead", "competitor").order_by(
-            "-opportunity__closed_on", "pk"
-        )[:limit]
+        {**row, "closed_on": datetime.date.fromisoformat(row["closed_on"]) if row["closed_on"] else None}
+        for row in data["lost"]
     ]
-    return total, rows
+    return data["lost_total"], rows

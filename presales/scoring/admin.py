@@ -54,7 +54,7 @@ class VisitQuotaChangeAdmin(admin.ModelAdmin):
 
 @admin.register(ScoringWeights)
 class ScoringWeightsAdmin(SimpleHistoryAdmin):
-    list_display = ["results", "visits", "capability", "rating"]
+    list_display = ["results", "visits", "capability", "rating", "technical"]
 
 
 @admin.register(ScoringPeriod)

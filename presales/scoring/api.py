@@ -159,6 +159,9 @@ class ScorecardOut(Schema):
     capability_score: Decimal | None
     rating_mean: Decimal | None
     rating_score: Decimal | None
+    technical_wins: int = Field(0, description="Technical wins at close recorded in the period, on deals led.")
+    technical_assessed: int = Field(0, description="Verdicts at close assessed (win, tie or loss), on deals led.")
+    technical_score: Decimal | None = Field(None, description="100 × technical wins ÷ assessed; null without any.")
     weights: dict[str, int]
     composite: Decimal | None
     rank: int | None = Field(description="Rank within the engineer's team for the period.")

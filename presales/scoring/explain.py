@@ -56,6 +56,7 @@ def _labels() -> dict[str, str]:
         "visits": _("Visits"),
         "capability": _("Capability"),
         "rating": _("Sales rating"),
+        "technical": _("Technical win rate"),
     }
 
 
@@ -141,6 +142,31 @@ def _marks(mean: Decimal | None, score: Decimal | None, count: int, what: str) -
     ]
 
 
+def _technical(card: Scorecard) -> tuple[str, list[str]]:
+    raw = _(
+        "verdicts at close on the deals the engineer leads: %(assessed)s assessed, technical wins %(wins)s, ties "
+        "%(ties)s, technical losses %(losses)s"
+    ) % {
+        "wins": card.technical_wins,
+        "assessed": card.technical_assessed,
+        "ties": card.technical_ties,
+        "losses": card.technical_losses,
+    }
+    if card.technical_score is None:
+        return raw, [
+            _(
+                "No technical verdict at close was assessed in the period: the technical win rate is left out of the total."
+            )
+        ]
+    return raw, [
+        _(
+            "Technical win rate: 100 × %(wins)s wins ÷ %(assessed)s assessed (wins + ties + losses) = %(score)s; "
+            "verdicts not assessed count in neither."
+        )
+        % {"wins": card.technical_wins, "assessed": card.technical_assessed, "score": _n(card.technical_score)}
+    ]
+
+
 def _target(card: Scorecard) -> str:
     days = (card.end - card.start).days + 1
     year_days = 366 if calendar.isleap(card.start.year) else 365
@@ -171,12 +197,7 @@ def _expected_visits(card: Scorecard) -> str:
 
 
 def explain(card: Scorecard) -> Explanation:
-    scores = {
-        "results": card.results_score,
-        "visits": card.visits_score,
-        "capability": card.capability_score,
-        "rating": card.rating_score,
-    }
+    scores = card.part_scores()
     shares = formulas.effective_weights(scores, card.weights)
     labels = _labels()
     raw_and_working = {
@@ -184,6 +205,7 @@ def explain(card: Scorecard) -> Explanation:
         "visits": _visits(card),
         "capability": _marks(card.capability_mean, card.capability_score, card.capability_count, "capability"),
         "rating": _marks(card.rating_mean, card.rating_score, card.rating_count, "rating"),
+        "technical": _technical(card),
     }
     parts = []
     for key in formulas.PARTS:
@@ -196,14 +218,16 @@ def explain(card: Scorecard) -> Explanation:
                 label=labels[key],
                 raw=raw,
                 score=score,
-                weight=card.weights[key],
+                weight=card.weights.get(key, 0),
                 share=formulas.quantize(share * formulas.HUNDRED) if share is not None else None,
                 points=formulas.quantize(score * share) if share is not None and score is not None else None,
                 working=working,
             )
         )
     kept = [part for part in parts if part.share is not None]
-    left_out = [part for part in parts if part.share is None]
+    # A part weighed 0 is not counted whatever its data; only the others are "left out for lack of data".
+    left_out = [part for part in parts if part.share is None and part.weight > 0]
+    unweighted = [part for part in parts if part.weight <= 0]
     if not kept:
         weighting = _("No part has data for this period, so there is no total.")
     elif left_out:
@@ -222,7 +246,11 @@ def explain(card: Scorecard) -> Explanation:
         }
     else:
         weighting = _("Every part has data: the weights apply as set (%(weights)s).") % {
-            "weights": ", ".join(f"{part.label} {part.weight}%" for part in parts)
+            "weights": ", ".join(f"{part.label} {part.weight}%" for part in parts if part.weight > 0)
+        }
+    if unweighted:
+        weighting += " " + _("Weighed 0, so not counted: %(parts)s.") % {
+            "parts": ", ".join(part.label for part in unweighted)
         }
     if card.composite is None:
         total = _("No total: no part can be judged.")

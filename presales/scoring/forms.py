@@ -115,16 +115,28 @@ class DimensionForm(VersionedModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
+# One weight per scorecard part, in the order of formulas.PARTS.
+WEIGHT_FIELDS = ("results", "visits", "capability", "rating", "technical")
+
+
 class WeightsForm(VersionedModelForm):
     class Meta:
         model = ScoringWeights
-        fields = ["results", "visits", "capability", "rating"]
+        fields = list(WEIGHT_FIELDS)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # The optional part: left empty, it weighs 0.
+        self.fields["technical"].required = False
+
+    def clean_technical(self) -> int:
+        return self.cleaned_data.get("technical") or 0
 
     def clean(self) -> dict[str, Any]:
         # Form.clean() returns self.cleaned_data (the stubs allow None for overrides).
         data = cast(dict[str, Any], super().clean())
-        if sum(data.get(name) or 0 for name in ("results", "visits", "capability", "rating")) != 100:
-            raise forms.ValidationError(_("The four weights must add up to 100."))
+        if sum(data.get(name) or 0 for name in WEIGHT_FIELDS) != 100:
+            raise forms.ValidationError(_("The weights must add up to 100."))
         return data
 
 

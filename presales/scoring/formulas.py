@@ -15,8 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 WEEK, MONTH, QUARTER = "week", "month", "quarter"
 PERIOD_KINDS = (WEEK, MONTH, QUARTER)
-PARTS = ("results", "visits", "capability", "rating")
-DEFAULT_WEIGHTS = {"results": 40, "visits": 20, "capability": 20, "rating": 20}
+PARTS = ("results", "visits", "capability", "rating", "technical")
+# The technical win rate is an optional fifth part: weight 0 unless an administrator gives it one.
+DEFAULT_WEIGHTS = {"results": 40, "visits": 20, "capability": 20, "rating": 20, "technical": 0}
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 
@@ -183,6 +184,18 @@ def scale_score(values: Iterable[int | Decimal]) -> tuple[Decimal | None, Decima
         return None, None
     mean = sum(marks, ZERO) / Decimal(len(marks))
     return quantize(mean), quantize((mean - 1) * HUNDRED / Decimal(4))
+
+
+# --- technical win rate --------------------------------------------------------------------------------------------
+
+
+def technical_score(wins: int, assessed: int) -> Decimal | None:
+    """Technical wins ÷ assessed verdicts (win, tie or loss) at close, as 0–100; None without an assessed verdict.
+
+    The same rate as the technical win dashboard's (winning.selectors.technical_win_rate), to two decimals."""
+    if assessed <= 0:
+        return None
+    return quantize(HUNDRED * Decimal(wins) / Decimal(assessed))
 
 
 # --- composite -----------------------------------------------------------------------------------------------------

@@ -249,12 +249,18 @@ class VisitQuotaChange(models.Model):
 
 
 class ScoringWeights(BaseModel):
-    """The weights of the four scorecard parts (one row; default 40/20/20/20)."""
+    """The weights of the scorecard parts (one row; default 40/20/20/20, and 0 for the optional technical win rate)."""
 
     results = models.PositiveSmallIntegerField(_("results"), default=40, validators=[MaxValueValidator(100)])
     visits = models.PositiveSmallIntegerField(_("visits"), default=20, validators=[MaxValueValidator(100)])
     capability = models.PositiveSmallIntegerField(_("capability"), default=20, validators=[MaxValueValidator(100)])
     rating = models.PositiveSmallIntegerField(_("sales rating"), default=20, validators=[MaxValueValidator(100)])
+    technical = models.PositiveSmallIntegerField(
+        _("technical win rate"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Technical wins ÷ assessed verdicts at close on the deals the engineer leads; 0 leaves it out."),
+    )
 
     history = HistoricalRecords()
 
@@ -263,10 +269,16 @@ class ScoringWeights(BaseModel):
         verbose_name_plural = _("scoring weights")
 
     def __str__(self) -> str:
-        return f"{self.results}/{self.visits}/{self.capability}/{self.rating}"
+        return f"{self.results}/{self.visits}/{self.capability}/{self.rating}/{self.technical}"
 
     def as_dict(self) -> dict[str, int]:
-        return {"results": self.results, "visits": self.visits, "capability": self.capability, "rating": self.rating}
+        return {
+            "results": self.results,
+            "visits": self.visits,
+            "capability": self.capability,
+            "rating": self.rating,
+            "technical": self.technical,
+        }
 
 
 class PeriodStatus(models.TextChoices):

@@ -29,6 +29,7 @@ from presales.scoring.models import (
     VisitQuotaChange,
     WinLossDebrief,
 )
+from presales.winning.selectors import close_verdicts_by_lead
 from presales.work.models import Activity, ActivityStatus, RequestStatus, SupportRequest, WorkType
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ DECIMAL_FIELDS = (
     "capability_score",
     "rating_mean",
     "rating_score",
+    "technical_score",
     "composite",
 )
 
@@ -81,6 +83,12 @@ class Scorecard:
     capability_score: Decimal | None = None
     rating_mean: Decimal | None = None
     rating_score: Decimal | None = None
+    # The technical win rate: the engineer's verdicts at close recorded in the period, on the deals they lead.
+    technical_wins: int = 0
+    technical_ties: int = 0
+    technical_losses: int = 0
+    technical_assessed: int = 0
+    technical_score: Decimal | None = None
     weights: dict[str, int] = field(default_factory=lambda: dict(formulas.DEFAULT_WEIGHTS))
     composite: Decimal | None = None
     rank: int | None = None
@@ -91,6 +99,16 @@ class Scorecard:
     quota_weeks: list[dict[str, Any]] = field(default_factory=list)
     capability_rows: list[dict[str, Any]] = field(default_factory=list)
     rating_rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def part_scores(self) -> dict[str, Decimal | None]:
+        """Each part's score (0–100, None without data), by the keys of formulas.PARTS."""
+        return {
+            "results": self.results_score,
+            "visits": self.visits_score,
+            "capability": self.capability_score,
+            "rating": self.rating_score,
+            "technical": self.technical_score,
+        }
 
     @property
     def rating_count(self) -> int:
@@ -122,6 +140,8 @@ class Scorecard:
         for name in DECIMAL_FIELDS:
             if values.get(name) is not None:
                 values[name] = Decimal(values[name])
+        # A card frozen before a part existed weighed it 0.
+        values["weights"] = {**dict.fromkeys(formulas.PARTS, 0), **(values.get("weights") or formulas.DEFAULT_WEIGHTS)}
         values["start"] = datetime.date.fromisoformat(values["start"])
         values["end"] = datetime.date.fromisoformat(values["end"])
         # The rows behind the figures come back typed too: the explanation counts the quota weeks' days, the lists of
@@ -381,13 +401,15 @@ def compute_scorecards(
     """
     engineers = list(engineers)
     start, end = formulas.period_bounds(kind, start)
-    weights = weights or current_weights()
+    # A part missing from the weights given weighs 0.
+    weights = {**dict.fromkeys(formulas.PARTS, 0), **(weights or current_weights())}
     ids = {engineer.pk for engineer in engineers}
     deal_facts = _deal_facts(ids, start, end)
     visits = _visits(ids, start, end)
     quotas = _quota_changes(ids)
     capability = _capability(ids, start, end)
     ratings = _ratings(ids, start, end)
+    verdicts = close_verdicts_by_lead(ids, start, end)
     cards = []
     for engineer in engineers:
         card = Scorecard(
@@ -448,15 +470,13 @@ def compute_scorecards(
         card.rating_mean, card.rating_score = formulas.scale_score(
             mark for row in card.rating_rows for mark in (row["responsiveness"], row["quality"], row["impact"])
         )
-        card.composite = formulas.composite(
-            {
-                "results": card.results_score,
-                "visits": card.visits_score,
-                "capability": card.capability_score,
-                "rating": card.rating_score,
-            },
-            weights,
-        )
+        counts = verdicts.get(engineer.pk, {})
+        card.technical_wins = counts.get("wins", 0)
+        card.technical_ties = counts.get("ties", 0)
+        card.technical_losses = counts.get("losses", 0)
+        card.technical_assessed = counts.get("assessed", 0)
+        card.technical_score = formulas.technical_score(card.technical_wins, card.technical_assessed)
+        card.composite = formulas.composite(card.part_scores(), weights)
         cards.append(card)
     _rank_within_teams(cards)
     return cards

@@ -253,16 +253,30 @@ def weights_get() -> ScoringWeights:
 
 @transaction.atomic
 def weights_update(
-    *, actor: User, expected_version: int | None, results: int, visits: int, capability: int, rating: int
+    *,
+    actor: User,
+    expected_version: int | None,
+    results: int,
+    visits: int,
+    capability: int,
+    rating: int,
+    technical: int = 0,
 ) -> ScoringWeights:
-    """Set the weights of the four scorecard parts; they must add up to 100."""
+    """Set the weights of the scorecard parts (the technical win rate's is optional, 0 by default); they must add up
+    to 100."""
     if not access.can_edit_scoring_weights(actor):
         raise PermissionDenied
-    if results + visits + capability + rating != 100:
-        raise ValidationError(_("The four weights must add up to 100."))
+    if results + visits + capability + rating + technical != 100:
+        raise ValidationError(_("The weights must add up to 100."))
     return save_with_version_check(
         weights_get(),
-        changes={"results": results, "visits": visits, "capability": capability, "rating": rating},
+        changes={
+            "results": results,
+            "visits": visits,
+            "capability": capability,
+            "rating": rating,
+            "technical": technical,
+        },
         expected_version=expected_version,
         actor=actor,
     )

@@ -29,6 +29,7 @@ from presales.people.typing import AuthenticatedHttpRequest
 from presales.scoring import formulas, selectors, services
 from presales.scoring.explain import explain
 from presales.scoring.forms import (
+    WEIGHT_FIELDS,
     CapabilityScoresForm,
     DebriefForm,
     DimensionForm,
@@ -46,6 +47,8 @@ from presales.scoring.tables import (
     ScorecardTable,
     VisitTable,
 )
+from presales.winning.models import Verdict
+from presales.winning.selectors import lead_verdict_list_url
 from presales.work.models import SupportRequest
 
 
@@ -151,6 +154,11 @@ def scorecard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "trend_max": max([point["composite"] or 0 for point in trend] + [1]),
             "nav": _period_nav(kind, start, end),
             "quota_history": history,
+            # The technical verdict list with the verdicts each technical win figure counts.
+            "technical_links": {
+                verdict: lead_verdict_list_url(engineer.pk, card.start, card.end, verdict)
+                for verdict in ("assessed", Verdict.WIN, Verdict.TIE, Verdict.LOSS)
+            },
             "can_score": access.can_score_capability(request.user, engineer),
             "can_manage": access.can_manage_scoring(request.user),
         },
@@ -369,7 +377,7 @@ def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
             raise PermissionDenied
         weights_form = WeightsForm(request.POST, instance=services.weights_get())
         if weights_form.is_valid():
-            data = {name: weights_form.cleaned_data[name] for name in ("results", "visits", "capability", "rating")}
+            data = {name: weights_form.cleaned_data[name] for name in WEIGHT_FIELDS}
             saved = run_service(
                 weights_form,
                 lambda: services.weights_update(

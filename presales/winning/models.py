@@ -76,6 +76,31 @@ class TechnicalVerdict(BaseModel):
         return f"{self.get_verdict_display()} · {self.get_phase_display()}"
 
 
+class TechnicalWinFigures(models.Model):
+    """The technical win dashboard's counts for one person and one choice of filters, computed with that person's
+    visibility: a derived result the dashboard reads while it is fresh (insights.technical.figures), never edited.
+
+    Fresh means no verdict, deal or account was recorded, changed or deleted since (`verdicts_seen`,
+    winning.selectors.verdicts_changed_stamp) and it is younger than insights.technical.FRESH_FOR, which bounds how
+    long a change to what the person may see (their teams, the work given to them) takes to show.
+    """
+
+    user = models.ForeignKey("people.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("person"))
+    # The filters (period, team, industry, region) and the language the labels are in.
+    key = models.CharField(_("filters"), max_length=200)
+    verdicts_seen = models.BigIntegerField(_("changes counted"))
+    computed_at = models.DateTimeField(_("computed"))
+    data = models.JSONField(_("figures"))
+
+    class Meta:
+        verbose_name = _("technical win figures")
+        verbose_name_plural = _("technical win figures")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="technical_figures_one_per_user_filters")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.key}"
+
+
 class ModelStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Training")

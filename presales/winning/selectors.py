@@ -1,17 +1,100 @@
-"""Reads: the model in use, the latest training, a deal's probability and its reasons in words."""
+"""Reads: the technical win rate's rule (shared by the technical win dashboard and the scorecards), the model in use,
+the latest training, a deal's probability and its reasons in words."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from presales.bids.models import PocOutcome
-from presales.customers.models import Industry
+from presales.customers.models import Account, Industry
 from presales.deals.models import Opportunity, ThreatLevel
-from presales.winning.models import DealWinProbability, TechnicalVerdict, Verdict, WinModel
+from presales.people.models import User
+from presales.winning.models import (
+    ASSESSED,
+    DealWinProbability,
+    TechnicalVerdict,
+    TechnicalVerdictQuerySet,
+    TechnicalWinFigures,
+    Verdict,
+    VerdictPhase,
+    WinModel,
+)
+
+
+def technical_win_rate(wins: int, assessed: int) -> float | None:
+    """Technical wins ÷ (wins + ties + losses) in percent, to one decimal; None without an assessed verdict."""
+    return round(100 * wins / assessed, 1) if assessed else None
+
+
+def verdicts_recorded(start: datetime.date, end: datetime.date) -> TechnicalVerdictQuerySet:
+    """The verdicts a period counts: those recorded in it (the dashboard and the scorecards count the same rows)."""
+    return TechnicalVerdict.objects.filter(recorded_on__range=(start, end))
+
+
+def close_verdicts_by_lead(lead_ids: set[int], start: datetime.date, end: datetime.date) -> dict[int, dict[str, int]]:
+    """Each presales lead's verdicts at close recorded in the period, on the deals they lead: wins, ties, losses and
+    assessed (the three together), in one query. The technical win dashboard's "by presales lead" row counts the same
+    rows (insights.technical.rates_by)."""
+    rows = (
+        verdicts_recorded(start, end)
+        .filter(phase=VerdictPhase.CLOSE, opportunity__presales_lead_id__in=lead_ids)
+        .values("opportunity__presales_lead_id")
+        .annotate(
+            wins=Count("pk", filter=Q(verdict=Verdict.WIN)),
+            ties=Count("pk", filter=Q(verdict=Verdict.TIE)),
+            losses=Count("pk", filter=Q(verdict=Verdict.LOSS)),
+            assessed=Count("pk", filter=Q(verdict__in=ASSESSED)),
+        )
+        .order_by()
+    )
+    return {
+        row["opportunity__presales_lead_id"]: {name: row[name] for name in ("wins", "ties", "losses", "assessed")}
+        for row in rows
+    }
+
+
+def verdicts_changed_stamp() -> int:
+    """A number that grows with every verdict recorded, changed or deleted, and with every change to a deal or an
+    account (a deal's outcome, lead, teams and product line, an account's industry and region are what the technical
+    win figures group and filter by): the sum of the latest rows of their three histories, each of which only
+    grows. Three reads of a primary key's maximum."""
+    stamp = 0
+    for model in (TechnicalVerdict, Opportunity, Account):
+        history: Any = model.history.model  # type: ignore[attr-defined]  # added by simple_history
+        stamp += history.objects.aggregate(latest=Max("history_id"))["latest"] or 0
+    return stamp
+
+
+def stored_technical_figures(
+    user: User, key: str, stamp: int, computed_since: datetime.datetime
+) -> dict[str, Any] | None:
+    """The person's stored dashboard figures for these filters, if no verdict changed since and recent enough."""
+    row = (
+        TechnicalWinFigures.objects.filter(user=user, key=key, verdicts_seen=stamp, computed_at__gte=computed_since)
+        .values_list("data", flat=True)
+        .first()
+    )
+    return row
+
+
+def lead_verdict_list_url(lead_id: int, start: datetime.date, end: datetime.date, verdict: str = "assessed") -> str:
+    """The technical verdict list of one lead's verdicts at close recorded in the period (the rows a count counts)."""
+    query: dict[str, str | int] = {
+        "lead": lead_id,
+        "phase": VerdictPhase.CLOSE,
+        "verdict": verdict,
+        "recorded_from": start.isoformat(),
+        "recorded_to": end.isoformat(),
+    }
+    return f"{reverse('winning:verdict_list')}?{urlencode(query)}"
 
 
 def latest_model() -> WinModel | None:

@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from presales.winning.models import (
     DealWinProbability,
     ModelStatus,
     TechnicalVerdict,
+    TechnicalWinFigures,
     Verdict,
     VerdictPhase,
     WinModel,
@@ -56,6 +57,21 @@ def technical_verdict_record(
     attribute_change(row, actor=actor)
     row.save()
     return row
+
+
+def technical_figures_store(
+    *, user: User, key: str, stamp: int, data: dict[str, Any], stale_before: datetime.datetime
+) -> None:
+    """Keep the person's dashboard figures for these filters (computed with their visibility); drop their stale ones.
+
+    A derived result, so no history: the verdicts and deals it counts keep theirs."""
+    TechnicalWinFigures.objects.filter(user=user, computed_at__lt=stale_before).delete()
+    try:
+        TechnicalWinFigures.objects.update_or_create(
+            user=user, key=key, defaults={"verdicts_seen": stamp, "computed_at": timezone.now(), "data": data}
+        )
+    except IntegrityError:  # the same person's other request stored the same figures first
+        pass
 
 
 @transaction.atomic
