@@ -68,7 +68,7 @@ def verdicts_changed_stamp() -> int:
     grows. Three reads of a primary key's maximum."""
     stamp = 0
     for model in (TechnicalVerdict, Opportunity, Account):
-        history: Any = model.history.model  # type: ignore[attr-defined]  # added by simple_history
+        history: Any = model.history.model  # added by simple_history
         stamp += history.objects.aggregate(latest=Max("history_id"))["latest"] or 0
     return stamp
 
