@@ -117,7 +117,8 @@ def opportunity_update(
     if {"sales_owner", "presales_lead", "expected_close_date"} & set(changes):
         # Step owners and due dates follow the deal team and the close date (the deal's health with them).
         deal_steps_sync(opportunity=updated, actor=actor)
-    elif "stage" in changes:
+    else:
+        # Also without a new stage: the first history record of a deal made in bulk without one is its stage entry.
         refresh_health([updated.pk])
     if {"account", "product_line", "sales_owner"} & set(changes):
         _detect_conflicts(updated, actor)
@@ -204,6 +205,7 @@ def opportunity_close(
     closed = save_with_version_check(
         opportunity, changes=changes, expected_version=expected_version, actor=actor, reason="close"
     )
+    refresh_health([closed.pk])  # the steps and stage are unchanged, but see opportunity_update
     # Abandoned deals are lost to integrators too; `outcome` in the data tells them apart.
     emit_event(
         event=WebhookEvent.DEAL_WON if outcome == Outcome.WON else WebhookEvent.DEAL_LOST, data=deal_event_data(closed)
