@@ -13,11 +13,15 @@ migration's backfill and the nightly check use them, and the tests compare the c
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 from collections.abc import Iterable
+from typing import Any, cast
 
+from django.db import connections, router
 from django.db.models import Count, DateTimeField, F, Min, Model, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.db.models.sql import UpdateQuery
 
 from presales.deals.models import (
     HEALTH_FIELDS,
@@ -111,13 +115,32 @@ def stalled(before: datetime.datetime) -> Q:
 def refresh_health(opportunity_ids: Iterable[int]) -> int:
     """Recompute the health columns of these deals from their steps and history: one UPDATE per chunk of ids.
 
-    A queryset update: no `save()`, so no history record, and `version` and `updated_at` stay as they are (a
-    person editing the deal meanwhile gets no conflict). Returns the number of deals updated."""
+    An UPDATE statement, not `save()`: no history record, and `version` and `updated_at` stay as they are (a person
+    editing the deal meanwhile gets no conflict). Returns the number of deals updated."""
     ids = sorted(set(opportunity_ids))
+    alias = router.db_for_write(Opportunity)
     updated = 0
-    for start in range(0, len(ids), CHUNK):
-        updated += Opportunity.objects.filter(pk__in=ids[start : start + CHUNK]).update(**health_from_rows())
+    with connections[alias].cursor() as cursor:
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            statement, params = _refresh_statement(alias, len(chunk))
+            cursor.execute(statement, (*params, *chunk))
+            updated += cursor.rowcount
     return updated
+
+
+@functools.lru_cache(maxsize=16)
+def _refresh_statement(alias: str, count: int) -> tuple[str, tuple[Any, ...]]:
+    """`Opportunity.objects.filter(pk__in=<count ids>).update(**health_from_rows())` as SQL, with its parameters
+    but the ids, compiled once per database alias and number of ids: compiling the nested subqueries took Django
+    25 ms on a loaded machine (load 7, 2 cores), running them for one deal 0.4 ms."""
+    query = cast(UpdateQuery, Opportunity.objects.filter(pk__in=range(count)).query.chain(UpdateQuery))
+    query.add_update_values(health_from_rows())
+    statement, params = query.get_compiler(using=alias).as_sql()
+    # The ids are the WHERE clause's parameters, after those of the SET clause.
+    if tuple(params[-count:]) != tuple(range(count)):
+        raise RuntimeError("refresh_health: the ids are not the last parameters of the compiled UPDATE")
+    return statement, tuple(params[:-count])
 
 
 def drifted_deals(opportunities: Iterable[int] | None = None) -> list[int]:
