@@ -312,6 +312,9 @@ def _create_with_services(ctx: DemoContext, plan: OpportunityPlan, walker: Check
                 actor=closer,
                 reason="close",
             )
+            # A history row written at the plan's close date, maybe before the last stage move: the stage entry
+            # is read from the history again.
+            refresh_health([opportunity.pk])
         else:
             opportunity = closed
     for number in range(7, plan.stage_number + 1):
