@@ -106,6 +106,8 @@ NOT_AUDITED = {
     "ops_jobrun": "a background job's run record (no person changes it)",
     "winning_dealwinprobability": "a figure the worker derives from the model in use, replaced on every scoring run; "
     "the model's own history says who trained it and when",
+    "deals_opportunity.health": "the deal's health columns (deals.health.refresh_health): derived from its steps and "
+    "history, which are audited, and kept by a queryset update that no person makes",
     "capacity_forecastrun": "a computation of the capacity forecast by the worker and its stored result (no business "
     "data; who asked for it is on the row)",
 }
@@ -126,6 +128,8 @@ AUDITED_ELSEWHERE = {
 TRACKED_LINKS: dict[str, str] = {}
 WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
 UPDATE_COLUMNS = re.compile(r"\bSET\s+(.*?)\s+WHERE\b", re.I | re.S)
+# deals.health.refresh_health's UPDATE, which sets the health columns only, the stage entry first.
+HEALTH_UPDATE = re.compile(r'^\s*UPDATE\s+"?deals_opportunity"?\s+SET\s+"?stage_entered_at"?\s*=', re.I)
 
 
 def _tracked_link_tables() -> dict[str, str]:
@@ -179,6 +183,8 @@ class Recorder:
                     columns = UPDATE_COLUMNS.search(sql)
                     if columns and columns.group(1).count("=") == 1 and "last_used_at" in columns.group(1):
                         label = "people_apitoken.last_used_at"
+                if HEALTH_UPDATE.match(sql):
+                    label = "deals_opportunity.health"
                 for call in self.stack:
                     call.writes.add(label)
         return result

@@ -56,6 +56,11 @@ class TestSmallDemoCompany:
         assert Skill.objects.filter(name="网络", name_en="Networking").exists()
         assert User.objects.get(username="presales").skills.exists()
 
+    def test_deal_health_columns_equal_the_rows(self):
+        from tests.test_deal_health import assert_health_matches_rows
+
+        assert_health_matches_rows()  # every deal walked through the services, closed, moved, reopened
+
     def test_accounts_and_stakeholders(self):
         assert Account.objects.count() == 60
         assert Account.objects.filter(region=Region.OVERSEAS).exists()

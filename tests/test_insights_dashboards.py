@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from presales.bids.models import Poc
 from presales.currencies.models import ExchangeRate
+from presales.deals.health import refresh_health
 from presales.deals.models import (
     DealRole,
     DealStep,
@@ -127,6 +128,8 @@ def make_world(personas, copies: int = 1) -> None:
                     .values_list("pk", flat=True)[:2]
                 )
                 DealStep.objects.filter(pk__in=step_ids).update(due_date=TODAY - datetime.timedelta(days=3))
+            # Rows written past the services: their health columns are refreshed, as the nightly check would.
+            refresh_health([deal.pk])
 
 
 def filters(**kwargs) -> InsightFilters:

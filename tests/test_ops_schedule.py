@@ -59,6 +59,7 @@ def test_the_schedule_has_every_background_job_once_with_the_agreed_rhythm():
         "take_forecast_snapshot",
         "deliver_messages",
         "refresh_capacity_forecast",
+        "check_deal_health",
         "recover_stuck_imports",
         "retrain_win_model",
     ]
@@ -70,6 +71,7 @@ def test_the_schedule_has_every_background_job_once_with_the_agreed_rhythm():
     assert 7 <= JOBS["send_bid_reminders"].when.hour <= 9
     assert JOBS["refresh_capacity_forecast"].when == DailyAt(hour=5, minute=30)  # before the working day
     assert JOBS["retrain_win_model"].when.period == datetime.timedelta(days=7)
+    assert JOBS["check_deal_health"].when == DailyAt(hour=3, minute=15)  # at night
 
 
 def test_weekly_jobs_run_on_their_local_weekday():

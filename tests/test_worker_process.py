@@ -178,6 +178,7 @@ def test_demo_serves_the_app_and_a_worker_health_turns_green_and_ctrl_c_stops_bo
             "deliver_messages",
             "take_forecast_snapshot",
             "refresh_capacity_forecast",
+            "check_deal_health",
             "recover_stuck_imports",
             "retrain_win_model",
         }

@@ -16,6 +16,7 @@ from presales.core.filters import StableOrderingFilter
 from presales.core.pickers import PickerSelect
 from presales.customers.filters import industry_filter, region_filter, team_filter
 from presales.customers.names import normalize_account_name
+from presales.deals import health
 from presales.deals.models import (
     Competitor,
     DealRole,
@@ -25,8 +26,6 @@ from presales.deals.models import (
     Opportunity,
     Outcome,
     ThreatLevel,
-    has_overdue_steps,
-    misses_qualification,
 )
 from presales.deals.tables import CompetitorTable, OpportunityTable, StepTable
 from presales.people.models import PRESALES_ROLES, Role, Team, User
@@ -204,9 +203,9 @@ class OpportunityFilter(django_filters.FilterSet):
     def filter_risk(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """The sales dashboard's risks: a step past due, or an unanswered qualification step of a reached stage."""
         if value == "overdue":
-            return queryset.filter(has_overdue_steps(timezone.localdate()))
+            return queryset.filter(health.overdue(timezone.localdate()))
         if value == "missing":
-            return queryset.filter(misses_qualification())
+            return queryset.filter(health.missing_qualification())
         return queryset
 
     def filter_nothing(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:

@@ -187,6 +187,10 @@ class OutcomeReason(BaseModel):
         return self.applies_to in (kind, ReasonAppliesTo.ANY)
 
 
+# Columns of Opportunity derived from its steps and history (deals.health keeps them).
+HEALTH_FIELDS = ("stage_entered_at", "earliest_open_due_date", "missing_qualification_steps")
+
+
 class OpportunityQuerySet(models.QuerySet["Opportunity"]):
     def visible_to(self, user: User) -> OpportunityQuerySet:
         return access.opportunities_visible_to(user, self)
@@ -281,9 +285,17 @@ class Opportunity(BaseModel):
     source = models.CharField(_("source"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
     external_id = models.CharField(_("external ID"), max_length=100, blank=True, db_index=True)
+    # The deal's health, derived from its steps and its history and kept here by deals.health.refresh_health (never
+    # by hand): the dashboard's risks then read indexed columns instead of testing every step of every open deal.
+    stage_entered_at = models.DateTimeField(_("in this stage since"), default=timezone.now, editable=False)
+    earliest_open_due_date = models.DateField(_("earliest due date of an open step"), null=True, editable=False)
+    missing_qualification_steps = models.PositiveIntegerField(
+        _("qualification steps not done"), default=0, editable=False
+    )
 
     objects = OpportunityQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The health columns are derived: keeping them up to date writes no history and leaves `version` alone.
+    history = HistoricalRecords(excluded_fields=list(HEALTH_FIELDS))
 
     class Meta:
         ordering = ["expected_close_date", "pk"]
@@ -299,6 +311,10 @@ class Opportunity(BaseModel):
             models.Index(fields=["expected_close_date"], name="opp_close_date"),
             # The deal list's default: open deals by expected close date (and key), read in index order, no sort.
             models.Index(fields=["outcome", "expected_close_date", "id"], name="opp_outcome_close_id"),
+            # The dashboard's risks and the deal list's `risk` filter (deals.health).
+            models.Index(fields=["outcome", "earliest_open_due_date"], name="opp_outcome_open_due"),
+            models.Index(fields=["outcome", "stage_entered_at"], name="opp_outcome_stage_entered"),
+            models.Index(fields=["outcome", "missing_qualification_steps"], name="opp_outcome_missing_qual"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -598,24 +614,6 @@ QUALIFICATION_KINDS = (
     AnswerKind.COMPETITORS,
     AnswerKind.PROCUREMENT,
 )
-
-
-def has_overdue_steps(today: datetime.date) -> models.Exists:
-    """The deal (an OuterRef "pk") has a step still to do past its due date: a risk on the sales dashboard."""
-    return models.Exists(
-        DealStep.objects.filter(opportunity=models.OuterRef("pk"), status__in=OPEN_STATUSES, due_date__lt=today)
-    )
-
-
-def misses_qualification() -> models.Exists:
-    """The deal has an unanswered qualification step of a stage it has already reached: the other risk."""
-    return models.Exists(
-        DealStep.objects.filter(
-            opportunity=models.OuterRef("pk"),
-            definition__answer_kind__in=QUALIFICATION_KINDS,
-            definition__stage__number__lte=models.OuterRef("stage__number"),
-        ).exclude(status=StepStatus.DONE)
-    )
 
 
 class ConflictResolution(models.TextChoices):

@@ -13,6 +13,7 @@ from django.db import transaction
 from presales.core.concurrency import save_with_version_check
 from presales.customers.models import Account
 from presales.deals import services
+from presales.deals.health import refresh_health
 from presales.deals.models import (
     Competitor,
     Currency,
@@ -311,6 +312,9 @@ def _create_with_services(ctx: DemoContext, plan: OpportunityPlan, walker: Check
                 actor=closer,
                 reason="close",
             )
+            # A history row written at the plan's close date, maybe before the last stage move: the stage entry
+            # is read from the history again.
+            refresh_health([opportunity.pk])
         else:
             opportunity = closed
     for number in range(7, plan.stage_number + 1):
@@ -415,6 +419,9 @@ def _create_in_bulk(ctx: DemoContext, planner: DealPlanner) -> None:
                 batch_size=batch,
             )
             DealStep.objects.bulk_create(checklists.rows(rows, plans), batch_size=batch)
+            # Rows made without the services: their health columns from their steps (and, for lack of history,
+            # their creation time as the stage entry), as the services would have left them.
+            refresh_health([row.pk for row in rows])
         _count(ctx, plans)
         progress.update(start + len(plans))
     progress.finish()

@@ -13,12 +13,10 @@ from typing import Any
 
 from django.db.models import (
     Count,
-    DateTimeField,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -31,17 +29,14 @@ from django.utils.translation import gettext as _
 
 from presales.currencies.rates import in_company_currency
 from presales.customers.models import Industry, Region
+from presales.deals import health
 from presales.deals.models import (
     OPEN_STATUSES,
-    QUALIFICATION_KINDS,
     DealStep,
     Opportunity,
     OpportunityCompetitor,
     Outcome,
     OutcomeReason,
-    StepStatus,
-    has_overdue_steps,
-    misses_qualification,
 )
 from presales.deals.selectors import model_weighted_amount, weighted_amount
 from presales.insights.forms import InsightFilters
@@ -180,65 +175,45 @@ def win_rate_trend(user: User, f: InsightFilters) -> list[dict[str, Any]]:
 
 
 def deals_at_risk(user: User, f: InsightFilters, limit: int = 25) -> list[dict[str, Any]]:
-    """Open deals with overdue steps, unanswered qualification steps of stages already reached, or a stalled stage."""
+    """Open deals with overdue steps, unanswered qualification steps of stages already reached, or a stalled stage.
 
-    history = Opportunity.history.model
+    The risks are read from the deal's health columns (deals.health); the overdue steps of the rows shown are
+    counted in one grouped query over those rows."""
     today = f.as_of
-    # The stage was entered with the first history record in the current stage after the last one in another.
-    left_previous = history.objects.filter(id=OuterRef("id")).exclude(stage_id=OuterRef("stage_id"))
-    entered = history.objects.filter(
-        id=OuterRef("pk"),
-        stage_id=OuterRef("stage_id"),
-        history_date__gt=Coalesce(
-            Subquery(left_previous.order_by("-history_date").values("history_date")[:1]),
-            Value(datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC), output_field=DateTimeField()),
-        ),
-    )
     stalled_before = datetime.datetime.combine(
         today - datetime.timedelta(days=STALLED_AFTER_DAYS), datetime.time.min, tzinfo=datetime.UTC
     )
-    overdue_steps = DealStep.objects.filter(
-        opportunity=OuterRef("pk"), status__in=OPEN_STATUSES, due_date__lt=today
-    ).values("opportunity")
-    missing = DealStep.objects.filter(
-        opportunity=OuterRef("pk"),
-        definition__answer_kind__in=QUALIFICATION_KINDS,
-        definition__stage__number__lte=OuterRef("stage__number"),
-    ).exclude(status=StepStatus.DONE)
-    queryset = (
+    at_risk = list(
         deals(user, f)
         .filter(outcome=Outcome.OPEN)
-        .annotate(
-            overdue=Coalesce(
-                Subquery(overdue_steps.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()), 0
-            ),
-            missing=Coalesce(Subquery(missing.values("opportunity").annotate(n=Count("pk")).values("n")[:1]), 0),
-            stage_since=Coalesce(
-                Subquery(entered.order_by("history_date").values("history_date")[:1]), F("created_at")
-            ),
-        )
-        .filter(Q(overdue__gt=0) | Q(missing__gt=0) | Q(stage_since__lt=stalled_before))
+        .filter(health.overdue(today) | health.missing_qualification() | health.stalled(stalled_before))
         .select_related("account", "stage", "sales_owner")
-        .order_by("-amount", "pk")
+        .order_by("-amount", "pk")[:limit]
     )
-    rows = []
-    for deal in queryset[:limit]:
-        rows.append(
-            {
-                "url": deal.get_absolute_url(),
-                "name": deal.name,
-                "account": str(deal.account),
-                "stage": deal.stage.label,
-                "owner": str(deal.sales_owner),
-                "amount": deal.amount,
-                "currency": deal.currency,
-                "overdue": deal.overdue,
-                "missing": deal.missing,
-                "stage_days": (today - deal.stage_since.date()).days,
-                "stalled": deal.stage_since < stalled_before,
-            }
+    overdue = dict(
+        DealStep.objects.filter(
+            opportunity__in=[deal.pk for deal in at_risk], status__in=OPEN_STATUSES, due_date__lt=today
         )
-    return rows
+        .values("opportunity")
+        .annotate(count=Count("pk"))
+        .values_list("opportunity", "count")
+    )
+    return [
+        {
+            "url": deal.get_absolute_url(),
+            "name": deal.name,
+            "account": str(deal.account),
+            "stage": deal.stage.label,
+            "owner": str(deal.sales_owner),
+            "amount": deal.amount,
+            "currency": deal.currency,
+            "overdue": overdue.get(deal.pk, 0),
+            "missing": deal.missing_qualification_steps,
+            "stage_days": (today - deal.stage_entered_at.date()).days,
+            "stalled": deal.stage_entered_at < stalled_before,
+        }
+        for deal in at_risk
+    ]
 
 
 def risk_counts(user: User, f: InsightFilters) -> dict[str, int]:
@@ -248,8 +223,8 @@ def risk_counts(user: User, f: InsightFilters) -> dict[str, int]:
         .filter(outcome=Outcome.OPEN)
         .aggregate(
             open=Count("pk"),
-            overdue=Count("pk", filter=Q(has_overdue_steps(f.as_of))),
-            missing=Count("pk", filter=Q(misses_qualification())),
+            overdue=Count("pk", filter=health.overdue(f.as_of)),
+            missing=Count("pk", filter=health.missing_qualification()),
         )
     )
 

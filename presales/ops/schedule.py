@@ -152,6 +152,13 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         DailyAt(hour=5, minute=30),
     ),
     ScheduledJob(
+        # The safety net under the deals' health columns (deals.health): at night, when a full recomputation
+        # (a few seconds at 50,000 deals) is in nobody's way.
+        "check_deal_health",
+        deal_tasks.check_deal_health.call_local,
+        DailyAt(hour=3, minute=15),
+    ),
+    ScheduledJob(
         "recover_stuck_imports",
         import_tasks.recover_stuck_imports,
         Every(minutes=1),

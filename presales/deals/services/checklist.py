@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from presales import access
 from presales.core.bulkinsert import Layout, create_with_history, history_from_table
 from presales.core.history import attribute_change
+from presales.deals.health import refresh_health
 from presales.deals.models import FINISHED_STATUSES, OPEN_STATUSES, DealPlaybook, DealStep, Opportunity, StepStatus
 from presales.deals.services.responsibility import DealTeam, functional_managers
 from presales.notifications import kinds
@@ -128,6 +129,7 @@ def deal_playbook_start(
     DealStep.objects.bulk_create(steps)
     # bulk_create skips simple-history; write the "created" records so hand-overs have a starting point.
     DealStep.history.bulk_history_create(steps, default_user=actor)
+    refresh_health([opportunity.pk])
     notify_assignments(steps, actor)
     return deal_playbook
 
@@ -142,8 +144,8 @@ def deal_steps_sync(
     *, opportunity: Opportunity, actor: User | None = None, reason: str = "deal team or close date changed"
 ) -> list[DealStep]:
     """After the deal team, the close date or the stage changes: re-resolve owners (unless assigned by hand), make
-    the steps of the stages now reached actionable from today (and those of stages left behind upcoming again), and
-    re-set due dates by the playbook's rule.
+    the steps of the stages now reached actionable from today (and those of stages left behind upcoming again),
+    re-set due dates by the playbook's rule, and refresh the deal's health (deals.health).
 
     Only open steps change; they are read in one query and written in one bulk update, each change with its
     history row and `reason` (the hand-over or the new due date stays in the step's history).
@@ -158,6 +160,7 @@ def deal_steps_sync(
         .order_by("definition__order")
     )
     if not steps:
+        refresh_health([opportunity.pk])
         return []
     team = DealTeam.load(opportunity)
     today = timezone.localdate()
@@ -196,6 +199,8 @@ def deal_steps_sync(
     if changed:
         DealStep.objects.bulk_update(changed, ["responsible", "due_date", "actionable_since", "version", "updated_at"])
         DealStep.history.bulk_history_create(changed, update=True, default_user=actor, default_date=now)
+    # The stage may have changed even when no step did: the health follows both.
+    refresh_health([opportunity.pk])
     notify_assignments(reassigned, actor)
     return changed
 
@@ -258,6 +263,7 @@ def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: Playbo
     deal_playbook.version += 1
     attribute_change(deal_playbook, actor=actor, reason=f"moved to playbook: v{version.number}")
     deal_playbook.save(update_fields=["playbook", "version", "updated_at"])
+    refresh_health([opportunity.pk])
     notify_assignments(created, actor)
     return deal_playbook
 
@@ -291,6 +297,7 @@ def deal_steps_done_before(
         step.updated_at = now
     DealStep.objects.bulk_update(steps, ["status", "reason", "completed_at", "completed_by", "version", "updated_at"])
     DealStep.history.bulk_history_create(steps, update=True, default_user=actor, default_change_reason="imported")
+    refresh_health([opportunity.pk])
     return steps
 
 
@@ -395,6 +402,7 @@ def deal_playbooks_start_bulk(
             counts[0] += count
             counts[1] += 1
     _insert_steps_with_history(steps, layout=layout, actor=actor, now=now, pks=pks)
+    refresh_health(pks)
     recipients = User.objects.in_bulk(list(assigned))
     for person_pk, (step_count, deal_count) in assigned.items():
         notify(

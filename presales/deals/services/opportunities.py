@@ -15,6 +15,7 @@ from presales.core.concurrency import full_clean, save_with_version_check
 from presales.core.history import attribute_change
 from presales.customers.models import Account
 from presales.deals.events import deal_event_data
+from presales.deals.health import refresh_health
 from presales.deals.models import Competitor, Opportunity, OpportunityCompetitor, Outcome, OutcomeReason
 from presales.deals.services.checklist import deal_playbook_start, deal_steps_sync
 from presales.deals.services.gates import check_stage_gate, signed_gate
@@ -79,8 +80,10 @@ def opportunity_create(*, actor: User, competitors: list[Competitor] | None = No
     opportunity.save()
     for competitor in competitors or []:
         OpportunityCompetitor.objects.create(opportunity=opportunity, competitor=competitor)
-    # Every deal carries the playbook's step checklist from its first moment (docs/domain.md, The 24-step playbook).
-    deal_playbook_start(opportunity=opportunity, actor=actor)
+    # Every deal carries the playbook's step checklist from its first moment (docs/domain.md, The 24-step playbook);
+    # starting it refreshes the deal's health, which without a playbook is refreshed here.
+    if deal_playbook_start(opportunity=opportunity, actor=actor) is None:
+        refresh_health([opportunity.pk])
     _detect_conflicts(opportunity, actor)
     return opportunity
 
@@ -112,8 +115,11 @@ def opportunity_update(
     derive_teams(changes)
     updated = save_with_version_check(opportunity, changes=changes, expected_version=expected_version, actor=actor)
     if {"sales_owner", "presales_lead", "expected_close_date"} & set(changes):
-        # Step owners and due dates follow the deal team and the close date.
+        # Step owners and due dates follow the deal team and the close date (the deal's health with them).
         deal_steps_sync(opportunity=updated, actor=actor)
+    else:
+        # Also without a new stage: the first history record of a deal made in bulk without one is its stage entry.
+        refresh_health([updated.pk])
     if {"account", "product_line", "sales_owner"} & set(changes):
         _detect_conflicts(updated, actor)
     return updated
@@ -151,7 +157,9 @@ def opportunity_change_stage(
         opportunity, changes=changes, expected_version=expected_version, actor=actor, reason=history_reason
     )
     if moved.is_open:
-        deal_steps_sync(opportunity=moved, actor=actor, reason="due dates")
+        deal_steps_sync(opportunity=moved, actor=actor, reason="due dates")  # refreshes the deal's health
+    else:
+        refresh_health([moved.pk])
     if moved.stage_id != previous_stage_id:
         emit_event(
             event=WebhookEvent.DEAL_STAGE_CHANGED,
@@ -197,6 +205,7 @@ def opportunity_close(
     closed = save_with_version_check(
         opportunity, changes=changes, expected_version=expected_version, actor=actor, reason="close"
     )
+    refresh_health([closed.pk])  # the steps and stage are unchanged, but see opportunity_update
     # Abandoned deals are lost to integrators too; `outcome` in the data tells them apart.
     emit_event(
         event=WebhookEvent.DEAL_WON if outcome == Outcome.WON else WebhookEvent.DEAL_LOST, data=deal_event_data(closed)
@@ -225,7 +234,7 @@ def opportunity_reopen(*, actor: User, opportunity: Opportunity, expected_versio
     reopened = save_with_version_check(
         opportunity, changes=changes, expected_version=expected_version, actor=actor, reason="reopen"
     )
-    # Steps of the stages reached are actionable again, with due dates from today.
+    # Steps of the stages reached are actionable again, with due dates from today (the deal's health follows).
     deal_steps_sync(opportunity=reopened, actor=actor, reason="due dates")
     _detect_conflicts(reopened, actor)
     return reopened

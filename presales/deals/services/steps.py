@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import save_with_version_check
+from presales.deals.health import refresh_health
 from presales.deals.models import FINISHED_STATUSES, DealStep, Opportunity, Outcome, OutcomeReason, StepStatus
 from presales.deals.services import answers
 from presales.deals.services.checklist import notify_assignments
@@ -103,8 +104,9 @@ def deal_step_complete(
             expected_version=None,
             enforce_permission=False,
         )
-        return step
-    _advance(actor, step.opportunity_id)
+    else:
+        _advance(actor, step.opportunity_id)
+    refresh_health([step.opportunity_id])
     return step
 
 
@@ -132,6 +134,7 @@ def deal_step_set_status(
     step = _save_step(step, actor, expected_version, changes, status)
     if status == StepStatus.SKIPPED:
         _advance(actor, step.opportunity_id)
+    refresh_health([step.opportunity_id])
     return step
 
 
