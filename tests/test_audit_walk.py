@@ -95,6 +95,8 @@ NOT_WRITING = {
     "deals.services.responsibility.resolve_responsible": "who is responsible for a step (a read)",
     "deals.services.conflicts.deal_conflicts_for": "the deal conflicts shown on a deal page (a read)",
     "people.tokens.api_token_authenticate": "checks a token; its only write is the last-used stamp (NOT_AUDITED)",
+    "winning.services.technical_figures_store": "keeps the technical win dashboard's figures computed for one "
+    "person (a derived cache of audited verdicts and deals, replaced when stale; no person changes it)",
 }
 
 # Tables services write without a history of their own: each with why.

@@ -13,12 +13,15 @@ from simple_history.utils import bulk_create_with_history
 
 from presales.core.bulkinsert import create_with_history, history_from_table
 from presales.customers.models import Account, Industry, Region
-from presales.deals.models import DealStep, Opportunity, StepStatus
+from presales.deals.models import HEALTH_FIELDS, DealStep, Opportunity, StepStatus
 from presales.playbook.models import PlaybookVersion, Stage
 
 pytestmark = pytest.mark.django_db
 
-SKIP = {"id", "name", "external_id", "name_keys", "created_at", "updated_at", "history_id", "history_date"}
+# Besides ids and stamps, the deal's health columns: bulk_create_with_history does not refresh them (the callers do).
+SKIP = {"id", "name", "external_id", "name_keys", "created_at", "updated_at", "history_id", "history_date"} | set(
+    HEALTH_FIELDS
+)
 
 
 def _rows(model, objs):
