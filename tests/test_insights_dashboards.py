@@ -499,7 +499,7 @@ def test_the_workload_panel_pivots_the_last_weeks_and_downloads_every_week(perso
     engineers = {row["engineer_id"] for row in workload if row["week"] in weeks}
     assert len(panel.rows) == len(engineers)
     for row in panel.rows:
-        (engineer_id,) = {pk for pk, week in by_key if row["engineer"] == by_key[(pk, week)]["engineer"]}
+        engineer_id = row["engineer_id"]
         mine = [by_key[(engineer_id, week)] for week in weeks if (engineer_id, week) in by_key]
         for index, week in enumerate(weeks):
             source = by_key.get((engineer_id, week))

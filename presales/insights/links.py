@@ -80,6 +80,12 @@ def month_within(month: datetime.date | datetime.datetime, f: InsightFilters) ->
     return max(first, f.start), min(last, f.end)
 
 
+def week_within(week: datetime.date | datetime.datetime, f: InsightFilters) -> tuple[datetime.date, datetime.date]:
+    """The part of a week (its Monday) inside the dashboard's period."""
+    monday = week.date() if isinstance(week, datetime.datetime) else week
+    return max(monday, f.start), min(monday + datetime.timedelta(days=6), f.end)
+
+
 def requests(f: InsightFilters, start: datetime.date, end: datetime.date, **params: Any) -> str:
     """The request list with the dashboard's team, industry and region, the days asked and `params`."""
     return _url(

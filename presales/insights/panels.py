@@ -289,18 +289,25 @@ def workload_panel(user: User, f: InsightFilters) -> Panel:
             continue
         engineer = by_engineer.setdefault(
             row["engineer_id"],
-            {"engineer": row["engineer"], "capacity": row["capacity"], "done": 0, "planned": 0, "links": {}},
+            {
+                "engineer_id": row["engineer_id"],
+                "engineer": row["engineer"],
+                "capacity": row["capacity"],
+                "done": 0,
+                "planned": 0,
+                "links": {},
+            },
         )
         engineer["done"] += row["done"]
         engineer["planned"] += row["planned"]
         column = f"week_{weeks.index(row['week'])}"
         engineer[column] = row["load"]
         # The load is a share of capacity: it opens the engineer's activities of that week, with nothing to check.
-        start, end = _week_within(row["week"], f)
+        start, end = links.week_within(row["week"], f)
         engineer["links"][column] = Link(links.activities(f, start, end, owner=row["engineer_id"]))
     if weeks:
         # The hours of the weeks shown are the activity list's hour total for those days.
-        start, end = _week_within(weeks[0], f)[0], _week_within(weeks[-1], f)[1]
+        start, end = links.week_within(weeks[0], f)[0], links.week_within(weeks[-1], f)[1]
         for engineer_id, engineer in by_engineer.items():
             for status in ("done", "planned"):
                 url = links.activities(f, start, end, owner=engineer_id, status=status)
@@ -350,12 +357,6 @@ def workload_panel(user: User, f: InsightFilters) -> Panel:
         ),
         wide=True,
     )
-
-
-def _week_within(week: datetime.date | datetime.datetime, f: InsightFilters) -> tuple[datetime.date, datetime.date]:
-    """The days of a week that fall in the period."""
-    monday = week.date() if isinstance(week, datetime.datetime) else week
-    return max(monday, f.start), min(monday + datetime.timedelta(days=6), f.end)
 
 
 def presales_panels(user: User, f: InsightFilters) -> list[Panel]:

@@ -6,7 +6,7 @@ in neither. Each count links to the technical verdict list with the same filters
 
 The counts are computed with the reader's visibility and kept per person and filters (winning.TechnicalWinFigures):
 at 50,000 deals one computation reads ~48,000 verdicts, so the page reads the stored figures while no verdict, deal
-or account has changed since (winning.selectors.verdicts_changed_stamp) and they are younger than FRESH_FOR (a
+or account has changed since (winning.selectors.figures_changed_stamp) and they are younger than FRESH_FOR (a
 change to what the person may see, such as their teams or the work given to them, shows within that time).
 """
 
@@ -29,14 +29,14 @@ from presales.insights.links import Link
 from presales.people.models import Team, User
 from presales.winning.models import ASSESSED, TechnicalVerdict, Verdict, VerdictPhase
 from presales.winning.selectors import (
+    figures_changed_stamp,
     stored_technical_figures,
     technical_win_rate,
-    verdicts_changed_stamp,
     verdicts_recorded,
 )
 from presales.winning.services import technical_figures_store
 
-# How long stored figures stand for changes that are not verdicts (deals, teams, who may see what).
+# How long stored figures stand for changes that write no history (who may see what: teams, work given).
 FRESH_FOR = datetime.timedelta(minutes=10)
 LOST_ROWS = 50
 
@@ -161,7 +161,7 @@ def figures(user: User, f: InsightFilters) -> dict[str, Any]:
     """The dashboard's counts for this person and these filters: stored ones while fresh, else computed and kept."""
     key = _key(f)
     # Read before computing: a verdict recorded meanwhile leaves the stored figures one change behind, so stale.
-    stamp = verdicts_changed_stamp()
+    stamp = figures_changed_stamp()
     now = timezone.now()
     stored = stored_technical_figures(user, key, stamp, now - FRESH_FOR)
     if stored is not None:

@@ -80,15 +80,15 @@ class TechnicalWinFigures(models.Model):
     """The technical win dashboard's counts for one person and one choice of filters, computed with that person's
     visibility: a derived result the dashboard reads while it is fresh (insights.technical.figures), never edited.
 
-    Fresh means no verdict, deal or account was recorded, changed or deleted since (`verdicts_seen`,
-    winning.selectors.verdicts_changed_stamp) and it is younger than insights.technical.FRESH_FOR, which bounds how
+    Fresh means no verdict, deal or account was recorded, changed or deleted since (`changes_seen`,
+    winning.selectors.figures_changed_stamp) and it is younger than insights.technical.FRESH_FOR, which bounds how
     long a change to what the person may see (their teams, the work given to them) takes to show.
     """
 
     user = models.ForeignKey("people.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("person"))
     # The filters (period, team, industry, region) and the language the labels are in.
     key = models.CharField(_("filters"), max_length=200)
-    verdicts_seen = models.BigIntegerField(_("changes counted"))
+    changes_seen = models.BigIntegerField(_("changes counted"))
     computed_at = models.DateTimeField(_("computed"))
     data = models.JSONField(_("figures"))
 

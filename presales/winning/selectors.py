@@ -61,7 +61,7 @@ def close_verdicts_by_lead(lead_ids: set[int], start: datetime.date, end: dateti
     }
 
 
-def verdicts_changed_stamp() -> int:
+def figures_changed_stamp() -> int:
     """A number that grows with every verdict recorded, changed or deleted, and with every change to a deal or an
     account (a deal's outcome, lead, teams and product line, an account's industry and region are what the technical
     win figures group and filter by): the sum of the latest rows of their three histories, each of which only
@@ -78,7 +78,7 @@ def stored_technical_figures(
 ) -> dict[str, Any] | None:
     """The person's stored dashboard figures for these filters, if no verdict changed since and recent enough."""
     row = (
-        TechnicalWinFigures.objects.filter(user=user, key=key, verdicts_seen=stamp, computed_at__gte=computed_since)
+        TechnicalWinFigures.objects.filter(user=user, key=key, changes_seen=stamp, computed_at__gte=computed_since)
         .values_list("data", flat=True)
         .first()
     )

@@ -68,7 +68,7 @@ def technical_figures_store(
     TechnicalWinFigures.objects.filter(user=user, computed_at__lt=stale_before).delete()
     try:
         TechnicalWinFigures.objects.update_or_create(
-            user=user, key=key, defaults={"verdicts_seen": stamp, "computed_at": timezone.now(), "data": data}
+            user=user, key=key, defaults={"changes_seen": stamp, "computed_at": timezone.now(), "data": data}
         )
     except IntegrityError:  # the same person's other request stored the same figures first
         pass

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(max_length=200, verbose_name='filters')),
-                ('verdicts_seen', models.BigIntegerField(verbose_name='changes counted')),
+                ('changes_seen', models.BigIntegerField(verbose_name='changes counted')),
                 ('computed_at', models.DateTimeField(verbose_name='computed')),
                 ('data', models.JSONField(verbose_name='figures')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='person')),
