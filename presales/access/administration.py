@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from presales.access.customers import STAKEHOLDER_EDITOR_ROLES, can_create_account
 from presales.access.deals import can_create_opportunity
-from presales.access.scope import QS, is_active, scope_for
+from presales.access.scope import QS, Scope, is_active, row_rule, scope_for
 from presales.access.work import can_log_activity
 from presales.people.models import Role, Team, User
 
@@ -19,22 +19,16 @@ def can_open_people_pages(user: User) -> bool:
     return is_active(user) and (scope_for(user).sees_everything or bool(scope_for(user).managed_team_ids))
 
 
-def people_visible_to(user: User, queryset: QS) -> QS:
+@row_rule
+def people_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """Whom the people pages list: everybody for an administrator; a manager's own teams' members (and sub-teams')."""
-    if not is_active(user):
-        return queryset.none()
-    if scope_for(user).sees_everything:
-        return queryset
-    return queryset.filter(team_id__in=scope_for(user).managed_team_ids)
+    return queryset.filter(team_id__in=scope.managed_team_ids)
 
 
-def teams_visible_to(user: User, queryset: QS) -> QS:
+@row_rule
+def teams_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """The teams on the team tree: all of them for an administrator, the ones a manager manages for a manager."""
-    if not is_active(user):
-        return queryset.none()
-    if scope_for(user).sees_everything:
-        return queryset
-    return queryset.filter(pk__in=scope_for(user).managed_team_ids)
+    return queryset.filter(pk__in=scope.managed_team_ids)
 
 
 def can_manage_team_members(user: User, team: Team | None) -> bool:
@@ -55,7 +49,7 @@ def can_manage_person(user: User, person: User) -> bool:
         return True
     if person.pk == user.pk or person.is_superuser or person.role == Role.ADMIN:
         return False
-    return person.team_id is not None and person.team_id in scope_for(user).managed_team_ids
+    return scope_for(user).manages(person.team_id)
 
 
 def assignable_roles(user: User) -> list[str]:
@@ -106,12 +100,9 @@ def can_import_activities(user: User) -> bool:
     return bool(can_import(user) and can_log_activity(user))
 
 
-def import_jobs_visible_to(user: User, queryset: QS) -> QS:
+@row_rule
+def import_jobs_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """An import is the uploader's own business (it may hold rows others cannot see); admins see all."""
-    if not is_active(user):
-        return queryset.none()
-    if scope_for(user).sees_everything:
-        return queryset
     return queryset.filter(owner=user)
 
 

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from presales.access.deals import can_work_on_deal, opportunities_visible_to
-from presales.access.scope import QS, has_role, is_active, related_model, scope_for
+from presales.access.scope import QS, Scope, has_role, is_active, related_model, row_rule, scope_for
 from presales.people.models import Role, User
 
 FLOW_EDITOR_ROLES = {Role.ADMIN, Role.SALES_MANAGER, Role.PRESALES_MANAGER}
@@ -46,13 +46,10 @@ def can_decide_approval(user: User, task: Any, day: datetime.date | None = None)
     return not task.request.tasks.filter(decided_by=user).exists()
 
 
-def approval_requests_visible_to(user: User, queryset: QS) -> QS:
+@row_rule
+def approval_requests_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """Requests the person made, must decide (as approver or delegate), or whose deal they can see; all for an
     admin."""
-    if not is_active(user):
-        return queryset.none()
-    if scope_for(user).sees_everything:
-        return queryset
     tasks = related_model(queryset.model, "tasks")._default_manager
     deciding = tasks.filter(Q(approver=user) | Q(approver_id__in=delegators_of(user)) | Q(decided_by=user))
     deals = opportunities_visible_to(user, related_model(queryset.model, "opportunity")._default_manager.all())
@@ -66,10 +63,7 @@ def can_manage_delegation(user: User, approver: User) -> bool:
     return is_active(user) and (user.pk == approver.pk or scope_for(user).sees_everything)
 
 
-def approval_delegations_visible_to(user: User, queryset: QS) -> QS:
+@row_rule
+def approval_delegations_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """The delegations the person gave or received; all for an admin."""
-    if not is_active(user):
-        return queryset.none()
-    if scope_for(user).sees_everything:
-        return queryset
     return queryset.filter(Q(approver=user) | Q(delegate=user))

@@ -6,22 +6,18 @@ from typing import Any
 
 from django.db.models import Q
 
-from presales.access.scope import QS, is_active, scope_for
+from presales.access.scope import QS, Scope, is_active, row_rule, scope_for
 from presales.people.models import PRESALES_ROLES, Role, User
 
 
 def _manages(user: User, person: Any) -> bool:
     scope = scope_for(user)
-    return scope.sees_everything or (person.team_id is not None and person.team_id in scope.managed_team_ids)
+    return scope.sees_everything or (scope.manages(person.team_id))
 
 
-def bookings_visible_to(user: User, queryset: QS) -> QS:
+@row_rule
+def bookings_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """One's own bookings, those of the teams one manages or belongs to (presales), and those for one's requests."""
-    if not is_active(user):
-        return queryset.none()
-    scope = scope_for(user)
-    if scope.sees_everything:
-        return queryset
     condition = Q(engineer=user) | Q(request__requester=user)
     if user.role in PRESALES_ROLES and scope.team_ids:
         condition |= Q(engineer__team_id__in=scope.team_ids)
@@ -72,13 +68,9 @@ def calendar_engineers(user: User, queryset: QS) -> QS:
     return bookable_engineers(user, queryset)
 
 
-def leave_visible_to(user: User, queryset: QS) -> QS:
+@row_rule
+def leave_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """One's own leave; a manager the leave of people in the teams they manage; an admin everybody's."""
-    if not is_active(user):
-        return queryset.none()
-    scope = scope_for(user)
-    if scope.sees_everything:
-        return queryset
     return queryset.filter(Q(person=user) | Q(person__team_id__in=scope.managed_team_ids))
 
 

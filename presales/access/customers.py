@@ -7,20 +7,16 @@ from typing import Any
 from django.db.models import Q
 
 from presales.access.deals import opportunities_visible_to
-from presales.access.scope import QS, has_role, is_active, scope_for
+from presales.access.scope import QS, Scope, has_role, is_active, row_rule, scope_for
 from presales.people.models import Role, User
 
 CREATE_ACCOUNT_ROLES = {Role.SALES, Role.SALES_MANAGER, Role.PRESALES_MANAGER, Role.ADMIN}
 STAKEHOLDER_EDITOR_ROLES = {Role.SALES, Role.SALES_MANAGER, Role.PRESALES, Role.PRESALES_MANAGER, Role.ADMIN}
 
 
-def accounts_visible_to(user: User, queryset: QS) -> QS:
+@row_rule
+def accounts_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """Accounts the person owns, owned in a team they see into, or with a deal they can see."""
-    if not is_active(user):
-        return queryset.none()
-    scope = scope_for(user)
-    if scope.sees_everything:
-        return queryset
     deals = queryset.model._meta.get_field("opportunities")
     deal_accounts = opportunities_visible_to(user, deals.related_model._default_manager.all()).values(
         deals.field.attname
@@ -51,7 +47,7 @@ def can_edit_account(user: User, account: Any) -> bool:
     scope = scope_for(user)
     if scope.sees_everything or account.owner_id == user.pk:
         return True
-    return account.team_id is not None and account.team_id in scope.managed_team_ids
+    return scope.manages(account.team_id)
 
 
 def can_edit_contacts(user: User, account: Any) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from presales.access.scope import QS, has_role, is_active, related_model, scope_for
+from presales.access.scope import QS, Scope, has_role, is_active, related_model, row_rule, scope_for
 from presales.people.models import Role, User
 
 CREATE_OPPORTUNITY_ROLES = {Role.SALES, Role.SALES_MANAGER, Role.ADMIN}
@@ -15,14 +15,10 @@ PLAYBOOK_EDITOR_ROLES = {Role.ADMIN, Role.PRESALES_MANAGER}
 ACCOUNTABILITY_BOARD_ROLES = {Role.ADMIN, Role.SALES_MANAGER, Role.PRESALES_MANAGER}
 
 
-def opportunities_visible_to(user: User, queryset: QS) -> QS:
+@row_rule
+def opportunities_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """Deals the person works on (owner, lead, or given any work on it: see WORK_RELATIONS), deals of the teams they
     see into, or all of them for an admin."""
-    if not is_active(user):
-        return queryset.none()
-    scope = scope_for(user)
-    if scope.sees_everything:
-        return queryset
     condition = Q(sales_owner=user) | Q(presales_lead=user)
     for deal_ids in _deals_given_to(user, queryset.model):
         condition |= Q(pk__in=deal_ids)
@@ -60,12 +56,9 @@ def visible_opportunities(user: User, model: Any, field: str = "opportunity") ->
     return opportunities_visible_to(user, opportunities._default_manager.all())
 
 
-def deal_records_visible_to(user: User, queryset: QS) -> QS:
+@row_rule
+def deal_records_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """Anything with an `opportunity` (checklist steps, tenders, POCs, gaps, debriefs): visible when the deal is."""
-    if not is_active(user):
-        return queryset.none()
-    if scope_for(user).sees_everything:
-        return queryset
     return queryset.filter(opportunity__in=visible_opportunities(user, queryset.model).values("pk"))
 
 
@@ -78,10 +71,7 @@ def can_edit_opportunity(user: User, opportunity: Any) -> bool:
     scope = scope_for(user)
     if scope.sees_everything or user.pk in (opportunity.sales_owner_id, opportunity.presales_lead_id):
         return True
-    return bool(
-        (opportunity.team_id and opportunity.team_id in scope.managed_team_ids)
-        or (opportunity.presales_team_id and opportunity.presales_team_id in scope.managed_team_ids)
-    )
+    return bool(scope.manages(opportunity.team_id) or scope.manages(opportunity.presales_team_id))
 
 
 def can_resolve_deal_conflict(user: User, conflict: Any) -> bool:

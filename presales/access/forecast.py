@@ -72,7 +72,7 @@ def can_set_forecast_category(user: User, opportunity: Any) -> bool:
     scope = scope_for(user)
     if scope.sees_everything or opportunity.sales_owner_id == user.pk:
         return True
-    return bool(opportunity.team_id and opportunity.team_id in scope.managed_team_ids)
+    return scope.manages(opportunity.team_id)
 
 
 def can_make_forecast_call(user: User, team: Any) -> bool:
@@ -101,7 +101,7 @@ def can_set_quota(user: User, *, person: Any = None, team: Any = None) -> bool:
     if team is not None:
         return team.pk in scope.managed_team_ids
     if person is not None:
-        return person.pk != user.pk and bool(person.team_id and person.team_id in scope.managed_team_ids)
+        return person.pk != user.pk and scope.manages(person.team_id)
     return False
 
 

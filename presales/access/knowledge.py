@@ -6,19 +6,15 @@ from typing import Any
 
 from django.db.models import Q
 
-from presales.access.scope import QS, has_role, is_active, scope_for
+from presales.access.scope import QS, Scope, has_role, row_rule, scope_for
 from presales.people.models import Role, User
 
 KNOWLEDGE_AUTHOR_ROLES = {Role.PRESALES, Role.PRESALES_MANAGER, Role.SALES_MANAGER, Role.COMMERCIAL, Role.ADMIN}
 
 
-def knowledge_items_visible_to(user: User, queryset: QS) -> QS:
+@row_rule
+def knowledge_items_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """Every signed-in person reads the knowledge base, except restricted items outside their team's reach."""
-    if not is_active(user):
-        return queryset.none()
-    scope = scope_for(user)
-    if scope.sees_everything:
-        return queryset
     condition = Q(restricted=False) | Q(owner=user)
     if scope.team_ids:
         # The owner's team, and managers over it (their scope holds the teams they manage).
@@ -36,4 +32,4 @@ def can_edit_knowledge(user: User, item: Any) -> bool:
     if scope.sees_everything or item.owner_id == user.pk:
         return True
     owner_team = item.owner.team_id
-    return owner_team is not None and owner_team in scope.managed_team_ids
+    return scope.manages(owner_team)

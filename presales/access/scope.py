@@ -6,8 +6,9 @@ and reach the related models through those relations, so the domain apps can cal
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -38,6 +39,10 @@ class Scope:
     def managed_team_ids(self) -> frozenset[int]:
         """Teams the person manages, directly or through a parent team."""
         return frozenset(_managed_teams(self.user))
+
+    def manages(self, team_id: int | None) -> bool:
+        """Whether the team `team_id` (None: no team) is one the person manages, directly or through a parent team."""
+        return team_id is not None and team_id in self.managed_team_ids
 
 
 def _managed_teams(user: User) -> set[int]:
@@ -79,3 +84,19 @@ def has_role(user: User, roles: Iterable[str]) -> bool:
 def related_model(model: type[models.Model], name: str) -> Any:
     """The model at the other end of the relation `name` (forward or reverse), without importing its app."""
     return model._meta.get_field(name).related_model
+
+
+def row_rule(rule: Callable[[User, QS, Scope], QS]) -> Callable[[User, QS], QS]:
+    """Make `rule(user, queryset, scope)` a visibility rule `(user, queryset) -> rows`: a signed-out or deactivated person
+    sees no row, an administrator every row, and `rule` decides for everybody else."""
+
+    @functools.wraps(rule)
+    def visible_to(user: User, queryset: QS) -> QS:
+        if not is_active(user):
+            return queryset.none()
+        scope = scope_for(user)
+        if scope.sees_everything:
+            return queryset
+        return rule(user, queryset, scope)
+
+    return visible_to

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from presales.access.scope import QS, has_role, is_active, scope_for
+from presales.access.scope import QS, Scope, has_role, is_active, row_rule, scope_for
 from presales.people.models import Role, User
 
 SCORING_MANAGER_ROLES = {Role.PRESALES_MANAGER, Role.ADMIN}
@@ -15,13 +15,9 @@ TEAM_READER_ROLES = {Role.SALES_MANAGER, Role.PRESALES_MANAGER}
 TEAM_DASHBOARD_ROLES = {Role.SALES_MANAGER, Role.PRESALES_MANAGER, Role.ADMIN}
 
 
-def scorecard_engineers_visible_to(user: User, queryset: QS) -> QS:
+@row_rule
+def scorecard_engineers_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """Whose scorecards the person reads: their own; a manager their team and department; an admin everybody."""
-    if not is_active(user):
-        return queryset.none()
-    scope = scope_for(user)
-    if scope.sees_everything:
-        return queryset
     condition = Q(pk=user.pk)
     if user.role in TEAM_READER_ROLES and scope.team_ids:
         condition |= Q(team_id__in=scope.team_ids)
@@ -43,21 +39,15 @@ def can_read_scorecards(user: User) -> bool:
     return has_role(user, SCORECARD_READER_ROLES)
 
 
-def scorecard_records_visible_to(user: User, queryset: QS) -> QS:
+@row_rule
+def scorecard_records_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """Capability scores and other per-engineer records: visible when the engineer's scorecard is."""
-    if not is_active(user):
-        return queryset.none()
-    if scope_for(user).sees_everything:
-        return queryset
     return queryset.filter(engineer__in=scorecard_engineers_visible_to(user, User.objects.all()).values("pk"))
 
 
-def sales_ratings_visible_to(user: User, queryset: QS) -> QS:
+@row_rule
+def sales_ratings_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """Ratings the person gave, plus ratings of engineers whose scorecards they read."""
-    if not is_active(user):
-        return queryset.none()
-    if scope_for(user).sees_everything:
-        return queryset
     engineers = scorecard_engineers_visible_to(user, User.objects.all()).values("pk")
     return queryset.filter(Q(rater=user) | Q(engineer__in=engineers))
 
@@ -69,7 +59,7 @@ def can_score_capability(user: User, engineer: User) -> bool:
     scope = scope_for(user)
     if scope.sees_everything:
         return True
-    return bool(engineer.team_id and engineer.team_id in scope.managed_team_ids)
+    return scope.manages(engineer.team_id)
 
 
 def can_manage_scoring(user: User) -> bool:

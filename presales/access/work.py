@@ -8,20 +8,16 @@ from django.db.models import Q
 
 from presales.access.customers import accounts_visible_to
 from presales.access.deals import visible_opportunities
-from presales.access.scope import QS, has_role, is_active, related_model, scope_for
+from presales.access.scope import QS, Scope, has_role, related_model, row_rule, scope_for
 from presales.people.models import Role, User
 
 PRESALES_WORK_ROLES = {Role.PRESALES, Role.PRESALES_MANAGER, Role.ADMIN}
 REQUEST_CREATOR_ROLES = {Role.SALES, Role.SALES_MANAGER, Role.COMMERCIAL, Role.ADMIN}
 
 
-def activities_visible_to(user: User, queryset: QS) -> QS:
+@row_rule
+def activities_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """Activities the person took part in, on deals or accounts they can see, or of people in teams they manage."""
-    if not is_active(user):
-        return queryset.none()
-    scope = scope_for(user)
-    if scope.sees_everything:
-        return queryset
     accounts = related_model(queryset.model, "account")
     deals = visible_opportunities(user, queryset.model).values("pk")
     visible_accounts = accounts_visible_to(user, accounts._default_manager.all()).values("pk")
@@ -37,13 +33,9 @@ def activities_visible_to(user: User, queryset: QS) -> QS:
     return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))
 
 
-def support_requests_visible_to(user: User, queryset: QS) -> QS:
+@row_rule
+def support_requests_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """Requests the person asked or works on, on deals they can see, or (presales managers) their queue."""
-    if not is_active(user):
-        return queryset.none()
-    scope = scope_for(user)
-    if scope.sees_everything:
-        return queryset
     deals = visible_opportunities(user, queryset.model).values("pk")
     condition = Q(requester=user) | Q(assignee=user) | Q(opportunity__in=deals)
     if scope.managed_team_ids:
@@ -78,7 +70,7 @@ def can_edit_activity(user: User, activity: Any) -> bool:
     if scope.sees_everything or activity.owner_id == user.pk:
         return True
     owner_team = activity.owner.team_id
-    return owner_team is not None and owner_team in scope.managed_team_ids
+    return scope.manages(owner_team)
 
 
 def can_create_request(user: User) -> bool:

@@ -29,7 +29,7 @@ from presales.approvals.models import (
 )
 from presales.approvals.selectors import flow_for
 from presales.core.concurrency import save_with_version_check
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, save_checked
 from presales.deals.models import Opportunity
 from presales.notifications import kinds
 from presales.notifications.services import notify
@@ -67,9 +67,7 @@ def _replace_approvers(flow: ApprovalFlow, approvers: Sequence[ApproverSpec], ac
         old.delete()
     for order, spec in enumerate(approvers, start=1):
         row = ApprovalFlowApprover(flow=flow, order=order, role=spec.role, user=spec.user)
-        attribute_change(row, actor=actor)
-        row.full_clean()
-        row.save()
+        save_checked(row, actor=actor)
 
 
 @transaction.atomic
@@ -83,9 +81,7 @@ def approval_flow_create(*, actor: User, approvers: Sequence[ApproverSpec], **da
     if not data.get("step_key"):
         data["step_key"] = DEFAULT_STEP_KEYS[data["kind"]]
     flow = ApprovalFlow(**data)
-    flow.full_clean()
-    attribute_change(flow, actor=actor)
-    flow.save()
+    save_checked(flow, actor=actor)
     _replace_approvers(flow, approvers, actor)
     return flow
 

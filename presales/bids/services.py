@@ -36,7 +36,7 @@ from presales.bids.models import (
 )
 from presales.bids.spreadsheets import read_deviation_rows
 from presales.core.concurrency import save_with_version_check
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, save_checked
 from presales.core.secrets import hash_secret, new_secret
 from presales.core.uploads import clean_filename, validate_upload
 from presales.knowledge.models import KnowledgeKind
@@ -102,9 +102,7 @@ def tender_create(
     _require_deal_work(actor, opportunity)
     _check_fields(fields, TENDER_FIELDS)
     tender = Tender(opportunity=opportunity, **fields)
-    tender.full_clean()
-    attribute_change(tender, actor=actor)
-    tender.save()
+    save_checked(tender, actor=actor)
     if with_default_checklist:
         bulk_create_with_history(
             [SubmissionItem(tender=tender, name=str(name)) for name in DEFAULT_SUBMISSION_ITEMS],
@@ -128,11 +126,7 @@ def tender_update(*, actor: User, tender: Tender, expected_version: int | None, 
 def tender_section_add(*, actor: User, tender: Tender, name: str, kind: str, owner: User | None) -> TenderSection:
     """Add a section of the bid document with the person who writes it."""
     _require_deal_work(actor, tender.opportunity)
-    section = TenderSection(tender=tender, name=name, kind=kind, owner=owner)
-    section.full_clean()
-    attribute_change(section, actor=actor)
-    section.save()
-    return section
+    return save_checked(TenderSection(tender=tender, name=name, kind=kind, owner=owner), actor=actor)
 
 
 @transaction.atomic
@@ -162,9 +156,7 @@ def tender_question_add(
         knowledge_item=knowledge_item,
         answered_at=timezone.now() if answer else None,
     )
-    entry.full_clean()
-    attribute_change(entry, actor=actor)
-    entry.save()
+    save_checked(entry, actor=actor)
     if knowledge_item is not None:
         knowledge_use_record(actor=actor, item=knowledge_item, opportunity=tender.opportunity, note=_("Tender Q&A"))
     return entry
@@ -214,11 +206,7 @@ def deviation_add(*, actor: User, tender: Tender, table: str, **fields: Any) -> 
     if not fields.get("position"):
         last = tender.deviations.filter(table=table).order_by("-position").values_list("position", flat=True).first()
         fields["position"] = (last or 0) + 1
-    row = DeviationItem(tender=tender, table=table, **fields)
-    row.full_clean()
-    attribute_change(row, actor=actor)
-    row.save()
-    return row
+    return save_checked(DeviationItem(tender=tender, table=table, **fields), actor=actor)
 
 
 @transaction.atomic
@@ -281,11 +269,7 @@ def deviation_import(*, actor: User, tender: Tender, table: str, upload: Any) ->
 def submission_item_add(*, actor: User, tender: Tender, name: str, owner: User | None = None) -> SubmissionItem:
     """Add something to have ready before submitting."""
     _require_deal_work(actor, tender.opportunity)
-    item = SubmissionItem(tender=tender, name=name, owner=owner)
-    item.full_clean()
-    attribute_change(item, actor=actor)
-    item.save()
-    return item
+    return save_checked(SubmissionItem(tender=tender, name=name, owner=owner), actor=actor)
 
 
 @transaction.atomic
@@ -332,13 +316,12 @@ def test_case_create(
     unknown = set(english) - {"title_en", "category_en", "description_en", "validation_en"}
     if unknown:
         raise ValueError(f"Not a test case field: {', '.join(sorted(unknown))}")
-    case = TestCase(
-        title=title, validation=validation, category=category, description=description, created_by=actor, **english
+    return save_checked(
+        TestCase(
+            title=title, validation=validation, category=category, description=description, created_by=actor, **english
+        ),
+        actor=actor,
     )
-    case.full_clean()
-    attribute_change(case, actor=actor)
-    case.save()
-    return case
 
 
 test_case_create.__test__ = False  # type: ignore[attr-defined]
@@ -350,9 +333,7 @@ def poc_create(*, actor: User, opportunity: Opportunity, test_cases: Any = (), *
     _require_deal_work(actor, opportunity)
     _check_fields(fields, POC_FIELDS)
     poc = Poc(opportunity=opportunity, **fields)
-    poc.full_clean()
-    attribute_change(poc, actor=actor)
-    poc.save()
+    save_checked(poc, actor=actor)
     for case in test_cases:
         # In the language of the person creating the POC (the library has both).
         criterion = PocCriterion(poc=poc, test_case=case, title=case.title_text, validation=case.validation_text)
@@ -379,9 +360,7 @@ def poc_criterion_add(
         title = title or test_case.title_text
         validation = validation or test_case.validation_text
     criterion = PocCriterion(poc=poc, test_case=test_case, title=title, validation=validation)
-    criterion.full_clean()
-    attribute_change(criterion, actor=actor)
-    criterion.save()
+    save_checked(criterion, actor=actor)
     _poc_follow_results(actor, poc)
     return criterion
 
@@ -494,9 +473,7 @@ def product_gap_create(
         key=" ".join(title.lower().split()),
         created_by=actor,
     )
-    gap.full_clean()
-    attribute_change(gap, actor=actor)
-    gap.save()
+    save_checked(gap, actor=actor)
     return gap
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import save_with_version_check
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, save_checked
 from presales.core.uploads import clean_filename, validate_upload
 from presales.deals.models import Opportunity
 from presales.knowledge.models import KnowledgeAttachment, KnowledgeItem, KnowledgeUse
@@ -70,9 +70,7 @@ def knowledge_item_create(
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     fields.setdefault("owner", actor)
     item = KnowledgeItem(industries=pack_industries(industries), **fields)
-    item.full_clean()
-    attribute_change(item, actor=actor)
-    item.save()
+    save_checked(item, actor=actor)
     item.competitors.set(list(competitors))
     _refresh_search_text(item)
     return item

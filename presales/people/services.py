@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, save_checked
 from presales.people.models import MfaRequirement, Skill, Team, User, UserSkill
 
 logger = logging.getLogger("presales.signin")
@@ -71,11 +71,7 @@ def team_create(
     *, name: str, kind: str, manager: User | None = None, parent: Team | None = None, actor: User | None = None
 ) -> Team:
     """Create a team; its manager sees everything its members work on."""
-    team = Team(name=name, kind=kind, manager=manager, parent=parent)
-    team.full_clean()
-    attribute_change(team, actor=actor)
-    team.save()
-    return team
+    return save_checked(Team(name=name, kind=kind, manager=manager, parent=parent), actor=actor)
 
 
 @transaction.atomic
@@ -115,9 +111,7 @@ def mfa_requirement_set(*, actor: User, role: str, required: bool) -> None:
     existing = MfaRequirement.objects.filter(role=role).first()
     if required and existing is None:
         requirement = MfaRequirement(role=role)
-        requirement.full_clean()
-        attribute_change(requirement, actor=actor)
-        requirement.save()
+        save_checked(requirement, actor=actor)
     elif not required and existing is not None:
         attribute_change(existing, actor=actor)
         existing.delete()

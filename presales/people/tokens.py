@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, save_checked
 from presales.core.secrets import hash_secret, new_secret
 
 if TYPE_CHECKING:
@@ -121,9 +121,7 @@ def api_token_create(
         scope=scope,
         expires_at=timezone.now() + datetime.timedelta(days=days),
     )
-    token.full_clean()
-    attribute_change(token, actor=actor)
-    token.save()
+    save_checked(token, actor=actor)
     return token, secret
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import save_with_version_check
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, save_checked
 from presales.deals.models import Competitor, DealTeamMember, Opportunity, Outcome
 from presales.notifications import kinds
 from presales.notifications.services import notify
@@ -45,11 +45,7 @@ def _check_manager(actor: User) -> None:
 def dimension_create(*, actor: User, **data: Any) -> CapabilityDimension:
     """Add a line to the capability rubric."""
     _check_manager(actor)
-    dimension = CapabilityDimension(**data)
-    dimension.full_clean()
-    attribute_change(dimension, actor=actor)
-    dimension.save()
-    return dimension
+    return save_checked(CapabilityDimension(**data), actor=actor)
 
 
 @transaction.atomic
@@ -107,9 +103,7 @@ def capability_scores_save(
             comment=comment,
             scored_by=actor,
         )
-        record.full_clean()
-        attribute_change(record, actor=actor)
-        record.save()
+        save_checked(record, actor=actor)
         saved.append(record)
     return saved
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from presales import access
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, save_checked
 from presales.deals.services.opportunities import opportunity_update
 from presales.people.invitations import invitation_send
 from presales.people.models import PRESALES_ROLES, SALES_ROLES, Role, Skill, Team, User, UserSkill
@@ -209,7 +209,5 @@ def team_save(*, actor: User, team: Team | None = None, **data: Any) -> Team:
     team = team or Team()
     for name, value in data.items():
         setattr(team, name, value)
-    team.full_clean()
-    attribute_change(team, actor=actor)
-    team.save()
+    save_checked(team, actor=actor)
     return team

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from presales import access
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, save_checked
 from presales.deals.models import Competitor, Opportunity, Outcome
 from presales.people.models import User
 from presales.winning import learning
@@ -53,9 +53,7 @@ def technical_verdict_record(
     row.reasons = reasons.strip()
     row.recorded_on = recorded_on or timezone.localdate()
     row.recorded_by = actor
-    row.full_clean()
-    attribute_change(row, actor=actor)
-    row.save()
+    save_checked(row, actor=actor)
     return row
 
 

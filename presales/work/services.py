@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import save_with_version_check
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, save_checked
 from presales.customers.models import Account
 from presales.deals.models import Opportunity
 from presales.notifications import kinds
@@ -108,9 +108,7 @@ def activity_create(
         expected_uplift=expected_uplift,
         request=request,
     )
-    activity.full_clean()
-    attribute_change(activity, actor=actor)
-    activity.save()
+    save_checked(activity, actor=actor)
     people = [p for p in _check_participants(participants) if p.pk != owner.pk]
     if people:
         activity.participants.set(people)
@@ -191,9 +189,7 @@ def request_create(
         triage_due_at=now + datetime.timedelta(hours=triage_hours),
         response_due_at=now + datetime.timedelta(hours=response_hours),
     )
-    request.full_clean()
-    attribute_change(request, actor=actor)
-    request.save()
+    save_checked(request, actor=actor)
     request.skills.set(list(skills))
     emit_event(event=WebhookEvent.REQUEST_CREATED, data=request_event_data(request))
     return request

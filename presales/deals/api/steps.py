@@ -66,12 +66,13 @@ class AnswerOut(Schema):
 class StepOut(Schema):
     id: int
     opportunity: DealRef
-    order: int
-    key: str
+    # The step's definition (the playbook's row), read through the relation.
+    order: int = Field(alias="definition.order")
+    key: str = Field(alias="definition.key")
     name: str
-    stage: StepStageRef
-    responsible_role: str
-    answer_kind: str
+    stage: StepStageRef = Field(alias="definition.stage")
+    responsible_role: str = Field(alias="definition.responsible_role")
+    answer_kind: str = Field(alias="definition.answer_kind")
     status: str
     reason: str
     due_date: datetime.date | None
@@ -87,32 +88,12 @@ class StepOut(Schema):
     updated_at: datetime.datetime
 
     @staticmethod
-    def resolve_order(obj: DealStep) -> int:
-        return obj.definition.order
-
-    @staticmethod
-    def resolve_key(obj: DealStep) -> str:
-        return obj.definition.key
-
-    @staticmethod
     def resolve_name(obj: DealStep) -> str:
         return str(obj.definition.name)
 
     @staticmethod
-    def resolve_stage(obj: DealStep) -> Any:
-        return obj.definition.stage
-
-    @staticmethod
     def resolve_unassigned(obj: DealStep) -> str:
         return "" if obj.responsible_id else obj.unassigned_label
-
-    @staticmethod
-    def resolve_responsible_role(obj: DealStep) -> str:
-        return obj.definition.responsible_role
-
-    @staticmethod
-    def resolve_answer_kind(obj: DealStep) -> str:
-        return obj.definition.answer_kind
 
     @staticmethod
     def resolve_overdue(obj: DealStep) -> bool:

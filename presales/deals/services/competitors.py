@@ -9,7 +9,7 @@ from django.db import transaction
 
 from presales import access
 from presales.core.concurrency import save_with_version_check
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, save_checked
 from presales.deals.models import Competitor, Opportunity, OpportunityCompetitor, OutcomeReason
 from presales.people.models import User
 
@@ -43,11 +43,7 @@ def competitor_create(*, actor: User, **data: Any) -> Competitor:
     """Add a shared competitor profile."""
     if not access.can_edit_competitors(actor):
         raise PermissionDenied
-    competitor = Competitor(**data)
-    competitor.full_clean()
-    attribute_change(competitor, actor=actor)
-    competitor.save()
-    return competitor
+    return save_checked(Competitor(**data), actor=actor)
 
 
 @transaction.atomic
@@ -66,11 +62,7 @@ def outcome_reason_create(*, actor: User, **data: Any) -> OutcomeReason:
     """Add a reason to the list offered when a deal is closed."""
     if not access.can_manage_outcome_reasons(actor):
         raise PermissionDenied
-    reason = OutcomeReason(**data)
-    reason.full_clean()
-    attribute_change(reason, actor=actor)
-    reason.save()
-    return reason
+    return save_checked(OutcomeReason(**data), actor=actor)
 
 
 @transaction.atomic
