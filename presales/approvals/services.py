@@ -28,8 +28,8 @@ from presales.approvals.models import (
     TaskStatus,
 )
 from presales.approvals.selectors import flow_for
-from presales.core.concurrency import save_with_version_check
-from presales.core.history import attribute_change, save_checked
+from presales.core.concurrency import save_checked, save_with_version_check
+from presales.core.history import attribute_change
 from presales.deals.models import Opportunity
 from presales.notifications import kinds
 from presales.notifications.services import notify

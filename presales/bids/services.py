@@ -35,8 +35,8 @@ from presales.bids.models import (
     TestCase,
 )
 from presales.bids.spreadsheets import read_deviation_rows
-from presales.core.concurrency import save_with_version_check
-from presales.core.history import attribute_change, save_checked
+from presales.core.concurrency import save_checked, save_with_version_check
+from presales.core.history import attribute_change
 from presales.core.secrets import hash_secret, new_secret
 from presales.core.uploads import clean_filename, validate_upload
 from presales.knowledge.models import KnowledgeKind

@@ -23,23 +23,9 @@ from presales.capacity.selectors import booking_check, travel_minutes_for
 from presales.people.models import User
 
 
-def _refuse_clashes(
-    *,
-    engineer: User,
-    date: datetime.date,
-    start: datetime.time,
-    duration_minutes: int,
-    travel_minutes: int,
-    exclude_pk: int | None = None,
-) -> None:
-    check = booking_check(
-        engineer=engineer,
-        date=date,
-        start=start,
-        duration_minutes=duration_minutes,
-        travel_minutes=travel_minutes,
-        exclude_pk=exclude_pk,
-    )
+def _refuse_clashes(**slot: Any) -> None:
+    """Refuse a booking that clashes (`slot`: booking_check's arguments) with a ValidationError listing the clashes."""
+    check = booking_check(**slot)
     if check.blocking:
         raise ValidationError([conflict.message for conflict in check.blocking])
 

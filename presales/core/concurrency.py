@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -14,6 +15,7 @@ from presales.core.history import attribute_change
 from presales.core.models import BaseModel
 
 Versioned = TypeVar("Versioned", bound=BaseModel)
+Record = TypeVar("Record", bound=models.Model)
 
 
 @dataclass
@@ -177,6 +179,17 @@ def full_clean(
         errors = error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
+
+
+def save_checked(
+    instance: Record, *, actor: Any = None, reason: str = "", update_fields: Iterable[str] | None = None
+) -> Record:
+    """Validate `instance` (with `full_clean` above: a ValidationError saves nothing), name `actor` in its history,
+    save it and return it: how services write a record they built, `return save_checked(Tender(...), actor=actor)`."""
+    full_clean(instance)
+    attribute_change(instance, actor=actor, reason=reason)
+    instance.save(update_fields=update_fields)
+    return instance
 
 
 @transaction.atomic

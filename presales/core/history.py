@@ -6,7 +6,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import models
 from django.utils import formats, timezone
@@ -66,23 +66,6 @@ def attribute_change(instance: models.Model, *, actor: Any = None, reason: str =
         instance._history_user = actor  # type: ignore[attr-defined]  # read by simple_history's HistoricalRecords
     if reason:
         instance._change_reason = reason  # type: ignore[attr-defined]  # read by simple_history's HistoricalRecords
-
-
-Record = TypeVar("Record", bound=models.Model)
-
-
-def save_checked(
-    instance: Record, *, actor: Any = None, reason: str = "", update_fields: Iterable[str] | None = None
-) -> Record:
-    """Validate `instance` (a ValidationError saves nothing), name who saves it in its history, save it, return it.
-
-    The one way services write a record they built or changed field by field: `return save_checked(Tender(...),
-    actor=actor)`.
-    """
-    instance.full_clean()
-    attribute_change(instance, actor=actor, reason=reason)
-    instance.save(update_fields=update_fields)
-    return instance
 
 
 def _display(record: Any, field_obj: models.Field, related_names: dict[tuple[str, Any], str]) -> str:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from presales import access
-from presales.core.concurrency import full_clean, save_with_version_check
+from presales.core.concurrency import save_checked, save_with_version_check
 from presales.core.history import attribute_change
 from presales.customers.models import Account, AccountMerge, Contact
 from presales.customers.names import split_aliases
@@ -65,9 +65,7 @@ def account_create(*, actor: User, **data: Any) -> Account:
     values.setdefault("owner", actor)
     account = Account(**values)
     account.team_id = account.owner.team_id
-    full_clean(account)
-    attribute_change(account, actor=actor)
-    account.save()
+    save_checked(account, actor=actor)
     return account
 
 
@@ -87,11 +85,7 @@ def contact_create(*, actor: User, account: Account, **data: Any) -> Contact:
     """Add a stakeholder to an account."""
     if not access.can_edit_contacts(actor, account):
         raise PermissionDenied
-    contact = Contact(account=account, **_pick(data, CONTACT_FIELDS))
-    full_clean(contact)
-    attribute_change(contact, actor=actor)
-    contact.save()
-    return contact
+    return save_checked(Contact(account=account, **_pick(data, CONTACT_FIELDS)), actor=actor)
 
 
 @transaction.atomic

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from presales import access
-from presales.core.concurrency import save_with_version_check
-from presales.core.history import attribute_change, save_checked
+from presales.core.concurrency import save_checked, save_with_version_check
+from presales.core.history import attribute_change
 from presales.core.uploads import clean_filename, validate_upload
 from presales.deals.models import Opportunity
 from presales.knowledge.models import KnowledgeAttachment, KnowledgeItem, KnowledgeUse

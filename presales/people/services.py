@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from presales.core.history import attribute_change, save_checked
+from presales.core.concurrency import save_checked
+from presales.core.history import attribute_change
 from presales.people.models import MfaRequirement, Skill, Team, User, UserSkill
 
 logger = logging.getLogger("presales.signin")

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
-from presales.core.history import attribute_change, save_checked
+from presales.core.concurrency import save_checked
+from presales.core.history import attribute_change
 from presales.core.secrets import hash_secret, new_secret
 
 if TYPE_CHECKING:

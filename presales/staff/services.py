@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from presales import access
-from presales.core.history import attribute_change, save_checked
+from presales.core.concurrency import save_checked
+from presales.core.history import attribute_change
 from presales.deals.services.opportunities import opportunity_update
 from presales.people.invitations import invitation_send
 from presales.people.models import PRESALES_ROLES, SALES_ROLES, Role, Skill, Team, User, UserSkill

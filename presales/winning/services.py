@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from presales import access
-from presales.core.history import attribute_change, save_checked
+from presales.core.concurrency import save_checked
+from presales.core.history import attribute_change
 from presales.deals.models import Competitor, Opportunity, Outcome
 from presales.people.models import User
 from presales.winning import learning

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from presales import access
-from presales.core.concurrency import save_with_version_check
-from presales.core.history import attribute_change, save_checked
+from presales.core.concurrency import save_checked, save_with_version_check
+from presales.core.history import attribute_change
 from presales.customers.models import Account
 from presales.deals.models import Opportunity
 from presales.notifications import kinds

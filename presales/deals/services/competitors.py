@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from presales import access
-from presales.core.concurrency import save_with_version_check
-from presales.core.history import attribute_change, save_checked
+from presales.core.concurrency import save_checked, save_with_version_check
+from presales.core.history import attribute_change
 from presales.deals.models import Competitor, Opportunity, OpportunityCompetitor, OutcomeReason
 from presales.people.models import User
 

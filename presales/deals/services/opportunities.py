@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from presales import access
-from presales.core.concurrency import full_clean, save_with_version_check
-from presales.core.history import attribute_change
+from presales.core.concurrency import save_checked, save_with_version_check
 from presales.customers.models import Account
 from presales.deals.events import deal_event_data
 from presales.deals.health import refresh_health
@@ -75,9 +74,7 @@ def opportunity_create(*, actor: User, competitors: list[Competitor] | None = No
         values["probability"] = values["stage"].default_probability
     derive_teams(values)
     opportunity = Opportunity(**values)
-    full_clean(opportunity)
-    attribute_change(opportunity, actor=actor)
-    opportunity.save()
+    save_checked(opportunity, actor=actor)
     for competitor in competitors or []:
         OpportunityCompetitor.objects.create(opportunity=opportunity, competitor=competitor)
     # Every deal carries the playbook's step checklist from its first moment (docs/domain.md, The 24-step playbook);

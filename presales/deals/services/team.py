@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from presales import access
-from presales.core.concurrency import full_clean
+from presales.core.concurrency import save_checked
 from presales.core.history import attribute_change
 from presales.deals.models import DealRole, DealTeamMember, Opportunity
 from presales.deals.services.checklist import deal_steps_sync
@@ -24,9 +24,7 @@ def deal_member_add(*, actor: User, opportunity: Opportunity, user: User, role: 
     if DealTeamMember.objects.filter(opportunity=opportunity, user=user, role=role).exists():
         raise ValidationError(_("%(person)s is already on the deal team in this role.") % {"person": user})
     member = DealTeamMember(opportunity=opportunity, user=user, role=role)
-    full_clean(member)
-    attribute_change(member, actor=actor)
-    member.save()
+    save_checked(member, actor=actor)
     # Step owners follow the deal team.
     deal_steps_sync(opportunity=opportunity, actor=actor)
     return member
