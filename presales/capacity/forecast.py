@@ -165,19 +165,17 @@ def load_history(as_of: datetime.date, deals: dict[int, DealInfo]) -> History:
         by_step[(deal_id, step_key)] += float(hours)
         by_kind[(deal_id, kind)] += float(hours)
         activities += 1
-    step_samples: dict[tuple[str, str, str], list[float]] = defaultdict(list)
-    for (deal_id, step_key), step_hours in by_step.items():
-        deal = deals[deal_id]
-        if deal.closed_on is None or deal.closed_on > as_of:
-            continue
-        step_samples[(step_key, deal.band, deal.industry)].append(step_hours)
-    kind_samples: dict[tuple[str, str, str], list[float]] = defaultdict(list)
-    for (deal_id, kind), kind_hours in by_kind.items():
-        deal = deals[deal_id]
-        if deal.closed_on is None or deal.closed_on > as_of:
-            continue
-        kind_samples[(kind, deal.band, deal.industry)].append(kind_hours)
-    return History(learn(step_samples), learn(kind_samples), dict(by_step), activities)
+
+    def closed_deal_samples(totals: dict[tuple[int, str], float]) -> dict[tuple[str, str, str], list[float]]:
+        """(step or kind, size band, industry) -> the hours each deal closed by the as-of day spent on it."""
+        samples: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+        for (deal_id, key), hours in totals.items():
+            deal = deals[deal_id]
+            if deal.closed_on is not None and deal.closed_on <= as_of:
+                samples[(key, deal.band, deal.industry)].append(hours)
+        return samples
+
+    return History(learn(closed_deal_samples(by_step)), learn(closed_deal_samples(by_kind)), dict(by_step), activities)
 
 
 @dataclass

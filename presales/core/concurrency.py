@@ -192,6 +192,25 @@ def save_checked(
     return instance
 
 
+def upsert_row(model: type[Versioned], *, key: dict[str, Any], values: dict[str, Any], actor: Any = None) -> Versioned:
+    """The one row of `model` matching `key`, locked, set to `values`: created when missing; otherwise the values that
+    differ are saved with a version step (nothing is written when none differs). Both name `actor` in the history."""
+    row = model._default_manager.select_for_update().filter(**key).first()
+    if row is None:
+        row = model(**key, **values)
+        attribute_change(row, actor=actor)
+        row.save()
+        return row
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    if changed:
+        for name in changed:
+            setattr(row, name, values[name])
+        row.version += 1
+        attribute_change(row, actor=actor)
+        row.save(update_fields=[*changed, "version", "updated_at"])
+    return row
+
+
 @transaction.atomic
 def save_with_version_check(
     instance: Versioned,

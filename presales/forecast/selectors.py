@@ -195,27 +195,20 @@ def _quotas(period: Period, people: list[User], teams: list[Team]) -> tuple[dict
             own[key] = row.amount  # type: ignore[index]
         else:
             summed[key] += row.amount  # type: ignore[index]
-    people_quota: dict[Any, Figures] = {}
-    for person in people:
+
+    def quota_of(key: tuple[str, int], annual_target: Decimal | None = None) -> Figures:
         figures = Figures()
-        key = ("person", person.pk)
         if key in own:
             figures.quota, figures.quota_source = own[key], "set"
         elif key in summed:
             figures.quota, figures.quota_source = summed[key], "months"
-        elif person.revenue_target:
-            share = person.revenue_target * period.months / 12
+        elif annual_target:
+            share = annual_target * period.months / 12
             figures.quota, figures.quota_source = share.quantize(Decimal("0.01")), "target"
-        people_quota[person.pk] = figures
-    team_quota: dict[Any, Figures] = {}
-    for team in teams:
-        figures = Figures()
-        key = ("team", team.pk)
-        if key in own:
-            figures.quota, figures.quota_source = own[key], "set"
-        elif key in summed:
-            figures.quota, figures.quota_source = summed[key], "months"
-        team_quota[team.pk] = figures
+        return figures
+
+    people_quota = {person.pk: quota_of(("person", person.pk), person.revenue_target) for person in people}
+    team_quota = {team.pk: quota_of(("team", team.pk)) for team in teams}
     return people_quota, team_quota
 
 

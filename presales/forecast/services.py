@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from presales import access
+from presales.core.concurrency import upsert_row
 from presales.core.history import attribute_change
 from presales.deals.models import Opportunity
 from presales.forecast import selectors
@@ -42,17 +43,12 @@ def category_override_set(*, actor: User, opportunity: Opportunity, category: st
     _check_category(category)
     if not note.strip():
         raise ValidationError({"note": _("Say why the deal belongs in this category.")})
-    override = CategoryOverride.objects.select_for_update().filter(opportunity=opportunity).first()
-    if override is None:
-        override = CategoryOverride(opportunity=opportunity, category=category, note=note.strip(), set_by=actor)
-        attribute_change(override, actor=actor)
-        override.save()
-        return override
-    override.category, override.note, override.set_by = category, note.strip(), actor
-    override.version += 1
-    attribute_change(override, actor=actor)
-    override.save(update_fields=["category", "note", "set_by", "version", "updated_at"])
-    return override
+    return upsert_row(
+        CategoryOverride,
+        key={"opportunity": opportunity},
+        values={"category": category, "note": note.strip(), "set_by": actor},
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -72,18 +68,7 @@ def stage_category_set(*, actor: User, stage: Stage, category: str) -> StageCate
     if not access.can_edit_forecast_categories(actor):
         raise PermissionDenied
     _check_category(category)
-    row = StageCategory.objects.select_for_update().filter(stage=stage).first()
-    if row is None:
-        row = StageCategory(stage=stage, category=category)
-        attribute_change(row, actor=actor)
-        row.save()
-        return row
-    if row.category != category:
-        row.category = category
-        row.version += 1
-        attribute_change(row, actor=actor)
-        row.save(update_fields=["category", "version", "updated_at"])
-    return row
+    return upsert_row(StageCategory, key={"stage": stage}, values={"category": category}, actor=actor)
 
 
 @transaction.atomic
@@ -97,27 +82,14 @@ def quota_set(
         raise PermissionDenied
     if amount is not None and amount < 0:
         raise ValidationError({"amount": _("A quota cannot be negative.")})
-    existing = (
-        Quota.objects.select_for_update()
-        .filter(person=person, team=team, period_kind=period.kind, period_start=period.start)
-        .first()
-    )
+    key = {"person": person, "team": team, "period_kind": period.kind, "period_start": period.start}
     if amount is None:
+        existing = Quota.objects.select_for_update().filter(**key).first()
         if existing is not None:
             attribute_change(existing, actor=actor, reason="cleared")
             existing.delete()
         return None
-    if existing is None:
-        quota = Quota(person=person, team=team, period_kind=period.kind, period_start=period.start, amount=amount)
-        attribute_change(quota, actor=actor)
-        quota.save()
-        return quota
-    if existing.amount != amount:
-        existing.amount = amount
-        existing.version += 1
-        attribute_change(existing, actor=actor)
-        existing.save(update_fields=["amount", "version", "updated_at"])
-    return existing
+    return upsert_row(Quota, key=key, values={"amount": amount}, actor=actor)
 
 
 @transaction.atomic
@@ -127,23 +99,12 @@ def manager_call_set(*, actor: User, team: Team, period: Period, amount: Decimal
         raise PermissionDenied
     if amount < 0:
         raise ValidationError({"amount": _("A call cannot be negative.")})
-    call = (
-        ManagerCall.objects.select_for_update()
-        .filter(team=team, period_kind=period.kind, period_start=period.start)
-        .first()
+    return upsert_row(
+        ManagerCall,
+        key={"team": team, "period_kind": period.kind, "period_start": period.start},
+        values={"amount": amount, "note": note, "made_by": actor},
+        actor=actor,
     )
-    if call is None:
-        call = ManagerCall(
-            team=team, period_kind=period.kind, period_start=period.start, amount=amount, note=note, made_by=actor
-        )
-        attribute_change(call, actor=actor)
-        call.save()
-        return call
-    call.amount, call.note, call.made_by = amount, note, actor
-    call.version += 1
-    attribute_change(call, actor=actor)
-    call.save(update_fields=["amount", "note", "made_by", "version", "updated_at"])
-    return call
 
 
 @transaction.atomic

@@ -52,9 +52,12 @@ def money(value: Any, currency: str = "CNY") -> str:
     """An amount with its currency symbol; large amounts in 万 for Chinese readers."""
     if value in (None, ""):
         return "—"
-    amount = Decimal(value)
-    symbol = CURRENCY_SYMBOLS.get(currency or "CNY", (currency or "") + " ")
-    return f"{symbol}{number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True)}"
+    return f"{_symbol(currency)}{number_format(Decimal(value), decimal_pos=0, use_l10n=True, force_grouping=True)}"
+
+
+def _symbol(currency: str) -> str:
+    """The currency's symbol (¥, $, €...), or its code and a space for a currency without one."""
+    return CURRENCY_SYMBOLS.get(currency or "CNY", (currency or "") + " ")
 
 
 @register.filter
@@ -62,8 +65,7 @@ def compact_money(value: Any, currency: str = "CNY") -> str:
     """Short amounts for cards and charts: ¥1.2M in English, ¥120万 in Chinese."""
     if value in (None, ""):
         return "—"
-    amount = Decimal(value)
-    symbol = CURRENCY_SYMBOLS.get(currency or "CNY", (currency or "") + " ")
+    amount, symbol = Decimal(value), _symbol(currency)
     if _is_chinese():
         if abs(amount) >= 100_000_000:
             return f"{symbol}{number_format(amount / 100_000_000, decimal_pos=2)}亿"
