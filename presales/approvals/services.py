@@ -29,7 +29,7 @@ from presales.approvals.models import (
 )
 from presales.approvals.selectors import flow_for
 from presales.core.concurrency import save_checked, save_with_version_check
-from presales.core.history import attribute_change
+from presales.core.history import delete_with_history, save_with_history
 from presales.deals.models import Opportunity
 from presales.notifications import kinds
 from presales.notifications.services import notify
@@ -63,8 +63,7 @@ def _check_approvers(approvers: Sequence[ApproverSpec]) -> None:
 
 def _replace_approvers(flow: ApprovalFlow, approvers: Sequence[ApproverSpec], actor: User) -> None:
     for old in list(flow.approvers.all()):
-        attribute_change(old, actor=actor, reason="approvers changed")
-        old.delete()
+        delete_with_history(old, actor=actor, reason="approvers changed")
     for order, spec in enumerate(approvers, start=1):
         row = ApprovalFlowApprover(flow=flow, order=order, role=spec.role, user=spec.user)
         save_checked(row, actor=actor)
@@ -129,8 +128,7 @@ def approval_delegation_create(
     delegation = ApprovalDelegation(
         approver=approver, delegate=delegate, starts_on=starts_on, ends_on=ends_on, note=note.strip()
     )
-    attribute_change(delegation, actor=actor)
-    delegation.save()
+    save_with_history(delegation, actor=actor)
     return delegation
 
 
@@ -142,8 +140,7 @@ def approval_delegation_end(*, actor: User, delegation: ApprovalDelegation) -> A
         raise PermissionDenied
     today = timezone.localdate()
     if delegation.starts_on > today:
-        attribute_change(delegation, actor=actor, reason="cancelled")
-        delegation.delete()
+        delete_with_history(delegation, actor=actor, reason="cancelled")
         return delegation
     if delegation.ends_on >= today:
         yesterday = today - datetime.timedelta(days=1)
@@ -256,8 +253,7 @@ def approval_request_create(
         currency=opportunity.currency,
         discount_percent=opportunity.discount_percent,
     )
-    attribute_change(request, actor=actor, reason="requested")
-    request.save()
+    save_with_history(request, actor=actor, reason="requested")
     parallel = flow.mode == ApprovalMode.PARALLEL
     tasks = []
     for order, (role, person) in enumerate(approvers, start=1):
@@ -268,8 +264,7 @@ def approval_request_create(
             approver=person,
             status=TaskStatus.PENDING if parallel or order == 1 else TaskStatus.QUEUED,
         )
-        attribute_change(task, actor=actor)
-        task.save()
+        save_with_history(task, actor=actor)
         tasks.append(task)
     for task in tasks:
         if task.status == TaskStatus.PENDING:

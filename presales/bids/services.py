@@ -36,7 +36,7 @@ from presales.bids.models import (
 )
 from presales.bids.spreadsheets import read_deviation_rows
 from presales.core.concurrency import save_checked, save_with_version_check
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, delete_with_history, save_with_history
 from presales.core.secrets import hash_secret, new_secret
 from presales.core.uploads import clean_filename, validate_upload
 from presales.knowledge.models import KnowledgeKind
@@ -226,8 +226,7 @@ def deviation_update(*, actor: User, row: DeviationItem, **changes: Any) -> Devi
 def deviation_delete(*, actor: User, row: DeviationItem) -> None:
     """Remove a requirement row (its history keeps who removed it)."""
     _require_deal_work(actor, row.tender.opportunity)
-    attribute_change(row, actor=actor)
-    row.delete()
+    delete_with_history(row, actor=actor)
 
 
 def _people_by_name(names: set[str]) -> dict[str, User]:
@@ -285,8 +284,7 @@ def submission_item_tick(*, actor: User, item: SubmissionItem, upload: Any = Non
         item.attachment.save(upload.name, upload, save=False)
     item.done_by = actor
     item.done_at = timezone.now()
-    attribute_change(item, actor=actor)
-    item.save()
+    save_with_history(item, actor=actor)
     return item
 
 
@@ -337,8 +335,7 @@ def poc_create(*, actor: User, opportunity: Opportunity, test_cases: Any = (), *
     for case in test_cases:
         # In the language of the person creating the POC (the library has both).
         criterion = PocCriterion(poc=poc, test_case=case, title=case.title_text, validation=case.validation_text)
-        attribute_change(criterion, actor=actor)
-        criterion.save()
+        save_with_history(criterion, actor=actor)
     return poc
 
 

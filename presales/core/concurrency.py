@@ -201,13 +201,18 @@ def upsert_row(model: type[Versioned], *, key: dict[str, Any], values: dict[str,
         attribute_change(row, actor=actor)
         row.save()
         return row
-    changed = [name for name, value in values.items() if getattr(row, name) != value]
-    if changed:
-        for name in changed:
-            setattr(row, name, values[name])
-        row.version += 1
-        attribute_change(row, actor=actor)
-        row.save(update_fields=[*changed, "version", "updated_at"])
+    changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+    return save_changes(row, changed, actor=actor) if changed else row
+
+
+def save_changes(row: Versioned, changes: dict[str, Any], *, actor: Any = None, reason: str = "") -> Versioned:
+    """Set `changes` on `row` and save just those fields with a version step, naming `actor` (and `reason`) in the
+    history: a change a service decided on, with no version of the person's to check (see save_with_version_check)."""
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.version += 1
+    attribute_change(row, actor=actor, reason=reason)
+    row.save(update_fields=[*changes, "version", "updated_at"])
     return row
 
 

@@ -68,6 +68,18 @@ def attribute_change(instance: models.Model, *, actor: Any = None, reason: str =
         instance._change_reason = reason  # type: ignore[attr-defined]  # read by simple_history's HistoricalRecords
 
 
+def save_with_history(instance: models.Model, *, actor: Any = None, reason: str = "") -> None:
+    """Save `instance`, its history row naming `actor` (and `reason`)."""
+    attribute_change(instance, actor=actor, reason=reason)
+    instance.save()
+
+
+def delete_with_history(instance: models.Model, *, actor: Any = None, reason: str = "") -> None:
+    """Delete `instance`; the history keeps the row as it was, with `actor` (and `reason`) as who deleted it and why."""
+    attribute_change(instance, actor=actor, reason=reason)
+    instance.delete()
+
+
 def _display(record: Any, field_obj: models.Field, related_names: dict[tuple[str, Any], str]) -> str:
     value = getattr(record, field_obj.attname)
     if value is None or value == "":

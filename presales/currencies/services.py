@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import full_clean
-from presales.core.history import attribute_change
+from presales.core.history import delete_with_history, save_with_history
 from presales.currencies.models import ExchangeRate, company_currency
 from presales.people.models import User
 
@@ -36,8 +36,7 @@ def rate_create(
         )
     exchange_rate = ExchangeRate(currency=currency, rate=rate, valid_from=valid_from, note=note)
     full_clean(exchange_rate)
-    attribute_change(exchange_rate, actor=actor)
-    exchange_rate.save()
+    save_with_history(exchange_rate, actor=actor)
     return exchange_rate
 
 
@@ -46,5 +45,4 @@ def rate_delete(*, actor: User, exchange_rate: ExchangeRate, reason: str = "") -
     """Remove a rate entered by mistake; its history keeps what it was and who removed it."""
     if not access.can_manage_exchange_rates(actor):
         raise PermissionDenied
-    attribute_change(exchange_rate, actor=actor, reason=reason)
-    exchange_rate.delete()
+    delete_with_history(exchange_rate, actor=actor, reason=reason)

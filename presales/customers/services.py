@@ -11,7 +11,7 @@ from simple_history.utils import bulk_update_with_history
 
 from presales import access
 from presales.core.concurrency import save_checked, save_with_version_check
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, delete_with_history
 from presales.customers.models import Account, AccountMerge, Contact
 from presales.customers.names import split_aliases
 from presales.customers.selectors import account_relations
@@ -112,8 +112,7 @@ def contact_delete(*, actor: User, contact: Contact) -> None:
         step.answer_contact = None
         attribute_change(step, actor=actor, reason=str(_("The contact was removed")))
         step.save(update_fields=["answer_contact"])
-    attribute_change(contact, actor=actor)
-    contact.delete()
+    delete_with_history(contact, actor=actor)
 
 
 # --- Merging two accounts (客户合并) ----------------------------------------------------------------------------------
@@ -186,6 +185,5 @@ def account_merge(*, actor: User, survivor: Account, merged: Account, reason: st
         merged_by=actor,
     )
     save_with_version_check(survivor, changes=changes, expected_version=None, actor=actor, reason=why[:100])
-    attribute_change(merged, actor=actor, reason=why[:100])
-    merged.delete()
+    delete_with_history(merged, actor=actor, reason=why[:100])
     return record

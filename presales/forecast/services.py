@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import upsert_row
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, delete_with_history
 from presales.deals.models import Opportunity
 from presales.forecast import selectors
 from presales.forecast.models import (
@@ -58,8 +58,7 @@ def category_override_clear(*, actor: User, opportunity: Opportunity) -> None:
         raise PermissionDenied
     override = CategoryOverride.objects.filter(opportunity=opportunity).first()
     if override is not None:
-        attribute_change(override, actor=actor, reason="cleared")
-        override.delete()
+        delete_with_history(override, actor=actor, reason="cleared")
 
 
 @transaction.atomic
@@ -86,8 +85,7 @@ def quota_set(
     if amount is None:
         existing = Quota.objects.select_for_update().filter(**key).first()
         if existing is not None:
-            attribute_change(existing, actor=actor, reason="cleared")
-            existing.delete()
+            delete_with_history(existing, actor=actor, reason="cleared")
         return None
     return upsert_row(Quota, key=key, values={"amount": amount}, actor=actor)
 

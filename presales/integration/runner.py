@@ -38,7 +38,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from presales.core import workers
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, save_with_history
 from presales.integration import bulk, parsers
 from presales.integration import mapping as m
 from presales.integration.importers import IMPORTERS, error_messages
@@ -290,8 +290,7 @@ def _scan(job: ImportJob) -> None:
         current.status = ImportStatus.MAPPING
         current.worker = ""
         current.finished_at = timezone.now()
-        attribute_change(current, actor=None, reason="file read")
-        current.save()
+        save_with_history(current, actor=None, reason="file read")
 
 
 def _check(job: ImportJob) -> None:

@@ -23,7 +23,7 @@ from django.utils.translation import pgettext
 
 from presales import access
 from presales.core import workers
-from presales.core.history import attribute_change
+from presales.core.history import save_with_history
 from presales.integration import mapping as m
 from presales.integration import parsers, runner, tasks, values
 from presales.integration.models import QUEUED_FOR, ImportJob, ImportStatus
@@ -103,8 +103,7 @@ def import_job_set_mapping(
     if columns_changed:
         job.value_map = {}  # the choices were for other columns: start again from the automatic matches
     job.status = ImportStatus.MAPPING
-    attribute_change(job, actor=actor, reason="columns chosen")
-    job.save()
+    save_with_history(job, actor=actor, reason="columns chosen")
     return job
 
 
@@ -173,8 +172,7 @@ def import_job_cancel(*, actor: User, job: ImportJob) -> ImportJob:
         current.failure = ""
         current.worker = ""
         current.finished_at = timezone.now()
-        attribute_change(current, actor=actor, reason="cancelled")
-        current.save()
+        save_with_history(current, actor=actor, reason="cancelled")
     return current
 
 
@@ -190,8 +188,7 @@ def _queue(job: ImportJob, status: str, *, actor: User, reason: str) -> None:
     job.retry_from = ""
     job.worker = ""
     job.attempts = 0
-    attribute_change(job, actor=actor, reason=reason)
-    job.save()
+    save_with_history(job, actor=actor, reason=reason)
     runner.write_progress(job, 0)
     runner.clear_cancel(job)
     job_id = job.pk

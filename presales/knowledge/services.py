@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import save_checked, save_with_version_check
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, delete_with_history, save_with_history
 from presales.core.uploads import clean_filename, validate_upload
 from presales.deals.models import Opportunity
 from presales.knowledge.models import KnowledgeAttachment, KnowledgeItem, KnowledgeUse
@@ -112,16 +112,14 @@ def knowledge_item_delete(*, actor: User, item: KnowledgeItem) -> None:
     # Each attachment and use goes with its own history row naming the person (a cascade would name nobody).
     for attachment in item.attachments.all():
         files.append(attachment.file)
-        attribute_change(attachment, actor=actor)
-        attachment.delete()
+        delete_with_history(attachment, actor=actor)
     # Tender answers copied from or saved to this item lose the link (the database would set it null unrecorded).
     for entry in item.tender_questions.all():
         entry.knowledge_item = None
         attribute_change(entry, actor=actor)
         entry.save(update_fields=["knowledge_item"])
     for use in item.uses.all():
-        attribute_change(use, actor=actor)
-        use.delete()
+        delete_with_history(use, actor=actor)
     attribute_change(item, actor=actor)
     if item.competitors.exists():
         item.competitors.clear()  # recorded as a change of the item (its history keeps the competitor links)
@@ -144,8 +142,7 @@ def knowledge_attachment_add(*, actor: User, item: KnowledgeItem, upload: Any) -
         uploaded_by=actor,
     )
     attachment.file.save(upload.name, upload, save=False)
-    attribute_change(attachment, actor=actor)
-    attachment.save()
+    save_with_history(attachment, actor=actor)
     return attachment
 
 
@@ -155,8 +152,7 @@ def knowledge_attachment_delete(*, actor: User, attachment: KnowledgeAttachment)
     if not access.can_edit_knowledge(actor, attachment.item):
         raise PermissionDenied
     stored = attachment.file
-    attribute_change(attachment, actor=actor)
-    attachment.delete()
+    delete_with_history(attachment, actor=actor)
     transaction.on_commit(lambda: stored.delete(save=False))
 
 
@@ -173,8 +169,7 @@ def knowledge_use_record(*, actor: User, item: KnowledgeItem, opportunity: Oppor
     use = KnowledgeUse.objects.filter(item=item, opportunity=opportunity).first()
     if use is None:
         use = KnowledgeUse(item=item, opportunity=opportunity, used_by=actor, note=note)
-        attribute_change(use, actor=actor)
-        use.save()
+        save_with_history(use, actor=actor)
     elif note:
         use.note = note
         attribute_change(use, actor=actor)

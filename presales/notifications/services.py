@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from presales import access
-from presales.core.history import attribute_change
+from presales.core.concurrency import save_changes
+from presales.core.history import attribute_change, delete_with_history, save_with_history
 from presales.core.secrets import encrypt_secret
 from presales.notifications import channels, kinds, tasks
 from presales.notifications.models import (
@@ -163,8 +164,7 @@ def chat_robot_create(
         secret_encrypted=encrypt_secret(secret.strip()),
         kinds=chosen,
     )
-    attribute_change(robot, actor=actor, reason="chat robot added")
-    robot.save()
+    save_with_history(robot, actor=actor, reason="chat robot added")
     return robot
 
 
@@ -173,11 +173,8 @@ def chat_robot_set_enabled(*, actor: User, robot: ChatRobot, enabled: bool) -> C
     """Pause or resume a robot without forgetting its address."""
     if not access.can_change_chat_robot(actor, owner_id=robot.user_id, team=robot.team):
         raise PermissionDenied
-    robot.enabled = enabled
-    robot.version += 1
-    attribute_change(robot, actor=actor, reason="chat robot resumed" if enabled else "chat robot paused")
-    robot.save(update_fields=["enabled", "version", "updated_at"])
-    return robot
+    reason = "chat robot resumed" if enabled else "chat robot paused"
+    return save_changes(robot, {"enabled": enabled}, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -185,5 +182,4 @@ def chat_robot_delete(*, actor: User, robot: ChatRobot) -> None:
     """Remove a robot (its deliveries go with it)."""
     if not access.can_change_chat_robot(actor, owner_id=robot.user_id, team=robot.team):
         raise PermissionDenied
-    attribute_change(robot, actor=actor, reason="chat robot removed")
-    robot.delete()
+    delete_with_history(robot, actor=actor, reason="chat robot removed")

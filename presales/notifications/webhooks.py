@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from presales import access
-from presales.core.history import attribute_change
+from presales.core.concurrency import save_changes
+from presales.core.history import delete_with_history, save_with_history
 from presales.core.secrets import encrypt_secret, new_secret
 from presales.notifications import tasks
 from presales.notifications.models import Webhook, WebhookDelivery, WebhookEvent
@@ -70,8 +71,7 @@ def webhook_create(*, actor: User, name: str, url: str, events: Iterable[str]) -
     chosen = _check(name, url, events)
     secret = new_secret("whsec_")
     webhook = Webhook(name=name.strip(), url=url.strip(), events=chosen, secret_encrypted=encrypt_secret(secret))
-    attribute_change(webhook, actor=actor, reason="webhook added")
-    webhook.save()
+    save_with_history(webhook, actor=actor, reason="webhook added")
     return webhook, secret
 
 
@@ -80,11 +80,8 @@ def webhook_set_enabled(*, actor: User, webhook: Webhook, enabled: bool) -> Webh
     """Pause or resume a webhook (paused: its pending deliveries fail with a clear reason)."""
     if not access.can_manage_webhooks(actor):
         raise PermissionDenied(_("Only an administrator manages webhooks."))
-    webhook.enabled = enabled
-    webhook.version += 1
-    attribute_change(webhook, actor=actor, reason="webhook resumed" if enabled else "webhook paused")
-    webhook.save(update_fields=["enabled", "version", "updated_at"])
-    return webhook
+    reason = "webhook resumed" if enabled else "webhook paused"
+    return save_changes(webhook, {"enabled": enabled}, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -92,8 +89,7 @@ def webhook_delete(*, actor: User, webhook: Webhook) -> None:
     """Remove a webhook and its delivery log."""
     if not access.can_manage_webhooks(actor):
         raise PermissionDenied(_("Only an administrator manages webhooks."))
-    attribute_change(webhook, actor=actor, reason="webhook removed")
-    webhook.delete()
+    delete_with_history(webhook, actor=actor, reason="webhook removed")
 
 
 @transaction.atomic

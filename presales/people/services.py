@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from presales.core.concurrency import save_checked
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, delete_with_history, save_with_history
 from presales.people.models import MfaRequirement, Skill, Team, User, UserSkill
 
 logger = logging.getLogger("presales.signin")
@@ -84,8 +84,7 @@ def user_set_skill(*, user: User, skill: Skill, level: int, actor: User | None =
     if user_skill.pk is not None and user_skill.level == level:
         return user_skill
     user_skill.level = level
-    attribute_change(user_skill, actor=actor)
-    user_skill.save()
+    save_with_history(user_skill, actor=actor)
     return user_skill
 
 
@@ -114,6 +113,5 @@ def mfa_requirement_set(*, actor: User, role: str, required: bool) -> None:
         requirement = MfaRequirement(role=role)
         save_checked(requirement, actor=actor)
     elif not required and existing is not None:
-        attribute_change(existing, actor=actor)
-        existing.delete()
+        delete_with_history(existing, actor=actor)
     logger.warning("mfa requirement changed", extra={"role": role, "required": required, "actor_id": actor.pk})

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from presales import access
-from presales.core.concurrency import save_with_version_check
-from presales.core.history import attribute_change
+from presales.core.concurrency import save_changes, save_with_version_check
+from presales.core.history import attribute_change, delete_with_history, save_with_history
 from presales.people.models import User
 from presales.playbook.models import AnswerKind, PlaybookVersion, StepDefinition
 
@@ -52,8 +52,7 @@ def playbook_draft_create(*, actor: User, notes: str = "") -> PlaybookVersion:
     current = PlaybookVersion.objects.current()
     number = (PlaybookVersion.objects.aggregate(top=Max("number"))["top"] or 0) + 1
     draft = PlaybookVersion(number=number, notes=notes)
-    attribute_change(draft, actor=actor)
-    draft.save()
+    save_with_history(draft, actor=actor)
     if current is not None:
         bulk_create_with_history(
             [
@@ -98,8 +97,7 @@ def step_definition_create(*, actor: User, playbook: PlaybookVersion, **data: An
     order = data.pop("order", None) or playbook.steps.count() + 1
     step = StepDefinition(playbook=playbook, order=10000, **data)
     step.full_clean(exclude=["order"])
-    attribute_change(step, actor=actor)
-    step.save()
+    save_with_history(step, actor=actor)
     _place(playbook, step, order, actor)
     return step
 
@@ -127,8 +125,7 @@ def step_definition_delete(*, actor: User, step: StepDefinition) -> None:
     _check_editor(actor)
     _check_draft(step.playbook)
     playbook = step.playbook
-    attribute_change(step, actor=actor)
-    step.delete()
+    delete_with_history(step, actor=actor)
     _renumber(list(playbook.steps.order_by("order")), actor)
 
 
@@ -142,10 +139,4 @@ def playbook_publish(*, actor: User, playbook: PlaybookVersion, notes: str = "")
         raise ValidationError(_("A playbook needs at least one step."))
     if not any(s.answer_kind == AnswerKind.SIGNED for s in steps):
         raise ValidationError(_("Keep a step that records the signing: won deals are gated on it."))
-    playbook.published_at = timezone.now()
-    if notes:
-        playbook.notes = notes
-    playbook.version += 1
-    attribute_change(playbook, actor=actor)
-    playbook.save(update_fields=["published_at", "notes", "version", "updated_at"])
-    return playbook
+    return save_changes(playbook, {"published_at": timezone.now(), "notes": notes or playbook.notes}, actor=actor)

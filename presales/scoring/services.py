@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import save_checked, save_with_version_check
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, save_with_history
 from presales.deals.models import Competitor, DealTeamMember, Opportunity, Outcome
 from presales.notifications import kinds
 from presales.notifications.services import notify
@@ -196,8 +196,7 @@ def debrief_create(
         product_gap=product_gap,
     )
     debrief.full_clean(validate_constraints=False)
-    attribute_change(debrief, actor=actor)
-    debrief.save()
+    save_with_history(debrief, actor=actor)
     return debrief
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import save_checked
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, delete_with_history, save_with_history
 from presales.deals.services.opportunities import opportunity_update
 from presales.people.invitations import invitation_send
 from presales.people.models import PRESALES_ROLES, SALES_ROLES, Role, Skill, Team, User, UserSkill
@@ -80,8 +80,7 @@ def person_invite(
     person = User(username=username, **data)
     person.set_unusable_password()
     person.full_clean(exclude=["password"])
-    attribute_change(person, actor=actor, reason=_("Invited"))
-    person.save()
+    save_with_history(person, actor=actor, reason=_("Invited"))
     if skill_levels:
         _set_skills(actor=actor, person=person, levels=skill_levels)
     invitation_send(person=person, invited_by=actor, base_url=base_url)
@@ -130,8 +129,7 @@ def _set_skills(*, actor: User, person: User, levels: dict[Skill, int | None]) -
         held = current.get(skill.pk)
         if not level:
             if held is not None:
-                attribute_change(held, actor=actor)
-                held.delete()
+                delete_with_history(held, actor=actor)
             continue
         if not 1 <= level <= 5:
             raise ValidationError({f"skill_{skill.pk}": _("A skill level is between 1 and 5.")})
@@ -140,8 +138,7 @@ def _set_skills(*, actor: User, person: User, levels: dict[Skill, int | None]) -
         elif held.level == level:
             continue
         held.level = level
-        attribute_change(held, actor=actor)
-        held.save()
+        save_with_history(held, actor=actor)
 
 
 @transaction.atomic

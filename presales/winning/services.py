@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import save_checked
-from presales.core.history import attribute_change
+from presales.core.history import attribute_change, save_with_history
 from presales.deals.models import Competitor, Opportunity, Outcome
 from presales.people.models import User
 from presales.winning import learning
@@ -85,8 +85,7 @@ def win_model_request(*, actor: User | None) -> WinModel:
         return existing
     version = (WinModel.objects.aggregate(top=Max("version"))["top"] or 0) + 1
     model = WinModel(version=version, requested_by=actor, requested_at=timezone.now())
-    attribute_change(model, actor=actor)
-    model.save()
+    save_with_history(model, actor=actor)
     return model
 
 
@@ -133,8 +132,7 @@ def win_model_train(*, model: WinModel, today: datetime.date | None = None) -> W
         else:
             model.status = ModelStatus.READY
             model.fitted = learning.dump(result.bundle)
-        attribute_change(model, reason="trained")
-        model.save()
+        save_with_history(model, reason="trained")
         if model.in_use and result.bundle is not None:
             WinModel.objects.exclude(pk=model.pk).filter(in_use=True).update(in_use=False)
             deal_probabilities_refresh(model=model, bundle=result.bundle, today=today)

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.bulkinsert import Layout, create_with_history, history_from_table
-from presales.core.history import attribute_change
+from presales.core.concurrency import save_changes
+from presales.core.history import attribute_change, delete_with_history, save_with_history
 from presales.deals.health import refresh_health
 from presales.deals.models import FINISHED_STATUSES, OPEN_STATUSES, DealPlaybook, DealStep, Opportunity, StepStatus
 from presales.deals.services.responsibility import DealTeam, functional_managers
@@ -109,8 +110,7 @@ def deal_playbook_start(
     if version is None:
         return None
     deal_playbook = DealPlaybook(opportunity=opportunity, playbook=version)
-    attribute_change(deal_playbook, actor=actor)
-    deal_playbook.save()
+    save_with_history(deal_playbook, actor=actor)
     definitions = list(version.steps.select_related("stage").order_by("order"))
     team = DealTeam.load(opportunity)
     start = timezone.localdate(opportunity.created_at) if opportunity.created_at else timezone.localdate()
@@ -238,10 +238,7 @@ def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: Playbo
             step = old_by_order[definition.order]  # renamed step in the same place
         if step is not None and step.pk not in kept:
             kept.add(step.pk)
-            step.definition = definition
-            step.version += 1
-            attribute_change(step, actor=actor, reason=f"moved to playbook: v{version.number}")
-            step.save(update_fields=["definition", "version", "updated_at"])
+            save_changes(step, {"definition": definition}, actor=actor, reason=f"moved to playbook: v{version.number}")
         else:
             new = DealStep(
                 opportunity=opportunity,
@@ -250,19 +247,14 @@ def deal_playbook_move(*, actor: User, opportunity: Opportunity, version: Playbo
                 due_date=due,
                 responsible=team.resolve(definition.responsible_role),
             )
-            attribute_change(new, actor=actor)
-            new.save()
+            save_with_history(new, actor=actor)
             created.append(new)
     dropped = [step for step in old_steps.values() if step.pk not in kept]
     # Notifications about a dropped step would link to nothing (they used to cascade with the step).
     notifications_forget(target_type="deal_step", target_ids=[step.pk for step in dropped])
     for step in dropped:
-        attribute_change(step, actor=actor, reason=f"not in playbook: v{version.number}")
-        step.delete()
-    deal_playbook.playbook = version
-    deal_playbook.version += 1
-    attribute_change(deal_playbook, actor=actor, reason=f"moved to playbook: v{version.number}")
-    deal_playbook.save(update_fields=["playbook", "version", "updated_at"])
+        delete_with_history(step, actor=actor, reason=f"not in playbook: v{version.number}")
+    save_changes(deal_playbook, {"playbook": version}, actor=actor, reason=f"moved to playbook: v{version.number}")
     refresh_health([opportunity.pk])
     notify_assignments(created, actor)
     return deal_playbook

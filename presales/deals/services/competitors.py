@@ -9,7 +9,7 @@ from django.db import transaction
 
 from presales import access
 from presales.core.concurrency import save_checked, save_with_version_check
-from presales.core.history import attribute_change
+from presales.core.history import delete_with_history, save_with_history
 from presales.deals.models import Competitor, Opportunity, OpportunityCompetitor, OutcomeReason
 from presales.people.models import User
 
@@ -24,8 +24,7 @@ def deal_competitor_add(
     link, _created = OpportunityCompetitor.objects.get_or_create(opportunity=opportunity, competitor=competitor)
     link.notes = notes
     link.is_ahead = is_ahead
-    attribute_change(link, actor=actor)
-    link.save()
+    save_with_history(link, actor=actor)
     return link
 
 
@@ -34,8 +33,7 @@ def deal_competitor_remove(*, actor: User, link: OpportunityCompetitor) -> None:
     """Take a competitor off a deal."""
     if not access.can_edit_opportunity(actor, link.opportunity):
         raise PermissionDenied
-    attribute_change(link, actor=actor)
-    link.delete()
+    delete_with_history(link, actor=actor)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from presales import access
-from presales.core.history import attribute_change
+from presales.core.history import save_with_history
 from presales.deals.models import (
     ConflictResolution,
     DealConflict,
@@ -79,8 +79,7 @@ def deal_conflicts_detect(*, opportunity: Opportunity, actor: User | None) -> li
     for other in others:
         first, second = (other, opportunity) if other.pk < opportunity.pk else (opportunity, other)
         conflict = DealConflict(first=first, second=second)
-        attribute_change(conflict, actor=actor)
-        conflict.save()
+        save_with_history(conflict, actor=actor)
         _tell(conflict)
         flagged.append(conflict)
     return flagged
@@ -119,8 +118,7 @@ def deal_conflict_resolve(*, actor: User, conflict: DealConflict, resolution: st
         kept = conflict.first
         if rep.pk != kept.sales_owner_id and not DealTeamMember.objects.filter(opportunity=kept, user=rep).exists():
             member = DealTeamMember(opportunity=kept, user=rep, role=DealRole.COMMERCIAL)
-            attribute_change(member, actor=actor, reason=why[:100])
-            member.save()
+            save_with_history(member, actor=actor, reason=why[:100])
     if dropped is not None and dropped.is_open:
         opportunity_close(
             actor=actor,
@@ -135,6 +133,5 @@ def deal_conflict_resolve(*, actor: User, conflict: DealConflict, resolution: st
     conflict.reason = reason.strip()
     conflict.resolved_by = actor
     conflict.resolved_at = timezone.now()
-    attribute_change(conflict, actor=actor, reason=why[:100])
-    conflict.save()
+    save_with_history(conflict, actor=actor, reason=why[:100])
     return conflict

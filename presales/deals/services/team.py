@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from presales import access
 from presales.core.concurrency import save_checked
-from presales.core.history import attribute_change
+from presales.core.history import delete_with_history
 from presales.deals.models import DealRole, DealTeamMember, Opportunity
 from presales.deals.services.checklist import deal_steps_sync
 from presales.people.models import User
@@ -36,6 +36,5 @@ def deal_member_remove(*, actor: User, member: DealTeamMember) -> None:
     if not access.can_edit_opportunity(actor, member.opportunity):
         raise PermissionDenied
     opportunity = member.opportunity
-    attribute_change(member, actor=actor)
-    member.delete()
+    delete_with_history(member, actor=actor)
     deal_steps_sync(opportunity=opportunity, actor=actor)
