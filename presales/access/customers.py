@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q
 
 from presales.access.deals import opportunities_visible_to
-from presales.access.scope import QS, Scope, has_role, is_active, row_rule, scope_for
+from presales.access.scope import QS, Scope, has_role, is_active, is_owner_or_manager, row_rule, scope_for
 from presales.people.models import Role, User
 
 CREATE_ACCOUNT_ROLES = {Role.SALES, Role.SALES_MANAGER, Role.PRESALES_MANAGER, Role.ADMIN}
@@ -44,10 +44,7 @@ def can_create_account(user: User) -> bool:
 
 def can_edit_account(user: User, account: Any) -> bool:
     """The owner, a manager over the account's team, or an admin."""
-    scope = scope_for(user)
-    if scope.sees_everything or account.owner_id == user.pk:
-        return True
-    return scope.manages(account.team_id)
+    return is_owner_or_manager(user, account.owner_id, lambda: account.team_id)
 
 
 def can_edit_contacts(user: User, account: Any) -> bool:

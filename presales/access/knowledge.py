@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from presales.access.scope import QS, Scope, has_role, row_rule, scope_for
+from presales.access.scope import QS, Scope, has_role, is_owner_or_manager, row_rule
 from presales.people.models import Role, User
 
 KNOWLEDGE_AUTHOR_ROLES = {Role.PRESALES, Role.PRESALES_MANAGER, Role.SALES_MANAGER, Role.COMMERCIAL, Role.ADMIN}
@@ -28,8 +28,4 @@ def can_create_knowledge(user: User) -> bool:
 
 def can_edit_knowledge(user: User, item: Any) -> bool:
     """The owner, a manager over the owner's team, or an admin."""
-    scope = scope_for(user)
-    if scope.sees_everything or item.owner_id == user.pk:
-        return True
-    owner_team = item.owner.team_id
-    return scope.manages(owner_team)
+    return is_owner_or_manager(user, item.owner_id, lambda: item.owner.team_id)

@@ -76,6 +76,13 @@ def is_active(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
+def is_owner_or_manager(user: User, owner_id: int | None, team_id: Callable[[], int | None]) -> bool:
+    """The owner, a manager over the team `team_id()` names (read only when needed: it may cost a query), or an
+    administrator."""
+    scope = scope_for(user)
+    return scope.sees_everything or owner_id == user.pk or scope.manages(team_id())
+
+
 def has_role(user: User, roles: Iterable[str]) -> bool:
     """Signed in with one of `roles`; a superuser counts as every role."""
     return bool(user.is_authenticated and (user.is_superuser or user.role in set(roles)))

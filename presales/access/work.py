@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from presales.access.customers import accounts_visible_to
 from presales.access.deals import visible_opportunities
-from presales.access.scope import QS, Scope, has_role, related_model, row_rule, scope_for
+from presales.access.scope import QS, Scope, has_role, is_owner_or_manager, related_model, row_rule, scope_for
 from presales.people.models import Role, User
 
 PRESALES_WORK_ROLES = {Role.PRESALES, Role.PRESALES_MANAGER, Role.ADMIN}
@@ -66,11 +66,7 @@ def can_log_activity_for(user: User, owner: User) -> bool:
 
 def can_edit_activity(user: User, activity: Any) -> bool:
     """The owner, a manager over the owner's team, or an admin."""
-    scope = scope_for(user)
-    if scope.sees_everything or activity.owner_id == user.pk:
-        return True
-    owner_team = activity.owner.team_id
-    return scope.manages(owner_team)
+    return is_owner_or_manager(user, activity.owner_id, lambda: activity.owner.team_id)
 
 
 def can_create_request(user: User) -> bool:
