@@ -7,6 +7,7 @@ scorecards and the workload); a request that is no longer needed is cancelled wi
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -331,6 +332,21 @@ def _check(allowed: bool) -> None:
 ACTION = {200: SupportRequestOut, **UPDATE_ERRORS}
 
 
+def _act(
+    request: AuthenticatedHttpRequest,
+    request_id: int,
+    allowed: Callable[[Any, SupportRequest], bool],
+    service: Callable[..., Any],
+    **arguments: Any,
+) -> SupportRequest:
+    """Run `service` on a request the caller can see (else 404) and is `allowed` to act on (else 403); answer with the
+    request as it is now."""
+    support = _support(request, request_id)
+    _check(allowed(request.user, support))
+    service(actor=request.user, request=support, **arguments)
+    return _support(request, request_id)
+
+
 @requests_router.post("/{request_id}/triage", response=ACTION, summary="Triage: pick the engineer")
 def triage_request(request: AuthenticatedHttpRequest, request_id: int, payload: TriageIn) -> Any:
     support = _support(request, request_id)
@@ -379,31 +395,26 @@ def decline_request(request: AuthenticatedHttpRequest, request_id: int, payload:
 
 @requests_router.post("/{request_id}/start", response=ACTION, summary="Start the work")
 def start_request(request: AuthenticatedHttpRequest, request_id: int, payload: VersionIn) -> Any:
-    support = _support(request, request_id)
-    _check(access.can_work_request(request.user, support))
-    services.request_start(actor=request.user, request=support, expected_version=payload.version)
-    return _support(request, request_id)
+    return _act(request, request_id, access.can_work_request, services.request_start, expected_version=payload.version)
 
 
 @requests_router.post("/{request_id}/done", response=ACTION, summary="Mark the work done")
 def finish_request(request: AuthenticatedHttpRequest, request_id: int, payload: VersionIn) -> Any:
-    support = _support(request, request_id)
-    _check(access.can_work_request(request.user, support))
-    services.request_complete(actor=request.user, request=support, expected_version=payload.version)
-    return _support(request, request_id)
+    return _act(
+        request, request_id, access.can_work_request, services.request_complete, expected_version=payload.version
+    )
 
 
 @requests_router.post("/{request_id}/cancel", response=ACTION, summary="Cancel (withdraw) the request")
 def cancel_request(request: AuthenticatedHttpRequest, request_id: int, payload: CancelIn) -> Any:
-    support = _support(request, request_id)
-    _check(access.can_cancel_request(request.user, support))
-    services.request_cancel(
-        actor=request.user,
-        request=support,
+    return _act(
+        request,
+        request_id,
+        access.can_cancel_request,
+        services.request_cancel,
         reason=payload.reason,
         expected_version=payload.version,
     )
-    return _support(request, request_id)
 
 
 # --- The three looks --------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ Deals are not deleted through the API: a deal that will not happen is closed as 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -195,6 +196,14 @@ def _opportunities(request: AuthenticatedHttpRequest) -> Any:
     return Opportunity.objects.visible_to(request.user).with_list_relations().select_related("presales_team")
 
 
+def _act(request: AuthenticatedHttpRequest, pk: int, service: Callable[..., Any], **arguments: Any) -> Opportunity:
+    """Run `service` (e.g. services.opportunity_close) on a deal the caller can see; answer with the deal as it is now.
+    Arguments that need resolving (and may answer 422) are resolved by the endpoint after the visibility check."""
+    opportunity = get_visible(_opportunities(request), request, pk)
+    service(actor=request.user, opportunity=opportunity, **arguments)
+    return _detail(request, pk)
+
+
 def _detail(request: AuthenticatedHttpRequest, pk: int) -> Opportunity:
     queryset = _opportunities(request).prefetch_related(
         Prefetch("members", queryset=DealTeamMember.objects.select_related("user")),
@@ -299,25 +308,22 @@ def change_stage(request: AuthenticatedHttpRequest, opportunity_id: int, payload
     "/{opportunity_id}/close", response={200: OpportunityDetailOut, **UPDATE_ERRORS}, summary="Close (won/lost)"
 )
 def close_opportunity(request: AuthenticatedHttpRequest, opportunity_id: int, payload: CloseIn) -> Any:
-    opportunity = get_visible(_opportunities(request), request, opportunity_id)
-    services.opportunity_close(
-        actor=request.user,
-        opportunity=opportunity,
+    return _act(
+        request,
+        opportunity_id,
+        services.opportunity_close,
         outcome=payload.outcome,
         reason=payload.reason,
         closed_on=payload.closed_on,
         expected_version=payload.version,
     )
-    return _detail(request, opportunity_id)
 
 
 @opportunities_router.post(
     "/{opportunity_id}/reopen", response={200: OpportunityDetailOut, **UPDATE_ERRORS}, summary="Reopen"
 )
 def reopen_opportunity(request: AuthenticatedHttpRequest, opportunity_id: int, payload: ReopenIn) -> Any:
-    opportunity = get_visible(_opportunities(request), request, opportunity_id)
-    services.opportunity_reopen(actor=request.user, opportunity=opportunity, expected_version=payload.version)
-    return _detail(request, opportunity_id)
+    return _act(request, opportunity_id, services.opportunity_reopen, expected_version=payload.version)
 
 
 @opportunities_router.get(
