@@ -9,13 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from presales.approvals.models import ApprovalFlow
 from presales.approvals.services import FLOW_FIELDS, ApproverSpec
-from presales.core.forms import VersionedModelForm
+from presales.core.forms import DATE_INPUT, ServiceFormMixin, VersionedModelForm, optional_choices
 from presales.core.pickers import PickerSelect
 from presales.customers.models import Industry
 from presales.people.models import Role, User
 from presales.playbook.models import PlaybookVersion
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _active_people() -> Any:
@@ -32,13 +30,7 @@ def step_choices() -> list[tuple[str, Any]]:
 class FlowForm(VersionedModelForm):
     """A flow's name, decision, step held, conditions and how its approvers decide."""
 
-    industries = forms.MultipleChoiceField(
-        label=_("Industries"),
-        choices=Industry.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: deals in every industry."),
-    )
+    industries = optional_choices(_("Industries"), Industry.choices, _("None ticked: deals in every industry."))
     step_key = forms.ChoiceField(label=_("Step held"), required=False)
 
     wide_fields = ("name", "industries")
@@ -94,26 +86,23 @@ def approver_initial(flow: ApprovalFlow | None) -> list[dict[str, Any]]:
     return [{"role": row.role, "user": row.user_id} for row in flow.approvers.order_by("order", "pk")]
 
 
-class RequestForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What the approvers should know: the reasons, the competition, what is at stake."),
+def comment_field(help_text: Any) -> forms.CharField:
+    """The comment of a request or a decision: optional here (the service says when one is needed)."""
+    return forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=help_text
     )
 
 
-class DecisionForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required to reject: say why."),
-    )
+class RequestForm(ServiceFormMixin, forms.Form):
+    comment = comment_field(_("What the approvers should know: the reasons, the competition, what is at stake."))
+
+
+class DecisionForm(ServiceFormMixin, forms.Form):
+    comment = comment_field(_("Required to reject: say why."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
-class DelegationForm(forms.Form):
+class DelegationForm(ServiceFormMixin, forms.Form):
     approver = forms.ModelChoiceField(
         label=_("Approver"), queryset=User.objects.none(), widget=PickerSelect("people:person_pick")
     )
@@ -128,8 +117,13 @@ class DelegationForm(forms.Form):
         super().__init__(*args, **kwargs)
         people = _active_people()
         cast(forms.ModelChoiceField, self.fields["delegate"]).queryset = people
+        self.user = user
         if for_anybody:
             cast(forms.ModelChoiceField, self.fields["approver"]).queryset = people
             self.fields["approver"].initial = user.pk
         else:
             del self.fields["approver"]
+
+    def service_data(self) -> dict[str, Any]:
+        # Without the approver field, people set who stands in for themselves.
+        return {**super().service_data(), "approver": self.cleaned_data.get("approver") or self.user}

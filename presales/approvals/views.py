@@ -29,7 +29,7 @@ from presales.approvals.forms import (
 from presales.approvals.models import ApprovalDelegation, ApprovalFlow, ApprovalRequest, ApprovalTask
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
-from presales.core.views.edit import run_action, run_service
+from presales.core.views import requires, run_action, run_service, submit_form
 from presales.deals.models import DealStep, Opportunity
 from presales.people.typing import AuthenticatedHttpRequest
 
@@ -105,20 +105,12 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = DecisionForm(request.POST)
     approve = request.POST.get("decision") == "approve"
-    if form.is_valid():
-        decided = run_service(
-            form,
-            lambda: services.approval_decide(
-                actor=request.user,
-                task=task,
-                approve=approve,
-                comment=form.cleaned_data["comment"],
-                expected_version=form.cleaned_data.get("version"),
-            ),
-        )
-        if decided.ok:
-            messages.success(request, _("Approved.") if approve else _("Rejected."))
-            return redirect("approvals:detail", pk=task.request_id)
+    decided = submit_form(
+        form, lambda: services.approval_decide(actor=request.user, task=task, approve=approve, **form.service_data())
+    )
+    if decided.ok:
+        messages.success(request, _("Approved.") if approve else _("Rejected."))
+        return redirect("approvals:detail", pk=task.request_id)
     approval = task.request
     tasks = list(approval.tasks.select_related("approver", "decided_by"))
     return render(
@@ -149,16 +141,15 @@ def request_create(request: AuthenticatedHttpRequest, deal_pk: int, step_key: st
         raise Http404
     flow = selectors.flow_for(opportunity, step_key)
     form = RequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        created = run_service(
-            form,
-            lambda: services.approval_request_create(
-                actor=request.user, opportunity=opportunity, step_key=step_key, comment=form.cleaned_data["comment"]
-            ),
-        )
-        if created.ok and created.value is not None:
-            messages.success(request, _("Approval requested: the approvers are told."))
-            return redirect(created.value)
+    created = submit_form(
+        form,
+        lambda: services.approval_request_create(
+            actor=request.user, opportunity=opportunity, step_key=step_key, **form.service_data()
+        ),
+    )
+    if created.ok and created.value is not None:
+        messages.success(request, _("Approval requested: the approvers are told."))
+        return redirect(created.value)
     approvers = list(flow.approvers.select_related("user")) if flow else []
     return render(
         request,
@@ -179,23 +170,18 @@ def deal_panel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- flows ----------------------------------------------------------------------------------------------------------
 
 
-def _check_flow_editor(request: AuthenticatedHttpRequest) -> None:
-    if not access.can_manage_approval_flows(request.user):
-        raise PermissionDenied
-
-
 @login_required
+@requires(access.can_manage_approval_flows)
 def flow_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The approval flows: decision, step held, conditions, approvers."""
-    _check_flow_editor(request)
     flows = ApprovalFlow.objects.prefetch_related("approvers__user").order_by("kind", "pk")
     return render(request, "approvals/flow_list.html", {"flows": flows})
 
 
 @login_required
+@requires(access.can_manage_approval_flows)
 def flow_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """Create or change a flow and its approvers (in order; each a role or a person)."""
-    _check_flow_editor(request)
     flow = get_object_or_404(ApprovalFlow, pk=pk) if pk else None
     if request.method == "POST":
         form = FlowForm(request.POST, instance=flow)
@@ -240,22 +226,10 @@ def delegations(request: AuthenticatedHttpRequest) -> HttpResponse:
         access.can_manage_delegation(request.user, request.user) and access.scope_for(request.user).sees_everything
     )
     form = DelegationForm(request.POST or None, user=request.user, for_anybody=for_anybody)
-    if request.method == "POST" and form.is_valid():
-        approver = form.cleaned_data.get("approver") or request.user
-        created = run_service(
-            form,
-            lambda: services.approval_delegation_create(
-                actor=request.user,
-                approver=approver,
-                delegate=form.cleaned_data["delegate"],
-                starts_on=form.cleaned_data["starts_on"],
-                ends_on=form.cleaned_data["ends_on"],
-                note=form.cleaned_data["note"],
-            ),
-        )
-        if created.ok:
-            messages.success(request, _("Delegation saved."))
-            return redirect("approvals:delegations")
+    created = submit_form(form, lambda: services.approval_delegation_create(actor=request.user, **form.service_data()))
+    if created.ok:
+        messages.success(request, _("Delegation saved."))
+        return redirect("approvals:delegations")
     rows = access.approval_delegations_visible_to(
         request.user, ApprovalDelegation.objects.select_related("approver", "delegate")
     ).filter(Q(ends_on__gte=timezone.localdate() - datetime.timedelta(days=90)))

@@ -18,10 +18,9 @@ from presales.bids.models import (
     Tender,
     TestCase,
 )
-from presales.core.forms import VersionedModelForm
+from presales.core.forms import DATE_INPUT, VersionedModelForm
 from presales.people.models import User
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 

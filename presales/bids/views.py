@@ -50,7 +50,7 @@ from presales.bids.tables import PocTable, ProductGapTable, TenderTable, TestCas
 from presales.core.forms import apply_validation_error
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
-from presales.core.views import AttachmentDownloadView, ObjectEditView, ObjectListView, paginate
+from presales.core.views import AttachmentDownloadView, ObjectEditView, ObjectListView, paginate, run_action
 from presales.deals.models import Opportunity
 from presales.knowledge.models import KnowledgeItem
 from presales.people.typing import AuthenticatedHttpRequest
@@ -528,10 +528,8 @@ gap_create = ProductGapCreateView.as_view()
 @require_POST
 def gap_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     gap = get_object_for_user(ProductGap.objects.select_related("opportunity"), request.user, pk=pk)
-    try:
-        services.product_gap_set_status(actor=request.user, gap=gap, status=request.POST.get("status", ""))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    status = request.POST.get("status", "")
+    run_action(request, lambda: services.product_gap_set_status(actor=request.user, gap=gap, status=status))
     return redirect(gap.opportunity.get_absolute_url())
 
 

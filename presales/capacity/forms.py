@@ -13,19 +13,19 @@ from django.utils.translation import gettext_lazy as _
 
 from presales import access
 from presales.capacity.models import Booking, BookingMode, Leave, LeaveKind
+from presales.core.forms import DATE_INPUT, ServiceFormMixin
 from presales.core.pickers import PickerSelect
 from presales.customers.models import Industry, Region
 from presales.deals.models import Opportunity
 from presales.people.models import Team, TeamKind, User
 from presales.work.models import WorkType
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time", "step": "900"}, format="%H:%M")
 # The fields whose change re-checks the booking before saving (htmx).
 CHECKED_FIELDS = ("engineer", "date", "start", "duration_minutes", "mode", "region")
 
 
-class BookingForm(forms.Form):
+class BookingForm(ServiceFormMixin, forms.Form):
     """Book an engineer: for a support request, a planned activity, or a deal."""
 
     engineer = forms.ModelChoiceField(label=_("Engineer"), queryset=User.objects.none())
@@ -65,7 +65,7 @@ class BookingForm(forms.Form):
             self.fields[name].widget.attrs["data-booking-check"] = "1"
 
 
-class BookingEditForm(forms.Form):
+class BookingEditForm(ServiceFormMixin, forms.Form):
     """Move or change a booking without dragging: engineer, day, time, length, where."""
 
     engineer = forms.ModelChoiceField(label=_("Engineer"), queryset=User.objects.none())
@@ -113,7 +113,7 @@ class BookingMoveForm(forms.Form):
         )
 
 
-class LeaveForm(forms.ModelForm):
+class LeaveForm(ServiceFormMixin, forms.ModelForm):
     class Meta:
         model = Leave
         fields = ["person", "kind", "start_date", "end_date", "note"]

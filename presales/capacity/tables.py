@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import cast
-
-from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from presales.capacity.models import Booking, Leave
-from presales.core.tables import Column, DateColumn, NumberColumn, Table, link
+from presales.core.tables import Column, DateColumn, NumberColumn, Table, link, post_button
 
 
 class BookingTable(Table):
@@ -46,11 +41,4 @@ class LeaveTable(Table):
     change = Column("", export=False)
 
     def render_change(self, leave: Leave) -> SafeString:
-        return format_html(
-            '<form class="inline-cell-form" method="post" action="{}">'
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-            '<button class="linklike" type="submit">{}</button></form>',
-            reverse("capacity:leave_delete", args=[leave.pk]),
-            get_token(cast(HttpRequest, self.request)),
-            _("Delete"),
-        )
+        return post_button(self.request, reverse("capacity:leave_delete", args=[leave.pk]), _("Delete"))

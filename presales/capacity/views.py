@@ -32,7 +32,7 @@ from presales.capacity.models import Booking, BookingMode, ForecastRun, Forecast
 from presales.capacity.selectors import booking_check, calendar_rows, travel_minutes_for, week_of
 from presales.capacity.tables import BookingTable, LeaveTable
 from presales.core.lookups import get_object_for_user
-from presales.core.views import paginate, run_action, run_service
+from presales.core.views import date_param, paginate, requires, run_action, run_service, submit_form
 from presales.customers.models import Industry
 from presales.deals.models import Opportunity
 from presales.people.models import Team, TeamKind, User
@@ -40,13 +40,6 @@ from presales.people.typing import AuthenticatedHttpRequest
 from presales.work.models import CLOSED_STATUSES, Activity, ActivityStatus, SupportRequest
 
 DAY_HOURS = list(range(8, 20))  # the day view's columns: the hour a booking starts (earlier and later at the ends)
-
-
-def _parse_date(value: str | None, default: datetime.date) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
 
 
 # --- booking -----------------------------------------------------------------------------------------------------
@@ -127,23 +120,11 @@ def booking_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             support_request.opportunity if support_request else (activity.opportunity if activity else None)
         )
         account = deal.account if deal is not None else (activity.account if activity else None)
+        # The deal comes from the request or activity booked for, when the form does not ask for it.
+        booking = {**form.service_data(), "account": account, "opportunity": deal}
         saved = run_service(
             form,
-            lambda: services.booking_create(
-                actor=request.user,
-                engineer=data["engineer"],
-                date=data["date"],
-                start=data["start"],
-                duration_minutes=data["duration_minutes"],
-                mode=data["mode"],
-                region=data.get("region") or "",
-                kind=data["kind"],
-                account=account,
-                opportunity=deal,
-                request=support_request,
-                activity=activity,
-                note=data.get("note", ""),
-            ),
+            lambda: services.booking_create(actor=request.user, request=support_request, activity=activity, **booking),
             keep_typed=False,
         )
         if saved.ok and saved.value is not None:
@@ -231,20 +212,9 @@ def booking_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if not can_change:
             raise PermissionDenied
         if form.is_valid():
-            data = form.cleaned_data
             saved = run_service(
                 form,
-                lambda: services.booking_update(
-                    actor=request.user,
-                    booking=booking,
-                    engineer=data["engineer"],
-                    date=data["date"],
-                    start=data["start"],
-                    duration_minutes=data["duration_minutes"],
-                    mode=data["mode"],
-                    region=data.get("region") or "",
-                    note=data.get("note", ""),
-                ),
+                lambda: services.booking_update(actor=request.user, booking=booking, **form.service_data()),
                 keep_typed=False,
             )
             if saved.ok:
@@ -301,7 +271,7 @@ def booking_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def booking_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Bookings the person can see, from a day on (today unless `?date=`)."""
-    since = _parse_date(request.GET.get("date"), timezone.localdate())
+    since = date_param(request.GET, "date")
     rows = Booking.objects.visible_to(request.user).with_relations().filter(date__gte=since)
     page = paginate(request, rows)
     return render(
@@ -321,11 +291,10 @@ def booking_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires(access.can_see_team_calendar)
 def team_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not access.can_see_team_calendar(request.user):
-        raise PermissionDenied
     view = "day" if request.GET.get("view") == "day" else "week"
-    day = _parse_date(request.GET.get("date"), timezone.localdate())
+    day = date_param(request.GET, "date")
     teams = list(
         access.teams_visible_to(request.user, Team.objects.filter(kind=TeamKind.PRESALES)).order_by("name")
         if not access.scope_for(request.user).sees_everything
@@ -370,23 +339,12 @@ def team_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
 def leave_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Recorded leave the person can see, and a form to record more."""
     form = LeaveForm(request.POST or None, user=request.user, initial={"person": request.user})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = run_service(
-            form,
-            lambda: services.leave_create(
-                actor=request.user,
-                person=data["person"],
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                kind=data["kind"],
-                note=data.get("note", ""),
-            ),
-            keep_typed=False,
-        )
-        if saved.ok:
-            messages.success(request, _("Leave recorded."))
-            return redirect("capacity:leave_list")
+    saved = submit_form(
+        form, lambda: services.leave_create(actor=request.user, **form.service_data()), keep_typed=False
+    )
+    if saved.ok:
+        messages.success(request, _("Leave recorded."))
+        return redirect("capacity:leave_list")
     since = timezone.localdate() - datetime.timedelta(days=30)
     rows = Leave.objects.visible_to(request.user).filter(end_date__gte=since).select_related("person")
     page = paginate(request, rows.order_by("start_date", "pk"))
@@ -407,9 +365,8 @@ def leave_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires(access.can_edit_travel_times)
 def travel_times(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not access.can_edit_travel_times(request.user):
-        raise PermissionDenied
     current = dict(TravelTime.objects.values_list("region", "minutes"))
     form = TravelTimesForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
@@ -485,11 +442,10 @@ def _cell_rows(cells: dict[str, list[float]], label: Any, order: dict[str, int])
 
 
 @login_required
+@requires(access.can_see_capacity_forecast)
 def capacity_forecast(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The stored forecast: 12 weeks per team and skill, the shortfalls with their deals, the backtest, and what a
     hypothetical deal would add. Reads one row; nothing is computed here but the "what if"."""
-    if not access.can_see_capacity_forecast(request.user):
-        raise PermissionDenied
     done, pending = _latest_runs()
     context: dict[str, Any] = {"run": done, "pending": pending, "latest_pk": done.pk if done else 0}
     if done is not None:
@@ -532,10 +488,9 @@ def capacity_forecast(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires(access.can_see_capacity_forecast)
 def capacity_medians(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What the forecast learned: hours per step and per activity type, by size band and industry (median, p25–p75)."""
-    if not access.can_see_capacity_forecast(request.user):
-        raise PermissionDenied
     done, _pending = _latest_runs()
     context: dict[str, Any] = {"run": done}
     if done is not None:
@@ -553,10 +508,9 @@ def capacity_medians(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(access.can_see_capacity_forecast)
 def forecast_run(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Compute the forecast again now: queued for the worker; the page shows its progress."""
-    if not access.can_see_capacity_forecast(request.user):
-        raise PermissionDenied
     run = services.forecast_request(actor=request.user)
     if run.status == ForecastStatus.QUEUED:
         transaction.on_commit(lambda: tasks.compute_forecast(run.pk))
@@ -565,10 +519,9 @@ def forecast_run(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires(access.can_see_capacity_forecast)
 def forecast_status(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The run under way (htmx polls this while one is queued or running)."""
-    if not access.can_see_capacity_forecast(request.user):
-        raise PermissionDenied
     done, pending = _latest_runs()
     failed = ForecastRun.objects.filter(status=ForecastStatus.FAILED).order_by("-pk").first()
     context = {"pending": pending, "failed": failed, "latest_pk": done.pk if done else 0}

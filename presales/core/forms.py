@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 from presales.core.concurrency import ConcurrentEditError
+
+# A date picker that sends ISO dates, whatever the language.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def optional_choices(label: Any, choices: Any, help_text: Any = "") -> forms.MultipleChoiceField:
+    """Tick boxes of which none need be ticked (`help_text` says what ticking none means)."""
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple, help_text=help_text
+    )
 
 
 def apply_validation_error(form: Any, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
@@ -34,6 +44,19 @@ def show_conflict(form: Any, error: ConcurrentEditError) -> None:
 def editable_fields(service_fields: tuple[str, ...], *, leave_out: tuple[str, ...] = ("external_id",)) -> list[str]:
     """The fields a person edits on a page: those the service takes, but for the ones only imports set."""
     return [name for name in service_fields if name not in leave_out]
+
+
+class ServiceFormMixin:
+    """A form whose fields feed one service's keyword arguments: `service_data()` hands its cleaned values over under
+    the service's names (the version the person started from as `expected_version`; `service_names` renames the
+    fields the form calls differently)."""
+
+    service_names: ClassVar[dict[str, str]] = {}
+    cleaned_data: dict[str, Any]
+
+    def service_data(self) -> dict[str, Any]:
+        names = {"version": "expected_version", **self.service_names}
+        return {names.get(name, name): value for name, value in self.cleaned_data.items()}
 
 
 class VersionedModelForm(forms.ModelForm):

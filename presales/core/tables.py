@@ -28,6 +28,7 @@ from typing import Any, ClassVar, cast
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -74,6 +75,21 @@ def badge(text: Any, tone: str = "") -> SafeString:
 def muted(text: Any, tag: str = "span", extra: str = "") -> SafeString:
     classes = f"muted {extra}".strip()
     return format_html('<{} class="{}">{}</{}>', mark_safe(tag), classes, text, mark_safe(tag))  # noqa: S308 - tag is ours
+
+
+def post_button(
+    request: HttpRequest | None, url: str, text: Any, *, form_class: str = "inline-cell-form"
+) -> SafeString:
+    """A button in a cell that POSTs to `url` (a delete, say), carrying the CSRF token of the page's request."""
+    return format_html(
+        '<form class="{}" method="post" action="{}">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<button class="linklike" type="submit">{}</button></form>',
+        form_class,
+        url,
+        get_token(cast(HttpRequest, request)),
+        text,
+    )
 
 
 def join(*parts: Any, separator: str = " ") -> SafeString:

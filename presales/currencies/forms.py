@@ -3,10 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.forms import ServiceFormMixin
 from presales.currencies.models import Currency, ExchangeRate, company_currency
 
 
-class ExchangeRateForm(forms.ModelForm):
+class ExchangeRateForm(ServiceFormMixin, forms.ModelForm):
     class Meta:
         model = ExchangeRate
         fields = ["currency", "rate", "valid_from", "note"]

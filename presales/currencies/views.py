@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from presales import access
-from presales.core.views import run_action, run_service
+from presales.core.views import requires, run_action, submit_form
 from presales.currencies import services
 from presales.currencies.forms import ExchangeRateForm
 from presales.currencies.models import ExchangeRate, company_currency
@@ -22,26 +21,13 @@ RECENT_CHANGES = 20
 
 
 @login_required
+@requires(access.can_manage_exchange_rates)
 def rates(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not access.can_manage_exchange_rates(request.user):
-        raise PermissionDenied
     form = ExchangeRateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        saved = run_service(
-            form,
-            lambda: services.rate_create(
-                actor=request.user,
-                currency=data["currency"],
-                rate=data["rate"],
-                valid_from=data["valid_from"],
-                note=data.get("note", ""),
-            ),
-            keep_typed=False,
-        )
-        if saved.ok:
-            messages.success(request, _("Exchange rate saved."))
-            return redirect("currencies:rates")
+    saved = submit_form(form, lambda: services.rate_create(actor=request.user, **form.service_data()), keep_typed=False)
+    if saved.ok:
+        messages.success(request, _("Exchange rate saved."))
+        return redirect("currencies:rates")
     changes = list(ExchangeRate.history.select_related("history_user").order_by("-history_date")[:RECENT_CHANGES])
     return render(
         request,
@@ -57,9 +43,8 @@ def rates(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(access.can_manage_exchange_rates)
 def rate_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    if not access.can_manage_exchange_rates(request.user):
-        raise PermissionDenied
     exchange_rate = get_object_or_404(ExchangeRate, pk=pk)
     if run_action(request, lambda: services.rate_delete(actor=request.user, exchange_rate=exchange_rate)).ok:
         messages.success(request, _("Exchange rate deleted."))

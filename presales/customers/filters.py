@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from presales import access
 from presales.core import search
+from presales.core.filters import search_filter
 from presales.core.pickers import PickerSelect
 from presales.currencies.rates import in_company_currency
 from presales.customers.models import Account, Attitude, Contact, DecisionRole, Industry, Level, Region
@@ -96,14 +97,15 @@ def region_filter(field_name: str) -> django_filters.ChoiceFilter:
     )
 
 
+def account_scope_filters(account: str) -> tuple[django_filters.ChoiceFilter, django_filters.ChoiceFilter]:
+    """The industry and the region of the account a list's rows reach through the field path `account`."""
+    return industry_filter(f"{account}__industry"), region_filter(f"{account}__region")
+
+
 class AccountFilterSet(django_filters.FilterSet):
     """Accounts: search by name, short name and city; filter by industry, region, key account, owner, mine."""
 
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name in either language, alias or city")}),
-    )
+    q = search_filter(_("Name in either language, alias or city"))
     industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Industry.choices, empty_label=_("All"))
     region = django_filters.ChoiceFilter(label=_("Region"), choices=Region.choices, empty_label=_("All"))
     is_key_account = django_filters.BooleanFilter(
@@ -144,11 +146,7 @@ class AccountFilterSet(django_filters.FilterSet):
 class ContactFilterSet(django_filters.FilterSet):
     """Stakeholders: search by name, title, department and account; filter by level, role, attitude, account."""
 
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, title, department or account")}),
-    )
+    q = search_filter(_("Name, title, department or account"))
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices, empty_label=_("All"))
     decision_role = django_filters.ChoiceFilter(
         label=_("Decision role"), choices=DecisionRole.choices, empty_label=_("All")

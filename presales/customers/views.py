@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from presales import access
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
-from presales.core.views import ObjectDeleteView, ObjectEditView, ObjectListView
+from presales.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, run_service
 from presales.customers import services
 from presales.customers.filters import AccountFilterSet, ContactFilterSet, search_names, with_open_deals
 from presales.customers.forms import AccountForm, AccountMergeForm, ContactForm
@@ -206,13 +206,14 @@ def account_merge_preview(request: AuthenticatedHttpRequest, pk: int, other_pk: 
     if request.method == "POST" and form.is_valid():
         survivor = form.cleaned_data["keep"]
         merged = other if survivor.pk == account.pk else account
-        try:
-            record = services.account_merge(
+        done = run_service(
+            form,
+            lambda: services.account_merge(
                 actor=request.user, survivor=survivor, merged=merged, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+            ),
+        )
+        if done.value is not None:
+            record = done.value
             messages.success(
                 request,
                 _("“%(merged)s” was merged into “%(kept)s”: %(count)s records moved.")

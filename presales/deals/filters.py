@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from presales.core import search
-from presales.core.filters import StableOrderingFilter
+from presales.core.filters import StableOrderingFilter, date_range, search_filter
+from presales.core.forms import DATE_INPUT
 from presales.core.pickers import PickerSelect
-from presales.customers.filters import industry_filter, region_filter, team_filter
+from presales.customers.filters import account_scope_filters, team_filter
 from presales.customers.names import normalize_account_name
 from presales.deals import health
 from presales.deals.models import (
@@ -33,7 +34,6 @@ from presales.playbook.models import Stage, StepDefinition, StepRole
 
 ANY_OUTCOME = "any"
 DECIDED = "decided"  # won or lost: the deals a win rate counts
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _activity_model() -> Any:
@@ -48,11 +48,7 @@ def _activity_kinds() -> Any:
 class OpportunityFilter(django_filters.FilterSet):
     """Search, filters and sorting of the opportunity list (only open deals unless another outcome is asked for)."""
 
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Deal or account name")}),
-    )
+    q = search_filter(_("Deal or account name"))
     outcome = django_filters.ChoiceFilter(
         label=_("Outcome"),
         choices=[*Outcome.choices, (DECIDED, _("Won or lost")), (ANY_OUTCOME, _("Any outcome"))],
@@ -60,8 +56,7 @@ class OpportunityFilter(django_filters.FilterSet):
         empty_label=None,
     )
     stage = django_filters.ModelChoiceFilter(label=_("Stage"), queryset=Stage.objects.all(), empty_label=_("Any stage"))
-    industry = industry_filter("account__industry")
-    region = region_filter("account__region")
+    industry, region = account_scope_filters("account")
     # Type-ahead pickers: at scale these lists hold thousands of people (the page sends only the chosen one).
     sales_owner = django_filters.ModelChoiceFilter(
         label=_("Sales owner"),
@@ -76,18 +71,8 @@ class OpportunityFilter(django_filters.FilterSet):
         widget=PickerSelect("people:person_pick", query="role=presales"),
     )
     team = team_filter(method="filter_team")
-    close_from = django_filters.DateFilter(
-        label=_("Closing from"), field_name="expected_close_date", lookup_expr="gte", widget=DATE_INPUT
-    )
-    close_to = django_filters.DateFilter(
-        label=_("Closing until"), field_name="expected_close_date", lookup_expr="lte", widget=DATE_INPUT
-    )
-    closed_from = django_filters.DateFilter(
-        label=_("Closed from"), field_name="closed_on", lookup_expr="gte", widget=DATE_INPUT
-    )
-    closed_to = django_filters.DateFilter(
-        label=_("Closed until"), field_name="closed_on", lookup_expr="lte", widget=DATE_INPUT
-    )
+    close_from, close_to = date_range("expected_close_date", _("Closing from"), _("Closing until"))
+    closed_from, closed_to = date_range("closed_on", _("Closed from"), _("Closed until"))
     supported_by = django_filters.ModelChoiceFilter(
         label=_("Supported by"),
         queryset=User.objects.filter(role__in=PRESALES_ROLES),
@@ -223,13 +208,7 @@ class OpportunityFilter(django_filters.FilterSet):
 class CompetitorFilter(django_filters.FilterSet):
     """Search and sorting of the shared competitor profiles."""
 
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="filter_search",
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Name in either language, alias, strength or weakness")}
-        ),
-    )
+    q = search_filter(_("Name in either language, alias, strength or weakness"))
     threat_level = django_filters.ChoiceFilter(
         label=_("Threat level"), choices=ThreatLevel.choices, empty_label=_("Any threat level")
     )
@@ -282,8 +261,7 @@ class DealStepFilter(django_filters.FilterSet):
     # The dashboards' scope (insights.selectors.deals): the deal's sales or presales team, its account's industry and
     # region.
     team = team_filter(method="filter_team")
-    industry = industry_filter("opportunity__account__industry")
-    region = region_filter("opportunity__account__region")
+    industry, region = account_scope_filters("opportunity__account")
     week_end = django_filters.DateFilter(label=_("Week ending"), method="filter_nothing", widget=DATE_INPUT)
     ordering = StableOrderingFilter(label=_("Sort by"), fields=StepTable.ordering_fields())
 

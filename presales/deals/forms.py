@@ -9,7 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from presales.core.forms import VersionedModelForm, editable_fields
+from presales.core.forms import DATE_INPUT, ServiceFormMixin, VersionedModelForm, editable_fields
 from presales.core.pickers import PickerSelect, PickerSelectMultiple
 from presales.customers.models import Account
 from presales.deals.models import (
@@ -26,8 +26,6 @@ from presales.deals.models import (
 from presales.deals.services.opportunities import OPPORTUNITY_FIELDS
 from presales.people.models import PRESALES_ROLES, SALES_ROLES, Role, User
 from presales.playbook.models import PlaybookVersion, Stage
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _people(roles: set[str], current: User | None) -> Any:
@@ -125,7 +123,7 @@ class StageForm(forms.Form):
         return self
 
 
-class CloseForm(forms.Form):
+class CloseForm(ServiceFormMixin, forms.Form):
     """Record the result of a deal: the reason from the managed list (grouped by the result it is offered for), and
     any details; lost and abandoned deals need a reason."""
 
@@ -143,6 +141,8 @@ class CloseForm(forms.Form):
     )
     closed_on = forms.DateField(label=_("Closed on"), required=False, widget=DATE_INPUT)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The service's `reason` is the free text; the reason from the managed list is its `win_loss_reason`.
+    service_names = {"reason": "win_loss_reason", "details": "reason"}
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -170,7 +170,7 @@ class CloseForm(forms.Form):
         return cleaned
 
 
-class DealMemberForm(forms.Form):
+class DealMemberForm(ServiceFormMixin, forms.Form):
     """Put somebody on the deal team."""
 
     user = forms.ModelChoiceField(
@@ -181,7 +181,7 @@ class DealMemberForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=DealRole.choices)
 
 
-class DealCompetitorForm(forms.Form):
+class DealCompetitorForm(ServiceFormMixin, forms.Form):
     """Record a competitor in this deal (adding one that is already there updates its notes)."""
 
     competitor = forms.ModelChoiceField(
@@ -193,7 +193,7 @@ class DealCompetitorForm(forms.Form):
     is_ahead = forms.BooleanField(label=_("Ahead of us"), required=False)
 
 
-class DealConflictForm(forms.Form):
+class DealConflictForm(ServiceFormMixin, forms.Form):
     """How a manager settles 撞单, and why (recorded on the conflict and in the deals' history)."""
 
     resolution = forms.ChoiceField(label=_("Resolution"), choices=ConflictResolution.choices, widget=forms.RadioSelect)
@@ -222,7 +222,7 @@ class OutcomeReasonForm(VersionedModelForm):
 # --- The checklist ---------------------------------------------------------------------------------------------
 
 
-class StepStatusForm(forms.Form):
+class StepStatusForm(ServiceFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[(v, label) for v, label in StepStatus.choices if v != StepStatus.DONE],
@@ -238,9 +238,10 @@ class StepStatusForm(forms.Form):
         return data
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(ServiceFormMixin, forms.Form):
     responsible = forms.ModelChoiceField(label=_("Hand over to"), queryset=User.objects.none())
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    service_names = {"responsible": "user"}
 
     def __init__(self, *args: Any, step: DealStep, **kwargs: Any):
         super().__init__(*args, **kwargs)

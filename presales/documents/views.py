@@ -7,8 +7,8 @@ record (`services.document_download_record`).
 
 from __future__ import annotations
 
-import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -31,8 +30,8 @@ from presales.documents import selectors, services
 from presales.documents.models import DocumentFormat, DocumentKind
 from presales.documents.rendering import render_pdf
 from presales.people.typing import AuthenticatedHttpRequest
-from presales.scoring import formulas
 from presales.scoring import selectors as scoring
+from presales.scoring.forms import requested_period
 
 
 @dataclass
@@ -40,7 +39,6 @@ class Document:
     """One document about to be shown or rendered: what it is, about which object, and its content."""
 
     kind: DocumentKind
-    body_template: str
     context: dict[str, Any]
     object_id: int
     object_label: str  # the object's name, recorded with the download
@@ -49,6 +47,27 @@ class Document:
     back_url: str
     back_label: str
     query: str = ""  # carried by the PDF link (a scorecard's period)
+
+    @classmethod
+    def of_record(
+        cls, kind: DocumentKind, record: Any, *, label: str, header: str, context: dict[str, Any]
+    ) -> Document:
+        """The document about one record (a POC, a tender, a deal): named after it, linking back to its page."""
+        return cls(
+            kind=kind,
+            context=context,
+            object_id=record.pk,
+            object_label=label,
+            header=header,
+            filename=f"{kind.replace('_', '-')}-{record.pk}.pdf",
+            back_url=record.get_absolute_url(),
+            back_label=label,
+        )
+
+    @property
+    def body_template(self) -> str:
+        """Each kind's body has its own template, named after the kind."""
+        return f"documents/_{self.kind}.html"
 
 
 def css_string(text: str) -> str:
@@ -120,34 +139,35 @@ def _respond(request: AuthenticatedHttpRequest, document: Document, file_format:
     return response
 
 
+DocumentBuilder = Callable[[AuthenticatedHttpRequest, int], Document]
+
+
+def document_views(build: DocumentBuilder) -> tuple[Callable[..., HttpResponse], Callable[..., HttpResponse]]:
+    """The print page and the PDF of one kind of document, both made of the document `build` gives."""
+
+    @login_required
+    def print_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        return _respond(request, build(request, pk), DocumentFormat.PRINT)
+
+    @login_required
+    def pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        return _respond(request, build(request, pk), DocumentFormat.PDF)
+
+    return print_page, pdf
+
+
 # --- the POC sign-off ---------------------------------------------------------------------------------------------
 
 
 def _poc_document(request: AuthenticatedHttpRequest, pk: int) -> Document:
     poc = get_object_for_user(Poc.objects.select_related("opportunity__account", "lead"), request.user, pk=pk)
-    return Document(
-        kind=DocumentKind.POC_SIGNOFF,
-        body_template="documents/_poc_signoff.html",
-        context=selectors.poc_signoff(poc),
-        object_id=poc.pk,
-        object_label=poc.title,
-        header=f"{poc.opportunity.account} · {poc.opportunity}",
-        filename=f"poc-signoff-{poc.pk}.pdf",
-        back_url=poc.get_absolute_url(),
-        back_label=poc.title,
-    )
+    header = f"{poc.opportunity.account} · {poc.opportunity}"
+    context = selectors.poc_signoff(poc)
+    return Document.of_record(DocumentKind.POC_SIGNOFF, poc, label=poc.title, header=header, context=context)
 
 
-@login_required
-def poc_signoff(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The POC sign-off sheet: criteria, results and the signature blocks, ready to print."""
-    return _respond(request, _poc_document(request, pk), DocumentFormat.PRINT)
-
-
-@login_required
-def poc_signoff_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The POC sign-off sheet as PDF."""
-    return _respond(request, _poc_document(request, pk), DocumentFormat.PDF)
+# The POC sign-off sheet (criteria, results and the signature blocks), ready to print and as PDF.
+poc_signoff, poc_signoff_pdf = document_views(_poc_document)
 
 
 # --- the tender's deviation tables and submission checklist ----------------------------------------------------------
@@ -155,56 +175,32 @@ def poc_signoff_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _tender_document(request: AuthenticatedHttpRequest, pk: int) -> Document:
     tender = get_object_for_user(Tender.objects.select_related("opportunity__account"), request.user, pk=pk)
-    return Document(
-        kind=DocumentKind.TENDER_DEVIATIONS,
-        body_template="documents/_tender_deviations.html",
-        context=selectors.tender_deviations(tender),
-        object_id=tender.pk,
-        object_label=tender.title,
-        header=f"{tender.opportunity.account} · {tender.reference or tender.title}",
-        filename=f"tender-deviations-{tender.pk}.pdf",
-        back_url=tender.get_absolute_url(),
-        back_label=tender.title,
+    header = f"{tender.opportunity.account} · {tender.reference or tender.title}"
+    context = selectors.tender_deviations(tender)
+    return Document.of_record(
+        DocumentKind.TENDER_DEVIATIONS, tender, label=tender.title, header=header, context=context
     )
 
 
-@login_required
-def tender_deviations(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The technical and commercial deviation tables and the submission checklist, ready to print."""
-    return _respond(request, _tender_document(request, pk), DocumentFormat.PRINT)
-
-
-@login_required
-def tender_deviations_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The deviation tables and the submission checklist as PDF."""
-    return _respond(request, _tender_document(request, pk), DocumentFormat.PDF)
+# The technical and commercial deviation tables and the submission checklist, ready to print and as PDF.
+tender_deviations, tender_deviations_pdf = document_views(_tender_document)
 
 
 # --- the engineer's scorecard -------------------------------------------------------------------------------------
-
-
-def _period(request: AuthenticatedHttpRequest) -> tuple[str, datetime.date]:
-    """The period the scorecard page shows (`?kind=&start=`), a month by default."""
-    kind = request.GET.get("kind", formulas.MONTH)
-    if kind not in formulas.PERIOD_KINDS:
-        kind = formulas.MONTH
-    day = parse_date(request.GET.get("start", "") or "") or timezone.localdate()
-    start, _end = formulas.period_bounds(kind, day)
-    return kind, start
 
 
 def _scorecard_document(request: AuthenticatedHttpRequest, pk: int) -> Document:
     engineer = scoring.engineers_visible_to(request.user).filter(pk=pk).first()
     if engineer is None:
         raise Http404
-    kind, start = _period(request)
+    # The period the scorecard page shows.
+    kind, start, _end = requested_period(request.GET)
     query = urlencode({"kind": kind, "start": start.isoformat()})
     context = selectors.scorecard(engineer, kind, start)
     card = context["card"]
     period = f"{date_format(card.start, 'SHORT_DATE_FORMAT')} – {date_format(card.end, 'SHORT_DATE_FORMAT')}"
     return Document(
         kind=DocumentKind.SCORECARD,
-        body_template="documents/_scorecard.html",
         context=context,
         object_id=engineer.pk,
         object_label=f"{card.engineer_name} {card.start.isoformat()}–{card.end.isoformat()}",
@@ -216,16 +212,8 @@ def _scorecard_document(request: AuthenticatedHttpRequest, pk: int) -> Document:
     )
 
 
-@login_required
-def scorecard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The engineer's scorecard for one period, ready to print and sign."""
-    return _respond(request, _scorecard_document(request, pk), DocumentFormat.PRINT)
-
-
-@login_required
-def scorecard_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The engineer's scorecard as PDF."""
-    return _respond(request, _scorecard_document(request, pk), DocumentFormat.PDF)
+# The engineer's scorecard for one period, ready to print and sign, and as PDF.
+scorecard, scorecard_pdf = document_views(_scorecard_document)
 
 
 # --- the win/loss debrief -----------------------------------------------------------------------------------------
@@ -236,26 +224,10 @@ def _debrief_document(request: AuthenticatedHttpRequest, pk: int) -> Document:
     opportunity = get_object_for_user(
         Opportunity.objects.closed().select_related("account", "sales_owner", "presales_lead"), request.user, pk=pk
     )
-    return Document(
-        kind=DocumentKind.DEBRIEF,
-        body_template="documents/_debrief.html",
-        context=selectors.debrief(opportunity),
-        object_id=opportunity.pk,
-        object_label=opportunity.name,
-        header=f"{opportunity.account} · {opportunity}",
-        filename=f"debrief-{opportunity.pk}.pdf",
-        back_url=opportunity.get_absolute_url(),
-        back_label=opportunity.name,
-    )
+    header = f"{opportunity.account} · {opportunity}"
+    context = selectors.debrief(opportunity)
+    return Document.of_record(DocumentKind.DEBRIEF, opportunity, label=opportunity.name, header=header, context=context)
 
 
-@login_required
-def debrief(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The win/loss debrief of a closed deal, ready to print."""
-    return _respond(request, _debrief_document(request, pk), DocumentFormat.PRINT)
-
-
-@login_required
-def debrief_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """The win/loss debrief of a closed deal as PDF."""
-    return _respond(request, _debrief_document(request, pk), DocumentFormat.PDF)
+# The win/loss debrief of a closed deal, ready to print and as PDF.
+debrief, debrief_pdf = document_views(_debrief_document)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from presales import access
 from presales.core.lookups import get_object_for_user
-from presales.core.views import run_action, run_service
+from presales.core.views import requires, run_action, run_service, submit_form
 from presales.currencies.models import company_currency
 from presales.deals.models import Opportunity, Outcome
 from presales.forecast import selectors, services
@@ -45,11 +45,6 @@ MOVE_LABELS = {
 }
 
 
-def _require_forecast(request: AuthenticatedHttpRequest) -> None:
-    if not access.can_see_forecast(request.user):
-        raise PermissionDenied
-
-
 def _period(request: AuthenticatedHttpRequest) -> tuple[Period, PeriodForm]:
     today = timezone.localdate()
     period = Period.parse(request.GET.get("period") or request.POST.get("period"), today)
@@ -60,9 +55,9 @@ def _period(request: AuthenticatedHttpRequest) -> tuple[Period, PeriodForm]:
 
 
 @login_required
+@requires(access.can_see_forecast)
 def forecast(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Closed, commit, best case and pipeline against quota, by team and person, with the managers' calls."""
-    _require_forecast(request)
     period, form = _period(request)
     rollup = selectors.rollup(request.user, period, timezone.localdate())
     return render(
@@ -82,9 +77,9 @@ def forecast(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires(access.can_see_forecast)
 def figure_deals(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The deals behind one figure of the roll-up: exactly the rows it sums."""
-    _require_forecast(request)
     period, _form = _period(request)
     bucket = request.GET.get("bucket", "")
     if bucket not in {str(c.value) for c in Category}:
@@ -120,9 +115,9 @@ def figure_deals(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(access.can_see_forecast)
 def call(request: AuthenticatedHttpRequest, team_pk: int) -> HttpResponse:
     """A manager's call for their team and the period."""
-    _require_forecast(request)
     team = get_object_or_404(Team, pk=team_pk)
     if not access.can_make_forecast_call(request.user, team):
         raise PermissionDenied
@@ -144,10 +139,10 @@ def call(request: AuthenticatedHttpRequest, team_pk: int) -> HttpResponse:
 
 
 @login_required
+@requires(access.can_see_forecast)
 def moves(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What moved between two weekly snapshots (by default the latest one and now), with the deals behind each
     figure."""
-    _require_forecast(request)
     snapshots = list(Snapshot.objects.order_by("-week_start")[:60])
     by_key = {snapshot.week_start.isoformat(): snapshot for snapshot in snapshots}
     before = by_key.get(request.GET.get("from", "")) or (snapshots[0] if snapshots else None)
@@ -194,10 +189,9 @@ def moves(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires(access.can_manage_quotas)
 def quotas(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Quotas of the teams a manager manages (every team for an admin) and their people, per month or quarter."""
-    if not access.can_manage_quotas(request.user):
-        raise PermissionDenied
     period, period_form = _period(request)
     rows = selectors.quota_table(request.user, period)
     form = QuotaForm(request.POST or None, rows=rows)
@@ -238,10 +232,9 @@ def quotas(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires(access.can_edit_forecast_categories)
 def stage_categories(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Which forecast category each stage gives its open deals (an administrator's setting)."""
-    if not access.can_edit_forecast_categories(request.user):
-        raise PermissionDenied
     stages = list(Stage.objects.all())
     current = selectors.stage_categories()
     form = StageCategoryForm(request.POST or None, stages=stages, current=current)
@@ -306,18 +299,14 @@ def deal_category(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The deal follows its stage's forecast category again."))
         return redirect(deal.get_absolute_url())
     form = CategoryForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        saved = run_service(
-            form,
-            lambda: services.category_override_set(
-                actor=request.user, opportunity=deal, category=data["category"], note=data["note"]
-            ),
-            keep_typed=False,
-        )
-        if saved.ok:
-            messages.success(request, _("Forecast category saved."))
-            return redirect(deal.get_absolute_url())
+    saved = submit_form(
+        form,
+        lambda: services.category_override_set(actor=request.user, opportunity=deal, **form.cleaned_data),
+        keep_typed=False,
+    )
+    if saved.ok:
+        messages.success(request, _("Forecast category saved."))
+        return redirect(deal.get_absolute_url())
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, str(error))

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from presales import access
 from presales.core import workers
 from presales.core.lookups import get_object_for_user
-from presales.core.views import paginate
+from presales.core.views import paginate, requires, run_action, submit_form
 from presales.integration import calendar, runner, services, values
 from presales.integration.forms import MappingForm, StartForm, UploadForm, ValuesForm
 from presales.integration.mapping import fields_for
@@ -23,16 +23,11 @@ from presales.integration.tables import ImportJobTable, ImportRowErrorTable
 from presales.people.typing import AuthenticatedHttpRequest
 
 
-def _require_importer(request: AuthenticatedHttpRequest) -> None:
-    if not access.can_import(request.user):
-        raise PermissionDenied
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(access.can_import)
 def import_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a file and say what it holds; the person's earlier imports are listed below."""
-    _require_importer(request)
     kinds = services.allowed_kinds(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
@@ -67,15 +62,14 @@ def import_mapping(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not job.headers:  # not read yet (or refused): the job page shows why
         return redirect(job)
     form = MappingForm(request.POST if request.method == "POST" else None, job=job)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.import_job_set_mapping(
-                actor=request.user, job=job, mapping=form.mapping(), defaults=form.defaults()
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect("integration:import_values", pk=job.pk)
+    mapped = submit_form(
+        form,
+        lambda: services.import_job_set_mapping(
+            actor=request.user, job=job, mapping=form.mapping(), defaults=form.defaults()
+        ),
+    )
+    if mapped.ok:
+        return redirect("integration:import_values", pk=job.pk)
     return render(
         request,
         "integration/import_mapping.html",
@@ -95,13 +89,11 @@ def import_values(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("integration:import_mapping", pk=job.pk)
     fields = values.value_fields(job)
     form = ValuesForm(request.POST if request.method == "POST" else None, job=job, fields=fields, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.import_job_set_values(actor=request.user, job=job, value_map=form.value_map())
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect(job)
+    saved = submit_form(
+        form, lambda: services.import_job_set_values(actor=request.user, job=job, value_map=form.value_map())
+    )
+    if saved.ok:
+        return redirect(job)
     unmatched = {fv.key: sum(row.rows for row in fv.unmatched) for fv in fields}
     return render(
         request,
@@ -125,13 +117,8 @@ def import_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if job.status == ImportStatus.MAPPING and job.headers:
         return redirect("integration:import_mapping", pk=job.pk)
     form = StartForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.import_job_start(actor=request.user, job=job, skip_errors=form.cleaned_data["skip_errors"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect(job)
+    if submit_form(form, lambda: services.import_job_start(actor=request.user, job=job, **form.cleaned_data)).ok:
+        return redirect(job)
     errors = paginate(request, job.row_errors.all())
     return render(
         request,
@@ -185,11 +172,7 @@ def _worker_state(job: ImportJob) -> str:
 def import_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Run a failed or cancelled import again from where it stopped."""
     job = _job(request, pk)
-    try:
-        services.import_job_retry(actor=request.user, job=job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if run_action(request, lambda: services.import_job_retry(actor=request.user, job=job)).ok:
         messages.success(request, _("The import was queued again."))
     return redirect(job)
 
@@ -199,11 +182,9 @@ def import_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def import_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Cancel an import that has not ended; a running one stops at its next progress point, keeping nothing."""
     job = _job(request, pk)
-    try:
-        job = services.import_job_cancel(actor=request.user, job=job)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    cancelled = run_action(request, lambda: services.import_job_cancel(actor=request.user, job=job))
+    if cancelled.value is not None:
+        job = cancelled.value
         if job.status == ImportStatus.CANCELLED:
             messages.success(request, _("The import was cancelled. Nothing was imported."))
         else:

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from presales.core.forms import VersionedModelForm, editable_fields
+from presales.core.forms import DATE_INPUT, VersionedModelForm, editable_fields, optional_choices
 from presales.core.pickers import PickerSelect, PickerSelectMultiple
 from presales.core.uploads import allowed_extensions
 from presales.customers.models import Industry
@@ -15,15 +15,15 @@ from presales.deals.models import Competitor, Opportunity
 from presales.knowledge import services
 from presales.knowledge.models import KnowledgeItem
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The battlecard's texts, each also written in English (`<name>_en`).
+BATTLECARD_FIELDS = ("strengths", "weaknesses", "how_we_win", "proof_points")
+BATTLECARD_FIELDS_EN = tuple(f"{name}_en" for name in BATTLECARD_FIELDS)
 
 
 class KnowledgeItemForm(VersionedModelForm):
     """Everything about an item; the battlecard fields matter only for battlecards."""
 
-    industry_codes = forms.MultipleChoiceField(
-        label=_("Industries"), choices=Industry.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    industry_codes = optional_choices(_("Industries"), Industry.choices)
     competitors = forms.ModelMultipleChoiceField(
         label=_("Competitors"),
         queryset=Competitor.objects.all(),
@@ -37,16 +37,9 @@ class KnowledgeItemForm(VersionedModelForm):
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
             "body": forms.Textarea(attrs={"rows": 10}),
-            "strengths": forms.Textarea(attrs={"rows": 3}),
-            "weaknesses": forms.Textarea(attrs={"rows": 3}),
-            "how_we_win": forms.Textarea(attrs={"rows": 3}),
-            "proof_points": forms.Textarea(attrs={"rows": 3}),
             "summary_en": forms.Textarea(attrs={"rows": 2}),
             "body_en": forms.Textarea(attrs={"rows": 6}),
-            "strengths_en": forms.Textarea(attrs={"rows": 3}),
-            "weaknesses_en": forms.Textarea(attrs={"rows": 3}),
-            "how_we_win_en": forms.Textarea(attrs={"rows": 3}),
-            "proof_points_en": forms.Textarea(attrs={"rows": 3}),
+            **{name: forms.Textarea(attrs={"rows": 3}) for name in BATTLECARD_FIELDS + BATTLECARD_FIELDS_EN},
             "review_date": DATE_INPUT,
         }
         help_texts = {"tags": _("Separate with commas."), "products": _("Separate with commas.")}
@@ -56,6 +49,12 @@ class KnowledgeItemForm(VersionedModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["industry_codes"] = self.instance.industry_list
             self.initial["competitors"] = list(self.instance.competitors.values_list("pk", flat=True))
+
+    def battlecard_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in BATTLECARD_FIELDS]
+
+    def battlecard_fields_en(self) -> list[forms.BoundField]:
+        return [self[name] for name in BATTLECARD_FIELDS_EN]
 
 
 class AttachmentForm(forms.Form):

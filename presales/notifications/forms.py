@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.forms import optional_choices
 from presales.notifications import kinds
 from presales.notifications.models import Platform, WebhookEvent
 
@@ -36,13 +37,7 @@ class ChatRobotForm(forms.Form):
         widget=forms.PasswordInput(render_value=False),
         help_text=_("DingTalk: the secret under 加签 (starts with SEC). Feishu: the signature verification secret."),
     )
-    kinds_chosen = forms.MultipleChoiceField(
-        label=_("Kinds of notification"),
-        choices=kinds.CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every kind."),
-    )
+    kinds_chosen = optional_choices(_("Kinds of notification"), kinds.CHOICES, _("None ticked: every kind."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

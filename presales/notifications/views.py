@@ -7,14 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from presales import access
-from presales.core.views import ObjectListView, paginate, run_action, run_service
+from presales.core.views import ObjectListView, paginate, requires, run_action, submit_form
 from presales.notifications import services, webhooks
 from presales.notifications.filters import WebhookDeliveryFilter
 from presales.notifications.forms import ChatRobotForm, EmailChoiceForm, WebhookForm
@@ -48,20 +47,9 @@ def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 
 def _add_robot(request: AuthenticatedHttpRequest, form: ChatRobotForm, team: Team | None) -> bool:
-    if not form.is_valid():
-        return False
-    data = form.cleaned_data
-    result = run_service(
+    result = submit_form(
         form,
-        lambda: services.chat_robot_create(
-            actor=request.user,
-            team=team,
-            platform=data["platform"],
-            name=data["name"],
-            webhook_url=data["webhook_url"],
-            secret=data["secret"],
-            kinds_chosen=data["kinds_chosen"],
-        ),
+        lambda: services.chat_robot_create(actor=request.user, team=team, **form.cleaned_data),
         field_map={"kinds": "kinds_chosen"},
         keep_typed=False,
     )
@@ -152,32 +140,21 @@ def robot_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- webhooks (administrators) ------------------------------------------------------------------------------------------
 
 
-def _require_webhook_admin(request: AuthenticatedHttpRequest) -> None:
-    if not access.can_manage_webhooks(request.user):
-        raise PermissionDenied
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
+@requires(access.can_manage_webhooks)
 def webhook_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The webhooks, and a form to add one (its signing secret is shown once, right after)."""
-    _require_webhook_admin(request)
     form = WebhookForm()
     new_secret = ""
     if request.method == "POST":
         form = WebhookForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            result = run_service(
-                form,
-                lambda: webhooks.webhook_create(
-                    actor=request.user, name=data["name"], url=data["url"], events=data["events"]
-                ),
-                keep_typed=False,
-            )
-            if result.ok and result.value is not None:
-                _webhook, new_secret = result.value
-                form = WebhookForm()
+        result = submit_form(
+            form, lambda: webhooks.webhook_create(actor=request.user, **form.cleaned_data), keep_typed=False
+        )
+        if result.ok and result.value is not None:
+            _webhook, new_secret = result.value
+            form = WebhookForm()
     hooks = Webhook.objects.all()
     return render(
         request, "notifications/webhook_list.html", {"form": form, "webhooks": hooks, "new_secret": new_secret}
@@ -186,8 +163,8 @@ def webhook_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(access.can_manage_webhooks)
 def webhook_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require_webhook_admin(request)
     hook = get_object_or_404(Webhook, pk=pk)
     webhooks.webhook_set_enabled(actor=request.user, webhook=hook, enabled=not hook.enabled)
     return redirect("notifications:webhooks")
@@ -195,8 +172,8 @@ def webhook_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(access.can_manage_webhooks)
 def webhook_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require_webhook_admin(request)
     webhooks.webhook_delete(actor=request.user, webhook=get_object_or_404(Webhook, pk=pk))
     messages.success(request, _("The webhook was removed."))
     return redirect("notifications:webhooks")
@@ -212,10 +189,8 @@ class WebhookDeliveryListView(ObjectListView):
     context_object_name = "deliveries"
     export_basename = "webhook-deliveries"
 
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not access.can_manage_webhooks(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def has_permission(self, request: Any) -> bool:
+        return access.can_manage_webhooks(request.user)
 
 
 webhook_delivery_list = WebhookDeliveryListView.as_view()
@@ -223,8 +198,8 @@ webhook_delivery_list = WebhookDeliveryListView.as_view()
 
 @login_required
 @require_POST
+@requires(access.can_manage_webhooks)
 def webhook_delivery_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require_webhook_admin(request)
     row = get_object_or_404(WebhookDelivery, pk=pk)
     if run_action(request, lambda: webhooks.webhook_delivery_retry(actor=request.user, delivery=row)).ok:
         messages.success(request, _("The event is being sent again."))

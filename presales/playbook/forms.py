@@ -4,37 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from presales.core.forms import VersionedModelForm
+from presales.core.forms import VersionedModelForm, optional_choices
+from presales.playbook import services
 from presales.playbook.models import StepDefinition, StepRole
 
 
 class StepDefinitionForm(VersionedModelForm):
-    consulted_roles = forms.MultipleChoiceField(
-        label=_("Consulted"), choices=StepRole.choices, widget=forms.CheckboxSelectMultiple, required=False
-    )
+    consulted_roles = optional_choices(_("Consulted"), StepRole.choices)
 
     class Meta:
         model = StepDefinition
-        fields = [
-            "order",
-            "key",
-            "name_zh",
-            "name_en",
-            "responsible_role",
-            "consulted_roles",
-            "stage",
-            "answer_kind",
-            "due_rule",
-            "due_days",
-        ]
+        fields = list(services.STEP_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
         self.fields["order"].required = False
 
     def validate_unique(self) -> None:

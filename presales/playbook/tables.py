@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -14,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from presales.core.i18n import in_reader_language
-from presales.core.tables import Column, DateColumn, NumberColumn, Table, badge, display, join, link
+from presales.core.tables import Column, DateColumn, NumberColumn, Table, badge, display, join, link, post_button
 from presales.playbook.defaults import DEFAULT_PLAYBOOK_NOTES
 from presales.playbook.models import PlaybookVersion, Stage, StepDefinition
 
@@ -105,13 +103,12 @@ class StepDefinitionTable(Table):
         return f"{step.due_days} · {step.get_due_rule_display()}"
 
     def render_change(self, step: StepDefinition) -> SafeString:
-        return format_html(
-            '<a href="{}">{}</a>\n        <form method="post" action="{}" class="inline-post">'
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-            '<button class="linklike" type="submit">{}</button></form>',
-            reverse("playbook:step_definition_edit", args=[step.pk]),
-            _("Edit"),
-            reverse("playbook:step_definition_delete", args=[step.pk]),
-            get_token(cast(HttpRequest, self.request)),
-            _("Remove"),
+        return join(
+            link(reverse("playbook:step_definition_edit", args=[step.pk]), _("Edit")),
+            post_button(
+                self.request,
+                reverse("playbook:step_definition_delete", args=[step.pk]),
+                _("Remove"),
+                form_class="inline-post",
+            ),
         )

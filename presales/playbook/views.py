@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from presales import access
-from presales.core.views import run_action, run_service
+from presales.core.views import requires, run_action, run_service
 from presales.people.typing import AuthenticatedHttpRequest
 from presales.playbook import services
 from presales.playbook.forms import StepDefinitionForm
@@ -42,15 +41,10 @@ def stages(request: AuthenticatedHttpRequest) -> HttpResponse:
 # --- Editing the playbook -----------------------------------------------------------------------------------------
 
 
-def _require_editor(request: AuthenticatedHttpRequest) -> None:
-    if not access.can_edit_playbook(request.user):
-        raise PermissionDenied
-
-
 @login_required
+@requires(access.can_edit_playbook)
 def playbook_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The playbook's versions, the current steps and the draft being edited (admins and presales managers)."""
-    _require_editor(request)
     versions = PlaybookVersion.objects.annotate(
         deals=Count("dealplaybook", distinct=True), step_count=Count("steps", distinct=True)
     )
@@ -75,16 +69,16 @@ def playbook_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@requires(access.can_edit_playbook)
 def draft_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require_editor(request)
     services.playbook_draft_create(actor=request.user, notes=request.POST.get("notes", ""))
     return redirect("playbook:settings")
 
 
 @login_required
 @require_POST
+@requires(access.can_edit_playbook)
 def draft_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require_editor(request)
     draft = get_object_or_404(PlaybookVersion, pk=pk)
     published = run_action(
         request,
@@ -96,9 +90,9 @@ def draft_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires(access.can_edit_playbook)
 def step_definition_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     """Add or change a step of the draft: wording, order, owner, consulted roles, stage, answer and due rule."""
-    _require_editor(request)
     draft = PlaybookVersion.objects.filter(published_at__isnull=True).first()
     if draft is None:
         messages.error(request, _("Start a draft first."))
@@ -134,8 +128,8 @@ def step_definition_edit(request: AuthenticatedHttpRequest, pk: int | None = Non
 
 @login_required
 @require_POST
+@requires(access.can_edit_playbook)
 def step_definition_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require_editor(request)
     step = get_object_or_404(StepDefinition, pk=pk)
     run_action(request, lambda: services.step_definition_delete(actor=request.user, step=step))
     return redirect("playbook:settings")

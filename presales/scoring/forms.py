@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from presales.core.forms import VersionedModelForm
+from presales.core.forms import DATE_INPUT, VersionedModelForm
+from presales.core.views.params import date_param
 from presales.deals.models import Competitor, DealRole
+from presales.scoring import formulas
 from presales.scoring.models import CapabilityDimension, DebriefReason, ScoringWeights
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+def requested_period(query: Any) -> tuple[str, datetime.date, datetime.date]:
+    """The scoring period a page shows (`?kind=&start=`, a month by default): its kind, first and last day."""
+    kind = query.get("kind", formulas.MONTH)
+    if kind not in formulas.PERIOD_KINDS:
+        kind = formulas.MONTH
+    start, end = formulas.period_bounds(kind, date_param(query, "start"))
+    return kind, start, end
+
+
 MARKS = [("", "—"), *[(str(mark), str(mark)) for mark in range(1, 6)]]
 RATING_MARKS = [(str(mark), str(mark)) for mark in range(1, 6)]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,8 +20,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from presales import access
-from presales.core.forms import apply_validation_error
-from presales.core.views import ObjectEditView, ObjectListView, run_service
+from presales.core.views import (
+    ObjectEditView,
+    ObjectListView,
+    date_param,
+    requires,
+    run_action,
+    run_service,
+    submit_form,
+)
 from presales.currencies.models import company_currency
 from presales.deals.models import Opportunity, Outcome
 from presales.people.models import Role
@@ -37,6 +44,7 @@ from presales.scoring.forms import (
     SalesRatingForm,
     VisitQuotaForm,
     WeightsForm,
+    requested_period,
 )
 from presales.scoring.models import CapabilityDimension, PeriodKind, ScoringPeriod, VisitQuotaChange
 from presales.scoring.tables import (
@@ -50,15 +58,6 @@ from presales.scoring.tables import (
 from presales.winning.models import Verdict
 from presales.winning.selectors import lead_verdict_list_url
 from presales.work.models import SupportRequest
-
-
-def _period(request: AuthenticatedHttpRequest) -> tuple[str, datetime.date, datetime.date]:
-    kind = request.GET.get("kind", formulas.MONTH)
-    if kind not in formulas.PERIOD_KINDS:
-        kind = formulas.MONTH
-    day = parse_date(request.GET.get("start", "") or "") or timezone.localdate()
-    start, end = formulas.period_bounds(kind, day)
-    return kind, start, end
 
 
 def _period_nav(kind: str, start: datetime.date, end: datetime.date) -> dict[str, Any]:
@@ -97,7 +96,7 @@ class TeamScorecardsView(ObjectListView):
 
     def get_queryset(self, request: AuthenticatedHttpRequest) -> list[selectors.Scorecard]:
         # The figures are computed, not stored: the cards are built for the period, then sorted in memory.
-        kind, start, end = _period(request)
+        kind, start, end = requested_period(request.GET)
         self.nav = _period_nav(kind, start, end)
         engineers = list(selectors.engineers_visible_to(request.user))
         cards, self.period = selectors.scorecards_for(engineers, kind, start)
@@ -136,7 +135,7 @@ def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
 def scorecard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One engineer's scorecard: parts, weights, composite, rank, trend, and every row behind every number."""
     engineer = _visible_engineer(request, pk)
-    kind, start, end = _period(request)
+    kind, start, end = requested_period(request.GET)
     card = selectors.scorecard_for(engineer, kind, start)
     trend = selectors.trend_for(engineer, kind, start)
     explanation = explain(card)
@@ -177,7 +176,7 @@ class ScorecardRowsView(ObjectListView):
 
     def get_card(self, request: AuthenticatedHttpRequest) -> selectors.Scorecard:
         self.engineer = _visible_engineer(request, self.kwargs["pk"])
-        kind, start, end = _period(request)
+        kind, start, end = requested_period(request.GET)
         self.nav = _period_nav(kind, start, end)
         return selectors.scorecard_for(self.engineer, kind, start)
 
@@ -243,25 +242,24 @@ def capability(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     dimensions = selectors.active_dimensions()
     if request.method == "POST":
         form = CapabilityScoresForm(request.POST, dimensions=dimensions)
-        if form.is_valid():
-            try:
-                services.capability_scores_save(
-                    actor=request.user,
-                    engineer=engineer,
-                    period_kind=form.cleaned_data["period_kind"],
-                    period_start=form.cleaned_data["period_start"],
-                    scores=form.scores(),
-                )
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                messages.success(request, _("Capability scores saved."))
-                kind = form.cleaned_data["period_kind"]
-                query = urlencode({"kind": kind, "start": form.cleaned_data["period_start"].isoformat()})
-                return redirect(f"{reverse('scoring:scorecard', args=[engineer.pk])}?{query}")
+        saved = submit_form(
+            form,
+            lambda: services.capability_scores_save(
+                actor=request.user,
+                engineer=engineer,
+                period_kind=form.cleaned_data["period_kind"],
+                period_start=form.cleaned_data["period_start"],
+                scores=form.scores(),
+            ),
+        )
+        if saved.ok:
+            messages.success(request, _("Capability scores saved."))
+            kind = form.cleaned_data["period_kind"]
+            query = urlencode({"kind": kind, "start": form.cleaned_data["period_start"].isoformat()})
+            return redirect(f"{reverse('scoring:scorecard', args=[engineer.pk])}?{query}")
     else:
         kind = request.GET.get("kind", "month") if request.GET.get("kind") in ("week", "month") else "month"
-        start = formulas.period_bounds(kind, parse_date(request.GET.get("start", "") or "") or timezone.localdate())[0]
+        start = formulas.period_bounds(kind, date_param(request.GET, "start"))[0]
         initial: dict[str, Any] = {"period_kind": kind, "period_start": start}
         for score in engineer.capability_scores.filter(period_kind=kind, period_start=start):
             initial[f"score_{score.dimension_id}"] = str(score.score)
@@ -277,14 +275,12 @@ def quota(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not access.can_manage_scoring(request.user):
         raise PermissionDenied
     form = VisitQuotaForm(request.POST or None, initial={"quota": engineer.weekly_visit_quota})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.visit_quota_set(actor=request.user, engineer=engineer, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Visit quota saved."))
-            return redirect("scoring:scorecard", pk=engineer.pk)
+    saved = submit_form(
+        form, lambda: services.visit_quota_set(actor=request.user, engineer=engineer, **form.cleaned_data)
+    )
+    if saved.ok:
+        messages.success(request, _("Visit quota saved."))
+        return redirect("scoring:scorecard", pk=engineer.pk)
     history = VisitQuotaChange.objects.filter(engineer=engineer).select_related("changed_by")
     return render(request, "scoring/quota_form.html", {"form": form, "engineer": engineer, "history": history})
 
@@ -320,16 +316,15 @@ def rate(request: AuthenticatedHttpRequest, deal_pk: int) -> HttpResponse:
         raise PermissionDenied
     engineer = support_request.assignee if support_request else opportunity.presales_lead
     form = SalesRatingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.sales_rating_create(
-                actor=request.user, opportunity=opportunity, request=support_request, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Thank you: your rating is saved."))
-            return redirect("scoring:todo")
+    rated = submit_form(
+        form,
+        lambda: services.sales_rating_create(
+            actor=request.user, opportunity=opportunity, request=support_request, **form.cleaned_data
+        ),
+    )
+    if rated.ok:
+        messages.success(request, _("Thank you: your rating is saved."))
+        return redirect("scoring:todo")
     return render(
         request,
         "scoring/rating_form.html",
@@ -345,14 +340,12 @@ def debrief(request: AuthenticatedHttpRequest, deal_pk: int) -> HttpResponse:
     if role is None:
         raise PermissionDenied
     form = DebriefForm(request.POST or None, role=role, opportunity=opportunity)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.debrief_create(actor=request.user, opportunity=opportunity, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Thank you: your debrief is saved."))
-            return redirect("scoring:todo")
+    saved = submit_form(
+        form, lambda: services.debrief_create(actor=request.user, opportunity=opportunity, **form.cleaned_data)
+    )
+    if saved.ok:
+        messages.success(request, _("Thank you: your debrief is saved."))
+        return redirect("scoring:todo")
     debriefs = opportunity.debriefs.select_related("author", "competitor")
     return render(
         request,
@@ -365,10 +358,9 @@ def debrief(request: AuthenticatedHttpRequest, deal_pk: int) -> HttpResponse:
 
 
 @login_required
+@requires(access.can_manage_scoring)
 def setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The rubric (presales managers) and the weights (admin)."""
-    if not access.can_manage_scoring(request.user):
-        raise PermissionDenied
     weights = services.weights_get()
     weights_form = WeightsForm(instance=weights, initial={"version": weights.version})
     conflict = None
@@ -404,14 +396,11 @@ class DimensionEditView(ObjectEditView):
     """Add or change a rubric line."""
 
     queryset = CapabilityDimension.objects.all()
+    visible_to_everyone = True  # the rubric is the same for everybody
     form_class = DimensionForm
     template_name = "scoring/dimension_form.html"
     context_object_name = "dimension"
     created_message = updated_message = gettext_lazy("Rubric saved.")
-
-    def get_object(self, request: AuthenticatedHttpRequest, **kwargs: Any) -> CapabilityDimension:
-        # The rubric is the same for everybody: no visibility rule, only who may change it.
-        return get_object_or_404(CapabilityDimension, pk=kwargs["pk"]) if kwargs.get("pk") else CapabilityDimension()
 
     def has_permission(self, request: AuthenticatedHttpRequest, obj: CapabilityDimension) -> bool:
         return access.can_manage_scoring(request.user)
@@ -438,11 +427,7 @@ def period_close(request: AuthenticatedHttpRequest) -> HttpResponse:
     start = parse_date(request.POST.get("start", "") or "")
     if kind not in formulas.PERIOD_KINDS or start is None:
         raise Http404
-    try:
-        services.period_close(actor=request.user, kind=kind, start=start)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if run_action(request, lambda: services.period_close(actor=request.user, kind=kind, start=start)).ok:
         messages.success(request, _("Period closed: its scorecards are frozen."))
     return redirect(f"{reverse('scoring:team')}?{urlencode({'kind': kind, 'start': start.isoformat()})}")
 
@@ -456,11 +441,8 @@ def period_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not access.can_manage_scoring(request.user):
         raise PermissionDenied
     if form.is_valid():
-        try:
-            services.period_reopen(actor=request.user, period=period, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        reason = form.cleaned_data["reason"]
+        if run_action(request, lambda: services.period_reopen(actor=request.user, period=period, reason=reason)).ok:
             messages.success(request, _("Period reopened: its scorecards are live again."))
     else:
         messages.error(request, _("Say why the period is reopened."))

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from presales import access
 from presales.core.history import history_entries
-from presales.core.views import ObjectEditView, ObjectListView, run_action, run_service
+from presales.core.views import ObjectEditView, ObjectListView, requires, run_action, submit_form
 from presales.people.models import Team, User
 from presales.people.typing import AuthenticatedHttpRequest
 from presales.staff import selectors, services
@@ -46,10 +46,11 @@ class PersonListView(ObjectListView):
     context_object_name = "people"
     export_basename = "people"
 
+    def has_permission(self, request: Any) -> bool:
+        return access.can_open_people_pages(request.user)
+
     def get_queryset(self, request: Any) -> Any:
-        if not access.can_open_people_pages(request.user):
-            raise PermissionDenied
-        return access.people_visible_to(request.user, User.objects.select_related("team"))
+        return access.people_visible_to(request.user, self.queryset)
 
     def get_extra_context(self, request: Any, rows: Any) -> dict[str, Any]:
         return {"can_manage_people": access.can_manage_people(request.user)}
@@ -137,17 +138,14 @@ def person_hand_over(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     """Give the person's open deals to the colleagues chosen."""
     person = _managed_person(request, pk)
     form = HandOverForm(request.POST, person=person)
-    if form.is_valid():
-        result = run_service(
-            form,
-            lambda: services.work_hand_over(actor=request.user, person=person, **form.cleaned_data),
-            keep_typed=False,
-        )
-        if result.ok:
-            count = result.value or 0
-            text = ngettext("%(count)s open deal was handed over.", "%(count)s open deals were handed over.", count)
-            messages.success(request, text % {"count": count})
-            return redirect("staff:person_detail", pk=person.pk)
+    result = submit_form(
+        form, lambda: services.work_hand_over(actor=request.user, person=person, **form.cleaned_data), keep_typed=False
+    )
+    if result.ok:
+        count = result.value or 0
+        text = ngettext("%(count)s open deal was handed over.", "%(count)s open deals were handed over.", count)
+        messages.success(request, text % {"count": count})
+        return redirect("staff:person_detail", pk=person.pk)
     return _render_person(request, person, handover_form=form)
 
 
@@ -156,15 +154,14 @@ def person_hand_over(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def person_deactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = _managed_person(request, pk)
     form = DeactivateForm(request.POST)
-    if form.is_valid():
-        result = run_service(
-            form,
-            lambda: services.person_deactivate(actor=request.user, person=person, reason=form.cleaned_data["reason"]),
-            keep_typed=False,
-        )
-        if result.ok:
-            messages.success(request, _("%(name)s can no longer sign in.") % {"name": person})
-            return redirect("staff:person_detail", pk=person.pk)
+    result = submit_form(
+        form,
+        lambda: services.person_deactivate(actor=request.user, person=person, **form.cleaned_data),
+        keep_typed=False,
+    )
+    if result.ok:
+        messages.success(request, _("%(name)s can no longer sign in.") % {"name": person})
+        return redirect("staff:person_detail", pk=person.pk)
     return _render_person(request, person, deactivate_form=form)
 
 
@@ -190,10 +187,9 @@ def person_invite_again(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 
 @login_required
+@requires(access.can_open_people_pages)
 def team_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The team tree with each team's manager and number of active members."""
-    if not access.can_open_people_pages(request.user):
-        raise PermissionDenied
     context = {"tree": selectors.team_tree(request.user), "can_manage_people": access.can_manage_people(request.user)}
     return render(request, "staff/team_list.html", context)
 

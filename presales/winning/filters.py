@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from presales.core.filters import StableOrderingFilter
+from presales.core.filters import StableOrderingFilter, date_range
 from presales.core.pickers import PickerSelect
-from presales.customers.filters import industry_filter, region_filter, team_filter
+from presales.customers.filters import account_scope_filters, team_filter
 from presales.deals.models import Competitor, Outcome, ProductLine
 from presales.people.models import PRESALES_ROLES, Team, User
 from presales.winning.models import ASSESSED, TechnicalVerdict, Verdict, VerdictPhase
 from presales.winning.tables import TechnicalVerdictTable
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class TechnicalVerdictFilter(django_filters.FilterSet):
@@ -44,14 +41,8 @@ class TechnicalVerdictFilter(django_filters.FilterSet):
         empty_label=_("Any team"),
         widget=PickerSelect("people:team_pick"),
     )
-    industry = industry_filter("opportunity__account__industry")
-    region = region_filter("opportunity__account__region")
-    recorded_from = django_filters.DateFilter(
-        label=_("Recorded from"), field_name="recorded_on", lookup_expr="gte", widget=DATE_INPUT
-    )
-    recorded_to = django_filters.DateFilter(
-        label=_("Recorded until"), field_name="recorded_on", lookup_expr="lte", widget=DATE_INPUT
-    )
+    industry, region = account_scope_filters("opportunity__account")
+    recorded_from, recorded_to = date_range("recorded_on", _("Recorded from"), _("Recorded until"))
     product_line = django_filters.ModelChoiceFilter(
         label=_("Product line"),
         queryset=ProductLine.objects.all(),

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from presales.core.forms import DATE_INPUT
 from presales.deals.models import Competitor, Opportunity
 from presales.winning.models import TechnicalVerdict, VerdictPhase
 
@@ -18,7 +19,7 @@ class TechnicalVerdictForm(forms.ModelForm):
         fields = ["phase", "verdict", "competitor", "reasons", "recorded_on"]
         widgets = {
             "reasons": forms.Textarea(attrs={"rows": 3}),
-            "recorded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "recorded_on": DATE_INPUT,
         }
 
     def __init__(self, *args: object, opportunity: Opportunity, **kwargs: object) -> None:

@@ -7,9 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from presales import access
 from presales.core.lookups import get_object_for_user
-from presales.core.views import ObjectListView
+from presales.core.views import ObjectListView, requires, submit_form
 from presales.deals.models import Opportunity
 from presales.people.typing import AuthenticatedHttpRequest
 from presales.winning import selectors, services, tasks
@@ -30,16 +29,12 @@ from presales.winning.tables import TechnicalVerdictTable
 class TechnicalVerdictListView(ObjectListView):
     """Every technical verdict the person can see: the rows behind the technical win dashboard's figures."""
 
+    queryset = TechnicalVerdict.objects.select_related("opportunity__presales_lead", "competitor")
     filterset_class = TechnicalVerdictFilter
     table_class = TechnicalVerdictTable
     template_name = "winning/verdict_list.html"
     context_object_name = "verdicts"
     export_basename = "technical-verdicts"
-
-    def get_queryset(self, request: AuthenticatedHttpRequest) -> QuerySet[TechnicalVerdict]:
-        return TechnicalVerdict.objects.visible_to(request.user).select_related(
-            "opportunity__presales_lead", "competitor"
-        )
 
 
 def _panel_context(request: AuthenticatedHttpRequest, opportunity: Opportunity, **extra: Any) -> dict[str, Any]:
@@ -72,32 +67,21 @@ def verdict_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not access.can_record_technical_verdict(request.user, opportunity):
         raise PermissionDenied
     form = TechnicalVerdictForm(request.POST or None, opportunity=opportunity)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.technical_verdict_record(
-                actor=request.user,
-                opportunity=opportunity,
-                phase=form.cleaned_data["phase"],
-                verdict=form.cleaned_data["verdict"],
-                competitor=form.cleaned_data["competitor"],
-                reasons=form.cleaned_data["reasons"],
-                recorded_on=form.cleaned_data["recorded_on"],
-            )
-        except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("Technical verdict recorded."))
-            return redirect(opportunity.get_absolute_url())
+    recorded = submit_form(
+        form,
+        lambda: services.technical_verdict_record(actor=request.user, opportunity=opportunity, **form.cleaned_data),
+    )
+    if recorded.ok:
+        messages.success(request, _("Technical verdict recorded."))
+        return redirect(opportunity.get_absolute_url())
     return render(request, "winning/verdict_form.html", {"form": form, "deal": opportunity})
 
 
 @require_POST
 @login_required
+@requires(access.can_retrain_win_model)
 def retrain(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Queue a training for the worker (admins and presales managers); the model card shows its progress."""
-    if not access.can_retrain_win_model(request.user):
-        raise PermissionDenied
     model = services.win_model_request(actor=request.user)
     model_id = model.pk
     transaction.on_commit(lambda: tasks.train_win_model(model_id))

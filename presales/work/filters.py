@@ -9,9 +9,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from presales.core.filters import StableOrderingFilter
+from presales.core.filters import StableOrderingFilter, date_range
 from presales.core.pickers import PickerSelect
-from presales.customers.filters import industry_filter, region_filter, team_filter
+from presales.customers.filters import account_scope_filters, team_filter
 from presales.deals.models import Opportunity
 from presales.people.models import Team, User
 from presales.work.models import (
@@ -23,8 +23,6 @@ from presales.work.models import (
     WorkType,
 )
 from presales.work.tables import ActivityTable, SupportRequestTable
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ActivityFilter(django_filters.FilterSet):
@@ -40,8 +38,7 @@ class ActivityFilter(django_filters.FilterSet):
         empty_label=_("Anybody"),
         widget=PickerSelect("people:person_pick", query="role=presales"),
     )
-    date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte", widget=DATE_INPUT)
-    date_to = django_filters.DateFilter(label=_("Until"), field_name="date", lookup_expr="lte", widget=DATE_INPUT)
+    date_from, date_to = date_range("date", _("From"), _("Until"))
     opportunity = django_filters.ModelChoiceFilter(
         label=_("Opportunity"), queryset=Opportunity.objects.all(), widget=forms.HiddenInput
     )
@@ -52,8 +49,7 @@ class ActivityFilter(django_filters.FilterSet):
     )
     # The dashboards' scope (insights.selectors.activities): the owner's team, the account's industry and region.
     team = team_filter(field_name="owner__team")
-    industry = industry_filter("account__industry")
-    region = region_filter("account__region")
+    industry, region = account_scope_filters("account")
     ordering = StableOrderingFilter(fields=ActivityTable.ordering_fields())
 
     class Meta:
@@ -76,17 +72,11 @@ class SupportRequestFilter(django_filters.FilterSet):
         label=_("Only forgotten"), method="filter_forgotten", widget=forms.CheckboxInput
     )
     mine = django_filters.BooleanFilter(label=_("Only mine"), method="filter_mine", widget=forms.CheckboxInput)
-    created_from = django_filters.DateFilter(
-        label=_("Asked from"), field_name="created_at", lookup_expr="date__gte", widget=DATE_INPUT
-    )
-    created_to = django_filters.DateFilter(
-        label=_("Asked until"), field_name="created_at", lookup_expr="date__lte", widget=DATE_INPUT
-    )
+    created_from, created_to = date_range("created_at", _("Asked from"), _("Asked until"), lookup="date__")
     # The dashboards' scope (insights.selectors.support_requests): the assignee's team or the deal's sales or presales
     # team, the deal's account industry and region.
     team = team_filter(method="filter_team")
-    industry = industry_filter("opportunity__account__industry")
-    region = region_filter("opportunity__account__region")
+    industry, region = account_scope_filters("opportunity__account")
     ordering = StableOrderingFilter(fields=SupportRequestTable.ordering_fields())
 
     class Meta:

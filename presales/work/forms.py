@@ -7,14 +7,12 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from presales.core.forms import VersionedModelForm
+from presales.core.forms import DATE_INPUT, VersionedModelForm
 from presales.core.pickers import PickerSelect, PickerSelectMultiple
 from presales.customers.models import Account
 from presales.deals.models import Opportunity
 from presales.people.models import PRESALES_ROLES, Skill, User
 from presales.work.models import Activity, RequestStatus, SupportRequest
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def presales_people() -> Any:

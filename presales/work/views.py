@@ -14,7 +14,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_POST
 from presales import access
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
-from presales.core.views import ObjectEditView, ObjectListView, run_action, run_service
+from presales.core.views import ObjectEditView, ObjectListView, date_param, requires, run_action, run_service
 from presales.deals.models import Opportunity
 from presales.people.models import PRESALES_ROLES, User
 from presales.people.typing import AuthenticatedHttpRequest
@@ -34,8 +33,7 @@ from presales.work.tables import ActivityTable, SupportRequestTable
 
 
 def _week_from(request: AuthenticatedHttpRequest) -> datetime.date:
-    day = parse_date(request.GET.get("week", "") or "") or timezone.localdate()
-    return selectors.week_start(day)
+    return selectors.week_start(date_param(request.GET, "week"))
 
 
 # --- activities ---------------------------------------------------------------------------------
@@ -118,7 +116,7 @@ class ActivityEditView(ObjectEditView):
             return {}
         opportunity, support_request = self._sources(request)
         initial: dict[str, Any] = {
-            "date": parse_date(request.GET.get("date", "") or "") or timezone.localdate(),
+            "date": date_param(request.GET, "date"),
             "hours": Decimal(2),
             "status": ActivityStatus.DONE,
         }
@@ -143,29 +141,11 @@ class ActivityEditView(ObjectEditView):
         return context
 
     def create(self, request: AuthenticatedHttpRequest, form: ActivityForm, obj: Activity) -> Activity:
-        data = form.cleaned_data
-        return services.activity_create(
-            actor=request.user,
-            kind=data["kind"],
-            date=data["date"],
-            hours=data["hours"],
-            status=data["status"],
-            opportunity=data["opportunity"],
-            account=data["account"],
-            participants=data["participants"],
-            step_key=data["step_key"],
-            outcome=data["outcome"],
-            win_rate_answer=data["win_rate_answer"],
-            expected_uplift=data["expected_uplift"],
-            request=self._sources(request)[1],
-        )
+        return services.activity_create(actor=request.user, request=self._sources(request)[1], **form.service_data())
 
     def update(self, request: AuthenticatedHttpRequest, form: ActivityForm, obj: Activity) -> Activity:
-        data = dict(form.cleaned_data)
-        participants = data.pop("participants")
-        version = data.pop("version")
         return services.activity_update(
-            actor=request.user, activity=obj, expected_version=version, participants=participants, **data
+            actor=request.user, activity=obj, expected_version=form.cleaned_data["version"], **form.service_data()
         )
 
     def success_message(self, obj: Activity, created: bool) -> str | None:
@@ -219,10 +199,9 @@ def _team_people(user: User) -> list[User]:
 
 
 @login_required
+@requires(access.can_see_workload)
 def activity_team(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The team's week: hours per engineer per day."""
-    if not access.can_see_workload(request.user):
-        raise PermissionDenied
     start = _week_from(request)
     people = _team_people(request.user)
     grid = selectors.team_week(Activity.objects.visible_to(request.user), people, start)
@@ -240,10 +219,9 @@ def activity_team(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@requires(access.can_see_workload)
 def workload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Committed hours against capacity per engineer per week for the next eight weeks."""
-    if not access.can_see_workload(request.user):
-        raise PermissionDenied
     data = selectors.workload(_team_people(request.user))
     return render(request, "work/workload.html", data)
 

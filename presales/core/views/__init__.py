@@ -7,8 +7,10 @@ the conflict and validation handling of an edit; the confirmation of a delete; p
 
 from presales.core.views.attachments import AttachmentDownloadView, AttachmentUploadView
 from presales.core.views.delete import ObjectDeleteView
-from presales.core.views.edit import ObjectEditView, run_action, run_service
+from presales.core.views.edit import ObjectEditView, run_action, run_service, submit_form
 from presales.core.views.lists import ObjectListView, paginate
+from presales.core.views.params import date_param
+from presales.core.views.permissions import requires
 
 __all__ = [
     "AttachmentDownloadView",
@@ -16,7 +18,10 @@ __all__ = [
     "ObjectDeleteView",
     "ObjectEditView",
     "ObjectListView",
+    "date_param",
     "paginate",
+    "requires",
     "run_action",
     "run_service",
+    "submit_form",
 ]

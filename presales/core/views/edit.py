@@ -13,7 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from presales.core.concurrency import ConcurrentEditError
@@ -56,6 +56,16 @@ def run_service(
     return ServiceResult(value=value, ok=True)
 
 
+def submit_form(
+    form: Any, call: Callable[[], T], *, field_map: dict[str, str] | None = None, keep_typed: bool = True
+) -> ServiceResult[T]:
+    """`run_service` once the form is valid: an unbound form (a GET) or an invalid one (its errors already on it) is
+    not sent to the service and gives a result that is not ok."""
+    if not form.is_valid():
+        return ServiceResult()
+    return run_service(form, call, field_map=field_map, keep_typed=keep_typed)
+
+
 def run_action(request: HttpRequest, call: Callable[[], T]) -> ServiceResult[T]:
     """Call a service for a button that has no form to show errors on (move, reopen, publish): a lost race or a
     refusal becomes an error message on the page the person goes to next."""
@@ -80,6 +90,8 @@ class ObjectEditView(LoginRequiredMixin, View):
     """
 
     queryset: ClassVar[Any] = None
+    # Objects everybody sees (the shared competitor profiles, the rubric): no `visible_to`, only who may change them.
+    visible_to_everyone: ClassVar[bool] = False
     form_class: ClassVar[Any]
     template_name: ClassVar[str]
     context_object_name: ClassVar[str] = "object"
@@ -93,9 +105,11 @@ class ObjectEditView(LoginRequiredMixin, View):
 
     def get_object(self, request: Any, **kwargs: Any) -> Any:
         """The object to change (404 unless the person can see it), or a new, unsaved one to create."""
-        if "pk" in kwargs:
-            return get_object_for_user(self.queryset, request.user, pk=kwargs["pk"])
-        return self.queryset.model()
+        if "pk" not in kwargs:
+            return self.queryset.model()
+        if self.visible_to_everyone:
+            return get_object_or_404(self.queryset, pk=kwargs["pk"])
+        return get_object_for_user(self.queryset, request.user, pk=kwargs["pk"])
 
     def has_permission(self, request: Any, obj: Any) -> bool:
         raise NotImplementedError

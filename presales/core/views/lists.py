@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -42,7 +42,8 @@ def wants_results_only(request: HttpRequest) -> bool:
 
 class ObjectListView(LoginRequiredMixin, View):
     """A list page: `queryset` narrowed to what the person may see, `filterset_class` over it, `table_class` for the
-    columns, the page of rows, and the download when the URL carries `?export=csv|xlsx`.
+    columns, the page of rows, and the download when the URL carries `?export=csv|xlsx`. A list only some people may
+    open at all (the people pages, a manager's queue) says who in `has_permission`.
 
     The template receives `table`, `page_obj`, the rows under `context_object_name`, the FilterSet under
     `filter`, `filtered` (whether any filter is set) and `list_base`: list templates start with
@@ -61,6 +62,10 @@ class ObjectListView(LoginRequiredMixin, View):
     # nature show every row.
     paginated: ClassVar[bool] = True
     paginate_by: ClassVar[int | None] = None
+
+    def has_permission(self, request: Any) -> bool:
+        """Whether the person may open the list at all (a 403 otherwise); the rows are narrowed by `get_queryset`."""
+        return True
 
     def get_queryset(self, request: Any) -> Any:
         """The rows this person may see: the model's `visible_to(user)`, as everywhere else."""
@@ -99,6 +104,8 @@ class ObjectListView(LoginRequiredMixin, View):
         return {}
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not self.has_permission(request):
+            raise PermissionDenied
         queryset = self.get_queryset(request)
         filterset = self.get_filterset(request, queryset)
         rows = self.get_rows(request, filterset, queryset)

@@ -22,7 +22,7 @@ from presales import access
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
 from presales.core.redirects import safe_next
-from presales.core.views import ObjectListView, run_action, run_service
+from presales.core.views import ObjectListView, requires, run_action, submit_form
 from presales.deals import selectors, services
 from presales.deals.filters import DealStepFilter
 from presales.deals.forms import DealMoveForm, ReassignForm, StepStatusForm
@@ -128,11 +128,20 @@ def _step_context(request: AuthenticatedHttpRequest, step: DealStep, **extra: ob
     }
 
 
+def _render_step(request: AuthenticatedHttpRequest, step: DealStep, **extra: object) -> HttpResponse:
+    """The step's page (again, with the form that was sent and what the service said, after a refused change)."""
+    return render(request, "deals/step_detail.html", _step_context(request, step, **extra))
+
+
+def _back_to_checklist(request: AuthenticatedHttpRequest, step: DealStep) -> HttpResponse:
+    """After a change to a step: where the person came from, else the deal's checklist."""
+    return redirect(safe_next(request, reverse("deals:checklist", args=[step.opportunity_id])))
+
+
 @login_required
 def step_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One step: what it asks, who owns it, its answer form, status, hand-over and history."""
-    step = _step(request, pk)
-    return render(request, "deals/step_detail.html", _step_context(request, step))
+    return _render_step(request, _step(request, pk))
 
 
 @login_required
@@ -145,25 +154,21 @@ def step_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return render(request, "deals/_answer_form.html", {"step": step, "form": answer_form(step), "inline": True})
     form = answer_form(step, request.POST)
-    conflict = None
-    if form.is_valid():
-        completed = run_service(
-            form,
-            lambda: services.deal_step_complete(
-                actor=request.user, step=step, answer=form.answer(), expected_version=form.cleaned_data.get("version")
-            ),
-        )
-        conflict = completed.conflict
-        if completed.ok:
-            if inline:
-                return render(request, "deals/_step_done.html", {"step": step})
-            messages.success(request, _("Step done: %(step)s") % {"step": step.definition})
-            return redirect(safe_next(request, reverse("deals:checklist", args=[step.opportunity_id])))
+    completed = submit_form(
+        form,
+        lambda: services.deal_step_complete(
+            actor=request.user, step=step, answer=form.answer(), expected_version=form.cleaned_data.get("version")
+        ),
+    )
+    if completed.ok and inline:
+        return render(request, "deals/_step_done.html", {"step": step})
+    if completed.ok:
+        messages.success(request, _("Step done: %(step)s") % {"step": step.definition})
+        return _back_to_checklist(request, step)
     if inline:
-        return render(
-            request, "deals/_answer_form.html", {"step": step, "form": form, "inline": True, "conflict": conflict}
-        )
-    return render(request, "deals/step_detail.html", _step_context(request, step, form=form, conflict=conflict))
+        context = {"step": step, "form": form, "inline": True, "conflict": completed.conflict}
+        return render(request, "deals/_answer_form.html", context)
+    return _render_step(request, step, form=form, conflict=completed.conflict)
 
 
 @login_required
@@ -174,23 +179,13 @@ def step_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not access.can_work_step(request.user, step):
         raise PermissionDenied
     form = StepStatusForm(request.POST)
-    conflict = None
-    if form.is_valid():
-        saved = run_service(
-            form,
-            lambda: services.deal_step_set_status(
-                actor=request.user,
-                step=step,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data.get("version"),
-            ),
-        )
-        conflict = saved.conflict
-        if saved.ok:
-            messages.success(request, _("Status saved: %(step)s") % {"step": step.definition})
-            return redirect(safe_next(request, reverse("deals:checklist", args=[step.opportunity_id])))
-    return render(request, "deals/step_detail.html", _step_context(request, step, status_form=form, conflict=conflict))
+    saved = submit_form(
+        form, lambda: services.deal_step_set_status(actor=request.user, step=step, **form.service_data())
+    )
+    if saved.ok:
+        messages.success(request, _("Status saved: %(step)s") % {"step": step.definition})
+        return _back_to_checklist(request, step)
+    return _render_step(request, step, status_form=form, conflict=saved.conflict)
 
 
 @login_required
@@ -201,24 +196,13 @@ def step_reassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not access.can_assign_step(request.user, step):
         raise PermissionDenied
     form = ReassignForm(request.POST, step=step)
-    conflict = None
-    if form.is_valid():
-        handed_over = run_service(
-            form,
-            lambda: services.deal_step_reassign(
-                actor=request.user,
-                step=step,
-                user=form.cleaned_data["responsible"],
-                expected_version=form.cleaned_data.get("version"),
-            ),
-        )
-        conflict = handed_over.conflict
-        if handed_over.ok:
-            messages.success(request, _("Handed over to %(person)s.") % {"person": form.cleaned_data["responsible"]})
-            return redirect("deals:step", pk=step.pk)
-    return render(
-        request, "deals/step_detail.html", _step_context(request, step, reassign_form=form, conflict=conflict)
+    handed_over = submit_form(
+        form, lambda: services.deal_step_reassign(actor=request.user, step=step, **form.service_data())
     )
+    if handed_over.ok:
+        messages.success(request, _("Handed over to %(person)s.") % {"person": form.cleaned_data["responsible"]})
+        return redirect("deals:step", pk=step.pk)
+    return _render_step(request, step, reassign_form=form, conflict=handed_over.conflict)
 
 
 # --- People's pages -----------------------------------------------------------------------------------------------
@@ -298,9 +282,10 @@ class UnassignedStepsView(ObjectListView):
     context_object_name = "steps"
     export_basename = "unassigned-steps"
 
+    def has_permission(self, request: AuthenticatedHttpRequest) -> bool:
+        return bool(access.unassigned_queue_roles(request.user))
+
     def get_queryset(self, request: AuthenticatedHttpRequest) -> Any:
-        if not access.unassigned_queue_roles(request.user):
-            raise PermissionDenied
         return (
             DealStep.objects.in_unassigned_queue_of(request.user)
             .select_related("definition__stage", "opportunity__account", "opportunity__stage")
@@ -328,13 +313,7 @@ def step_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = ReassignForm(request.POST, step=step)
     if form.is_valid():
         assigned = run_action(
-            request,
-            lambda: services.deal_step_reassign(
-                actor=request.user,
-                step=step,
-                user=form.cleaned_data["responsible"],
-                expected_version=form.cleaned_data.get("version"),
-            ),
+            request, lambda: services.deal_step_reassign(actor=request.user, step=step, **form.service_data())
         )
         if assigned.ok:
             text = _("%(step)s on %(deal)s is now %(person)s's.") % {
@@ -351,8 +330,7 @@ def step_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@requires(access.can_see_accountability_board)
 def accountability_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Managers' accountability board: open and overdue steps by role and by person, with the trend."""
-    if not access.can_see_accountability_board(request.user):
-        raise PermissionDenied
     return render(request, "deals/accountability_board.html", {"board": selectors.accountability_board(request.user)})

@@ -70,15 +70,12 @@ class CompetitorEditView(ObjectEditView):
     else saved it meanwhile."""
 
     queryset = Competitor.objects.all()
+    visible_to_everyone = True  # the profiles are shared
     form_class = CompetitorForm
     template_name = "deals/competitor_form.html"
     context_object_name = "competitor"
     created_message = gettext_lazy("The competitor was added.")
     updated_message = gettext_lazy("The competitor was saved.")
-
-    def get_object(self, request: AuthenticatedHttpRequest, **kwargs: Any) -> Competitor:
-        # Competitor profiles are shared: everybody sees every one.
-        return get_object_or_404(Competitor, pk=kwargs["pk"]) if "pk" in kwargs else Competitor()
 
     def has_permission(self, request: AuthenticatedHttpRequest, obj: Competitor) -> bool:
         return access.can_edit_competitors(request.user)

@@ -24,7 +24,7 @@ from presales import access
 from presales.core.history import history_entries
 from presales.core.lookups import get_object_for_user
 from presales.core.redirects import safe_next
-from presales.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, run_action, run_service
+from presales.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, run_action, submit_form
 from presales.currencies.models import company_currency
 from presales.currencies.rates import in_company_currency, on_deal_date
 from presales.customers.models import Account
@@ -331,25 +331,15 @@ def opportunity_close(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     """Record won, lost or abandoned with the reason."""
     opportunity = _get_editable_opportunity(request, pk)
     form = CloseForm(request.POST)
-    if form.is_valid():
-        closed = run_service(
-            form,
-            lambda: services.opportunity_close(
-                actor=request.user,
-                opportunity=opportunity,
-                outcome=form.cleaned_data["outcome"],
-                win_loss_reason=form.cleaned_data["reason"],
-                reason=form.cleaned_data["details"].strip(),
-                closed_on=form.cleaned_data["closed_on"],
-                expected_version=form.cleaned_data["version"],
-            ),
-            field_map={"win_loss_reason": "reason", "outcome_reason": "details"},
-        )
-        if closed.ok:
-            messages.success(request, _("The result was recorded."))
-            return redirect(opportunity)
-        return _render_detail(request, opportunity, close_form=form, conflict=closed.conflict)
-    return _render_detail(request, opportunity, close_form=form)
+    closed = submit_form(
+        form,
+        lambda: services.opportunity_close(actor=request.user, opportunity=opportunity, **form.service_data()),
+        field_map={"win_loss_reason": "reason", "outcome_reason": "details"},
+    )
+    if closed.ok:
+        messages.success(request, _("The result was recorded."))
+        return redirect(opportunity)
+    return _render_detail(request, opportunity, close_form=form, conflict=closed.conflict)
 
 
 @login_required
@@ -374,19 +364,12 @@ def deal_member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Put somebody on the deal team."""
     opportunity = _get_editable_opportunity(request, pk)
     form = DealMemberForm(request.POST)
-    if form.is_valid():
-        added = run_service(
-            form,
-            lambda: services.deal_member_add(
-                actor=request.user,
-                opportunity=opportunity,
-                user=form.cleaned_data["user"],
-                role=form.cleaned_data["role"],
-            ),
-        )
-        if added.value is not None:
-            messages.success(request, _("%(person)s joined the deal team.") % {"person": added.value.user})
-            return redirect(opportunity)
+    added = submit_form(
+        form, lambda: services.deal_member_add(actor=request.user, opportunity=opportunity, **form.service_data())
+    )
+    if added.value is not None:
+        messages.success(request, _("%(person)s joined the deal team.") % {"person": added.value.user})
+        return redirect(opportunity)
     return _render_detail(request, opportunity, member_form=form)
 
 
@@ -442,15 +425,14 @@ def deal_competitor_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     """Record a competitor in the deal, or update how they stand."""
     opportunity = _get_editable_opportunity(request, pk)
     form = DealCompetitorForm(request.POST)
-    if form.is_valid():
-        added = run_service(
-            form, lambda: services.deal_competitor_add(actor=request.user, opportunity=opportunity, **form.cleaned_data)
+    added = submit_form(
+        form, lambda: services.deal_competitor_add(actor=request.user, opportunity=opportunity, **form.service_data())
+    )
+    if added.value is not None:
+        messages.success(
+            request, _("%(competitor)s is recorded in this deal.") % {"competitor": added.value.competitor}
         )
-        if added.value is not None:
-            messages.success(
-                request, _("%(competitor)s is recorded in this deal.") % {"competitor": added.value.competitor}
-            )
-            return redirect(opportunity)
+        return redirect(opportunity)
     return _render_detail(request, opportunity, competitor_form=form)
 
 
@@ -554,19 +536,12 @@ def deal_conflict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        if form.is_valid():
-            done = run_service(
-                form,
-                lambda: services.deal_conflict_resolve(
-                    actor=request.user,
-                    conflict=conflict,
-                    resolution=form.cleaned_data["resolution"],
-                    reason=form.cleaned_data["reason"],
-                ),
-            )
-            if done.ok:
-                messages.success(request, _("The deal conflict was resolved."))
-                return redirect(conflict)
+        done = submit_form(
+            form, lambda: services.deal_conflict_resolve(actor=request.user, conflict=conflict, **form.service_data())
+        )
+        if done.ok:
+            messages.success(request, _("The deal conflict was resolved."))
+            return redirect(conflict)
     return render(
         request,
         "deals/deal_conflict.html",

@@ -6,17 +6,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from presales import access
 from presales.core.history import history_entries
-from presales.core.views import ObjectEditView, run_service
+from presales.core.views import ObjectEditView, requires, run_service
 from presales.deals import services
 from presales.deals.forms import OutcomeReasonForm
 from presales.deals.models import OutcomeReason
@@ -27,10 +26,9 @@ RECENT_CHANGES = 20
 
 
 @login_required
+@requires(access.can_manage_outcome_reasons)
 def outcome_reason_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The reasons with how many deals use each, a form to add one, and the recent changes."""
-    if not access.can_manage_outcome_reasons(request.user):
-        raise PermissionDenied
     form = OutcomeReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         saved = run_service(form, lambda: services.outcome_reason_create(actor=request.user, **form.service_data()))
@@ -54,13 +52,11 @@ class OutcomeReasonEditView(ObjectEditView):
     """Change one reason; a change is refused with the differences shown if somebody else saved it meanwhile."""
 
     queryset = OutcomeReason.objects.all()
+    visible_to_everyone = True  # the managed list every closing form offers
     form_class = OutcomeReasonForm
     template_name = "deals/outcome_reason_form.html"
     context_object_name = "reason"
     updated_message = gettext_lazy("The reason was saved.")
-
-    def get_object(self, request: AuthenticatedHttpRequest, **kwargs: Any) -> OutcomeReason:
-        return get_object_or_404(OutcomeReason, pk=kwargs["pk"])
 
     def has_permission(self, request: AuthenticatedHttpRequest, obj: OutcomeReason) -> bool:
         return access.can_manage_outcome_reasons(request.user)
