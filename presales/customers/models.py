@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from presales import access
+from presales.core.fields import optional_link
 from presales.core.models import BaseModel
 from presales.customers.names import NameKeysMixin
 
@@ -73,12 +74,9 @@ class Account(NameKeysMixin, BaseModel):
     owner = models.ForeignKey(
         "people.User", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="owned_accounts"
     )
-    team = models.ForeignKey(
+    team = optional_link(
         "people.Team",
-        verbose_name=_("team"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("team"),
         related_name="accounts",
         help_text=_("The owner's team; its members and managers can see the account."),
     )
@@ -156,14 +154,7 @@ class Contact(BaseModel):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1 (low) to 5 (high)"),
     )
-    reports_to = models.ForeignKey(
-        "self",
-        verbose_name=_("reports to"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="direct_reports",
-    )
+    reports_to = optional_link("self", _("reports to"), related_name="direct_reports")
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     notes = models.TextField(_("notes"), blank=True)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from presales import access
+from presales.core.fields import optional_link
 from presales.core.models import BaseModel
 from presales.currencies.models import Currency
 from presales.customers.names import NameKeysMixin
@@ -233,35 +234,12 @@ class Opportunity(BaseModel):
     sales_owner = models.ForeignKey(
         "people.User", verbose_name=_("sales owner"), on_delete=models.PROTECT, related_name="owned_opportunities"
     )
-    presales_lead = models.ForeignKey(
-        "people.User",
-        verbose_name=_("presales lead"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="led_opportunities",
-    )
-    team = models.ForeignKey(
-        "people.Team",
-        verbose_name=_("sales team"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="opportunities",
-    )
-    presales_team = models.ForeignKey(
-        "people.Team",
-        verbose_name=_("presales team"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="presales_opportunities",
-    )
-    product_line = models.ForeignKey(
+    presales_lead = optional_link("people.User", _("presales lead"), related_name="led_opportunities")
+    team = optional_link("people.Team", _("sales team"), related_name="opportunities")
+    presales_team = optional_link("people.Team", _("presales team"), related_name="presales_opportunities")
+    product_line = optional_link(
         ProductLine,
-        verbose_name=_("product line"),
-        null=True,
-        blank=True,
+        _("product line"),
         on_delete=models.PROTECT,
         related_name="opportunities",
         help_text=_("Another rep's open deal for the same account and product line is flagged as a conflict."),
@@ -272,14 +250,7 @@ class Opportunity(BaseModel):
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OPEN, db_index=True
     )
-    win_loss_reason = models.ForeignKey(
-        OutcomeReason,
-        verbose_name=_("reason"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="opportunities",
-    )
+    win_loss_reason = optional_link(OutcomeReason, _("reason"), on_delete=models.PROTECT, related_name="opportunities")
     outcome_reason = models.TextField(_("reason details"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
@@ -517,38 +488,17 @@ class DealStep(BaseModel):
     actionable_since = models.DateField(_("actionable since"), null=True, blank=True)
     # Empty when nobody on the deal has the step's role: the step waits on the matching manager's queue (never
     # silently handed to somebody of another role).
-    responsible = models.ForeignKey(
-        "people.User",
-        verbose_name=_("responsible"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="deal_steps",
-    )
+    responsible = optional_link("people.User", _("responsible"), on_delete=models.PROTECT, related_name="deal_steps")
     assigned_by_hand = models.BooleanField(
         _("assigned by hand"), default=False, help_text=_("Not re-resolved from the deal team when it changes.")
     )
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
-    completed_by = models.ForeignKey(
-        "people.User",
-        verbose_name=_("completed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    completed_by = optional_link("people.User", _("completed by"), related_name="+")
     # Typed answer columns; which ones a step uses depends on its definition's answer kind.
     answer_choice = models.CharField(_("answer"), max_length=30, blank=True)
     answer_amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2, null=True, blank=True)
     answer_date = models.DateField(_("date"), null=True, blank=True)
-    answer_contact = models.ForeignKey(
-        "customers.Contact",
-        verbose_name=_("contact"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="deal_steps",
-    )
+    answer_contact = optional_link("customers.Contact", _("contact"), related_name="deal_steps")
     answer_text = models.TextField(_("notes"), blank=True)
     answer_data = models.JSONField(_("details"), default=dict, blank=True)
 
@@ -635,9 +585,7 @@ class DealConflict(BaseModel):
     )
     resolution = models.CharField(_("resolution"), max_length=20, choices=ConflictResolution.choices, blank=True)
     reason = models.TextField(_("reason"), blank=True)
-    resolved_by = models.ForeignKey(
-        "people.User", verbose_name=_("resolved by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    resolved_by = optional_link("people.User", _("resolved by"), related_name="+")
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
     history = HistoricalRecords()

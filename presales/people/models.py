@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
+from presales.core.fields import optional_link
 from presales.core.models import BaseModel
 
 
@@ -48,17 +49,8 @@ class Team(BaseModel):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=TeamKind.choices, default=TeamKind.SALES)
-    manager = models.ForeignKey(
-        "people.User",
-        verbose_name=_("manager"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="managed_teams",
-    )
-    parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
-    )
+    manager = optional_link("people.User", _("manager"), related_name="managed_teams")
+    parent = optional_link("self", _("part of"), related_name="children")
 
     history = HistoricalRecords()
 
@@ -91,9 +83,7 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SALES, db_index=True)
-    team = models.ForeignKey(
-        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
-    )
+    team = optional_link(Team, _("team"), related_name="members")
     title = models.CharField(_("job title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales import access
+from presales.core.fields import optional_link
 from presales.core.models import BaseModel
 from presales.scoring.formulas import MONTH, QUARTER, WEEK
 
@@ -115,13 +116,8 @@ class SalesRating(BaseModel):
     opportunity = models.ForeignKey(
         "deals.Opportunity", verbose_name=_("opportunity"), on_delete=models.CASCADE, related_name="sales_ratings"
     )
-    request = models.ForeignKey(
-        "work.SupportRequest",
-        verbose_name=_("support request"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="sales_ratings",
+    request = optional_link(
+        "work.SupportRequest", _("support request"), on_delete=models.CASCADE, related_name="sales_ratings"
     )
     occasion = models.CharField(_("occasion"), max_length=20, choices=RatingOccasion.choices)
     responsiveness = models.PositiveSmallIntegerField(_("responsiveness"), validators=MARK_VALIDATORS)
@@ -198,14 +194,7 @@ class WinLossDebrief(BaseModel):
     outcome = models.CharField(_("outcome"), max_length=10)
     main_reason = models.CharField(_("main reason"), max_length=20, choices=DebriefReason.choices)
     explanation = models.TextField(_("what happened"), blank=True)
-    competitor = models.ForeignKey(
-        "deals.Competitor",
-        verbose_name=_("competitor that mattered"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="debriefs",
-    )
+    competitor = optional_link("deals.Competitor", _("competitor that mattered"), related_name="debriefs")
     product_gap = models.TextField(_("product gap behind the result"), blank=True)
 
     objects = WinLossDebriefQuerySet.as_manager()
@@ -293,9 +282,7 @@ class ScoringPeriod(BaseModel):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     status = models.CharField(_("status"), max_length=10, choices=PeriodStatus.choices, default=PeriodStatus.OPEN)
-    closed_by = models.ForeignKey(
-        "people.User", verbose_name=_("closed by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    closed_by = optional_link("people.User", _("closed by"), related_name="+")
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 

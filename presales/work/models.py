@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from presales import access
+from presales.core.fields import optional_link
 from presales.core.models import BaseModel
 from presales.customers.models import Industry
 from presales.people.models import Role
@@ -87,27 +88,15 @@ class Activity(BaseModel):
     participants = models.ManyToManyField(
         "people.User", verbose_name=_("participants"), blank=True, related_name="joined_activities"
     )
-    opportunity = models.ForeignKey(
-        "deals.Opportunity",
-        verbose_name=_("opportunity"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="activities",
+    opportunity = optional_link(
+        "deals.Opportunity", _("opportunity"), on_delete=models.CASCADE, related_name="activities"
     )
     account = models.ForeignKey(
         "customers.Account", verbose_name=_("account"), on_delete=models.CASCADE, related_name="activities"
     )
     # The playbook step's stable key (StepDefinition.key): survives playbook versions, so old activities keep it.
     step_key = models.CharField(_("step served"), max_length=50, blank=True)
-    request = models.ForeignKey(
-        "work.SupportRequest",
-        verbose_name=_("support request"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="activities",
-    )
+    request = optional_link("work.SupportRequest", _("support request"), related_name="activities")
     outcome = models.TextField(_("outcome"), blank=True)
     win_rate_answer = models.TextField(_("how this raises the win rate"), blank=True)
     expected_uplift = models.DecimalField(
@@ -218,17 +207,8 @@ class SupportRequest(BaseModel):
     is_duty = models.BooleanField(
         _("presales duty"), default=False, help_text=_("Inside presales duties: skips the three looks.")
     )
-    assignee = models.ForeignKey(
-        "people.User",
-        verbose_name=_("engineer"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="assigned_requests",
-    )
-    decided_by = models.ForeignKey(
-        "people.User", verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    assignee = optional_link("people.User", _("engineer"), related_name="assigned_requests")
+    decided_by = optional_link("people.User", _("decided by"), related_name="+")
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     recommendation = models.CharField(_("recommendation"), max_length=30, blank=True, choices=Recommendation.choices())
@@ -299,18 +279,9 @@ class CannotRefuseRule(BaseModel):
     """An admin rule that makes requests impossible to refuse: from a person, a role, an account or an industry."""
 
     name = models.CharField(_("name"), max_length=100)
-    requester = models.ForeignKey(
-        "people.User", verbose_name=_("requested by"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    requester = optional_link("people.User", _("requested by"), on_delete=models.CASCADE, related_name="+")
     requester_role = models.CharField(_("requester's role"), max_length=20, blank=True, choices=Role.choices)
-    account = models.ForeignKey(
-        "customers.Account",
-        verbose_name=_("account"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    account = optional_link("customers.Account", _("account"), on_delete=models.CASCADE, related_name="+")
     industry = models.CharField(_("industry"), max_length=20, blank=True, choices=Industry.choices)
     min_amount = models.DecimalField(_("deal amount from"), max_digits=16, decimal_places=2, null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
