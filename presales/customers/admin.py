@@ -22,8 +22,30 @@ def _copy_saved_state(obj: Any, saved: Any) -> None:
         obj.team_id = saved.team_id
 
 
+class ServiceSavesAdmin(SimpleHistoryAdmin):
+    """Adding and changing go through the services (`service_create`, `service_update`), given only the fields they
+    accept (`service_fields`) of what the form changed."""
+
+    service_fields: tuple[str, ...] = ()
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        fields = form.changed_data if change else form.cleaned_data
+        data = {name: form.cleaned_data[name] for name in fields if name in self.service_fields}
+        if change:
+            saved = self.service_update(request.user, obj, data)
+        else:
+            saved = self.service_create(request.user, form, data)
+        _copy_saved_state(obj, saved)
+
+    def service_create(self, actor: Any, form: Any, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def service_update(self, actor: Any, obj: Any, data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+
 @admin.register(Account)
-class AccountAdmin(SimpleHistoryAdmin):
+class AccountAdmin(ServiceSavesAdmin):
     list_display = ("name", "name_en", "short_name", "industry", "region", "city", "is_key_account", "owner", "team")
     list_filter = ("industry", "region", "is_key_account", "team")
     search_fields = ("name", "name_en", "short_name", "aliases", "city", "external_id")
@@ -31,19 +53,18 @@ class AccountAdmin(SimpleHistoryAdmin):
     raw_id_fields = ("owner",)
     readonly_fields = ("team", "version", "created_at", "updated_at")
 
-    def save_model(self, request: Any, obj: Account, form: Any, change: bool) -> None:
-        fields = form.changed_data if change else form.cleaned_data
-        data = {name: form.cleaned_data[name] for name in fields if name in services.ACCOUNT_FIELDS}
-        if change:
-            # `obj` already holds the typed values; the service re-reads the row under a lock.
-            saved = services.account_update(actor=request.user, account=obj, expected_version=None, **data)
-        else:
-            saved = services.account_create(actor=request.user, **data)
-        _copy_saved_state(obj, saved)
+    service_fields = services.ACCOUNT_FIELDS
+
+    def service_create(self, actor: Any, form: Any, data: dict[str, Any]) -> Account:
+        return services.account_create(actor=actor, **data)
+
+    def service_update(self, actor: Any, obj: Account, data: dict[str, Any]) -> Account:
+        # `obj` already holds the typed values; the service re-reads the row under a lock.
+        return services.account_update(actor=actor, account=obj, expected_version=None, **data)
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(ServiceSavesAdmin):
     list_display = ("name", "title", "account", "level", "decision_role", "attitude", "influence", "reports_to")
     list_filter = ("level", "decision_role", "attitude")
     search_fields = ("name", "title", "department", "account__name", "external_id")
@@ -57,14 +78,13 @@ class ContactAdmin(SimpleHistoryAdmin):
             return (*self.readonly_fields, "account")
         return self.readonly_fields
 
-    def save_model(self, request: Any, obj: Contact, form: Any, change: bool) -> None:
-        fields = form.changed_data if change else form.cleaned_data
-        data = {name: form.cleaned_data[name] for name in fields if name in services.CONTACT_FIELDS}
-        if change:
-            saved = services.contact_update(actor=request.user, contact=obj, expected_version=None, **data)
-        else:
-            saved = services.contact_create(actor=request.user, account=form.cleaned_data["account"], **data)
-        _copy_saved_state(obj, saved)
+    service_fields = services.CONTACT_FIELDS
+
+    def service_create(self, actor: Any, form: Any, data: dict[str, Any]) -> Contact:
+        return services.contact_create(actor=actor, account=form.cleaned_data["account"], **data)
+
+    def service_update(self, actor: Any, obj: Contact, data: dict[str, Any]) -> Contact:
+        return services.contact_update(actor=actor, contact=obj, expected_version=None, **data)
 
     def delete_model(self, request: Any, obj: Contact) -> None:
         services.contact_delete(actor=request.user, contact=obj)
