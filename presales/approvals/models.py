@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from presales.core.fields import optional_link
+from presales.core.fields import choice_labels, optional_link, unknown_choices
 from presales.core.models import BaseModel
 from presales.customers.models import Industry
 from presales.people.models import Role
@@ -105,13 +105,11 @@ class ApprovalFlow(BaseModel):
         return reverse("approvals:flow_edit", args=[self.pk])
 
     def industry_labels(self) -> list[str]:
-        labels = dict(Industry.choices)
-        return [str(labels.get(value, value)) for value in self.industries]
+        return choice_labels(Industry, self.industries)
 
     def clean(self) -> None:
-        unknown = set(self.industries or []) - set(Industry.values)
-        if unknown:
-            raise ValidationError({"industries": _("Unknown industry: %(values)s") % {"values": ", ".join(unknown)}})
+        if unknown := unknown_choices(Industry, self.industries):
+            raise ValidationError({"industries": _("Unknown industry: %(values)s") % {"values": unknown}})
 
 
 class ApprovalFlowApprover(BaseModel):

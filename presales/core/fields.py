@@ -1,7 +1,8 @@
-"""Field declarations that recur across the apps' models, written once."""
+"""Field declarations, and the rules of a kind of field, that recur across the apps' models, written once."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -21,3 +22,17 @@ def optional_link(
         related_name=related_name,
         **options,
     )
+
+
+# A JSON list of choice values (the industries an approval flow applies to, the roles a step consults).
+
+
+def choice_labels(choices: type[models.Choices], values: Iterable[Any]) -> list[str]:
+    """The labels of `values`; a value that is no longer one of the choices is shown as it is."""
+    labels = dict(choices.choices)
+    return [str(labels.get(value, value)) for value in values]
+
+
+def unknown_choices(choices: type[models.Choices], values: Iterable[Any] | None) -> str:
+    """The values that are not among `choices`, comma-separated; empty when every value is known."""
+    return ", ".join(set(values or []) - set(choices.values))

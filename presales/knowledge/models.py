@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from presales import access
+from presales.core.fields import choice_labels
 from presales.core.i18n import english_or
 from presales.core.models import BaseModel
 from presales.core.uploads import stored_name
@@ -153,9 +154,7 @@ class KnowledgeItem(BaseModel):
 
     @property
     def industry_labels(self) -> list[str]:
-
-        labels = dict(Industry.choices)
-        return [str(labels.get(code, code)) for code in self.industry_list]
+        return choice_labels(Industry, self.industry_list)
 
     @property
     def tag_list(self) -> list[str]:

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from presales.core.fields import choice_labels, unknown_choices
 from presales.core.models import BaseModel
 from presales.people.models import Role
 
@@ -191,10 +192,8 @@ class StepDefinition(BaseModel):
         return _localised(self.name_zh, self.name_en)
 
     def consulted_labels(self) -> list[str]:
-        labels = dict(StepRole.choices)
-        return [str(labels.get(role, role)) for role in self.consulted_roles]
+        return choice_labels(StepRole, self.consulted_roles)
 
     def clean(self) -> None:
-        unknown = set(self.consulted_roles or []) - set(StepRole.values)
-        if unknown:
-            raise ValidationError({"consulted_roles": _("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)}})
+        if unknown := unknown_choices(StepRole, self.consulted_roles):
+            raise ValidationError({"consulted_roles": _("Unknown role: %(roles)s") % {"roles": unknown}})
