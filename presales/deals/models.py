@@ -48,8 +48,9 @@ class CompetitorQuerySet(models.QuerySet["Competitor"]):
         )
 
 
-class Competitor(NameKeysMixin, BaseModel):
-    """A competing vendor, shared by every deal it appears in."""
+class NamedInBothLanguages(NameKeysMixin, BaseModel):
+    """A list entry known by names in both languages and by other names (competitors, product lines): deals name it in
+    either language, and searches find it by any of them."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_en = models.CharField(
@@ -64,56 +65,46 @@ class Competitor(NameKeysMixin, BaseModel):
         blank=True,
         help_text=_("Former names, abbreviations, names in either language; separated by commas."),
     )
+    # The normalised keys of every name (customers.names.name_keys), kept by save(): search in either language.
+    name_keys = models.TextField(editable=False, blank=True, default="")
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Competitor(NamedInBothLanguages):
+    """A competing vendor, shared by every deal it appears in."""
+
     threat_level = models.CharField(
         _("threat level"), max_length=10, choices=ThreatLevel.choices, default=ThreatLevel.MEDIUM
     )
     strengths = models.TextField(_("strengths"), blank=True)
     weaknesses = models.TextField(_("weaknesses"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    # The normalised keys of every name (customers.names.name_keys), kept by save(): search in either language.
-    name_keys = models.TextField(editable=False, blank=True, default="")
 
     history = HistoricalRecords(excluded_fields=["name_keys"])
     objects = CompetitorQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedInBothLanguages.Meta):
         verbose_name = _("competitor")
         verbose_name_plural = _("competitors")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class ProductLine(NameKeysMixin, BaseModel):
+class ProductLine(NamedInBothLanguages):
     """What we sell, as the sales organisation splits it (网络, 安全, 云 …): two reps' open deals for the same account
     and product line are a conflict (撞单)."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    name_en = models.CharField(
-        _("name in English"),
-        max_length=100,
-        blank=True,
-        help_text=_("The name in the other language (English for a Chinese name, Chinese for an English one)."),
-    )
-    aliases = models.CharField(
-        _("other names"),
-        max_length=300,
-        blank=True,
-        help_text=_("Former names, abbreviations, names in either language; separated by commas."),
-    )
     is_active = models.BooleanField(_("active"), default=True)
-    name_keys = models.TextField(editable=False, blank=True, default="")
 
     history = HistoricalRecords(excluded_fields=["name_keys"])
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedInBothLanguages.Meta):
         verbose_name = _("product line")
         verbose_name_plural = _("product lines")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Outcome(models.TextChoices):
