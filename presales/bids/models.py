@@ -13,8 +13,8 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales import access
-from presales.core.fields import optional_link
-from presales.core.i18n import english_or, in_reader_language
+from presales.core.fields import TextInReaderLanguage, optional_link
+from presales.core.i18n import in_reader_language
 from presales.core.models import BaseModel
 from presales.core.uploads import stored_name
 
@@ -295,25 +295,10 @@ class TestCase(BaseModel):
     def __str__(self) -> str:
         return self.title_text
 
-    @staticmethod
-    def _localised(text: str, english: str) -> str:
-        return english_or(text, english)
-
-    @property
-    def title_text(self) -> str:
-        return self._localised(self.title, self.title_en)
-
-    @property
-    def category_text(self) -> str:
-        return self._localised(self.category, self.category_en)
-
-    @property
-    def description_text(self) -> str:
-        return self._localised(self.description, self.description_en)
-
-    @property
-    def validation_text(self) -> str:
-        return self._localised(self.validation, self.validation_en)
+    title_text = TextInReaderLanguage("title")
+    category_text = TextInReaderLanguage("category")
+    description_text = TextInReaderLanguage("description")
+    validation_text = TextInReaderLanguage("validation")
 
 
 class PocStatus(models.TextChoices):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, overload
 
 from django.db import models
+
+from presales.core.i18n import english_or
 
 
 def optional_link(
@@ -36,3 +38,22 @@ def choice_labels(choices: type[models.Choices], values: Iterable[Any]) -> list[
 def unknown_choices(choices: type[models.Choices], values: Iterable[Any] | None) -> str:
     """The values that are not among `choices`, comma-separated; empty when every value is known."""
     return ", ".join(set(values or []) - set(choices.values))
+
+
+class TextInReaderLanguage:
+    """A read-only attribute for a text kept in two versions, `<name>` as written and `<name>_en` in English (a test
+    case, a knowledge item): the English one for English readers when it is filled in, else the text as written."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any] | None = None) -> TextInReaderLanguage: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type[Any] | None = None) -> str: ...
+
+    def __get__(self, instance: object | None, owner: type[Any] | None = None) -> TextInReaderLanguage | str:
+        if instance is None:
+            return self
+        return english_or(getattr(instance, self.name), getattr(instance, f"{self.name}_en"))
