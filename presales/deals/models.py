@@ -13,12 +13,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales import access
 from presales.core.fields import optional_link
+from presales.core.i18n import english_or
 from presales.core.models import BaseModel
 from presales.currencies.models import Currency
 from presales.customers.names import NameKeysMixin
@@ -170,9 +171,7 @@ class OutcomeReason(BaseModel):
         ]
 
     def __str__(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return english_or(self.name, self.name_en)
 
     def offered_for(self, outcome: str) -> bool:
         kind = ReasonAppliesTo.WON if outcome == Outcome.WON else ReasonAppliesTo.LOST

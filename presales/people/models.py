@@ -16,6 +16,7 @@ from simple_history import register
 from simple_history.models import HistoricalRecords
 
 from presales.core.fields import optional_link
+from presales.core.i18n import english_or
 from presales.core.models import BaseModel
 
 
@@ -154,11 +155,7 @@ class Skill(BaseModel):
         verbose_name_plural = _("skills")
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return english_or(self.name, self.name_en)
 
 
 class UserSkill(models.Model):

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from presales import access
 from presales.core.fields import optional_link
+from presales.core.i18n import english_or
 from presales.core.models import BaseModel
 from presales.scoring.formulas import MONTH, QUARTER, WEEK
 
@@ -46,11 +47,7 @@ class CapabilityDimension(BaseModel):
         verbose_name_plural = _("capability dimensions")
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return english_or(self.name, self.name_en)
 
 
 class CapabilityScoreQuerySet(models.QuerySet["CapabilityScore"]):
