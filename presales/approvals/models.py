@@ -23,7 +23,7 @@ from simple_history.models import HistoricalRecords
 from presales.core.fields import choice_labels, optional_link, unknown_choices
 from presales.core.models import BaseModel
 from presales.customers.models import Industry
-from presales.people.models import Role
+from presales.people.models import Role, User
 
 
 class ApprovalKind(models.TextChoices):
@@ -118,7 +118,7 @@ class ApprovalFlowApprover(BaseModel):
     flow = models.ForeignKey(ApprovalFlow, on_delete=models.CASCADE, related_name="approvers")
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
-    user = optional_link(settings.AUTH_USER_MODEL, _("person"), on_delete=models.PROTECT, related_name="+")
+    user = optional_link(User, _("person"), on_delete=models.PROTECT, related_name="+")
 
     history = HistoricalRecords()
 
@@ -251,9 +251,7 @@ class ApprovalTask(BaseModel):
         settings.AUTH_USER_MODEL, verbose_name=_("approver"), on_delete=models.PROTECT, related_name="approval_tasks"
     )
     status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices, db_index=True)
-    decided_by = optional_link(
-        settings.AUTH_USER_MODEL, _("decided by"), on_delete=models.PROTECT, related_name="approval_decisions"
-    )
+    decided_by = optional_link(User, _("decided by"), on_delete=models.PROTECT, related_name="approval_decisions")
     comment = models.TextField(_("comment"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -17,9 +15,9 @@ from presales.core.fields import TextInReaderLanguage, optional_link
 from presales.core.i18n import in_reader_language
 from presales.core.models import BaseModel
 from presales.core.uploads import stored_name
-
-if TYPE_CHECKING:
-    from presales.people.models import User
+from presales.deals.models import Competitor
+from presales.knowledge.models import KnowledgeItem
+from presales.people.models import User
 
 
 class DealRecordQuerySet(models.QuerySet):
@@ -81,7 +79,7 @@ class Tender(BaseModel):
     rank = models.PositiveSmallIntegerField(_("our rank"), null=True, blank=True)
     technical_score = models.DecimalField(_("technical score"), max_digits=6, decimal_places=2, null=True, blank=True)
     commercial_score = models.DecimalField(_("commercial score"), max_digits=6, decimal_places=2, null=True, blank=True)
-    winning_competitor = optional_link("deals.Competitor", _("winning competitor"), related_name="tenders_won")
+    winning_competitor = optional_link(Competitor, _("winning competitor"), related_name="tenders_won")
     winning_price = models.DecimalField(_("winning price"), max_digits=16, decimal_places=2, null=True, blank=True)
     result_notes = models.TextField(_("result notes"), blank=True)
 
@@ -130,7 +128,7 @@ class TenderSection(models.Model):
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="sections")
     name = models.CharField(_("section"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=SectionKind.choices, default=SectionKind.TECHNICAL)
-    owner = optional_link("people.User", _("owner"), related_name="+")
+    owner = optional_link(User, _("owner"), related_name="+")
     done = models.BooleanField(_("done"), default=False)
 
     objects = TenderChildQuerySet.as_manager()
@@ -155,9 +153,7 @@ class TenderQuestion(models.Model):
     asked_by = models.ForeignKey("people.User", on_delete=models.PROTECT, related_name="+")
     asked_at = models.DateTimeField(_("asked"), auto_now_add=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
-    knowledge_item = optional_link(
-        "knowledge.KnowledgeItem", _("from / saved to knowledge"), related_name="tender_questions"
-    )
+    knowledge_item = optional_link(KnowledgeItem, _("from / saved to knowledge"), related_name="tender_questions")
 
     objects = TenderChildQuerySet.as_manager()
 
@@ -203,7 +199,7 @@ class DeviationItem(models.Model):
     response = models.TextField(_("our response"), blank=True)
     compliance = models.CharField(_("compliance"), max_length=20, choices=Compliance.choices, default=Compliance.OPEN)
     evidence = models.CharField(_("evidence (page / document)"), max_length=300, blank=True)
-    owner = optional_link("people.User", _("owner"), related_name="+")
+    owner = optional_link(User, _("owner"), related_name="+")
 
     objects = TenderChildQuerySet.as_manager()
     history = HistoricalRecords()
@@ -227,8 +223,8 @@ class SubmissionItem(models.Model):
 
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="submission_items")
     name = models.CharField(_("item"), max_length=200)
-    owner = optional_link("people.User", _("owner"), related_name="+")
-    done_by = optional_link("people.User", _("ticked by"), related_name="+")
+    owner = optional_link(User, _("owner"), related_name="+")
+    done_by = optional_link(User, _("ticked by"), related_name="+")
     done_at = models.DateTimeField(_("ticked"), null=True, blank=True)
     attachment = models.FileField(_("attachment"), upload_to=submission_path, max_length=300, blank=True)
     attachment_name = models.CharField(max_length=200, blank=True)
@@ -325,7 +321,7 @@ class Poc(BaseModel):
     environment = models.TextField(_("environment"), blank=True)
     equipment = models.TextField(_("equipment or licences"), blank=True)
     people = models.CharField(_("people (ours and the customer's)"), max_length=300, blank=True)
-    lead = optional_link("people.User", _("POC lead"), related_name="+")
+    lead = optional_link(User, _("POC lead"), related_name="+")
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
     status = models.CharField(

@@ -15,7 +15,9 @@ from presales import access
 from presales.core.fields import optional_link
 from presales.core.models import BaseModel
 from presales.customers.models import Region
-from presales.work.models import WorkType
+from presales.deals.models import Opportunity
+from presales.people.models import User
+from presales.work.models import Activity, SupportRequest, WorkType
 
 
 class TravelTime(BaseModel):
@@ -121,14 +123,12 @@ class Booking(BaseModel):
     region = models.CharField(_("region"), max_length=20, choices=Region.choices, blank=True)
     travel_minutes = models.PositiveSmallIntegerField(_("travel minutes (each way)"), default=0)
     kind = models.CharField(_("type"), max_length=30, choices=WorkType.choices)
-    opportunity = optional_link(
-        "deals.Opportunity", _("opportunity"), on_delete=models.CASCADE, related_name="bookings"
-    )
+    opportunity = optional_link(Opportunity, _("opportunity"), on_delete=models.CASCADE, related_name="bookings")
     account = models.ForeignKey(
         "customers.Account", verbose_name=_("account"), on_delete=models.CASCADE, related_name="bookings"
     )
-    request = optional_link("work.SupportRequest", _("support request"), related_name="bookings")
-    activity = optional_link("work.Activity", _("planned activity"), related_name="bookings")
+    request = optional_link(SupportRequest, _("support request"), related_name="bookings")
+    activity = optional_link(Activity, _("planned activity"), related_name="bookings")
     note = models.CharField(_("note"), max_length=200, blank=True)
     booked_by = models.ForeignKey(
         "people.User", verbose_name=_("booked by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -192,7 +192,7 @@ class ForecastRun(models.Model):
 
     status = models.CharField(_("status"), max_length=10, choices=ForecastStatus.choices, default=ForecastStatus.QUEUED)
     as_of = models.DateField(_("as of"))
-    requested_by = optional_link("people.User", _("requested by"), related_name="+")
+    requested_by = optional_link(User, _("requested by"), related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

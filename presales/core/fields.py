@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from django.db import models
 
 from presales.core.i18n import english_or
 
+_M = TypeVar("_M", bound=models.Model)
+
 
 def optional_link(
-    to: Any, verbose_name: Any, *, related_name: str, on_delete: Any = models.SET_NULL, **options: Any
-) -> models.ForeignKey[Any, Any]:
+    to: type[_M], verbose_name: Any, *, related_name: str, on_delete: Any = models.SET_NULL, **options: Any
+) -> models.ForeignKey[_M | None, _M | None]:
     """A link that may be empty: null in the database, blank in forms, and by default emptied when what it points to
-    is deleted (a person who ticked a step, a deal an activity was for, a request a booking serves)."""
+    is deleted (a person who ticked a step, a deal an activity was for, a request a booking serves). `to` is the
+    model class, so the field is typed like a ForeignKey written out (a forward reference stays a ForeignKey)."""
     return models.ForeignKey(
         to,
         verbose_name=verbose_name,

@@ -15,6 +15,7 @@ from presales import access
 from presales.core.fields import optional_link
 from presales.core.models import BaseModel
 from presales.customers.names import NameKeysMixin
+from presales.people.models import Team
 
 if TYPE_CHECKING:
     from presales.people.models import User
@@ -75,7 +76,7 @@ class Account(NameKeysMixin, BaseModel):
         "people.User", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="owned_accounts"
     )
     team = optional_link(
-        "people.Team",
+        Team,
         _("team"),
         related_name="accounts",
         help_text=_("The owner's team; its members and managers can see the account."),
@@ -154,7 +155,14 @@ class Contact(BaseModel):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1 (low) to 5 (high)"),
     )
-    reports_to = optional_link("self", _("reports to"), related_name="direct_reports")
+    reports_to = models.ForeignKey(
+        "self",
+        verbose_name=_("reports to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="direct_reports",
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     notes = models.TextField(_("notes"), blank=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,11 +21,10 @@ from presales.core.fields import optional_link
 from presales.core.i18n import english_or
 from presales.core.models import BaseModel
 from presales.currencies.models import Currency
+from presales.customers.models import Contact
 from presales.customers.names import NameKeysMixin
+from presales.people.models import Team, User
 from presales.playbook.models import AnswerKind, PlaybookVersion, Stage, StepDefinition, StepRole
-
-if TYPE_CHECKING:
-    from presales.people.models import User
 
 
 class ThreatLevel(models.TextChoices):
@@ -224,9 +222,9 @@ class Opportunity(BaseModel):
     sales_owner = models.ForeignKey(
         "people.User", verbose_name=_("sales owner"), on_delete=models.PROTECT, related_name="owned_opportunities"
     )
-    presales_lead = optional_link("people.User", _("presales lead"), related_name="led_opportunities")
-    team = optional_link("people.Team", _("sales team"), related_name="opportunities")
-    presales_team = optional_link("people.Team", _("presales team"), related_name="presales_opportunities")
+    presales_lead = optional_link(User, _("presales lead"), related_name="led_opportunities")
+    team = optional_link(Team, _("sales team"), related_name="opportunities")
+    presales_team = optional_link(Team, _("presales team"), related_name="presales_opportunities")
     product_line = optional_link(
         ProductLine,
         _("product line"),
@@ -478,17 +476,17 @@ class DealStep(BaseModel):
     actionable_since = models.DateField(_("actionable since"), null=True, blank=True)
     # Empty when nobody on the deal has the step's role: the step waits on the matching manager's queue (never
     # silently handed to somebody of another role).
-    responsible = optional_link("people.User", _("responsible"), on_delete=models.PROTECT, related_name="deal_steps")
+    responsible = optional_link(User, _("responsible"), on_delete=models.PROTECT, related_name="deal_steps")
     assigned_by_hand = models.BooleanField(
         _("assigned by hand"), default=False, help_text=_("Not re-resolved from the deal team when it changes.")
     )
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
-    completed_by = optional_link("people.User", _("completed by"), related_name="+")
+    completed_by = optional_link(User, _("completed by"), related_name="+")
     # Typed answer columns; which ones a step uses depends on its definition's answer kind.
     answer_choice = models.CharField(_("answer"), max_length=30, blank=True)
     answer_amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2, null=True, blank=True)
     answer_date = models.DateField(_("date"), null=True, blank=True)
-    answer_contact = optional_link("customers.Contact", _("contact"), related_name="deal_steps")
+    answer_contact = optional_link(Contact, _("contact"), related_name="deal_steps")
     answer_text = models.TextField(_("notes"), blank=True)
     answer_data = models.JSONField(_("details"), default=dict, blank=True)
 
@@ -575,7 +573,7 @@ class DealConflict(BaseModel):
     )
     resolution = models.CharField(_("resolution"), max_length=20, choices=ConflictResolution.choices, blank=True)
     reason = models.TextField(_("reason"), blank=True)
-    resolved_by = optional_link("people.User", _("resolved by"), related_name="+")
+    resolved_by = optional_link(User, _("resolved by"), related_name="+")
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
     history = HistoricalRecords()

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from presales import access
 from presales.core.fields import optional_link
 from presales.core.models import BaseModel
+from presales.people.models import Team, User
 
 
 class Category(models.TextChoices):
@@ -102,8 +103,8 @@ class PeriodKind(models.TextChoices):
 class Quota(BaseModel):
     """What a person or a team should close in a month or a quarter (company currency)."""
 
-    person = optional_link("people.User", _("person"), on_delete=models.CASCADE, related_name="forecast_quotas")
-    team = optional_link("people.Team", _("team"), on_delete=models.CASCADE, related_name="quotas")
+    person = optional_link(User, _("person"), on_delete=models.CASCADE, related_name="forecast_quotas")
+    team = optional_link(Team, _("team"), on_delete=models.CASCADE, related_name="quotas")
     period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices)
     period_start = models.DateField(_("period start"))
     amount = models.DecimalField(
@@ -210,7 +211,7 @@ class SnapshotRow(models.Model):
     expected_close_date = models.DateField(_("expected close date"))
     stage = models.ForeignKey("playbook.Stage", verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+")
     owner = models.ForeignKey("people.User", verbose_name=_("sales owner"), on_delete=models.PROTECT, related_name="+")
-    team = optional_link("people.Team", _("sales team"), related_name="+")
+    team = optional_link(Team, _("sales team"), related_name="+")
 
     objects = SnapshotRowQuerySet.as_manager()
 

@@ -50,8 +50,17 @@ class Team(BaseModel):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=TeamKind.choices, default=TeamKind.SALES)
-    manager = optional_link("people.User", _("manager"), related_name="managed_teams")
-    parent = optional_link("self", _("part of"), related_name="children")
+    manager = models.ForeignKey(
+        "people.User",
+        verbose_name=_("manager"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_teams",
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
 
     history = HistoricalRecords()
 
