@@ -12,12 +12,30 @@ from presales.core.i18n import english_or
 _M = TypeVar("_M", bound=models.Model)
 
 
+@overload
 def optional_link(
-    to: type[_M], verbose_name: Any, *, related_name: str, on_delete: Any = models.SET_NULL, **options: Any
-) -> models.ForeignKey[_M | None, _M | None]:
+    to: type[_M], verbose_name: Any, *, related_name: str, on_delete: Any = ..., **options: Any
+) -> models.ForeignKey[_M | None, _M | None]: ...
+
+
+@overload
+def optional_link(
+    to: str, verbose_name: Any, *, related_name: str, on_delete: Any = ..., **options: Any
+) -> models.ForeignKey[Any, Any]: ...
+
+
+def optional_link(
+    to: type[models.Model] | str,
+    verbose_name: Any,
+    *,
+    related_name: str,
+    on_delete: Any = models.SET_NULL,
+    **options: Any,
+) -> models.ForeignKey[Any, Any]:
     """A link that may be empty: null in the database, blank in forms, and by default emptied when what it points to
-    is deleted (a person who ticked a step, a deal an activity was for, a request a booking serves). `to` is the
-    model class, so the field is typed like a ForeignKey written out (a forward reference stays a ForeignKey)."""
+    is deleted (a person who ticked a step, a deal an activity was for, a request a booking serves). Given the model
+    class, the field is typed like a ForeignKey written out; a field given a name ("self", a model further down the
+    module) says its type in an annotation."""
     return models.ForeignKey(
         to,
         verbose_name=verbose_name,

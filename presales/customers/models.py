@@ -155,13 +155,8 @@ class Contact(BaseModel):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1 (low) to 5 (high)"),
     )
-    reports_to = models.ForeignKey(
-        "self",
-        verbose_name=_("reports to"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="direct_reports",
+    reports_to: models.ForeignKey[Contact | None, Contact | None] = optional_link(
+        "self", _("reports to"), related_name="direct_reports"
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

@@ -50,17 +50,10 @@ class Team(BaseModel):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=TeamKind.choices, default=TeamKind.SALES)
-    manager = models.ForeignKey(
-        "people.User",
-        verbose_name=_("manager"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="managed_teams",
+    manager: models.ForeignKey[User | None, User | None] = optional_link(
+        "people.User", _("manager"), related_name="managed_teams"
     )
-    parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
-    )
+    parent: models.ForeignKey[Team | None, Team | None] = optional_link("self", _("part of"), related_name="children")
 
     history = HistoricalRecords()
 

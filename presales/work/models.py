@@ -97,13 +97,8 @@ class Activity(BaseModel):
     )
     # The playbook step's stable key (StepDefinition.key): survives playbook versions, so old activities keep it.
     step_key = models.CharField(_("step served"), max_length=50, blank=True)
-    request = models.ForeignKey(
-        "work.SupportRequest",
-        verbose_name=_("support request"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="activities",
+    request: models.ForeignKey[SupportRequest | None, SupportRequest | None] = optional_link(
+        "work.SupportRequest", _("support request"), related_name="activities"
     )
     outcome = models.TextField(_("outcome"), blank=True)
     win_rate_answer = models.TextField(_("how this raises the win rate"), blank=True)
