@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from presales.core.models import STAMP_FIELDS
 from presales.customers import services
 from presales.customers.models import Account, Contact
 
@@ -51,7 +52,7 @@ class AccountAdmin(ServiceSavesAdmin):
     search_fields = ("name", "name_en", "short_name", "aliases", "city", "external_id")
     list_select_related = ("owner", "team")
     raw_id_fields = ("owner",)
-    readonly_fields = ("team", "version", "created_at", "updated_at")
+    readonly_fields = ("team", *STAMP_FIELDS)
 
     service_fields = services.ACCOUNT_FIELDS
 
@@ -70,7 +71,7 @@ class ContactAdmin(ServiceSavesAdmin):
     search_fields = ("name", "title", "department", "account__name", "external_id")
     list_select_related = ("account", "reports_to")
     raw_id_fields = ("account", "reports_to")
-    readonly_fields = ("version", "created_at", "updated_at")
+    readonly_fields = STAMP_FIELDS
 
     def get_readonly_fields(self, request: Any, obj: Contact | None = None) -> tuple[str, ...]:
         # A stakeholder stays with their account; moving people between accounts would break the org chart.
