@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -46,6 +46,27 @@ class Region(models.TextChoices):
     OVERSEAS = "overseas", _("Overseas")
 
 
+# The name fields of a record searched by every name it has (NameKeysMixin): accounts, competitors, product lines.
+
+
+def name_in_other_language_field(*, max_length: int) -> models.CharField[Any, str]:
+    return models.CharField(
+        _("name in English"),
+        max_length=max_length,
+        blank=True,
+        help_text=_("The name in the other language (English for a Chinese name, Chinese for an English one)."),
+    )
+
+
+def other_names_field() -> models.CharField[Any, str]:
+    return models.CharField(
+        _("other names"),
+        max_length=300,
+        blank=True,
+        help_text=_("Former names, abbreviations, names in either language; separated by commas."),
+    )
+
+
 class AccountQuerySet(models.QuerySet["Account"]):
     def visible_to(self, user: User) -> AccountQuerySet:
         return access.accounts_visible_to(user, self)
@@ -55,19 +76,9 @@ class Account(NameKeysMixin, BaseModel):
     """A customer organisation we sell to."""
 
     name = models.CharField(_("name"), max_length=200)
-    name_en = models.CharField(
-        _("name in English"),
-        max_length=200,
-        blank=True,
-        help_text=_("The name in the other language (English for a Chinese name, Chinese for an English one)."),
-    )
+    name_en = name_in_other_language_field(max_length=200)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
-    aliases = models.CharField(
-        _("other names"),
-        max_length=300,
-        blank=True,
-        help_text=_("Former names, abbreviations, names in either language; separated by commas."),
-    )
+    aliases = other_names_field()
     industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, db_index=True)
     region = models.CharField(_("region"), max_length=20, choices=Region.choices, db_index=True)
     city = models.CharField(_("city"), max_length=100, blank=True)

@@ -21,7 +21,7 @@ from presales.core.fields import optional_link
 from presales.core.i18n import english_or
 from presales.core.models import BaseModel
 from presales.currencies.models import Currency
-from presales.customers.models import Contact
+from presales.customers.models import Contact, name_in_other_language_field, other_names_field
 from presales.customers.names import NameKeysMixin
 from presales.people.models import Team, User
 from presales.playbook.models import AnswerKind, PlaybookVersion, Stage, StepDefinition, StepRole
@@ -52,18 +52,8 @@ class NamedInBothLanguages(NameKeysMixin, BaseModel):
     either language, and searches find it by any of them."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    name_en = models.CharField(
-        _("name in English"),
-        max_length=100,
-        blank=True,
-        help_text=_("The name in the other language (English for a Chinese name, Chinese for an English one)."),
-    )
-    aliases = models.CharField(
-        _("other names"),
-        max_length=300,
-        blank=True,
-        help_text=_("Former names, abbreviations, names in either language; separated by commas."),
-    )
+    name_en = name_in_other_language_field(max_length=100)
+    aliases = other_names_field()
     # The normalised keys of every name (customers.names.name_keys), kept by save(): search in either language.
     name_keys = models.TextField(editable=False, blank=True, default="")
 
