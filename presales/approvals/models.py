@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from presales.core.fields import choice_labels, optional_link, unknown_choices
+from presales.core.fields import choice_labels, money_field, optional_link, unknown_choices
 from presales.core.models import BaseModel
 from presales.customers.models import Industry
 from presales.people.models import Role, User
@@ -67,10 +67,8 @@ class ApprovalFlow(BaseModel):
         help_text=_("The playbook step that waits for this approval (its key, the same in every playbook version)."),
     )
     mode = models.CharField(_("approvers decide"), max_length=10, choices=ApprovalMode.choices)
-    min_amount = models.DecimalField(
+    min_amount = money_field(
         _("from amount"),
-        max_digits=16,
-        decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
@@ -210,7 +208,7 @@ class ApprovalRequest(BaseModel):
     )
     comment = models.TextField(_("comment"), blank=True)
     # What was asked: the deal's figures when the request was made (the decision covers these).
-    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    amount = money_field(_("amount"))
     currency = models.CharField(_("currency"), max_length=3)
     discount_percent = models.DecimalField(_("discount (%)"), max_digits=5, decimal_places=2, default=Decimal("0"))
     status = models.CharField(

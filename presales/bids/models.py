@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales import access
-from presales.core.fields import TextInReaderLanguage, optional_link
+from presales.core.fields import TextInReaderLanguage, money_field, optional_link
 from presales.core.i18n import in_reader_language
 from presales.core.models import BaseModel
 from presales.core.uploads import stored_name
@@ -80,7 +80,7 @@ class Tender(BaseModel):
     technical_score = models.DecimalField(_("technical score"), max_digits=6, decimal_places=2, null=True, blank=True)
     commercial_score = models.DecimalField(_("commercial score"), max_digits=6, decimal_places=2, null=True, blank=True)
     winning_competitor = optional_link(Competitor, _("winning competitor"), related_name="tenders_won")
-    winning_price = models.DecimalField(_("winning price"), max_digits=16, decimal_places=2, null=True, blank=True)
+    winning_price = money_field(_("winning price"), null=True, blank=True)
     result_notes = models.TextField(_("result notes"), blank=True)
 
     objects = DealRecordQuerySet.as_manager()

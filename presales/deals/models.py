@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales import access
-from presales.core.fields import optional_link
+from presales.core.fields import money_field, optional_link
 from presales.core.i18n import english_or
 from presales.core.models import BaseModel
 from presales.currencies.models import Currency
@@ -191,9 +191,7 @@ class Opportunity(BaseModel):
         "customers.Account", verbose_name=_("account"), on_delete=models.PROTECT, related_name="opportunities"
     )
     name = models.CharField(_("name"), max_length=200)
-    amount = models.DecimalField(
-        _("amount"), max_digits=16, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
-    )
+    amount = money_field(_("amount"), default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))])
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
     discount_percent = models.DecimalField(
         _("discount (%)"),
@@ -474,7 +472,7 @@ class DealStep(BaseModel):
     completed_by = optional_link(User, _("completed by"), related_name="+")
     # Typed answer columns; which ones a step uses depends on its definition's answer kind.
     answer_choice = models.CharField(_("answer"), max_length=30, blank=True)
-    answer_amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2, null=True, blank=True)
+    answer_amount = money_field(_("amount"), null=True, blank=True)
     answer_date = models.DateField(_("date"), null=True, blank=True)
     answer_contact = optional_link(Contact, _("contact"), related_name="deal_steps")
     answer_text = models.TextField(_("notes"), blank=True)

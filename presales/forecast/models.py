@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales import access
-from presales.core.fields import optional_link
+from presales.core.fields import money_field, optional_link
 from presales.core.models import BaseModel
 from presales.people.models import Team, User
 
@@ -107,9 +107,7 @@ class Quota(BaseModel):
     team = optional_link(Team, _("team"), on_delete=models.CASCADE, related_name="quotas")
     period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices)
     period_start = models.DateField(_("period start"))
-    amount = models.DecimalField(
-        _("quota"), max_digits=16, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
-    )
+    amount = money_field(_("quota"), validators=[MinValueValidator(Decimal("0"))])
 
     history = HistoricalRecords()
 
@@ -150,9 +148,7 @@ class ManagerCall(BaseModel):
     team = models.ForeignKey("people.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="calls")
     period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices)
     period_start = models.DateField(_("period start"))
-    amount = models.DecimalField(
-        _("call"), max_digits=16, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
-    )
+    amount = money_field(_("call"), validators=[MinValueValidator(Decimal("0"))])
     note = models.TextField(_("note"), blank=True)
     made_by = models.ForeignKey(
         "people.User", verbose_name=_("made by"), on_delete=models.PROTECT, related_name="forecast_calls"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
-from presales.core.fields import optional_link
+from presales.core.fields import money_field, optional_link
 from presales.core.i18n import english_or
 from presales.core.models import BaseModel
 
@@ -108,12 +108,8 @@ class User(AbstractUser):
     weekly_visit_quota = models.PositiveSmallIntegerField(
         _("weekly visit quota"), default=3, validators=[MaxValueValidator(50)]
     )
-    revenue_target = models.DecimalField(
-        _("annual revenue target"),
-        max_digits=16,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
+    revenue_target = money_field(
+        _("annual revenue target"), default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
     )
     is_executive = models.BooleanField(_("executive"), default=False)
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from presales import access
-from presales.core.fields import optional_link
+from presales.core.fields import money_field, optional_link
 from presales.core.models import BaseModel
 from presales.customers.models import Account, Industry
 from presales.deals.models import Opportunity
@@ -243,9 +243,7 @@ class SupportRequest(BaseModel):
 class ResponseTarget(BaseModel):
     """How fast requests are triaged and answered, from a deal amount up (larger deals get shorter targets)."""
 
-    min_amount = models.DecimalField(
-        _("deal amount from"), max_digits=16, decimal_places=2, unique=True, validators=[MinValueValidator(0)]
-    )
+    min_amount = money_field(_("deal amount from"), unique=True, validators=[MinValueValidator(0)])
     hours_to_triage = models.PositiveSmallIntegerField(_("hours to triage"), validators=[MinValueValidator(1)])
     hours_to_first_response = models.PositiveSmallIntegerField(
         _("hours to first response"), validators=[MinValueValidator(1)]
@@ -270,7 +268,7 @@ class CannotRefuseRule(BaseModel):
     requester_role = models.CharField(_("requester's role"), max_length=20, blank=True, choices=Role.choices)
     account = optional_link(Account, _("account"), on_delete=models.CASCADE, related_name="+")
     industry = models.CharField(_("industry"), max_length=20, blank=True, choices=Industry.choices)
-    min_amount = models.DecimalField(_("deal amount from"), max_digits=16, decimal_places=2, null=True, blank=True)
+    min_amount = money_field(_("deal amount from"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
