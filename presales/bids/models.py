@@ -153,6 +153,7 @@ class TenderQuestion(models.Model):
     asked_by = models.ForeignKey("people.User", on_delete=models.PROTECT, related_name="+")
     asked_at = models.DateTimeField(_("asked"), auto_now_add=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # Named, so deleting a knowledge item can clear it row by row with history (knowledge sits below bids).
     knowledge_item = optional_link(KnowledgeItem, _("from / saved to knowledge"), related_name="tender_questions")
 
     objects = TenderChildQuerySet.as_manager()

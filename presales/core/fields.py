@@ -48,6 +48,23 @@ def optional_link(
     )
 
 
+@overload
+def money_field(
+    verbose_name: Any, *, null: Literal[False] = ..., **options: Any
+) -> models.DecimalField[Any, Decimal]: ...
+
+
+@overload
+def money_field(
+    verbose_name: Any, *, null: Literal[True], **options: Any
+) -> models.DecimalField[Any, Decimal | None]: ...
+
+
+def money_field(verbose_name: Any, *, null: bool = False, **options: Any) -> models.DecimalField[Any, Any]:
+    """An amount of money (a deal's amount, a quota, a threshold): 16 digits, 2 of them after the point."""
+    return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, null=null, **options)
+
+
 # A JSON list of choice values (the industries an approval flow applies to, the roles a step consults).
 
 
@@ -79,20 +96,3 @@ class TextInReaderLanguage:
         if instance is None:
             return self
         return english_or(getattr(instance, self.name), getattr(instance, f"{self.name}_en"))
-
-
-@overload
-def money_field(
-    verbose_name: Any, *, null: Literal[False] = ..., **options: Any
-) -> models.DecimalField[Any, Decimal]: ...
-
-
-@overload
-def money_field(
-    verbose_name: Any, *, null: Literal[True], **options: Any
-) -> models.DecimalField[Any, Decimal | None]: ...
-
-
-def money_field(verbose_name: Any, *, null: bool = False, **options: Any) -> models.DecimalField[Any, Any]:
-    """An amount of money (a deal's amount, a quota, a threshold): 16 digits, 2 of them after the point."""
-    return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, null=null, **options)
