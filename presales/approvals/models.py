@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -144,13 +143,13 @@ class ApprovalDelegation(BaseModel):
     """While an approver is away (from `starts_on` to `ends_on`, both included), the delegate decides for them."""
 
     approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        User,
         verbose_name=_("approver"),
         on_delete=models.CASCADE,
         related_name="approval_delegations_given",
     )
     delegate = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        User,
         verbose_name=_("delegate"),
         on_delete=models.PROTECT,
         related_name="approval_delegations_received",
@@ -201,7 +200,7 @@ class ApprovalRequest(BaseModel):
         "deals.Opportunity", verbose_name=_("deal"), on_delete=models.CASCADE, related_name="approval_requests"
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        User,
         verbose_name=_("requested by"),
         on_delete=models.PROTECT,
         related_name="approval_requests_made",
@@ -246,7 +245,7 @@ class ApprovalTask(BaseModel):
     order = models.PositiveSmallIntegerField(_("order"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approver"), on_delete=models.PROTECT, related_name="approval_tasks"
+        User, verbose_name=_("approver"), on_delete=models.PROTECT, related_name="approval_tasks"
     )
     status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices, db_index=True)
     decided_by = optional_link(User, _("decided by"), on_delete=models.PROTECT, related_name="approval_decisions")
