@@ -8,7 +8,6 @@ from presales.playbook import gates
 
 
 class ApprovalsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "presales.approvals"
     label = "approvals"
     verbose_name = _("Approvals")

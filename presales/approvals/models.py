@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -20,9 +19,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from presales.core.fields import choice_labels, money_field, optional_link, unknown_choices
 from presales.core.models import BaseModel
 from presales.customers.models import Industry
-from presales.people.models import Role
+from presales.people.models import Role, User
 
 
 class ApprovalKind(models.TextChoices):
@@ -66,10 +66,8 @@ class ApprovalFlow(BaseModel):
         help_text=_("The playbook step that waits for this approval (its key, the same in every playbook version)."),
     )
     mode = models.CharField(_("approvers decide"), max_length=10, choices=ApprovalMode.choices)
-    min_amount = models.DecimalField(
+    min_amount = money_field(
         _("from amount"),
-        max_digits=16,
-        decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal("0"))],
@@ -104,13 +102,11 @@ class ApprovalFlow(BaseModel):
         return reverse("approvals:flow_edit", args=[self.pk])
 
     def industry_labels(self) -> list[str]:
-        labels = dict(Industry.choices)
-        return [str(labels.get(value, value)) for value in self.industries]
+        return choice_labels(Industry, self.industries)
 
     def clean(self) -> None:
-        unknown = set(self.industries or []) - set(Industry.values)
-        if unknown:
-            raise ValidationError({"industries": _("Unknown industry: %(values)s") % {"values": ", ".join(unknown)}})
+        if unknown := unknown_choices(Industry, self.industries):
+            raise ValidationError({"industries": _("Unknown industry: %(values)s") % {"values": unknown}})
 
 
 class ApprovalFlowApprover(BaseModel):
@@ -119,14 +115,7 @@ class ApprovalFlowApprover(BaseModel):
     flow = models.ForeignKey(ApprovalFlow, on_delete=models.CASCADE, related_name="approvers")
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    user = optional_link(User, _("person"), on_delete=models.PROTECT, related_name="+")
 
     history = HistoricalRecords()
 
@@ -154,13 +143,13 @@ class ApprovalDelegation(BaseModel):
     """While an approver is away (from `starts_on` to `ends_on`, both included), the delegate decides for them."""
 
     approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        User,
         verbose_name=_("approver"),
         on_delete=models.CASCADE,
         related_name="approval_delegations_given",
     )
     delegate = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        User,
         verbose_name=_("delegate"),
         on_delete=models.PROTECT,
         related_name="approval_delegations_received",
@@ -211,14 +200,14 @@ class ApprovalRequest(BaseModel):
         "deals.Opportunity", verbose_name=_("deal"), on_delete=models.CASCADE, related_name="approval_requests"
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        User,
         verbose_name=_("requested by"),
         on_delete=models.PROTECT,
         related_name="approval_requests_made",
     )
     comment = models.TextField(_("comment"), blank=True)
     # What was asked: the deal's figures when the request was made (the decision covers these).
-    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    amount = money_field(_("amount"))
     currency = models.CharField(_("currency"), max_length=3)
     discount_percent = models.DecimalField(_("discount (%)"), max_digits=5, decimal_places=2, default=Decimal("0"))
     status = models.CharField(
@@ -256,17 +245,10 @@ class ApprovalTask(BaseModel):
     order = models.PositiveSmallIntegerField(_("order"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approver"), on_delete=models.PROTECT, related_name="approval_tasks"
+        User, verbose_name=_("approver"), on_delete=models.PROTECT, related_name="approval_tasks"
     )
     status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices, db_index=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="approval_decisions",
-    )
+    decided_by = optional_link(User, _("decided by"), on_delete=models.PROTECT, related_name="approval_decisions")
     comment = models.TextField(_("comment"), blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 

@@ -14,6 +14,7 @@ from presales.bids.models import (
     TenderSection,
     TestCase,
 )
+from presales.core.models import STAMP_FIELDS
 
 
 class SectionInline(admin.TabularInline):
@@ -42,7 +43,7 @@ class TenderAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "procurement_method")
     search_fields = ("title", "reference", "opportunity__name")
     raw_id_fields = ("opportunity", "winning_competitor")
-    readonly_fields = ("version", "created_at", "updated_at")
+    readonly_fields = STAMP_FIELDS
     inlines = [SectionInline, QuestionInline, SubmissionInline]
 
 
@@ -65,7 +66,7 @@ class PocAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "outcome")
     search_fields = ("title", "opportunity__name")
     raw_id_fields = ("opportunity", "lead")
-    readonly_fields = ("version", "created_at", "updated_at", "share_expires_at", "share_revoked_at")
+    readonly_fields = (*STAMP_FIELDS, "share_expires_at", "share_revoked_at")
     exclude = ("share_token_hash",)
     inlines = [CriterionInline]
 
@@ -83,4 +84,4 @@ class ProductGapAdmin(SimpleHistoryAdmin):
     list_filter = ("severity", "status")
     search_fields = ("title", "product")
     raw_id_fields = ("opportunity", "created_by")
-    readonly_fields = ("key", "version", "created_at", "updated_at")
+    readonly_fields = ("key", *STAMP_FIELDS)

@@ -5,7 +5,6 @@ from presales.core.history import register_reasons
 
 
 class BidsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "presales.bids"
     label = "bids"
     verbose_name = _("Bids and POCs")

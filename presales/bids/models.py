@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -13,12 +11,13 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales import access
-from presales.core.i18n import english_or, in_reader_language
+from presales.core.fields import TextInReaderLanguage, money_field, optional_link
+from presales.core.i18n import in_reader_language
 from presales.core.models import BaseModel
 from presales.core.uploads import stored_name
-
-if TYPE_CHECKING:
-    from presales.people.models import User
+from presales.deals.models import Competitor
+from presales.knowledge.models import KnowledgeItem
+from presales.people.models import User
 
 
 class DealRecordQuerySet(models.QuerySet):
@@ -80,15 +79,8 @@ class Tender(BaseModel):
     rank = models.PositiveSmallIntegerField(_("our rank"), null=True, blank=True)
     technical_score = models.DecimalField(_("technical score"), max_digits=6, decimal_places=2, null=True, blank=True)
     commercial_score = models.DecimalField(_("commercial score"), max_digits=6, decimal_places=2, null=True, blank=True)
-    winning_competitor = models.ForeignKey(
-        "deals.Competitor",
-        verbose_name=_("winning competitor"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="tenders_won",
-    )
-    winning_price = models.DecimalField(_("winning price"), max_digits=16, decimal_places=2, null=True, blank=True)
+    winning_competitor = optional_link(Competitor, _("winning competitor"), related_name="tenders_won")
+    winning_price = money_field(_("winning price"), null=True, blank=True)
     result_notes = models.TextField(_("result notes"), blank=True)
 
     objects = DealRecordQuerySet.as_manager()
@@ -136,9 +128,7 @@ class TenderSection(models.Model):
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="sections")
     name = models.CharField(_("section"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=SectionKind.choices, default=SectionKind.TECHNICAL)
-    owner = models.ForeignKey(
-        "people.User", verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    owner = optional_link(User, _("owner"), related_name="+")
     done = models.BooleanField(_("done"), default=False)
 
     objects = TenderChildQuerySet.as_manager()
@@ -163,15 +153,8 @@ class TenderQuestion(models.Model):
     asked_by = models.ForeignKey("people.User", on_delete=models.PROTECT, related_name="+")
     asked_at = models.DateTimeField(_("asked"), auto_now_add=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
-    knowledge_item = models.ForeignKey(
-        "knowledge.KnowledgeItem",
-        verbose_name=_("from / saved to knowledge"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        # Named, so deleting a knowledge item can clear it row by row with history (knowledge sits below bids).
-        related_name="tender_questions",
-    )
+    # Named, so deleting a knowledge item can clear it row by row with history (knowledge sits below bids).
+    knowledge_item = optional_link(KnowledgeItem, _("from / saved to knowledge"), related_name="tender_questions")
 
     objects = TenderChildQuerySet.as_manager()
 
@@ -217,9 +200,7 @@ class DeviationItem(models.Model):
     response = models.TextField(_("our response"), blank=True)
     compliance = models.CharField(_("compliance"), max_length=20, choices=Compliance.choices, default=Compliance.OPEN)
     evidence = models.CharField(_("evidence (page / document)"), max_length=300, blank=True)
-    owner = models.ForeignKey(
-        "people.User", verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    owner = optional_link(User, _("owner"), related_name="+")
 
     objects = TenderChildQuerySet.as_manager()
     history = HistoricalRecords()
@@ -243,12 +224,8 @@ class SubmissionItem(models.Model):
 
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="submission_items")
     name = models.CharField(_("item"), max_length=200)
-    owner = models.ForeignKey(
-        "people.User", verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    done_by = models.ForeignKey(
-        "people.User", verbose_name=_("ticked by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    owner = optional_link(User, _("owner"), related_name="+")
+    done_by = optional_link(User, _("ticked by"), related_name="+")
     done_at = models.DateTimeField(_("ticked"), null=True, blank=True)
     attachment = models.FileField(_("attachment"), upload_to=submission_path, max_length=300, blank=True)
     attachment_name = models.CharField(max_length=200, blank=True)
@@ -315,25 +292,10 @@ class TestCase(BaseModel):
     def __str__(self) -> str:
         return self.title_text
 
-    @staticmethod
-    def _localised(text: str, english: str) -> str:
-        return english_or(text, english)
-
-    @property
-    def title_text(self) -> str:
-        return self._localised(self.title, self.title_en)
-
-    @property
-    def category_text(self) -> str:
-        return self._localised(self.category, self.category_en)
-
-    @property
-    def description_text(self) -> str:
-        return self._localised(self.description, self.description_en)
-
-    @property
-    def validation_text(self) -> str:
-        return self._localised(self.validation, self.validation_en)
+    title_text = TextInReaderLanguage("title")
+    category_text = TextInReaderLanguage("category")
+    description_text = TextInReaderLanguage("description")
+    validation_text = TextInReaderLanguage("validation")
 
 
 class PocStatus(models.TextChoices):
@@ -360,9 +322,7 @@ class Poc(BaseModel):
     environment = models.TextField(_("environment"), blank=True)
     equipment = models.TextField(_("equipment or licences"), blank=True)
     people = models.CharField(_("people (ours and the customer's)"), max_length=300, blank=True)
-    lead = models.ForeignKey(
-        "people.User", verbose_name=_("POC lead"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    lead = optional_link(User, _("POC lead"), related_name="+")
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
     status = models.CharField(

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CapacityConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "presales.capacity"
     label = "capacity"
     verbose_name = _("Capacity and bookings")

@@ -12,9 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from presales import access
+from presales.core.fields import optional_link
 from presales.core.models import BaseModel
 from presales.customers.models import Region
-from presales.work.models import WorkType
+from presales.deals.models import Opportunity
+from presales.people.models import User
+from presales.work.models import Activity, SupportRequest, WorkType
 
 
 class TravelTime(BaseModel):
@@ -120,33 +123,12 @@ class Booking(BaseModel):
     region = models.CharField(_("region"), max_length=20, choices=Region.choices, blank=True)
     travel_minutes = models.PositiveSmallIntegerField(_("travel minutes (each way)"), default=0)
     kind = models.CharField(_("type"), max_length=30, choices=WorkType.choices)
-    opportunity = models.ForeignKey(
-        "deals.Opportunity",
-        verbose_name=_("opportunity"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="bookings",
-    )
+    opportunity = optional_link(Opportunity, _("opportunity"), on_delete=models.CASCADE, related_name="bookings")
     account = models.ForeignKey(
         "customers.Account", verbose_name=_("account"), on_delete=models.CASCADE, related_name="bookings"
     )
-    request = models.ForeignKey(
-        "work.SupportRequest",
-        verbose_name=_("support request"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="bookings",
-    )
-    activity = models.ForeignKey(
-        "work.Activity",
-        verbose_name=_("planned activity"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="bookings",
-    )
+    request = optional_link(SupportRequest, _("support request"), related_name="bookings")
+    activity = optional_link(Activity, _("planned activity"), related_name="bookings")
     note = models.CharField(_("note"), max_length=200, blank=True)
     booked_by = models.ForeignKey(
         "people.User", verbose_name=_("booked by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -210,14 +192,7 @@ class ForecastRun(models.Model):
 
     status = models.CharField(_("status"), max_length=10, choices=ForecastStatus.choices, default=ForecastStatus.QUEUED)
     as_of = models.DateField(_("as of"))
-    requested_by = models.ForeignKey(
-        "people.User",
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    requested_by = optional_link(User, _("requested by"), related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

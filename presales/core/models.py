@@ -3,6 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The columns BaseModel adds: kept by the database and the services, shown read-only where a form shows a record whole
+# (the admin).
+STAMP_FIELDS = ("version", "created_at", "updated_at")
+
 
 class BaseModel(models.Model):
     """Every business record: when it was created and changed, and a version bumped on each save."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from presales import access
+from presales.core.fields import optional_link
 from presales.core.models import BaseModel
 from presales.customers.names import NameKeysMixin
+from presales.people.models import Team
 
 if TYPE_CHECKING:
     from presales.people.models import User
@@ -44,6 +46,27 @@ class Region(models.TextChoices):
     OVERSEAS = "overseas", _("Overseas")
 
 
+# The name fields of a record searched by every name it has (NameKeysMixin): accounts, competitors, product lines.
+
+
+def name_in_other_language_field(*, max_length: int) -> models.CharField[Any, str]:
+    return models.CharField(
+        _("name in English"),
+        max_length=max_length,
+        blank=True,
+        help_text=_("The name in the other language (English for a Chinese name, Chinese for an English one)."),
+    )
+
+
+def other_names_field() -> models.CharField[Any, str]:
+    return models.CharField(
+        _("other names"),
+        max_length=300,
+        blank=True,
+        help_text=_("Former names, abbreviations, names in either language; separated by commas."),
+    )
+
+
 class AccountQuerySet(models.QuerySet["Account"]):
     def visible_to(self, user: User) -> AccountQuerySet:
         return access.accounts_visible_to(user, self)
@@ -53,19 +76,9 @@ class Account(NameKeysMixin, BaseModel):
     """A customer organisation we sell to."""
 
     name = models.CharField(_("name"), max_length=200)
-    name_en = models.CharField(
-        _("name in English"),
-        max_length=200,
-        blank=True,
-        help_text=_("The name in the other language (English for a Chinese name, Chinese for an English one)."),
-    )
+    name_en = name_in_other_language_field(max_length=200)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
-    aliases = models.CharField(
-        _("other names"),
-        max_length=300,
-        blank=True,
-        help_text=_("Former names, abbreviations, names in either language; separated by commas."),
-    )
+    aliases = other_names_field()
     industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, db_index=True)
     region = models.CharField(_("region"), max_length=20, choices=Region.choices, db_index=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -73,12 +86,9 @@ class Account(NameKeysMixin, BaseModel):
     owner = models.ForeignKey(
         "people.User", verbose_name=_("owner"), on_delete=models.PROTECT, related_name="owned_accounts"
     )
-    team = models.ForeignKey(
-        "people.Team",
-        verbose_name=_("team"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+    team = optional_link(
+        Team,
+        _("team"),
         related_name="accounts",
         help_text=_("The owner's team; its members and managers can see the account."),
     )
@@ -156,13 +166,8 @@ class Contact(BaseModel):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1 (low) to 5 (high)"),
     )
-    reports_to = models.ForeignKey(
-        "self",
-        verbose_name=_("reports to"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="direct_reports",
+    reports_to: models.ForeignKey[Contact | None, Contact | None] = optional_link(
+        "self", _("reports to"), related_name="direct_reports"
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

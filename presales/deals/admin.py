@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from presales.core.models import STAMP_FIELDS
 from presales.deals.models import (
     Competitor,
     DealConflict,
@@ -35,7 +36,7 @@ class OpportunityAdmin(SimpleHistoryAdmin):
     list_select_related = ("account", "stage")
     raw_id_fields = ("account", "sales_owner", "presales_lead")
     date_hierarchy = "expected_close_date"
-    readonly_fields = ("version", "created_at", "updated_at")
+    readonly_fields = STAMP_FIELDS
     inlines = [DealTeamMemberInline, OpportunityCompetitorInline]
 
 
@@ -53,7 +54,7 @@ class CompetitorAdmin(SimpleHistoryAdmin):
     list_display = ("name", "name_en", "threat_level", "website")
     list_filter = ("threat_level",)
     search_fields = ("name", "name_en", "aliases", "strengths", "weaknesses")
-    readonly_fields = ("version", "created_at", "updated_at")
+    readonly_fields = STAMP_FIELDS
 
 
 @admin.register(DealPlaybook)
@@ -77,7 +78,7 @@ class ProductLineAdmin(SimpleHistoryAdmin):
     list_display = ("name", "name_en", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "name_en", "aliases")
-    readonly_fields = ("version", "created_at", "updated_at")
+    readonly_fields = STAMP_FIELDS
 
 
 @admin.register(OutcomeReason)
@@ -85,7 +86,7 @@ class OutcomeReasonAdmin(SimpleHistoryAdmin):
     list_display = ("name", "name_en", "applies_to", "order", "is_active")
     list_filter = ("applies_to", "is_active")
     search_fields = ("name", "name_en")
-    readonly_fields = ("key", "version", "created_at", "updated_at")
+    readonly_fields = ("key", *STAMP_FIELDS)
 
 
 @admin.register(DealConflict)
@@ -93,4 +94,4 @@ class DealConflictAdmin(SimpleHistoryAdmin):
     list_display = ("first", "second", "resolution", "resolved_by", "resolved_at")
     list_filter = ("resolution",)
     raw_id_fields = ("first", "second")
-    readonly_fields = ("version", "created_at", "updated_at", "resolved_by", "resolved_at")
+    readonly_fields = (*STAMP_FIELDS, "resolved_by", "resolved_at")

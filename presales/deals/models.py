@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,18 +12,19 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales import access
+from presales.core.fields import money_field, optional_link
+from presales.core.i18n import english_or
 from presales.core.models import BaseModel
 from presales.currencies.models import Currency
+from presales.customers.models import Contact, name_in_other_language_field, other_names_field
 from presales.customers.names import NameKeysMixin
+from presales.people.models import Team, User
 from presales.playbook.models import AnswerKind, PlaybookVersion, Stage, StepDefinition, StepRole
-
-if TYPE_CHECKING:
-    from presales.people.models import User
 
 
 class ThreatLevel(models.TextChoices):
@@ -47,72 +47,53 @@ class CompetitorQuerySet(models.QuerySet["Competitor"]):
         )
 
 
-class Competitor(NameKeysMixin, BaseModel):
-    """A competing vendor, shared by every deal it appears in."""
+class NamedInBothLanguages(NameKeysMixin, BaseModel):
+    """A list entry known by names in both languages and by other names (competitors, product lines): deals name it in
+    either language, and searches find it by any of them."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    name_en = models.CharField(
-        _("name in English"),
-        max_length=100,
-        blank=True,
-        help_text=_("The name in the other language (English for a Chinese name, Chinese for an English one)."),
-    )
-    aliases = models.CharField(
-        _("other names"),
-        max_length=300,
-        blank=True,
-        help_text=_("Former names, abbreviations, names in either language; separated by commas."),
-    )
+    name_en = name_in_other_language_field(max_length=100)
+    aliases = other_names_field()
+    # The normalised keys of every name (customers.names.name_keys), kept by save(): search in either language.
+    name_keys = models.TextField(editable=False, blank=True, default="")
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Competitor(NamedInBothLanguages):
+    """A competing vendor, shared by every deal it appears in."""
+
     threat_level = models.CharField(
         _("threat level"), max_length=10, choices=ThreatLevel.choices, default=ThreatLevel.MEDIUM
     )
     strengths = models.TextField(_("strengths"), blank=True)
     weaknesses = models.TextField(_("weaknesses"), blank=True)
     website = models.URLField(_("website"), blank=True)
-    # The normalised keys of every name (customers.names.name_keys), kept by save(): search in either language.
-    name_keys = models.TextField(editable=False, blank=True, default="")
 
     history = HistoricalRecords(excluded_fields=["name_keys"])
     objects = CompetitorQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedInBothLanguages.Meta):
         verbose_name = _("competitor")
         verbose_name_plural = _("competitors")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class ProductLine(NameKeysMixin, BaseModel):
+class ProductLine(NamedInBothLanguages):
     """What we sell, as the sales organisation splits it (网络, 安全, 云 …): two reps' open deals for the same account
     and product line are a conflict (撞单)."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    name_en = models.CharField(
-        _("name in English"),
-        max_length=100,
-        blank=True,
-        help_text=_("The name in the other language (English for a Chinese name, Chinese for an English one)."),
-    )
-    aliases = models.CharField(
-        _("other names"),
-        max_length=300,
-        blank=True,
-        help_text=_("Former names, abbreviations, names in either language; separated by commas."),
-    )
     is_active = models.BooleanField(_("active"), default=True)
-    name_keys = models.TextField(editable=False, blank=True, default="")
 
     history = HistoricalRecords(excluded_fields=["name_keys"])
 
-    class Meta:
-        ordering = ["name"]
+    class Meta(NamedInBothLanguages.Meta):
         verbose_name = _("product line")
         verbose_name_plural = _("product lines")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Outcome(models.TextChoices):
@@ -178,9 +159,7 @@ class OutcomeReason(BaseModel):
         ]
 
     def __str__(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return english_or(self.name, self.name_en)
 
     def offered_for(self, outcome: str) -> bool:
         kind = ReasonAppliesTo.WON if outcome == Outcome.WON else ReasonAppliesTo.LOST
@@ -212,9 +191,7 @@ class Opportunity(BaseModel):
         "customers.Account", verbose_name=_("account"), on_delete=models.PROTECT, related_name="opportunities"
     )
     name = models.CharField(_("name"), max_length=200)
-    amount = models.DecimalField(
-        _("amount"), max_digits=16, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
-    )
+    amount = money_field(_("amount"), default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))])
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.CNY)
     discount_percent = models.DecimalField(
         _("discount (%)"),
@@ -233,35 +210,12 @@ class Opportunity(BaseModel):
     sales_owner = models.ForeignKey(
         "people.User", verbose_name=_("sales owner"), on_delete=models.PROTECT, related_name="owned_opportunities"
     )
-    presales_lead = models.ForeignKey(
-        "people.User",
-        verbose_name=_("presales lead"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="led_opportunities",
-    )
-    team = models.ForeignKey(
-        "people.Team",
-        verbose_name=_("sales team"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="opportunities",
-    )
-    presales_team = models.ForeignKey(
-        "people.Team",
-        verbose_name=_("presales team"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="presales_opportunities",
-    )
-    product_line = models.ForeignKey(
+    presales_lead = optional_link(User, _("presales lead"), related_name="led_opportunities")
+    team = optional_link(Team, _("sales team"), related_name="opportunities")
+    presales_team = optional_link(Team, _("presales team"), related_name="presales_opportunities")
+    product_line = optional_link(
         ProductLine,
-        verbose_name=_("product line"),
-        null=True,
-        blank=True,
+        _("product line"),
         on_delete=models.PROTECT,
         related_name="opportunities",
         help_text=_("Another rep's open deal for the same account and product line is flagged as a conflict."),
@@ -272,14 +226,7 @@ class Opportunity(BaseModel):
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.OPEN, db_index=True
     )
-    win_loss_reason = models.ForeignKey(
-        OutcomeReason,
-        verbose_name=_("reason"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="opportunities",
-    )
+    win_loss_reason = optional_link(OutcomeReason, _("reason"), on_delete=models.PROTECT, related_name="opportunities")
     outcome_reason = models.TextField(_("reason details"), blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=100, blank=True)
@@ -517,38 +464,17 @@ class DealStep(BaseModel):
     actionable_since = models.DateField(_("actionable since"), null=True, blank=True)
     # Empty when nobody on the deal has the step's role: the step waits on the matching manager's queue (never
     # silently handed to somebody of another role).
-    responsible = models.ForeignKey(
-        "people.User",
-        verbose_name=_("responsible"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="deal_steps",
-    )
+    responsible = optional_link(User, _("responsible"), on_delete=models.PROTECT, related_name="deal_steps")
     assigned_by_hand = models.BooleanField(
         _("assigned by hand"), default=False, help_text=_("Not re-resolved from the deal team when it changes.")
     )
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
-    completed_by = models.ForeignKey(
-        "people.User",
-        verbose_name=_("completed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    completed_by = optional_link(User, _("completed by"), related_name="+")
     # Typed answer columns; which ones a step uses depends on its definition's answer kind.
     answer_choice = models.CharField(_("answer"), max_length=30, blank=True)
-    answer_amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2, null=True, blank=True)
+    answer_amount = money_field(_("amount"), null=True, blank=True)
     answer_date = models.DateField(_("date"), null=True, blank=True)
-    answer_contact = models.ForeignKey(
-        "customers.Contact",
-        verbose_name=_("contact"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="deal_steps",
-    )
+    answer_contact = optional_link(Contact, _("contact"), related_name="deal_steps")
     answer_text = models.TextField(_("notes"), blank=True)
     answer_data = models.JSONField(_("details"), default=dict, blank=True)
 
@@ -635,9 +561,7 @@ class DealConflict(BaseModel):
     )
     resolution = models.CharField(_("resolution"), max_length=20, choices=ConflictResolution.choices, blank=True)
     reason = models.TextField(_("reason"), blank=True)
-    resolved_by = models.ForeignKey(
-        "people.User", verbose_name=_("resolved by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    resolved_by = optional_link(User, _("resolved by"), related_name="+")
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
     history = HistoricalRecords()

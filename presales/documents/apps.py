@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DocumentsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "presales.documents"
     label = "documents"
     verbose_name = _("Documents")

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ForecastConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "presales.forecast"
     label = "forecast"
     verbose_name = _("Forecast")

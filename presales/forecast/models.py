@@ -15,7 +15,9 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales import access
+from presales.core.fields import money_field, optional_link
 from presales.core.models import BaseModel
+from presales.people.models import Team, User
 
 
 class Category(models.TextChoices):
@@ -101,22 +103,11 @@ class PeriodKind(models.TextChoices):
 class Quota(BaseModel):
     """What a person or a team should close in a month or a quarter (company currency)."""
 
-    person = models.ForeignKey(
-        "people.User",
-        verbose_name=_("person"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="forecast_quotas",
-    )
-    team = models.ForeignKey(
-        "people.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.CASCADE, related_name="quotas"
-    )
+    person = optional_link(User, _("person"), on_delete=models.CASCADE, related_name="forecast_quotas")
+    team = optional_link(Team, _("team"), on_delete=models.CASCADE, related_name="quotas")
     period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices)
     period_start = models.DateField(_("period start"))
-    amount = models.DecimalField(
-        _("quota"), max_digits=16, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
-    )
+    amount = money_field(_("quota"), validators=[MinValueValidator(Decimal("0"))])
 
     history = HistoricalRecords()
 
@@ -157,9 +148,7 @@ class ManagerCall(BaseModel):
     team = models.ForeignKey("people.Team", verbose_name=_("team"), on_delete=models.CASCADE, related_name="calls")
     period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices)
     period_start = models.DateField(_("period start"))
-    amount = models.DecimalField(
-        _("call"), max_digits=16, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
-    )
+    amount = money_field(_("call"), validators=[MinValueValidator(Decimal("0"))])
     note = models.TextField(_("note"), blank=True)
     made_by = models.ForeignKey(
         "people.User", verbose_name=_("made by"), on_delete=models.PROTECT, related_name="forecast_calls"
@@ -218,9 +207,7 @@ class SnapshotRow(models.Model):
     expected_close_date = models.DateField(_("expected close date"))
     stage = models.ForeignKey("playbook.Stage", verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+")
     owner = models.ForeignKey("people.User", verbose_name=_("sales owner"), on_delete=models.PROTECT, related_name="+")
-    team = models.ForeignKey(
-        "people.Team", verbose_name=_("sales team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    team = optional_link(Team, _("sales team"), related_name="+")
 
     objects = SnapshotRowQuerySet.as_manager()
 

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class IntegrationConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "presales.integration"
     label = "integration"
     verbose_name = _("Import and calendar feed")

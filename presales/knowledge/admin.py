@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from presales.core.models import STAMP_FIELDS
 from presales.knowledge.models import KnowledgeAttachment, KnowledgeItem, KnowledgeUse
 
 
@@ -20,7 +21,7 @@ class KnowledgeItemAdmin(SimpleHistoryAdmin):
     search_fields = ("title", "search_text")
     raw_id_fields = ("owner",)
     filter_horizontal = ("competitors",)
-    readonly_fields = ("version", "created_at", "updated_at")
+    readonly_fields = STAMP_FIELDS
     inlines = [KnowledgeAttachmentInline]
 
 

@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class KnowledgeConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "presales.knowledge"
     label = "knowledge"
     verbose_name = _("Knowledge")

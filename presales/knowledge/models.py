@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from presales import access
-from presales.core.i18n import english_or
+from presales.core.fields import TextInReaderLanguage, choice_labels
 from presales.core.models import BaseModel
 from presales.core.uploads import stored_name
 from presales.customers.models import Industry
@@ -115,37 +115,14 @@ class KnowledgeItem(BaseModel):
     def get_absolute_url(self) -> str:
         return reverse("knowledge:detail", args=[self.pk])
 
-    def in_reader_language(self, name: str) -> str:
-        """The text `name` in the reader's language: the English version for English readers when there is one."""
-        return english_or(getattr(self, name), getattr(self, f"{name}_en"))
-
-    @property
-    def title_text(self) -> str:
-        return self.in_reader_language("title")
-
-    @property
-    def summary_text(self) -> str:
-        return self.in_reader_language("summary")
-
-    @property
-    def body_text(self) -> str:
-        return self.in_reader_language("body")
-
-    @property
-    def strengths_text(self) -> str:
-        return self.in_reader_language("strengths")
-
-    @property
-    def weaknesses_text(self) -> str:
-        return self.in_reader_language("weaknesses")
-
-    @property
-    def how_we_win_text(self) -> str:
-        return self.in_reader_language("how_we_win")
-
-    @property
-    def proof_points_text(self) -> str:
-        return self.in_reader_language("proof_points")
+    # Each text of TRANSLATED_FIELDS in the reader's language.
+    title_text = TextInReaderLanguage("title")
+    summary_text = TextInReaderLanguage("summary")
+    body_text = TextInReaderLanguage("body")
+    strengths_text = TextInReaderLanguage("strengths")
+    weaknesses_text = TextInReaderLanguage("weaknesses")
+    how_we_win_text = TextInReaderLanguage("how_we_win")
+    proof_points_text = TextInReaderLanguage("proof_points")
 
     @property
     def industry_list(self) -> list[str]:
@@ -153,9 +130,7 @@ class KnowledgeItem(BaseModel):
 
     @property
     def industry_labels(self) -> list[str]:
-
-        labels = dict(Industry.choices)
-        return [str(labels.get(code, code)) for code in self.industry_list]
+        return choice_labels(Industry, self.industry_list)
 
     @property
     def tag_list(self) -> list[str]:

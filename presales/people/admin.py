@@ -9,6 +9,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from presales.people import services
 from presales.people.models import MfaRequirement, Skill, Team, User, UserSkill
 
+_DJANGO_USER_FIELDS = {name for _title, options in DjangoUserAdmin.fieldsets or () for name in options["fields"]}
+PRESALES_FIELDS = tuple(name for name in services.USER_FIELDS if name not in _DJANGO_USER_FIELDS)
+
 
 class UserSkillInline(admin.TabularInline):
     model = UserSkill
@@ -22,26 +25,10 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     search_fields = ("username", "display_name", "email")
     inlines = [UserSkillInline]
     actions = ["unlock_signin"]
+    # Django's own fieldsets, then every other field the people services write (services.USER_FIELDS).
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        (
-            _("Presales Hub"),
-            {
-                "fields": (
-                    "display_name",
-                    "role",
-                    "team",
-                    "title",
-                    "phone",
-                    "language",
-                    "timezone",
-                    "weekly_capacity_hours",
-                    "weekly_visit_quota",
-                    "revenue_target",
-                    "is_executive",
-                )
-            },
-        ),
+        (_("Presales Hub"), {"fields": PRESALES_FIELDS}),
     )
 
     @admin.action(description=_("Unlock sign-in (after too many failed passwords)"))

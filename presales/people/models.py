@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
+from presales.core.fields import money_field, optional_link
+from presales.core.i18n import english_or
 from presales.core.models import BaseModel
 
 
@@ -48,17 +50,10 @@ class Team(BaseModel):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=TeamKind.choices, default=TeamKind.SALES)
-    manager = models.ForeignKey(
-        "people.User",
-        verbose_name=_("manager"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="managed_teams",
+    manager: models.ForeignKey[User | None, User | None] = optional_link(
+        "people.User", _("manager"), related_name="managed_teams"
     )
-    parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
-    )
+    parent: models.ForeignKey[Team | None, Team | None] = optional_link("self", _("part of"), related_name="children")
 
     history = HistoricalRecords()
 
@@ -91,9 +86,7 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SALES, db_index=True)
-    team = models.ForeignKey(
-        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
-    )
+    team = optional_link(Team, _("team"), related_name="members")
     title = models.CharField(_("job title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(
@@ -115,12 +108,8 @@ class User(AbstractUser):
     weekly_visit_quota = models.PositiveSmallIntegerField(
         _("weekly visit quota"), default=3, validators=[MaxValueValidator(50)]
     )
-    revenue_target = models.DecimalField(
-        _("annual revenue target"),
-        max_digits=16,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=[MinValueValidator(Decimal("0"))],
+    revenue_target = money_field(
+        _("annual revenue target"), default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))]
     )
     is_executive = models.BooleanField(_("executive"), default=False)
 
@@ -164,11 +153,7 @@ class Skill(BaseModel):
         verbose_name_plural = _("skills")
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return english_or(self.name, self.name_en)
 
 
 class UserSkill(models.Model):

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from presales.core.fields import choice_labels, unknown_choices
+from presales.core.i18n import english_or
 from presales.core.models import BaseModel
 from presales.people.models import Role
-
-if TYPE_CHECKING:
-    pass
-
-
-def _localised(zh: str, en: str) -> str:
-    if en and (get_language() or "").startswith("en"):
-        return en
-    return zh
 
 
 class Stage(BaseModel):
@@ -56,17 +46,17 @@ class Stage(BaseModel):
     @property
     def label(self) -> str:
         """Short name for boards and filters."""
-        return _localised(self.short_name, self.short_name_en)
+        return english_or(self.short_name, self.short_name_en)
 
     @property
     def vendor(self) -> str:
         """Our sales stage in the article's words: department, then what it does."""
-        return f"{_localised(self.vendor_department, self.vendor_department_en)}: {_localised(self.vendor_name, self.vendor_name_en)}"
+        return f"{english_or(self.vendor_department, self.vendor_department_en)}: {english_or(self.vendor_name, self.vendor_name_en)}"
 
     @property
     def customer(self) -> str:
         """The customer's procurement stage in the article's words."""
-        return f"{_localised(self.customer_department, self.customer_department_en)}: {_localised(self.customer_name, self.customer_name_en)}"
+        return f"{english_or(self.customer_department, self.customer_department_en)}: {english_or(self.customer_name, self.customer_name_en)}"
 
 
 class StepRole(models.TextChoices):
@@ -188,13 +178,11 @@ class StepDefinition(BaseModel):
 
     @property
     def name(self) -> str:
-        return _localised(self.name_zh, self.name_en)
+        return english_or(self.name_zh, self.name_en)
 
     def consulted_labels(self) -> list[str]:
-        labels = dict(StepRole.choices)
-        return [str(labels.get(role, role)) for role in self.consulted_roles]
+        return choice_labels(StepRole, self.consulted_roles)
 
     def clean(self) -> None:
-        unknown = set(self.consulted_roles or []) - set(StepRole.values)
-        if unknown:
-            raise ValidationError({"consulted_roles": _("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)}})
+        if unknown := unknown_choices(StepRole, self.consulted_roles):
+            raise ValidationError({"consulted_roles": _("Unknown role: %(roles)s") % {"roles": unknown}})

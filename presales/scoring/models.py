@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -12,11 +10,13 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from presales import access
+from presales.core.fields import optional_link
+from presales.core.i18n import english_or
 from presales.core.models import BaseModel
+from presales.deals.models import Competitor
+from presales.people.models import User
 from presales.scoring.formulas import MONTH, QUARTER, WEEK
-
-if TYPE_CHECKING:
-    from presales.people.models import User
+from presales.work.models import SupportRequest
 
 MARK_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -45,11 +45,7 @@ class CapabilityDimension(BaseModel):
         verbose_name_plural = _("capability dimensions")
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return english_or(self.name, self.name_en)
 
 
 class CapabilityScoreQuerySet(models.QuerySet["CapabilityScore"]):
@@ -115,13 +111,8 @@ class SalesRating(BaseModel):
     opportunity = models.ForeignKey(
         "deals.Opportunity", verbose_name=_("opportunity"), on_delete=models.CASCADE, related_name="sales_ratings"
     )
-    request = models.ForeignKey(
-        "work.SupportRequest",
-        verbose_name=_("support request"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="sales_ratings",
+    request = optional_link(
+        SupportRequest, _("support request"), on_delete=models.CASCADE, related_name="sales_ratings"
     )
     occasion = models.CharField(_("occasion"), max_length=20, choices=RatingOccasion.choices)
     responsiveness = models.PositiveSmallIntegerField(_("responsiveness"), validators=MARK_VALIDATORS)
@@ -198,14 +189,7 @@ class WinLossDebrief(BaseModel):
     outcome = models.CharField(_("outcome"), max_length=10)
     main_reason = models.CharField(_("main reason"), max_length=20, choices=DebriefReason.choices)
     explanation = models.TextField(_("what happened"), blank=True)
-    competitor = models.ForeignKey(
-        "deals.Competitor",
-        verbose_name=_("competitor that mattered"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="debriefs",
-    )
+    competitor = optional_link(Competitor, _("competitor that mattered"), related_name="debriefs")
     product_gap = models.TextField(_("product gap behind the result"), blank=True)
 
     objects = WinLossDebriefQuerySet.as_manager()
@@ -293,9 +277,7 @@ class ScoringPeriod(BaseModel):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     status = models.CharField(_("status"), max_length=10, choices=PeriodStatus.choices, default=PeriodStatus.OPEN)
-    closed_by = models.ForeignKey(
-        "people.User", verbose_name=_("closed by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    closed_by = optional_link(User, _("closed by"), related_name="+")
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 

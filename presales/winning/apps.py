@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class WinningConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "presales.winning"
     label = "winning"
     verbose_name = _("Technical win and win probability")

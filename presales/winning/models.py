@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from presales import access
+from presales.core.fields import optional_link
 from presales.core.models import BaseModel
-
-if TYPE_CHECKING:
-    from presales.people.models import User
+from presales.deals.models import Competitor
+from presales.people.models import User
 
 
 class Verdict(models.TextChoices):
@@ -46,11 +44,9 @@ class TechnicalVerdict(BaseModel):
     )
     phase = models.CharField(_("phase"), max_length=20, choices=VerdictPhase.choices)
     verdict = models.CharField(_("technical verdict"), max_length=20, choices=Verdict.choices, db_index=True)
-    competitor = models.ForeignKey(
-        "deals.Competitor",
-        verbose_name=_("against"),
-        null=True,
-        blank=True,
+    competitor = optional_link(
+        Competitor,
+        _("against"),
         on_delete=models.PROTECT,
         related_name="technical_verdicts",
         help_text=_("The competitor the customer compared us with (leave empty when we stood alone)."),
@@ -115,14 +111,7 @@ class WinModel(models.Model):
     version = models.PositiveIntegerField(_("version"), unique=True)
     status = models.CharField(_("status"), max_length=20, choices=ModelStatus.choices, default=ModelStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    requested_by = models.ForeignKey(
-        "people.User",
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    requested_by = optional_link(User, _("requested by"), related_name="+")
     requested_at = models.DateTimeField(_("requested"))
     trained_at = models.DateTimeField(_("trained"), null=True, blank=True)
     closed_deals = models.PositiveIntegerField(_("closed deals"), default=0)

@@ -5,7 +5,6 @@ from presales.core.history import register_reasons
 
 
 class WorkConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "presales.work"
     label = "work"
     verbose_name = _("Presales work")

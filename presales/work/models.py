@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,14 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from presales import access
+from presales.core.fields import money_field, optional_link
 from presales.core.models import BaseModel
-from presales.customers.models import Industry
-from presales.people.models import Role
+from presales.customers.models import Account, Industry
+from presales.deals.models import Opportunity
+from presales.people.models import Role, User
 from presales.work.triage import Recommendation
-
-if TYPE_CHECKING:
-    from presales.deals.models import Opportunity
-    from presales.people.models import User
 
 
 class WorkType(models.TextChoices):
@@ -63,6 +61,12 @@ UPLIFT_FIELD_OPTIONS: dict[str, Any] = {
 }
 
 
+def expected_uplift_field() -> models.DecimalField[Any, Decimal | None]:
+    """How much a piece of work should raise the deal's win rate (optional). Typed here because the model checker
+    cannot see `null=True` through the options dict."""
+    return models.DecimalField(_("expected uplift (points)"), **UPLIFT_FIELD_OPTIONS)
+
+
 class ActivityQuerySet(models.QuerySet["Activity"]):
     def visible_to(self, user: User) -> ActivityQuerySet:
         return access.activities_visible_to(user, self)
@@ -87,38 +91,18 @@ class Activity(BaseModel):
     participants = models.ManyToManyField(
         "people.User", verbose_name=_("participants"), blank=True, related_name="joined_activities"
     )
-    opportunity = models.ForeignKey(
-        "deals.Opportunity",
-        verbose_name=_("opportunity"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="activities",
-    )
+    opportunity = optional_link(Opportunity, _("opportunity"), on_delete=models.CASCADE, related_name="activities")
     account = models.ForeignKey(
         "customers.Account", verbose_name=_("account"), on_delete=models.CASCADE, related_name="activities"
     )
     # The playbook step's stable key (StepDefinition.key): survives playbook versions, so old activities keep it.
     step_key = models.CharField(_("step served"), max_length=50, blank=True)
-    request = models.ForeignKey(
-        "work.SupportRequest",
-        verbose_name=_("support request"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="activities",
+    request: models.ForeignKey[SupportRequest | None, SupportRequest | None] = optional_link(
+        "work.SupportRequest", _("support request"), related_name="activities"
     )
     outcome = models.TextField(_("outcome"), blank=True)
     win_rate_answer = models.TextField(_("how this raises the win rate"), blank=True)
-    expected_uplift = models.DecimalField(
-        _("expected uplift (points)"),
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=UPLIFT_FIELD_OPTIONS["validators"],
-        help_text=UPLIFT_FIELD_OPTIONS["help_text"],
-    )
+    expected_uplift = expected_uplift_field()
 
     objects = ActivityQuerySet.as_manager()
     # Who took part is part of the activity: the links are in its history too.
@@ -203,32 +187,15 @@ class SupportRequest(BaseModel):
     estimate_hours = models.DecimalField(_("effort estimate (hours)"), **HOURS_FIELD_OPTIONS)
     skills = models.ManyToManyField("people.Skill", verbose_name=_("skills needed"), blank=True)
     win_rate_answer = models.TextField(_("how this raises the win rate"))
-    expected_uplift = models.DecimalField(
-        _("expected uplift (points)"),
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=UPLIFT_FIELD_OPTIONS["validators"],
-        help_text=UPLIFT_FIELD_OPTIONS["help_text"],
-    )
+    expected_uplift = expected_uplift_field()
     status = models.CharField(
         _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.NEW, db_index=True
     )
     is_duty = models.BooleanField(
         _("presales duty"), default=False, help_text=_("Inside presales duties: skips the three looks.")
     )
-    assignee = models.ForeignKey(
-        "people.User",
-        verbose_name=_("engineer"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="assigned_requests",
-    )
-    decided_by = models.ForeignKey(
-        "people.User", verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    assignee = optional_link(User, _("engineer"), related_name="assigned_requests")
+    decided_by = optional_link(User, _("decided by"), related_name="+")
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     recommendation = models.CharField(_("recommendation"), max_length=30, blank=True, choices=Recommendation.choices())
@@ -276,9 +243,7 @@ class SupportRequest(BaseModel):
 class ResponseTarget(BaseModel):
     """How fast requests are triaged and answered, from a deal amount up (larger deals get shorter targets)."""
 
-    min_amount = models.DecimalField(
-        _("deal amount from"), max_digits=16, decimal_places=2, unique=True, validators=[MinValueValidator(0)]
-    )
+    min_amount = money_field(_("deal amount from"), unique=True, validators=[MinValueValidator(0)])
     hours_to_triage = models.PositiveSmallIntegerField(_("hours to triage"), validators=[MinValueValidator(1)])
     hours_to_first_response = models.PositiveSmallIntegerField(
         _("hours to first response"), validators=[MinValueValidator(1)]
@@ -299,20 +264,11 @@ class CannotRefuseRule(BaseModel):
     """An admin rule that makes requests impossible to refuse: from a person, a role, an account or an industry."""
 
     name = models.CharField(_("name"), max_length=100)
-    requester = models.ForeignKey(
-        "people.User", verbose_name=_("requested by"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    requester = optional_link(User, _("requested by"), on_delete=models.CASCADE, related_name="+")
     requester_role = models.CharField(_("requester's role"), max_length=20, blank=True, choices=Role.choices)
-    account = models.ForeignKey(
-        "customers.Account",
-        verbose_name=_("account"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    account = optional_link(Account, _("account"), on_delete=models.CASCADE, related_name="+")
     industry = models.CharField(_("industry"), max_length=20, blank=True, choices=Industry.choices)
-    min_amount = models.DecimalField(_("deal amount from"), max_digits=16, decimal_places=2, null=True, blank=True)
+    min_amount = money_field(_("deal amount from"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
