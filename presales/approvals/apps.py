@@ -29,6 +29,6 @@ class ApprovalsConfig(AppConfig):
                 "not needed": _("no longer needed"),
                 "approvers changed": _("approvers changed"),
                 "ended": _("delegation ended"),
-                "cancelled": _("delegation cancelled"),
+                "delegation cancelled": _("delegation cancelled"),
             }
         )

@@ -140,7 +140,7 @@ def approval_delegation_end(*, actor: User, delegation: ApprovalDelegation) -> A
         raise PermissionDenied
     today = timezone.localdate()
     if delegation.starts_on > today:
-        delete_with_history(delegation, actor=actor, reason="cancelled")
+        delete_with_history(delegation, actor=actor, reason="delegation cancelled")
         return delegation
     if delegation.ends_on >= today:
         yesterday = today - datetime.timedelta(days=1)

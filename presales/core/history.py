@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -39,7 +40,12 @@ REASON_LABELS: dict[str, Any] = {}
 
 
 def register_reasons(labels: dict[str, Any]) -> None:
-    """Say how the reason codes of one app read in the history (values: lazily translated strings)."""
+    """Say how the reason codes of one app read in the history (values: lazily translated strings). The codes are one
+    namespace for every app: a code another app gave another meaning is refused."""
+    for code, label in labels.items():
+        known = REASON_LABELS.get(code)
+        if known is not None and str(known) != str(label):
+            raise ImproperlyConfigured(f"History reason {code!r} already reads {str(known)!r}: choose another code.")
     REASON_LABELS.update(labels)
 
 
