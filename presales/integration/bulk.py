@@ -41,6 +41,7 @@ from presales.integration.importers import (
     CREATED,
     UNCHANGED,
     UPDATED,
+    AccountImporter,
     ActivityImporter,
     ContactImporter,
     OpportunityImporter,
@@ -76,7 +77,66 @@ def _batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
         yield batch
 
 
-class BulkAccountWriter(RowImporter):
+def _write_in_batches(
+    rows: Iterable[Row],
+    *,
+    counts: dict[str, int],
+    prefetch: Callable[[list[Row]], None],
+    write_row: Callable[[dict[str, str]], str],
+    flush: Callable[[], None],
+    skip: set[int] | None,
+    on_error: OnError,
+    progress: Callable[[int], None],
+) -> None:
+    """The loop of every bulk writer, as services._replay's: each batch is prefetched, its rows written (a row's
+    result counted, or its error reported in row order so the import fails on the same row), then flushed."""
+    done = 0
+    for batch in _batches(rows, BATCH_SIZE):
+        prefetch(batch)
+        for number, row, problems in batch:
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                progress(done)
+            if skip is not None and number in skip:
+                counts["skipped"] += 1
+                continue
+            if problems:
+                counts["errors"] += 1
+                on_error(number, problems)
+                continue
+            try:
+                result = write_row(row)
+            except (m.CellError, ValidationError, PermissionDenied) as error:
+                counts["errors"] += 1
+                on_error(number, error_messages(error))
+                continue
+            counts[result] += 1
+        flush()
+    progress(done)
+
+
+class _AccountsKeptInMemory(RowImporter):
+    """RowImporter.find_account with the accounts found by name kept in `accounts` (a few hundred accounts for
+    100,000 deals); the writer adds the accounts its rows create."""
+
+    accounts: dict[int, Account]
+
+    def find_account(self, *, external_id: str, name: str) -> Account | None:
+        if external_id:
+            return super().find_account(external_id=external_id, name=name)
+        pk = self._visible_account_by_name(name) if name else None
+        if pk is None:
+            return None
+        if pk not in self.accounts:
+            account = Account.objects.filter(pk=pk).first()
+            if account is None:  # created by a row whose savepoint was rolled back
+                self.forget_account(name)
+                return None
+            self.accounts[pk] = account
+        return self.accounts[pk]
+
+
+class BulkAccountWriter(AccountImporter):
     """Accounts in batches: what AccountImporter + account_create/account_update do, row for row, in bulk."""
 
     def __init__(self, *, actor: Any, defaults: dict[str, str], lookups: m.Lookups):
@@ -105,8 +165,9 @@ class BulkAccountWriter(RowImporter):
         self.update_fields: set[str] = set()
         self.pending_names: set[str] = set()
         self.pending_ids: set[str] = set()
+        self.touched: set[int] = set()
 
-    def _find(self, *, external_id: str, name: str) -> Account | None:
+    def find_account(self, *, external_id: str, name: str) -> Account | None:
         """RowImporter.find_account, answered from the batch's prefetched dicts."""
         if external_id:
             account = self.by_external_id.get(external_id)
@@ -144,13 +205,13 @@ class BulkAccountWriter(RowImporter):
             fields = sorted(self.update_fields | {"version", "updated_at"})
             bulk_update_with_history(self.updates, Account, fields, batch_size=BATCH_SIZE, default_user=self.actor)
         self.creates, self.updates, self.update_fields = [], [], set()
-        self.pending_names, self.pending_ids = set(), set()
+        self.pending_names, self.pending_ids, self.touched = set(), set(), set()
 
-    def _collides(self, row: dict[str, str], existing_pks: set[int]) -> bool:
+    def _collides(self, row: dict[str, str]) -> bool:
         """Does this row refer to a record written earlier in the same batch (and not yet flushed)?"""
         external_id, name = row.get("external_id", ""), row.get("name", "").strip().casefold()
         return bool((external_id and external_id in self.pending_ids) or (name and name in self.pending_names)) or any(
-            pk in existing_pks for pk in self._candidate_pks(row)
+            pk in self.touched for pk in self._candidate_pks(row)
         )
 
     def _candidate_pks(self, row: dict[str, str]) -> list[int]:
@@ -166,24 +227,7 @@ class BulkAccountWriter(RowImporter):
 
     def process_row(self, row: dict[str, str]) -> str:
         """AccountImporter.process with the service calls replaced by validated, queued bulk rows."""
-        name = row.get("name", "")
-        if not name:
-            raise m.CellError(_("Name is missing."))
-        values: dict[str, Any] = {"name": name}
-        for key in ("short_name", "city", "website", "address", "notes", "external_id"):
-            if row.get(key):
-                values[key] = row[key]
-        if row.get("is_key_account"):
-            values["is_key_account"] = m.parse_bool(row["is_key_account"])
-        if row.get("owner"):
-            values["owner"] = self.owner(row)
-        existing = self._find(external_id=row.get("external_id", ""), name="" if row.get("external_id") else name)
-        if existing is None and row.get("external_id"):
-            existing = self._find(external_id="", name=name)
-        if row.get("industry") or existing is None:
-            values["industry"] = self.choice(row, "industry", m.parse_industry)
-        if row.get("region") or existing is None:
-            values["region"] = self.choice(row, "region", m.parse_region)
+        values, existing = self.parse(row)
         if existing is None:
             return self._create(values)
         return self._update(existing, values)
@@ -231,45 +275,34 @@ class BulkAccountWriter(RowImporter):
 
     # --- the whole file -------------------------------------------------------------------------------
 
-    def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
-        """Every row, batch by batch; errors are reported in row order so the import fails on the same row."""
-        done = 0
-        for batch in _batches(rows, BATCH_SIZE):
-            self._prefetch(batch)
-            touched: set[int] = set()
-            for number, row, problems in batch:
-                done += 1
-                if done % PROGRESS_EVERY == 0:
-                    progress(done)
-                if skip is not None and number in skip:
-                    self.counts["skipped"] += 1
-                    continue
-                if problems:
-                    self.counts["errors"] += 1
-                    on_error(number, problems)
-                    continue
-                if self._collides(row, touched):
-                    # The row refers to one written earlier in this batch: write those first, as the services would.
-                    self._flush()
-                    touched = set()
-                try:
-                    result = self.process_row(row)
-                except (m.CellError, ValidationError, PermissionDenied) as error:
-                    self.counts["errors"] += 1
-                    on_error(number, error_messages(error))
-                    continue
-                if result == UPDATED:
-                    touched.add(self.updates[-1].pk)
-                self.counts[result] += 1
+    def _write_row(self, row: dict[str, str]) -> str:
+        if self._collides(row):
+            # The row refers to one written earlier in this batch: write those first, as the services would.
             self._flush()
-        progress(done)
+        result = self.process_row(row)
+        if result == UPDATED:
+            self.touched.add(self.updates[-1].pk)
+        return result
+
+    def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
+        """Every row, batch by batch."""
+        _write_in_batches(
+            rows,
+            counts=self.counts,
+            prefetch=self._prefetch,
+            write_row=self._write_row,
+            flush=self._flush,
+            skip=skip,
+            on_error=on_error,
+            progress=progress,
+        )
         return self.counts
 
 
 PYTHON_CHECKED_CONSTRAINTS = {"opp_probability_0_100", "opp_amount_not_negative"}
 
 
-class BulkOpportunityWriter(OpportunityImporter):
+class BulkOpportunityWriter(_AccountsKeptInMemory, OpportunityImporter):
     """Opportunities in batches: new open deals are validated as `opportunity_create` does and written with
     `bulk_create_with_history`, their checklists with `deals.services.deal_playbooks_start_bulk` (done up to the
     step the deal is at). Rows that update an existing deal or bring a closed one go through the services, one by
@@ -293,21 +326,6 @@ class BulkOpportunityWriter(OpportunityImporter):
         self.visible_pks: set[int] = set()
         # A constraint added to the model later is checked by Django (a query per row) until it is added here.
         self.constraints_in_python = {c.name for c in Opportunity._meta.constraints} == PYTHON_CHECKED_CONSTRAINTS
-
-    def find_account(self, *, external_id: str, name: str) -> Account | None:
-        """RowImporter.find_account with the accounts kept in memory (a few hundred accounts for 100,000 deals)."""
-        if external_id:
-            return super().find_account(external_id=external_id, name=name)
-        pk = self._visible_account_by_name(name) if name else None
-        if pk is None:
-            return None
-        if pk not in self.accounts:
-            account = Account.objects.filter(pk=pk).first()
-            if account is None:  # created by a row whose savepoint was rolled back
-                self.forget_account(name)
-                return None
-            self.accounts[pk] = account
-        return self.accounts[pk]
 
     def _prefetch(self, batch: list[Row]) -> None:
         ids = {row.get("external_id", "") for _n, row, _p in batch} - {""}
@@ -395,29 +413,16 @@ class BulkOpportunityWriter(OpportunityImporter):
                 raise ValidationError(constraint.get_violation_error_message())
 
     def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
-        done = 0
-        for batch in _batches(rows, BATCH_SIZE):
-            self._prefetch(batch)
-            for number, row, problems in batch:
-                done += 1
-                if done % PROGRESS_EVERY == 0:
-                    progress(done)
-                if skip is not None and number in skip:
-                    self.counts["skipped"] += 1
-                    continue
-                if problems:
-                    self.counts["errors"] += 1
-                    on_error(number, problems)
-                    continue
-                try:
-                    result = self.process_row(row)
-                except (m.CellError, ValidationError, PermissionDenied) as error:
-                    self.counts["errors"] += 1
-                    on_error(number, error_messages(error))
-                    continue
-                self.counts[result] += 1
-            self._flush()
-        progress(done)
+        _write_in_batches(
+            rows,
+            counts=self.counts,
+            prefetch=self._prefetch,
+            write_row=self.process_row,
+            flush=self._flush,
+            skip=skip,
+            on_error=on_error,
+            progress=progress,
+        )
         self.counts["new_accounts"] = self.new_accounts
         return self.counts
 
@@ -452,58 +457,33 @@ class _NewRecordsInBulk:
             self.after_flush(self.creates)
         self.creates = []
 
-    def visible_account(self, *, external_id: str, name: str) -> Account | None:
-        """RowImporter.find_account with the accounts kept in memory."""
-        if external_id:
-            return RowImporter.find_account(self, external_id=external_id, name=name)  # type: ignore[arg-type]
-        pk = self._visible_account_by_name(name) if name else None  # type: ignore[attr-defined]
-        if pk is None:
-            return None
-        if pk not in self.accounts:
-            account = Account.objects.filter(pk=pk).first()
-            if account is None:
-                self.forget_account(name)  # type: ignore[attr-defined]
-                return None
-            self.accounts[pk] = account
-        return self.accounts[pk]
+    def write_row(self, row: dict[str, str]) -> str:
+        with transaction.atomic():  # a row's new account goes with the row if it is refused
+            record = self.plan(row)
+            if record is not None:
+                self.creates.append(record)
+        if record is not None:
+            return CREATED
+        self.flush()  # outside the row's savepoint: a refused row must not undo the batch
+        with transaction.atomic():
+            return self.process(row)  # type: ignore[attr-defined]
 
     def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
-        done = 0
-        for batch in _batches(rows, BATCH_SIZE):
-            self.prefetch(batch)
-            for number, row, problems in batch:
-                done += 1
-                if done % PROGRESS_EVERY == 0:
-                    progress(done)
-                if skip is not None and number in skip:
-                    self.counts["skipped"] += 1
-                    continue
-                if problems:
-                    self.counts["errors"] += 1
-                    on_error(number, problems)
-                    continue
-                try:
-                    with transaction.atomic():  # a row's new account goes with the row if it is refused
-                        record = self.plan(row)
-                        if record is not None:
-                            self.creates.append(record)
-                    result = CREATED
-                    if record is None:
-                        self.flush()  # outside the row's savepoint: a refused row must not undo the batch
-                        with transaction.atomic():
-                            result = self.process(row)  # type: ignore[attr-defined]
-                except (m.CellError, ValidationError, PermissionDenied) as error:
-                    self.counts["errors"] += 1
-                    on_error(number, error_messages(error))
-                    continue
-                self.counts[result] += 1
-            self.flush()
-        progress(done)
+        _write_in_batches(
+            rows,
+            counts=self.counts,
+            prefetch=self.prefetch,
+            write_row=self.write_row,
+            flush=self.flush,
+            skip=skip,
+            on_error=on_error,
+            progress=progress,
+        )
         self.counts["new_accounts"] = self.new_accounts
         return self.counts
 
 
-class BulkContactWriter(_NewRecordsInBulk, ContactImporter):
+class BulkContactWriter(_AccountsKeptInMemory, _NewRecordsInBulk, ContactImporter):
     """Contacts in batches: a new contact is validated as `contact_create` does (the right to edit the account's
     stakeholders, full_clean) and inserted in bulk with history; a row matching an existing contact (by external ID,
     or account and name) is written through ContactImporter and the services."""
@@ -517,9 +497,6 @@ class BulkContactWriter(_NewRecordsInBulk, ContactImporter):
         self.pending: set[Any] = set()
         self.known_ids: set[str] = set()
         self.known_names: set[tuple[int, str]] = set()
-
-    def find_account(self, *, external_id: str, name: str) -> Account | None:
-        return self.visible_account(external_id=external_id, name=name)
 
     def prefetch(self, batch: list[Row]) -> None:
         ids = {row.get("external_id", "") for _n, row, _p in batch} - {""}
@@ -563,7 +540,7 @@ class BulkContactWriter(_NewRecordsInBulk, ContactImporter):
         self.pending = set()
 
 
-class BulkActivityWriter(_NewRecordsInBulk, ActivityImporter):
+class BulkActivityWriter(_AccountsKeptInMemory, _NewRecordsInBulk, ActivityImporter):
     """Activities in batches: a new activity is validated as `activity_create` does (who may log work, for whom,
     on which deal or account, full_clean) and inserted in bulk with history, its external ID remembered in
     ImportedRecord; a row whose external ID was imported before is updated through ActivityImporter."""
@@ -578,9 +555,6 @@ class BulkActivityWriter(_NewRecordsInBulk, ActivityImporter):
         self.external_ids: list[str] = []
         self.pending_ids: set[str] = set()
         self.known_ids: set[str] = set()
-
-    def find_account(self, *, external_id: str, name: str) -> Account | None:
-        return self.visible_account(external_id=external_id, name=name)
 
     def prefetch(self, batch: list[Row]) -> None:
         ids = {row.get("external_id", "") for _n, row, _p in batch} - {""}

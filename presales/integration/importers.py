@@ -156,6 +156,20 @@ def _field_label(key: str) -> str:
 
 class AccountImporter(RowImporter):
     def process(self, row: dict[str, str]) -> str:
+        values, existing = self.parse(row)
+        if existing is None:
+            account = customer_services.account_create(actor=self.actor, **values)
+            self.remember_account(account)
+            self.new_accounts += 1
+            return CREATED
+        changes = _changed(existing, values)
+        if not changes:
+            return UNCHANGED
+        customer_services.account_update(actor=self.actor, account=existing, expected_version=None, **changes)
+        return UPDATED
+
+    def parse(self, row: dict[str, str]) -> tuple[dict[str, Any], Account | None]:
+        """The account's field values from the row, and the account it matches (None for a new one)."""
         name = row.get("name", "")
         if not name:
             raise m.CellError(_("Name is missing."))
@@ -177,16 +191,7 @@ class AccountImporter(RowImporter):
             values["industry"] = self.choice(row, "industry", m.parse_industry)
         if row.get("region") or existing is None:
             values["region"] = self.choice(row, "region", m.parse_region)
-        if existing is None:
-            account = customer_services.account_create(actor=self.actor, **values)
-            self.remember_account(account)
-            self.new_accounts += 1
-            return CREATED
-        changes = _changed(existing, values)
-        if not changes:
-            return UNCHANGED
-        customer_services.account_update(actor=self.actor, account=existing, expected_version=None, **changes)
-        return UPDATED
+        return values, existing
 
 
 class ContactImporter(RowImporter):
