@@ -22,6 +22,7 @@ from presales.people.models import Role, User
 from presales.work import services as work_services
 from presales.work.models import ActivityStatus, WorkType
 from tests.factories import UserFactory
+from tests.factories.work import log_activity
 from tests.test_ical import parse_ics
 
 pytestmark = pytest.mark.django_db
@@ -357,13 +358,7 @@ def test_book_an_engineer_from_a_planned_activity(personas, day, client):
         opportunity=personas.deal,
         status=ActivityStatus.PLANNED,
     )
-    done = work_services.activity_create(
-        actor=personas.engineer,
-        kind=WorkType.DEMO,
-        date=timezone.localdate(),
-        hours=Decimal("2"),
-        opportunity=personas.deal,
-    )
+    done = log_activity(personas)
     book_url = f"{reverse('capacity:booking_new')}?activity={planned.pk}"
     escaped = book_url.replace("&", "&amp;")
     client.force_login(personas.engineer)

@@ -18,8 +18,9 @@ from presales.people.models import Role
 from presales.scoring import selectors, services
 from presales.scoring.models import CapabilityDimension, PeriodStatus, ScorecardSnapshot
 from presales.work import services as work_services
-from presales.work.models import RequestStatus, WorkType
+from presales.work.models import WorkType
 from tests.factories import OpportunityFactory, UserFactory
+from tests.factories.work import make_accepted_request
 
 D = Decimal
 # A past, complete month so every date used is before today.
@@ -206,24 +207,7 @@ def test_only_the_manager_scores_capability(personas):
 
 
 def _done_request(personas):
-    request = work_services.request_create(
-        actor=personas.owner,
-        opportunity=personas.deal,
-        kind=WorkType.DEMO,
-        description="演示",
-        needed_by=timezone.localdate() + datetime.timedelta(days=5),
-        estimate_hours=D("4"),
-        win_rate_answer="客户需要看到演示",
-        expected_uplift=D("5"),
-    )
-    request = work_services.request_triage(actor=personas.presales_manager, request=request, assignee=personas.engineer)
-    request = work_services.request_decide(
-        actor=personas.presales_manager,
-        request=request,
-        decision=RequestStatus.ACCEPTED,
-        reason="duty",
-        assignee=personas.engineer,
-    )
+    request = make_accepted_request(personas, assignee=personas.engineer, reason="duty", kind=WorkType.DEMO)
     request = work_services.request_start(actor=personas.engineer, request=request)
     return work_services.request_complete(actor=personas.engineer, request=request)
 

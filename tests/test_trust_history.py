@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -16,6 +15,7 @@ from presales.bids.models import CriterionResult, Poc, PocOutcome, PocStatus
 from presales.core.history import history_entries
 from presales.work import services as work
 from presales.work.models import SupportRequest
+from tests.factories.work import make_support_request
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +26,7 @@ def _history_section(page: str) -> str:
 
 
 def _triaged_request(personas) -> SupportRequest:
-    support = work.request_create(
-        actor=personas.owner,
-        opportunity=personas.deal,
-        kind="poc",
-        description="POC",
-        needed_by=timezone.localdate() + datetime.timedelta(days=10),
-        estimate_hours=Decimal("8"),
-        win_rate_answer="Proves throughput",
-        expected_uplift=Decimal("5"),
-    )
+    support = make_support_request(personas)
     return work.request_triage(
         actor=personas.presales_manager, request=support, assignee=personas.engineer, recommendation="schedule"
     )
