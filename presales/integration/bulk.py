@@ -47,7 +47,7 @@ from presales.integration.importers import (
     OpportunityImporter,
     RowImporter,
     _changed,
-    error_messages,
+    row_outcome,
 )
 from presales.integration.models import ImportedRecord
 from presales.playbook.models import Stage
@@ -77,42 +77,36 @@ def _batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
         yield batch
 
 
-def _write_in_batches(
-    rows: Iterable[Row],
-    *,
-    counts: dict[str, int],
-    prefetch: Callable[[list[Row]], None],
-    write_row: Callable[[dict[str, str]], str],
-    flush: Callable[[], None],
-    skip: set[int] | None,
-    on_error: OnError,
-    progress: Callable[[int], None],
-) -> None:
-    """The loop of every bulk writer, as services._replay's: each batch is prefetched, its rows written (a row's
-    result counted, or its error reported in row order so the import fails on the same row), then flushed."""
-    done = 0
-    for batch in _batches(rows, BATCH_SIZE):
-        prefetch(batch)
-        for number, row, problems in batch:
-            done += 1
-            if done % PROGRESS_EVERY == 0:
-                progress(done)
-            if skip is not None and number in skip:
-                counts["skipped"] += 1
-                continue
-            if problems:
-                counts["errors"] += 1
-                on_error(number, problems)
-                continue
-            try:
-                result = write_row(row)
-            except (m.CellError, ValidationError, PermissionDenied) as error:
-                counts["errors"] += 1
-                on_error(number, error_messages(error))
-                continue
-            counts[result] += 1
-        flush()
-    progress(done)
+class _BatchedWriter:
+    """The loop of every bulk writer, as services._replay's but batch by batch: each batch is prefetched, its rows
+    written (errors reported in row order, so the import fails on the same row), then flushed."""
+
+    counts: dict[str, int]
+    new_accounts: int
+
+    def prefetch(self, batch: list[Row]) -> None:
+        raise NotImplementedError
+
+    def write_row(self, row: dict[str, str]) -> str:
+        """Validate the row and queue what it writes (or write it); CREATED, UPDATED or UNCHANGED."""
+        raise NotImplementedError
+
+    def flush(self) -> None:
+        raise NotImplementedError
+
+    def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
+        done = 0
+        for batch in _batches(rows, BATCH_SIZE):
+            self.prefetch(batch)
+            for number, row, problems in batch:
+                done += 1
+                if done % PROGRESS_EVERY == 0:
+                    progress(done)
+                self.counts[row_outcome(number, row, problems, write=self.write_row, skip=skip, on_error=on_error)] += 1
+            self.flush()
+        progress(done)
+        self.counts["new_accounts"] = self.new_accounts
+        return self.counts
 
 
 class _AccountsKeptInMemory(RowImporter):
@@ -121,22 +115,16 @@ class _AccountsKeptInMemory(RowImporter):
 
     accounts: dict[int, Account]
 
-    def find_account(self, *, external_id: str, name: str) -> Account | None:
-        if external_id:
-            return super().find_account(external_id=external_id, name=name)
-        pk = self._visible_account_by_name(name) if name else None
-        if pk is None:
-            return None
+    def account_by_pk(self, pk: int) -> Account | None:
         if pk not in self.accounts:
             account = Account.objects.filter(pk=pk).first()
-            if account is None:  # created by a row whose savepoint was rolled back
-                self.forget_account(name)
+            if account is None:
                 return None
             self.accounts[pk] = account
         return self.accounts[pk]
 
 
-class BulkAccountWriter(AccountImporter):
+class BulkAccountWriter(_BatchedWriter, AccountImporter):
     """Accounts in batches: what AccountImporter + account_create/account_update do, row for row, in bulk."""
 
     def __init__(self, *, actor: Any, defaults: dict[str, str], lookups: m.Lookups):
@@ -146,7 +134,7 @@ class BulkAccountWriter(AccountImporter):
 
     # --- one batch ------------------------------------------------------------------------------------
 
-    def _prefetch(self, batch: list[Row]) -> None:
+    def prefetch(self, batch: list[Row]) -> None:
         """Load the batch's accounts by external ID (with their visibility) and by visible name, two queries each."""
         ids = {row.get("external_id", "") for _n, row, _p in batch} - {""}
         self.by_external_id: dict[str, Account] = {}
@@ -167,25 +155,20 @@ class BulkAccountWriter(AccountImporter):
         self.pending_ids: set[str] = set()
         self.touched: set[int] = set()
 
-    def find_account(self, *, external_id: str, name: str) -> Account | None:
-        """RowImporter.find_account, answered from the batch's prefetched dicts."""
-        if external_id:
-            account = self.by_external_id.get(external_id)
-            if account is not None:
-                if account.pk not in self.visible_pks:
-                    raise PermissionDenied(
-                        _("An account with external ID “%(id)s” exists and you cannot see it.") % {"id": external_id}
-                    )
-                return account
-        if name:
-            pk = self._visible_account_by_name(name)
-            if pk is not None:
-                if pk not in self.by_pk:  # created after the prefetch (a flush in this batch)
-                    self.by_pk[pk] = Account.objects.get(pk=pk)
-                return self.by_pk[pk]
-        return None
+    # RowImporter.find_account, answered from the batch's prefetched dicts.
 
-    def _flush(self) -> None:
+    def account_with_external_id(self, external_id: str) -> Account | None:
+        return self.by_external_id.get(external_id)
+
+    def may_see_account(self, account: Account) -> bool:
+        return account.pk in self.visible_pks
+
+    def account_by_pk(self, pk: int) -> Account | None:
+        if pk not in self.by_pk:  # created after the prefetch (a flush in this batch)
+            self.by_pk[pk] = Account.objects.get(pk=pk)
+        return self.by_pk[pk]
+
+    def flush(self) -> None:
         """Write what the batch has so far: inserts and updates, each with its history rows (history_user=actor)."""
         if self.creates:
             bulk_create_with_history(self.creates, Account, batch_size=BATCH_SIZE, default_user=self.actor)
@@ -275,34 +258,20 @@ class BulkAccountWriter(AccountImporter):
 
     # --- the whole file -------------------------------------------------------------------------------
 
-    def _write_row(self, row: dict[str, str]) -> str:
+    def write_row(self, row: dict[str, str]) -> str:
         if self._collides(row):
             # The row refers to one written earlier in this batch: write those first, as the services would.
-            self._flush()
+            self.flush()
         result = self.process_row(row)
         if result == UPDATED:
             self.touched.add(self.updates[-1].pk)
         return result
 
-    def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
-        """Every row, batch by batch."""
-        _write_in_batches(
-            rows,
-            counts=self.counts,
-            prefetch=self._prefetch,
-            write_row=self._write_row,
-            flush=self._flush,
-            skip=skip,
-            on_error=on_error,
-            progress=progress,
-        )
-        return self.counts
-
 
 PYTHON_CHECKED_CONSTRAINTS = {"opp_probability_0_100", "opp_amount_not_negative"}
 
 
-class BulkOpportunityWriter(_AccountsKeptInMemory, OpportunityImporter):
+class BulkOpportunityWriter(_AccountsKeptInMemory, _BatchedWriter, OpportunityImporter):
     """Opportunities in batches: new open deals are validated as `opportunity_create` does and written with
     `bulk_create_with_history`, their checklists with `deals.services.deal_playbooks_start_bulk` (done up to the
     step the deal is at). Rows that update an existing deal or bring a closed one go through the services, one by
@@ -327,7 +296,7 @@ class BulkOpportunityWriter(_AccountsKeptInMemory, OpportunityImporter):
         # A constraint added to the model later is checked by Django (a query per row) until it is added here.
         self.constraints_in_python = {c.name for c in Opportunity._meta.constraints} == PYTHON_CHECKED_CONSTRAINTS
 
-    def _prefetch(self, batch: list[Row]) -> None:
+    def prefetch(self, batch: list[Row]) -> None:
         ids = {row.get("external_id", "") for _n, row, _p in batch} - {""}
         self.by_external_id = {}
         for deal in Opportunity.objects.filter(external_id__in=ids).order_by("pk"):
@@ -337,7 +306,7 @@ class BulkOpportunityWriter(_AccountsKeptInMemory, OpportunityImporter):
             Opportunity.objects.filter(pk__in=found).visible_to(self.actor).values_list("pk", flat=True)
         )
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
         if self.creates:
             create_with_history(self.creates, Opportunity, actor=self.actor)
             if self.write_checklists:
@@ -351,11 +320,11 @@ class BulkOpportunityWriter(_AccountsKeptInMemory, OpportunityImporter):
                 )
         self.creates, self.done_before, self.pending_ids = [], [], set()
 
-    def process_row(self, row: dict[str, str]) -> str:
+    def write_row(self, row: dict[str, str]) -> str:
         values, stage, outcome, step_order = self.parse(row)
         external_id = values.get("external_id", "")
         if external_id in self.pending_ids:
-            self._flush()  # the same deal twice in one batch: write the first, then this row updates it
+            self.flush()  # the same deal twice in one batch: write the first, then this row updates it
             self.by_external_id[external_id] = Opportunity.objects.filter(external_id=external_id).order_by("pk")[0]
             self.visible_pks.add(self.by_external_id[external_id].pk)
         existing = self.by_external_id.get(external_id) if external_id else None
@@ -412,22 +381,8 @@ class BulkOpportunityWriter(_AccountsKeptInMemory, OpportunityImporter):
             if broken:
                 raise ValidationError(constraint.get_violation_error_message())
 
-    def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
-        _write_in_batches(
-            rows,
-            counts=self.counts,
-            prefetch=self._prefetch,
-            write_row=self.process_row,
-            flush=self._flush,
-            skip=skip,
-            on_error=on_error,
-            progress=progress,
-        )
-        self.counts["new_accounts"] = self.new_accounts
-        return self.counts
 
-
-class _NewRecordsInBulk:
+class _NewRecordsInBulk(_BatchedWriter):
     """The loop shared by the contact and activity writers: each row either becomes a new, validated record queued
     for `bulk_create_with_history` (returned by `plan`), or is written through the services in a savepoint (an
     update, or a row referring to a record queued in this batch: the batch is written first)."""
@@ -440,9 +395,6 @@ class _NewRecordsInBulk:
         self.counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, "skipped": 0, "errors": 0}
         self.creates: list[Any] = []
         self.accounts: dict[int, Account] = {}
-
-    def prefetch(self, batch: list[Row]) -> None:
-        raise NotImplementedError
 
     def plan(self, row: dict[str, str]) -> Any:
         """A new record to insert, or None when the row must go through `self.process` (the services)."""
@@ -467,20 +419,6 @@ class _NewRecordsInBulk:
         self.flush()  # outside the row's savepoint: a refused row must not undo the batch
         with transaction.atomic():
             return self.process(row)  # type: ignore[attr-defined]
-
-    def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
-        _write_in_batches(
-            rows,
-            counts=self.counts,
-            prefetch=self.prefetch,
-            write_row=self.write_row,
-            flush=self.flush,
-            skip=skip,
-            on_error=on_error,
-            progress=progress,
-        )
-        self.counts["new_accounts"] = self.new_accounts
-        return self.counts
 
 
 class BulkContactWriter(_AccountsKeptInMemory, _NewRecordsInBulk, ContactImporter):
