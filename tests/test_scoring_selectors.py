@@ -304,42 +304,18 @@ def test_rank_is_within_the_team(trio):
 
 def test_weights_must_add_up_to_100_and_only_admin_edits(personas):
     weights = services.weights_get()
+    four = {"results": 70, "visits": 10, "capability": 10, "rating": 10}
     with pytest.raises(PermissionDenied):
-        services.weights_update(
-            actor=personas.presales_manager,
-            expected_version=weights.version,
-            results=70,
-            visits=10,
-            capability=10,
-            rating=10,
-        )
+        services.weights_update(actor=personas.presales_manager, expected_version=weights.version, **four)
     with pytest.raises(ValidationError):
-        services.weights_update(
-            actor=personas.admin, expected_version=weights.version, results=70, visits=10, capability=10, rating=5
-        )
-    services.weights_update(
-        actor=personas.admin, expected_version=weights.version, results=70, visits=10, capability=10, rating=10
-    )
+        services.weights_update(actor=personas.admin, expected_version=weights.version, **{**four, "rating": 5})
+    services.weights_update(actor=personas.admin, expected_version=weights.version, **four)
     # The technical win rate's weight is optional: left out, it is 0.
     assert selectors.current_weights() == {"results": 70, "visits": 10, "capability": 10, "rating": 10, "technical": 0}
     weights.refresh_from_db()
     with pytest.raises(ValidationError):  # the five weights together must still make 100
-        services.weights_update(
-            actor=personas.admin,
-            expected_version=weights.version,
-            results=70,
-            visits=10,
-            capability=10,
-            rating=10,
-            technical=10,
-        )
+        services.weights_update(actor=personas.admin, expected_version=weights.version, **four, technical=10)
     services.weights_update(
-        actor=personas.admin,
-        expected_version=weights.version,
-        results=60,
-        visits=10,
-        capability=10,
-        rating=10,
-        technical=10,
+        actor=personas.admin, expected_version=weights.version, **{**four, "results": 60}, technical=10
     )
     assert selectors.current_weights()["technical"] == 10
