@@ -212,13 +212,18 @@ def test_sequence_asks_one_after_another(personas):
     assert request.status == RequestStatus.APPROVED and request.decided_at is not None
 
 
-def test_parallel_asks_everyone_and_one_rejection_ends_it(personas):
+def _parallel_request(personas):
+    """The deal's go/no-go asked of the sales and the presales manager at once."""
     _flow(
         personas,
         mode=ApprovalMode.PARALLEL,
         approvers=[ApproverSpec(role=Role.SALES_MANAGER), ApproverSpec(role=Role.PRESALES_MANAGER)],
     )
-    request = services.approval_request_create(actor=personas.owner, opportunity=personas.deal, step_key="go_no_go")
+    return services.approval_request_create(actor=personas.owner, opportunity=personas.deal, step_key="go_no_go")
+
+
+def test_parallel_asks_everyone_and_one_rejection_ends_it(personas):
+    request = _parallel_request(personas)
     assert set(request.tasks.values_list("status", flat=True)) == {TaskStatus.PENDING}
     assert Notification.objects.filter(kind="approval_requested").count() == 2
     services.approval_decide(
@@ -234,12 +239,7 @@ def test_parallel_asks_everyone_and_one_rejection_ends_it(personas):
 
 
 def test_parallel_all_approve(personas):
-    _flow(
-        personas,
-        mode=ApprovalMode.PARALLEL,
-        approvers=[ApproverSpec(role=Role.SALES_MANAGER), ApproverSpec(role=Role.PRESALES_MANAGER)],
-    )
-    request = services.approval_request_create(actor=personas.owner, opportunity=personas.deal, step_key="go_no_go")
+    request = _parallel_request(personas)
     services.approval_decide(actor=personas.manager, task=_task(request, personas.manager), approve=True)
     services.approval_decide(
         actor=personas.presales_manager, task=_task(request, personas.presales_manager), approve=True

@@ -350,14 +350,7 @@ def test_book_an_engineer_from_a_support_request(personas, day, client):
 
 
 def test_book_an_engineer_from_a_planned_activity(personas, day, client):
-    planned = work_services.activity_create(
-        actor=personas.engineer,
-        kind=WorkType.POC,
-        date=day,
-        hours=Decimal("4"),
-        opportunity=personas.deal,
-        status=ActivityStatus.PLANNED,
-    )
+    planned = log_activity(personas, kind=WorkType.POC, date=day, hours=Decimal("4"), status=ActivityStatus.PLANNED)
     done = log_activity(personas)
     book_url = f"{reverse('capacity:booking_new')}?activity={planned.pk}"
     escaped = book_url.replace("&", "&amp;")
@@ -404,14 +397,7 @@ def test_booking_oneself_for_a_colleagues_activity_lands_on_a_page_one_may_open(
     """A second engineer of the team sees the planned activity (the deal is the team's) and books their own time
     for it; they may not edit the colleague's activity, so they go to the booking list, not to a refusal."""
     peer = UserFactory(username="peer", role=Role.PRESALES, team=personas.engineer.team)
-    planned = work_services.activity_create(
-        actor=personas.engineer,
-        kind=WorkType.POC,
-        date=day,
-        hours=Decimal("4"),
-        opportunity=personas.deal,
-        status=ActivityStatus.PLANNED,
-    )
+    planned = log_activity(personas, kind=WorkType.POC, date=day, hours=Decimal("4"), status=ActivityStatus.PLANNED)
     client.force_login(peer)
     assert client.get(f"{reverse('capacity:booking_new')}?activity={planned.pk}").status_code == 200
     data = {**_booking_post({"activity": planned.pk}, personas, day), "engineer": peer.pk}

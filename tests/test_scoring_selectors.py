@@ -54,6 +54,18 @@ def visit(actor, day, deal=None, account=None, participants=(), hours=TWO_HOURS,
     )
 
 
+def rated_team(personas, count: int, **marks) -> None:
+    """`count` engineers in the engineer's team, each leading a deal won this month with a visit and a sales rating
+    of `marks`."""
+    team = personas.engineer.team
+    for index in range(count):
+        person = engineer_in(team, f"eng{index}")
+        deal = OpportunityFactory(account=personas.account, sales_owner=personas.owner, presales_lead=person)
+        visit(person, IN_MONTH, deal=deal, participants=[personas.engineer])
+        close(deal, "won")
+        services.sales_rating_create(actor=personas.owner, opportunity=deal, rated_on=IN_MONTH, **marks)
+
+
 def card_of(cards, engineer):
     return next(card for card in cards if card.engineer_id == engineer.pk)
 
