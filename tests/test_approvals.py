@@ -259,17 +259,22 @@ def test_roles_resolve_to_the_managers_over_the_deal(personas):
 # --- delegation ----------------------------------------------------------------------------------------------------
 
 
-def test_a_delegate_decides_while_the_approver_is_away(personas):
-    _flow(personas)
+def _manager_away(personas, *, actor, days: tuple[int, int], **extra):
+    """The sales manager's approvals delegated to the teammate, from and to these days counted from today."""
     today = timezone.localdate()
-    services.approval_delegation_create(
-        actor=personas.manager,
+    return services.approval_delegation_create(
+        actor=actor,
         approver=personas.manager,
         delegate=personas.teammate,
-        starts_on=today - datetime.timedelta(days=1),
-        ends_on=today + datetime.timedelta(days=5),
-        note="年假",
+        starts_on=today + datetime.timedelta(days=days[0]),
+        ends_on=today + datetime.timedelta(days=days[1]),
+        **extra,
     )
+
+
+def test_a_delegate_decides_while_the_approver_is_away(personas):
+    _flow(personas)
+    _manager_away(personas, actor=personas.manager, days=(-1, 5), note="年假")
     request = services.approval_request_create(actor=personas.owner, opportunity=personas.deal, step_key="go_no_go")
     task = _task(request, personas.manager)
     # The delegate is told (as standing in) and sees the task in "waiting for me".
@@ -287,14 +292,7 @@ def test_a_delegate_decides_while_the_approver_is_away(personas):
 
 def test_a_delegation_outside_its_dates_gives_nothing(personas):
     _flow(personas)
-    today = timezone.localdate()
-    services.approval_delegation_create(
-        actor=personas.admin,
-        approver=personas.manager,
-        delegate=personas.teammate,
-        starts_on=today + datetime.timedelta(days=3),
-        ends_on=today + datetime.timedelta(days=5),
-    )
+    _manager_away(personas, actor=personas.admin, days=(3, 5))
     request = services.approval_request_create(actor=personas.owner, opportunity=personas.deal, step_key="go_no_go")
     assert not access.can_decide_approval(personas.teammate, _task(request, personas.manager))
     assert list(selectors.tasks_waiting_for(personas.teammate)) == []
@@ -314,13 +312,7 @@ def test_only_the_approver_or_an_admin_sets_a_delegation(personas):
 
 def test_ending_a_delegation(personas):
     today = timezone.localdate()
-    delegation = services.approval_delegation_create(
-        actor=personas.manager,
-        approver=personas.manager,
-        delegate=personas.teammate,
-        starts_on=today - datetime.timedelta(days=3),
-        ends_on=today + datetime.timedelta(days=3),
-    )
+    delegation = _manager_away(personas, actor=personas.manager, days=(-3, 3))
     ended = services.approval_delegation_end(actor=personas.manager, delegation=delegation)
     assert ended.ends_on < today
     assert not access.delegators_of(personas.teammate).exists()

@@ -115,18 +115,7 @@ def test_a_support_request_books_its_assignee(personas, day, client):
     client.force_login(personas.presales_manager)
     form = client.get(reverse("capacity:booking_new"), {"request": request.pk})
     assert form.status_code == 200
-    response = client.post(
-        reverse("capacity:booking_new"),
-        {
-            "request": request.pk,
-            "engineer": personas.engineer.pk,
-            "date": day.isoformat(),
-            "start": "09:00",
-            "duration_minutes": "180",
-            "mode": BookingMode.REMOTE,
-            "kind": WorkType.POC,
-        },
-    )
+    response = client.post(reverse("capacity:booking_new"), _booking_post({"request": request.pk}, personas, day))
     assert response.status_code == 302
     booking = Booking.objects.get()
     assert (booking.request, booking.opportunity, booking.account) == (request, personas.deal, personas.account)
