@@ -383,13 +383,12 @@ class BulkOpportunityWriter(_AccountsKeptInMemory, _BatchedWriter, OpportunityIm
 
 
 class _NewRecordsInBulk(_BatchedWriter):
-    """The loop shared by the contact and activity writers: each row either becomes a new, validated record queued
-    for `bulk_create_with_history` (returned by `plan`), or is written through the services in a savepoint (an
-    update, or a row referring to a record queued in this batch: the batch is written first)."""
+    """How the contact and activity writers write a row: it either becomes a new, validated record queued for
+    `bulk_create_with_history` (returned by `plan`), or is written through the services in a savepoint (an update,
+    or a row referring to a record queued in this batch: the batch is written first)."""
 
     model: Any
     actor: Any
-    new_accounts: int
 
     def setup(self) -> None:
         self.counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, "skipped": 0, "errors": 0}
