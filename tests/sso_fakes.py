@@ -125,11 +125,19 @@ class FakeIdentityServer:
                     server.tokens.get(header.removeprefix("Bearer ").strip()) if header.startswith("Bearer ") else None
                 )
 
+            def _dispatch(self, routes: dict[str, Any], *args: Any) -> None:
+                """Record the request, then answer it with its path's handler (given `args`), or with a 404."""
+                path = urlparse(self.path).path
+                server.requests.append(f"{self.command} {path}")
+                route = routes.get(path)
+                if route is None:
+                    self._send(404, {"error": "not_found"})
+                else:
+                    route(*args)
+
             def do_GET(self) -> None:  # noqa: N802  (http.server's name)
-                url = urlparse(self.path)
-                query = {k: v[0] for k, v in parse_qs(url.query).items()}
-                server.requests.append(f"GET {url.path}")
-                route = {
+                query = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
+                routes = {
                     "/oidc/.well-known/openid-configuration": self.oidc_discovery,
                     "/oidc/authorize": self.oidc_authorize,
                     "/oidc/userinfo": self.oidc_userinfo,
@@ -142,25 +150,17 @@ class FakeIdentityServer:
                     "/wecom/cgi-bin/gettoken": self.wecom_gettoken,
                     "/wecom/cgi-bin/auth/getuserinfo": self.wecom_getuserinfo,
                     "/wecom/cgi-bin/user/get": self.wecom_user_get,
-                }.get(url.path)
-                if route is None:
-                    self._send(404, {"error": "not_found"})
-                else:
-                    route(query)
+                }
+                self._dispatch(routes, query)
 
             def do_POST(self) -> None:  # noqa: N802
-                url = urlparse(self.path)
-                server.requests.append(f"POST {url.path}")
-                route = {
+                routes = {
                     "/oidc/token": self.oidc_token,
                     "/dingtalk/v1.0/oauth2/userAccessToken": self.dingtalk_token,
                     "/feishu/open-apis/auth/v3/app_access_token/internal/": self.feishu_app_token,
                     "/feishu/open-apis/authen/v1/access_token": self.feishu_user_token,
-                }.get(url.path)
-                if route is None:
-                    self._send(404, {"error": "not_found"})
-                else:
-                    route()
+                }
+                self._dispatch(routes)
 
             # OpenID Connect ------------------------------------------------------------------------------------
 

@@ -3,16 +3,13 @@ every activity and support request of a deal someone can see is visible to them.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
-from django.utils import timezone
 
 from presales import access
 from presales.deals.models import Opportunity
 from presales.people.models import User
-from presales.work import services as work_services
-from presales.work.models import Activity, SupportRequest, WorkType
+from presales.work.models import Activity, SupportRequest
+from tests.factories.work import log_activity
 
 
 @pytest.mark.django_db
@@ -30,13 +27,7 @@ def test_all_the_work_on_a_visible_deal_is_visible(small_demo):
 
 
 def test_the_deal_page_lists_the_deals_work_for_whoever_opens_it(personas, login):
-    activity = work_services.activity_create(
-        actor=personas.engineer,
-        kind=WorkType.DEMO,
-        date=timezone.localdate(),
-        hours=Decimal("2"),
-        opportunity=personas.deal,
-    )
+    activity = log_activity(personas)
     assert list(access.work_on_opened_deal(personas.deal, Activity.objects.all())) == [activity]
     for persona in ("owner", "teammate", "engineer", "manager", "presales_manager", "admin"):
         page = login(getattr(personas, persona)).get(personas.deal.get_absolute_url())

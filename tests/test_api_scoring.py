@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from presales.scoring import services
-from tests.factories import OpportunityFactory
 from tests.test_api_support import TokenClient, error_code
-from tests.test_scoring_selectors import IN_MONTH, close, engineer_in, visit
+from tests.test_scoring_selectors import IN_MONTH, close, engineer_in, rated_team, visit
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +71,7 @@ def test_scorecard_detail_with_rows_and_404_for_others(personas):
 
 @pytest.mark.parametrize("count", [3, 12])
 def test_scoring_lists_query_count_does_not_grow(personas, count, django_assert_max_num_queries):
-    team = personas.engineer.team
-    for index in range(count):
-        person = engineer_in(team, f"eng{index}")
-        deal = OpportunityFactory(account=personas.account, sales_owner=personas.owner, presales_lead=person)
-        visit(person, IN_MONTH, deal=deal, participants=[personas.engineer])
-        close(deal, "won")
-        services.sales_rating_create(actor=personas.owner, opportunity=deal, rated_on=IN_MONTH, **MARKS)
+    rated_team(personas, count, **MARKS)
     api = TokenClient(personas.presales_manager)
     with django_assert_max_num_queries(25):
         assert len(api.get("/scorecards/", **PERIOD).json()) == count + 1

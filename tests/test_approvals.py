@@ -212,13 +212,18 @@ def test_sequence_asks_one_after_another(personas):
     assert request.status == RequestStatus.APPROVED and request.decided_at is not None
 
 
-def test_parallel_asks_everyone_and_one_rejection_ends_it(personas):
+def _parallel_request(personas):
+    """The deal's go/no-go asked of the sales and the presales manager at once."""
     _flow(
         personas,
         mode=ApprovalMode.PARALLEL,
         approvers=[ApproverSpec(role=Role.SALES_MANAGER), ApproverSpec(role=Role.PRESALES_MANAGER)],
     )
-    request = services.approval_request_create(actor=personas.owner, opportunity=personas.deal, step_key="go_no_go")
+    return services.approval_request_create(actor=personas.owner, opportunity=personas.deal, step_key="go_no_go")
+
+
+def test_parallel_asks_everyone_and_one_rejection_ends_it(personas):
+    request = _parallel_request(personas)
     assert set(request.tasks.values_list("status", flat=True)) == {TaskStatus.PENDING}
     assert Notification.objects.filter(kind="approval_requested").count() == 2
     services.approval_decide(
@@ -234,12 +239,7 @@ def test_parallel_asks_everyone_and_one_rejection_ends_it(personas):
 
 
 def test_parallel_all_approve(personas):
-    _flow(
-        personas,
-        mode=ApprovalMode.PARALLEL,
-        approvers=[ApproverSpec(role=Role.SALES_MANAGER), ApproverSpec(role=Role.PRESALES_MANAGER)],
-    )
-    request = services.approval_request_create(actor=personas.owner, opportunity=personas.deal, step_key="go_no_go")
+    request = _parallel_request(personas)
     services.approval_decide(actor=personas.manager, task=_task(request, personas.manager), approve=True)
     services.approval_decide(
         actor=personas.presales_manager, task=_task(request, personas.presales_manager), approve=True
@@ -259,17 +259,22 @@ def test_roles_resolve_to_the_managers_over_the_deal(personas):
 # --- delegation ----------------------------------------------------------------------------------------------------
 
 
-def test_a_delegate_decides_while_the_approver_is_away(personas):
-    _flow(personas)
+def _manager_away(personas, *, actor, days: tuple[int, int], **extra):
+    """The sales manager's approvals delegated to the teammate, from and to these days counted from today."""
     today = timezone.localdate()
-    services.approval_delegation_create(
-        actor=personas.manager,
+    return services.approval_delegation_create(
+        actor=actor,
         approver=personas.manager,
         delegate=personas.teammate,
-        starts_on=today - datetime.timedelta(days=1),
-        ends_on=today + datetime.timedelta(days=5),
-        note="年假",
+        starts_on=today + datetime.timedelta(days=days[0]),
+        ends_on=today + datetime.timedelta(days=days[1]),
+        **extra,
     )
+
+
+def test_a_delegate_decides_while_the_approver_is_away(personas):
+    _flow(personas)
+    _manager_away(personas, actor=personas.manager, days=(-1, 5), note="年假")
     request = services.approval_request_create(actor=personas.owner, opportunity=personas.deal, step_key="go_no_go")
     task = _task(request, personas.manager)
     # The delegate is told (as standing in) and sees the task in "waiting for me".
@@ -287,14 +292,7 @@ def test_a_delegate_decides_while_the_approver_is_away(personas):
 
 def test_a_delegation_outside_its_dates_gives_nothing(personas):
     _flow(personas)
-    today = timezone.localdate()
-    services.approval_delegation_create(
-        actor=personas.admin,
-        approver=personas.manager,
-        delegate=personas.teammate,
-        starts_on=today + datetime.timedelta(days=3),
-        ends_on=today + datetime.timedelta(days=5),
-    )
+    _manager_away(personas, actor=personas.admin, days=(3, 5))
     request = services.approval_request_create(actor=personas.owner, opportunity=personas.deal, step_key="go_no_go")
     assert not access.can_decide_approval(personas.teammate, _task(request, personas.manager))
     assert list(selectors.tasks_waiting_for(personas.teammate)) == []
@@ -314,13 +312,7 @@ def test_only_the_approver_or_an_admin_sets_a_delegation(personas):
 
 def test_ending_a_delegation(personas):
     today = timezone.localdate()
-    delegation = services.approval_delegation_create(
-        actor=personas.manager,
-        approver=personas.manager,
-        delegate=personas.teammate,
-        starts_on=today - datetime.timedelta(days=3),
-        ends_on=today + datetime.timedelta(days=3),
-    )
+    delegation = _manager_away(personas, actor=personas.manager, days=(-3, 3))
     ended = services.approval_delegation_end(actor=personas.manager, delegation=delegation)
     assert ended.ends_on < today
     assert not access.delegators_of(personas.teammate).exists()

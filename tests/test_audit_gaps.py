@@ -6,11 +6,8 @@ check what the rows say for the cases the issue named.
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from presales.bids import services as bids
 from presales.bids.models import DeviationItem, PocCriterion, SubmissionItem, TenderQuestion, TenderSection, TestCase
@@ -26,6 +23,7 @@ from presales.people.tokens import ApiToken, api_token_create, api_token_revoke
 from presales.playbook import services as playbook
 from presales.playbook.models import StepDefinition
 from tests.factories import ContactFactory
+from tests.factories.bids import make_poc, make_tender
 
 pytestmark = pytest.mark.django_db
 
@@ -33,26 +31,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def make_tender(personas):
-    return bids.tender_create(
-        actor=personas.engineer,
-        opportunity=personas.deal,
-        title="数据中心招标",
-        submission_deadline=timezone.now() + datetime.timedelta(days=10),
-    )
-
-
-def make_poc(personas):
-    today = timezone.localdate()
-    return bids.poc_create(
-        actor=personas.engineer,
-        opportunity=personas.deal,
-        title="存储 POC",
-        start_date=today,
-        end_date=today + datetime.timedelta(days=10),
-    )
 
 
 def test_deviation_rows_added_changed_deleted_and_imported_are_in_the_history(personas):

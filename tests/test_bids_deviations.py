@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from presales.bids import services
 from presales.bids.models import Compliance, DeviationItem
 from presales.bids.spreadsheets import compliance_from_text
+from tests.factories.bids import make_tender
 
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def _tender(personas):
-    return services.tender_create(
-        actor=personas.engineer,
-        opportunity=personas.deal,
-        title="数据中心招标",
-        submission_deadline=timezone.now() + datetime.timedelta(days=10),
-    )
 
 
 def _xlsx(rows):
@@ -59,7 +50,7 @@ def test_compliance_words_in_both_languages(text, expected):
 
 
 def test_positive_deviation_is_imported_as_positive_and_exported_with_owner(personas, login):
-    tender = _tender(personas)
+    tender = make_tender(personas)
     content = _xlsx(
         [
             ["序号", "条款号", "招标文件要求", "投标文件响应", "偏离情况", "说明"],
@@ -89,7 +80,7 @@ def test_positive_deviation_is_imported_as_positive_and_exported_with_owner(pers
 
 
 def test_every_exported_text_cell_is_guarded_against_formulas(personas, login):
-    tender = _tender(personas)
+    tender = make_tender(personas)
     row = services.deviation_add(
         actor=personas.engineer,
         tender=tender,
@@ -109,7 +100,7 @@ def test_every_exported_text_cell_is_guarded_against_formulas(personas, login):
 
 
 def test_deviation_changes_leave_history_naming_the_person(personas):
-    tender = _tender(personas)
+    tender = make_tender(personas)
     row = services.deviation_add(actor=personas.engineer, tender=tender, table="technical", requirement="支持 IPv6")
     services.deviation_update(actor=personas.engineer, row=row, compliance=Compliance.EXCEEDING)
     content = _xlsx([["招标文件要求", "偏离情况"], ["双电源", "Positive deviation"]])
@@ -138,7 +129,7 @@ def test_compliance_labels_read_in_one_language():
 
 
 def test_owner_column_is_read_back_on_import(personas, login):
-    tender = _tender(personas)
+    tender = make_tender(personas)
     content = _xlsx(
         [
             ["招标文件要求", "偏离情况", "负责人"],

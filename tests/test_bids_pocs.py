@@ -13,14 +13,7 @@ from presales.bids.models import Poc, ProductGap, TestCase
 from presales.deals.models import Opportunity
 from presales.knowledge.services import knowledge_item_create
 from tests.factories import OpportunityFactory
-
-
-def make_poc(personas, **fields):
-    today = timezone.localdate()
-    fields.setdefault("title", "存储 POC")
-    fields.setdefault("start_date", today)
-    fields.setdefault("end_date", today + datetime.timedelta(days=10))
-    return services.poc_create(actor=personas.engineer, opportunity=personas.deal, **fields)
+from tests.factories.bids import make_poc
 
 
 def test_create_from_library_copies_criteria(personas, login):

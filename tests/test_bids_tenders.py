@@ -16,6 +16,7 @@ from presales.bids import reminders, services
 from presales.bids.models import Compliance, DeviationItem, SubmissionItem, Tender
 from presales.knowledge.models import KnowledgeItem, KnowledgeUse
 from presales.notifications.models import Notification
+from tests.factories.bids import make_tender
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -23,12 +24,6 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def make_tender(personas, days=10, **fields):
-    fields.setdefault("title", "数据中心招标")
-    fields.setdefault("submission_deadline", timezone.now() + datetime.timedelta(days=days))
-    return services.tender_create(actor=personas.engineer, opportunity=personas.deal, **fields)
 
 
 def test_pages_for_deal_team_and_404_for_outsider(personas, login, client):

@@ -22,6 +22,7 @@ from presales.people.models import Role, User
 from presales.work import services as work_services
 from presales.work.models import ActivityStatus, WorkType
 from tests.factories import UserFactory
+from tests.factories.work import log_activity
 from tests.test_ical import parse_ics
 
 pytestmark = pytest.mark.django_db
@@ -114,18 +115,7 @@ def test_a_support_request_books_its_assignee(personas, day, client):
     client.force_login(personas.presales_manager)
     form = client.get(reverse("capacity:booking_new"), {"request": request.pk})
     assert form.status_code == 200
-    response = client.post(
-        reverse("capacity:booking_new"),
-        {
-            "request": request.pk,
-            "engineer": personas.engineer.pk,
-            "date": day.isoformat(),
-            "start": "09:00",
-            "duration_minutes": "180",
-            "mode": BookingMode.REMOTE,
-            "kind": WorkType.POC,
-        },
-    )
+    response = client.post(reverse("capacity:booking_new"), _booking_post({"request": request.pk}, personas, day))
     assert response.status_code == 302
     booking = Booking.objects.get()
     assert (booking.request, booking.opportunity, booking.account) == (request, personas.deal, personas.account)
@@ -349,21 +339,8 @@ def test_book_an_engineer_from_a_support_request(personas, day, client):
 
 
 def test_book_an_engineer_from_a_planned_activity(personas, day, client):
-    planned = work_services.activity_create(
-        actor=personas.engineer,
-        kind=WorkType.POC,
-        date=day,
-        hours=Decimal("4"),
-        opportunity=personas.deal,
-        status=ActivityStatus.PLANNED,
-    )
-    done = work_services.activity_create(
-        actor=personas.engineer,
-        kind=WorkType.DEMO,
-        date=timezone.localdate(),
-        hours=Decimal("2"),
-        opportunity=personas.deal,
-    )
+    planned = log_activity(personas, kind=WorkType.POC, date=day, hours=Decimal("4"), status=ActivityStatus.PLANNED)
+    done = log_activity(personas)
     book_url = f"{reverse('capacity:booking_new')}?activity={planned.pk}"
     escaped = book_url.replace("&", "&amp;")
     client.force_login(personas.engineer)
@@ -409,14 +386,7 @@ def test_booking_oneself_for_a_colleagues_activity_lands_on_a_page_one_may_open(
     """A second engineer of the team sees the planned activity (the deal is the team's) and books their own time
     for it; they may not edit the colleague's activity, so they go to the booking list, not to a refusal."""
     peer = UserFactory(username="peer", role=Role.PRESALES, team=personas.engineer.team)
-    planned = work_services.activity_create(
-        actor=personas.engineer,
-        kind=WorkType.POC,
-        date=day,
-        hours=Decimal("4"),
-        opportunity=personas.deal,
-        status=ActivityStatus.PLANNED,
-    )
+    planned = log_activity(personas, kind=WorkType.POC, date=day, hours=Decimal("4"), status=ActivityStatus.PLANNED)
     client.force_login(peer)
     assert client.get(f"{reverse('capacity:booking_new')}?activity={planned.pk}").status_code == 200
     data = {**_booking_post({"activity": planned.pk}, personas, day), "engineer": peer.pk}

@@ -268,7 +268,7 @@ def test_a_deal_made_without_a_playbook_has_its_stage_entry(personas):
 
 
 def test_import_bulk_path_keeps_the_health(personas, settings, tmp_path):
-    from tests.test_import_bulk import run_deals_import
+    from tests.test_import_bulk import run_import
     from tests.test_import_real_files import chinese_file
 
     settings.MEDIA_ROOT = tmp_path
@@ -276,7 +276,7 @@ def test_import_bulk_path_keeps_the_health(personas, settings, tmp_path):
         UserFactory(username=username, display_name=display, role=Role.SALES, team=personas.owner.team)
     UserFactory(username="zhaolei", display_name="赵磊", role=Role.PRESALES, team=personas.engineer.team)
     settings.PRESALES_IMPORT_BULK_THRESHOLD = 0
-    run_deals_import(personas.manager, chinese_file())
+    run_import(personas.manager, "opportunities", chinese_file())
     assert Opportunity.objects.count() > 40
     assert_health_matches_rows()
 

@@ -39,26 +39,24 @@ def test_compose_runs_web_worker_postgres_and_redis_from_one_image():
     assert services["db"]["image"].startswith("postgres:") and services["redis"]["image"].startswith("redis:")
 
 
-@pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose (Debian package) is not installed")
-def test_docker_compose_config_validates():
-    env = {**os.environ, **REQUIRED_ENV}
-    result = subprocess.run(  # noqa: S603
+def _compose_config(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`docker-compose config -q` on the compose file, with this environment."""
+    return subprocess.run(  # noqa: S603
         ["docker-compose", "-f", str(COMPOSE), "config", "-q"],  # noqa: S607
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
     )
+
+
+@pytest.mark.skipif(not shutil.which("docker-compose"), reason="docker-compose (Debian package) is not installed")
+def test_docker_compose_config_validates():
+    env = {**os.environ, **REQUIRED_ENV}
+    result = _compose_config(env)
     assert result.returncode == 0, result.stderr
     # Without the secrets it refuses to start rather than run with blanks.
-    missing = {k: v for k, v in env.items() if k not in REQUIRED_ENV}
-    refused = subprocess.run(  # noqa: S603
-        ["docker-compose", "-f", str(COMPOSE), "config", "-q"],  # noqa: S607
-        cwd=ROOT,
-        env=missing,
-        capture_output=True,
-        text=True,
-    )
+    refused = _compose_config({k: v for k, v in env.items() if k not in REQUIRED_ENV})
     assert refused.returncode != 0 and "DJANGO_SECRET_KEY" in refused.stderr
 
 

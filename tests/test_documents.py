@@ -7,7 +7,6 @@ counts are checked on the print pages, which share the PDF's lookups and content
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -24,22 +23,14 @@ from presales.scoring import formulas
 from presales.scoring import selectors as scoring
 from presales.scoring.services import debrief_create
 from tests.factories import CompetitorFactory
+from tests.factories.bids import make_poc, make_tender
 from tests.pdf_text import pdf_fonts, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 
 
 def _poc(personas):
-    today = timezone.localdate()
-    poc = bids.poc_create(
-        actor=personas.engineer,
-        opportunity=personas.deal,
-        title="存储双活 POC",
-        start_date=today,
-        end_date=today + datetime.timedelta(days=10),
-        lead=personas.engineer,
-        signed_off_by="客户 张工",
-    )
+    poc = make_poc(personas, title="存储双活 POC", lead=personas.engineer, signed_off_by="客户 张工")
     for title, result in (
         ("故障切换 RTO 小于 30 秒", "passed"),
         ("吞吐不低于 10GB/s", "passed"),
@@ -51,13 +42,7 @@ def _poc(personas):
 
 
 def _tender(personas, rows=3):
-    tender = bids.tender_create(
-        actor=personas.engineer,
-        opportunity=personas.deal,
-        title="数据中心升级项目招标",
-        reference="ZB-2026-018",
-        submission_deadline=timezone.now() + datetime.timedelta(days=10),
-    )
+    tender = make_tender(personas, title="数据中心升级项目招标", reference="ZB-2026-018")
     compliances = ["exceeding", "compliant", "deviating"]
     for index in range(rows):
         bids.deviation_add(

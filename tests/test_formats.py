@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from presales.core import exports
 from presales.core.tables import MoneyColumn, Table
 from presales.core.templatetags.presales import compact_money, deadline, list_money, money
+from tests.factories.work import make_support_request
 
 
 def test_chinese_amounts_group_by_thousands_and_dates_are_iso():
@@ -135,7 +136,6 @@ def test_deadline_carries_the_readers_time_zone():
 def test_every_deadline_on_the_pages_shows_the_zone(personas, login, language):
     from presales.bids import services as bids
     from presales.deals.models import DealStep
-    from presales.work import services as work
 
     personas.owner.language = language
     personas.owner.timezone = "Europe/Berlin"
@@ -148,16 +148,7 @@ def test_every_deadline_on_the_pages_shows_the_zone(personas, login, language):
         title="数据中心招标",
         submission_deadline=datetime.datetime(2026, 12, 20, 9, 0, tzinfo=datetime.UTC),
     )
-    support = work.request_create(
-        actor=personas.owner,
-        opportunity=deal,
-        kind="poc",
-        description="POC",
-        needed_by=timezone.localdate() + datetime.timedelta(days=14),
-        estimate_hours=Decimal("16"),
-        win_rate_answer="No POC, no shortlist.",
-        expected_uplift=Decimal("10"),
-    )
+    support = make_support_request(personas, opportunity=deal)
     client = login(personas.owner)
     zone = '<abbr class="tz" title="Europe/Berlin">UTC+1</abbr>'
     pages = {

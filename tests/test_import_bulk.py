@@ -32,10 +32,10 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def run_import(actor, text: str, *, skip_errors: bool = True) -> ImportJob:
-    """Upload, check and import a CSV of accounts through the import services (as the pages do)."""
-    upload = SimpleUploadedFile("accounts.csv", text.encode("utf-8-sig"))
-    job = services.import_job_create(actor=actor, kind="accounts", upload=upload)
+def run_import(actor, kind: str, content: bytes, *, skip_errors: bool = True) -> ImportJob:
+    """Upload, check and import a CSV file through the import services (as the pages do); skipping the rows with
+    errors, the import is done."""
+    job = services.import_job_create(actor=actor, kind=kind, upload=SimpleUploadedFile(f"{kind}.csv", content))
     queue_check(actor, job)
     assert runner.run_pending() == 1
     job.refresh_from_db()
@@ -43,7 +43,13 @@ def run_import(actor, text: str, *, skip_errors: bool = True) -> ImportJob:
     services.import_job_start(actor=actor, job=job, skip_errors=skip_errors or not job.error_rows)
     assert runner.run_pending() == 1
     job.refresh_from_db()
+    if skip_errors:
+        assert job.status == ImportStatus.DONE, job.failure
     return job
+
+
+def import_accounts(actor, text: str, *, skip_errors: bool = True) -> ImportJob:
+    return run_import(actor, "accounts", text.encode("utf-8-sig"), skip_errors=skip_errors)
 
 
 def snapshot() -> dict:
@@ -86,7 +92,7 @@ def test_bulk_path_writes_what_the_services_path_writes(personas, settings):
     settings.PRESALES_IMPORT_BULK_THRESHOLD = 1_000_000  # the services path
     try:
         with transaction.atomic():
-            job = run_import(personas.owner, text)
+            job = import_accounts(personas.owner, text)
             assert not bulk.uses_bulk(job.kind, job.total_rows)
             by_services = snapshot()
             errors_by_services = list(ImportRowError.objects.filter(job=job).values_list("row_number", "messages"))
@@ -97,7 +103,7 @@ def test_bulk_path_writes_what_the_services_path_writes(personas, settings):
     assert not Account.objects.filter(external_id="P-1").exists()
 
     settings.PRESALES_IMPORT_BULK_THRESHOLD = 0
-    job = run_import(personas.owner, text)
+    job = import_accounts(personas.owner, text)
     assert bulk.uses_bulk(job.kind, job.total_rows)
     assert job.status == ImportStatus.DONE, job.failure
     errors = list(ImportRowError.objects.filter(job=job).values_list("row_number", "messages"))
@@ -127,7 +133,7 @@ def test_bulk_rows_pass_the_services_validation(personas, settings):
         f"{['owner', 'teammate', ''][n % 3]},"
         for n in range(rows)
     ]
-    job = run_import(personas.owner, HEADER + "\n".join(lines) + "\n", skip_errors=False)
+    job = import_accounts(personas.owner, HEADER + "\n".join(lines) + "\n", skip_errors=False)
     assert job.status == ImportStatus.DONE, job.failure
     assert job.created_count == rows
     imported = list(Account.objects.filter(external_id__startswith="S-").select_related("owner"))
@@ -148,10 +154,10 @@ def test_bulk_rows_pass_the_services_validation(personas, settings):
 def test_bulk_reimport_updates_by_external_id(personas, settings):
     settings.PRESALES_IMPORT_BULK_THRESHOLD = 0
     lines = [f"R-{n},重复客户 {n},金融,北京,北京,," for n in range(30)]
-    first = run_import(personas.owner, HEADER + "\n".join(lines) + "\n", skip_errors=False)
+    first = import_accounts(personas.owner, HEADER + "\n".join(lines) + "\n", skip_errors=False)
     assert (first.created_count, first.updated_count) == (30, 0)
     changed = [line.replace(",北京,,", ",天津,,") if n < 10 else line for n, line in enumerate(lines)]
-    again = run_import(personas.owner, HEADER + "\n".join(changed) + "\n", skip_errors=False)
+    again = import_accounts(personas.owner, HEADER + "\n".join(changed) + "\n", skip_errors=False)
     assert again.status == ImportStatus.DONE, again.failure
     assert (again.created_count, again.updated_count, again.planned_updated) == (0, 10, 10)
     assert Account.objects.filter(external_id__startswith="R-").count() == 30
@@ -208,19 +214,6 @@ def deal_snapshot() -> dict:
     return result
 
 
-def run_deals_import(actor, content: bytes) -> ImportJob:
-    job = services.import_job_create(actor=actor, kind="opportunities", upload=SimpleUploadedFile("deals.csv", content))
-    queue_check(actor, job)
-    assert runner.run_pending() == 1
-    job.refresh_from_db()
-    assert job.status == ImportStatus.CHECKED, job.failure
-    services.import_job_start(actor=actor, job=job, skip_errors=bool(job.error_rows))
-    assert runner.run_pending() == 1
-    job.refresh_from_db()
-    assert job.status == ImportStatus.DONE, job.failure
-    return job
-
-
 @pytest.mark.parametrize("make_file", [chinese_file, salesforce_file], ids=["gb18030-steps", "salesforce-closed"])
 def test_bulk_deals_with_checklists_match_the_services_path(personas, settings, make_file):
     """The same file through the services (one call per row) and the bulk path: the same deals, stages, owners,
@@ -232,7 +225,7 @@ def test_bulk_deals_with_checklists_match_the_services_path(personas, settings, 
     settings.PRESALES_IMPORT_BULK_THRESHOLD = 1_000_000
     try:
         with transaction.atomic():
-            job = run_deals_import(personas.manager, content)
+            job = run_import(personas.manager, "opportunities", content)
             assert not bulk.uses_bulk(job.kind, job.total_rows)
             by_services = deal_snapshot()
             counts = (job.planned_created, job.planned_new_accounts, job.created_count, job.error_rows)
@@ -240,7 +233,7 @@ def test_bulk_deals_with_checklists_match_the_services_path(personas, settings, 
     except _Undo:
         pass
     settings.PRESALES_IMPORT_BULK_THRESHOLD = 0
-    job = run_deals_import(personas.manager, content)
+    job = run_import(personas.manager, "opportunities", content)
     assert bulk.uses_bulk(job.kind, job.total_rows)
     assert (job.planned_created, job.planned_new_accounts, job.created_count, job.error_rows) == counts
     by_bulk = deal_snapshot()
@@ -257,21 +250,6 @@ def test_the_bulk_path_knows_every_constraint_of_a_deal():
     deal = Opportunity(probability=120, amount=Decimal("-1"))
     with pytest.raises(ValidationError):
         bulk.BulkOpportunityWriter._check_constraints(deal)
-
-
-def run_kind_import(actor, kind: str, text: str) -> ImportJob:
-    job = services.import_job_create(
-        actor=actor, kind=kind, upload=SimpleUploadedFile(f"{kind}.csv", text.encode("utf-8-sig"))
-    )
-    queue_check(actor, job)
-    assert runner.run_pending() == 1
-    job.refresh_from_db()
-    assert job.status == ImportStatus.CHECKED, job.failure
-    services.import_job_start(actor=actor, job=job, skip_errors=bool(job.error_rows))
-    assert runner.run_pending() == 1
-    job.refresh_from_db()
-    assert job.status == ImportStatus.DONE, job.failure
-    return job
 
 
 def both_paths(settings, run, snapshot_of):
@@ -316,7 +294,7 @@ def test_bulk_contacts_match_the_services_path(personas, settings):
         )
 
     by_services, by_bulk, counts = both_paths(
-        settings, lambda: run_kind_import(personas.owner, "contacts", text), contacts
+        settings, lambda: run_import(personas.owner, "contacts", text.encode("utf-8-sig")), contacts
     )
     assert by_bulk == by_services
     assert counts[0] >= 33 and counts[1] == 2 and counts[4] == 2, counts
@@ -344,7 +322,7 @@ def test_bulk_activities_match_the_services_path(personas, settings):
         )
 
     by_services, by_bulk, counts = both_paths(
-        settings, lambda: run_kind_import(personas.presales_manager, "activities", text), activities
+        settings, lambda: run_import(personas.presales_manager, "activities", text.encode("utf-8-sig")), activities
     )
     assert by_bulk == by_services
     assert counts[4] == 3 and counts[1] == 1, counts
@@ -368,7 +346,7 @@ def test_bulk_deals_with_bad_rows_check_and_import_agree(personas, settings):
         return {key: value for key, value in deal_snapshot().items() if key.startswith("BAD-")}
 
     by_services, by_bulk, counts = both_paths(
-        settings, lambda: run_kind_import(personas.manager, "opportunities", content.decode("utf-8-sig")), snapshot
+        settings, lambda: run_import(personas.manager, "opportunities", content), snapshot
     )
     assert by_bulk == by_services
     assert counts == (9, 0, 9, 0, 3), "planned = imported = 9 deals, 3 rows refused"

@@ -58,19 +58,15 @@ def test_a_notification_is_rendered_in_the_readers_language():
 
 def test_a_moment_is_shown_in_the_readers_time_zone():
     moment = datetime.datetime(2026, 3, 1, 23, 30, tzinfo=datetime.UTC)
-    shanghai = kinds.render_for(
-        "request_done",
-        "default",
-        {"request": kinds.moment(moment), "engineer": "E"},
-        language="en",
-        time_zone="Asia/Shanghai",
-    )
-    berlin = kinds.render_for(
-        "request_done",
-        "default",
-        {"request": kinds.moment(moment), "engineer": "E"},
-        language="en",
-        time_zone="Europe/Berlin",
+    shanghai, berlin = (
+        kinds.render_for(
+            "request_done",
+            "default",
+            {"request": kinds.moment(moment), "engineer": "E"},
+            language="en",
+            time_zone=time_zone,
+        )
+        for time_zone in ("Asia/Shanghai", "Europe/Berlin")
     )
     assert "2 Mar 2026, 07:30" in shanghai and "2 Mar 2026, 00:30" in berlin
 

@@ -16,6 +16,7 @@ from presales.core.i18n import in_reader_language
 from presales.knowledge.services import knowledge_item_create
 from presales.playbook.defaults import DEFAULT_PLAYBOOK_NOTES
 from presales.playbook.models import PlaybookVersion
+from tests.factories.bids import make_poc, make_tender
 from tests.factories.customers import ContactFactory
 from tests.test_playbook_services import step
 
@@ -26,6 +27,11 @@ def chinese(user):
     user.language = "zh-hans"
     user.save(update_fields=["language"])
     return user
+
+
+def in_both_languages(**fields: tuple[str, str]) -> dict[str, str]:
+    """A record's fields typed in both languages: `title=("中文", "English")` gives `title` and `title_en`."""
+    return {key: text for name, (zh, en) in fields.items() for key, text in ((name, zh), (f"{name}_en", en))}
 
 
 def test_a_document_title_and_a_job_title_are_two_words_in_chinese(personas, login):
@@ -78,12 +84,7 @@ def test_typed_notes_stay_as_typed():
 def test_default_submission_items_follow_the_reader_not_the_creator(personas, login, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     with translation.override("zh-hans"):  # created by a Chinese reader: stored in Chinese
-        tender = bids.tender_create(
-            actor=personas.engineer,
-            opportunity=personas.deal,
-            title="数据中心招标",
-            submission_deadline=timezone.now() + datetime.timedelta(days=10),
-        )
+        tender = make_tender(personas)
     assert tender.submission_items.filter(name="投标保证金已缴纳").exists()
     bids.submission_item_add(actor=personas.engineer, tender=tender, name="盖章的授权书原件", owner=None)
     page = login(personas.engineer).get(reverse("bids:tender_detail", args=[tender.pk])).content.decode()
@@ -107,14 +108,12 @@ def test_the_rating_page_has_no_english_full_stop_in_chinese(personas, login):
 def test_the_test_case_library_is_shown_and_copied_in_the_readers_language(personas, login):
     case = bids.test_case_create(
         actor=personas.engineer,
-        title="备份恢复",
-        category="数据保护",
-        description="恢复 1TB 数据库",
-        validation="4 小时内恢复完成",
-        title_en="Backup and restore",
-        category_en="Data protection",
-        description_en="Restore a 1 TB database",
-        validation_en="Restored within 4 hours",
+        **in_both_languages(
+            title=("备份恢复", "Backup and restore"),
+            category=("数据保护", "Data protection"),
+            description=("恢复 1TB 数据库", "Restore a 1 TB database"),
+            validation=("4 小时内恢复完成", "Restored within 4 hours"),
+        ),
     )
     url = reverse("bids:test_cases")
     english = login(personas.engineer).get(url).content.decode()
@@ -123,13 +122,8 @@ def test_the_test_case_library_is_shown_and_copied_in_the_readers_language(perso
     page = login(personas.engineer).get(url).content.decode()
     assert "备份恢复" in page and "数据保护" in page and "Backup and restore" not in page
     with translation.override("zh-hans"):  # a Chinese reader's POC copies the Chinese criterion
-        poc = bids.poc_create(
-            actor=personas.engineer,
-            opportunity=personas.deal,
-            title="POC",
-            start_date=timezone.localdate(),
-            end_date=timezone.localdate() + datetime.timedelta(days=14),
-            test_cases=[case],
+        poc = make_poc(
+            personas, title="POC", end_date=timezone.localdate() + datetime.timedelta(days=14), test_cases=[case]
         )
     assert list(poc.criteria.values_list("title", "validation")) == [("备份恢复", "4 小时内恢复完成")]
     # A case typed in one language only is shown as typed to everybody.
@@ -142,12 +136,11 @@ def test_a_knowledge_item_shows_its_version_in_the_readers_language(personas, lo
     item = knowledge_item_create(
         actor=personas.admin,
         kind="battlecard",
-        title="竞争应对卡：华为",
-        title_en="Battlecard: Huawei",
-        summary="如何赢华为",
-        summary_en="How to win against Huawei",
-        how_we_win="用 POC 证明切换时间。",
-        how_we_win_en="Prove failover in a POC.",
+        **in_both_languages(
+            title=("竞争应对卡：华为", "Battlecard: Huawei"),
+            summary=("如何赢华为", "How to win against Huawei"),
+            how_we_win=("用 POC 证明切换时间。", "Prove failover in a POC."),
+        ),
     )
     chinese(personas.admin)
     page = login(personas.admin).get(reverse("knowledge:detail", args=[item.pk])).content.decode()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -21,8 +20,8 @@ from presales.ops import runs
 from presales.ops.models import JobRun, RunOutcome
 from presales.ops.schedule import JOBS, SCHEDULE, DailyAt, Every, ScheduledJob, WeeklyAt
 from presales.ops.tasks import scheduler_tick
-from presales.work import services as work_services
 from presales.work.models import SupportRequest
+from tests.factories.work import make_support_request
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -86,16 +85,7 @@ def test_weekly_jobs_run_on_their_local_weekday():
 
 
 def make_request(personas) -> SupportRequest:
-    return work_services.request_create(
-        actor=personas.owner,
-        opportunity=personas.deal,
-        kind="bid_document",
-        description="Answer the tender's disaster recovery chapter",
-        needed_by=timezone.localdate() + datetime.timedelta(days=14),
-        estimate_hours=Decimal("20"),
-        win_rate_answer="Without it we cannot bid.",
-        expected_uplift=Decimal("10"),
-    )
+    return make_support_request(personas, kind="bid_document")
 
 
 def test_an_overdue_request_is_escalated_by_the_scheduled_task(personas, django_capture_on_commit_callbacks):

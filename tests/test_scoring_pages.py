@@ -13,8 +13,7 @@ from openpyxl import load_workbook
 
 from presales.scoring import services
 from presales.scoring.models import CapabilityScore, PeriodStatus, SalesRating, ScoringPeriod, WinLossDebrief
-from tests.factories import OpportunityFactory
-from tests.test_scoring_selectors import IN_MONTH, close, engineer_in, visit
+from tests.test_scoring_selectors import IN_MONTH, close, engineer_in, rated_team, visit
 
 QUERY = "?kind=month&start=2025-03-01"
 # 17 + the exchange rates + the approvals count in the menu + the technical verdicts at close (each one query); the
@@ -96,15 +95,7 @@ def test_team_sorting(personas, login, colleague):
 
 @pytest.mark.parametrize("count", [3, 12])
 def test_team_page_query_count_does_not_grow(personas, login, count):
-    team = personas.engineer.team
-    for index in range(count):
-        person = engineer_in(team, f"eng{index}")
-        deal = OpportunityFactory(account=personas.account, sales_owner=personas.owner, presales_lead=person)
-        visit(person, IN_MONTH, deal=deal, participants=[personas.engineer])
-        close(deal, "won")
-        services.sales_rating_create(
-            actor=personas.owner, opportunity=deal, responsiveness=4, quality=4, impact=4, rated_on=IN_MONTH
-        )
+    rated_team(personas, count, responsiveness=4, quality=4, impact=4)
     client = login(personas.presales_manager)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -18,8 +18,9 @@ from presales.people.models import Role
 from presales.scoring import selectors, services
 from presales.scoring.models import CapabilityDimension, PeriodStatus, ScorecardSnapshot
 from presales.work import services as work_services
-from presales.work.models import RequestStatus, WorkType
+from presales.work.models import WorkType
 from tests.factories import OpportunityFactory, UserFactory
+from tests.factories.work import make_accepted_request
 
 D = Decimal
 # A past, complete month so every date used is before today.
@@ -51,6 +52,18 @@ def visit(actor, day, deal=None, account=None, participants=(), hours=TWO_HOURS,
         account=account,
         participants=participants,
     )
+
+
+def rated_team(personas, count: int, **marks) -> None:
+    """`count` engineers in the engineer's team, each leading a deal won this month with a visit and a sales rating
+    of `marks`."""
+    team = personas.engineer.team
+    for index in range(count):
+        person = engineer_in(team, f"eng{index}")
+        deal = OpportunityFactory(account=personas.account, sales_owner=personas.owner, presales_lead=person)
+        visit(person, IN_MONTH, deal=deal, participants=[personas.engineer])
+        close(deal, "won")
+        services.sales_rating_create(actor=personas.owner, opportunity=deal, rated_on=IN_MONTH, **marks)
 
 
 def card_of(cards, engineer):
@@ -206,24 +219,7 @@ def test_only_the_manager_scores_capability(personas):
 
 
 def _done_request(personas):
-    request = work_services.request_create(
-        actor=personas.owner,
-        opportunity=personas.deal,
-        kind=WorkType.DEMO,
-        description="演示",
-        needed_by=timezone.localdate() + datetime.timedelta(days=5),
-        estimate_hours=D("4"),
-        win_rate_answer="客户需要看到演示",
-        expected_uplift=D("5"),
-    )
-    request = work_services.request_triage(actor=personas.presales_manager, request=request, assignee=personas.engineer)
-    request = work_services.request_decide(
-        actor=personas.presales_manager,
-        request=request,
-        decision=RequestStatus.ACCEPTED,
-        reason="duty",
-        assignee=personas.engineer,
-    )
+    request = make_accepted_request(personas, assignee=personas.engineer, reason="duty", kind=WorkType.DEMO)
     request = work_services.request_start(actor=personas.engineer, request=request)
     return work_services.request_complete(actor=personas.engineer, request=request)
 
@@ -320,42 +316,18 @@ def test_rank_is_within_the_team(trio):
 
 def test_weights_must_add_up_to_100_and_only_admin_edits(personas):
     weights = services.weights_get()
+    four = {"results": 70, "visits": 10, "capability": 10, "rating": 10}
     with pytest.raises(PermissionDenied):
-        services.weights_update(
-            actor=personas.presales_manager,
-            expected_version=weights.version,
-            results=70,
-            visits=10,
-            capability=10,
-            rating=10,
-        )
+        services.weights_update(actor=personas.presales_manager, expected_version=weights.version, **four)
     with pytest.raises(ValidationError):
-        services.weights_update(
-            actor=personas.admin, expected_version=weights.version, results=70, visits=10, capability=10, rating=5
-        )
-    services.weights_update(
-        actor=personas.admin, expected_version=weights.version, results=70, visits=10, capability=10, rating=10
-    )
+        services.weights_update(actor=personas.admin, expected_version=weights.version, **{**four, "rating": 5})
+    services.weights_update(actor=personas.admin, expected_version=weights.version, **four)
     # The technical win rate's weight is optional: left out, it is 0.
     assert selectors.current_weights() == {"results": 70, "visits": 10, "capability": 10, "rating": 10, "technical": 0}
     weights.refresh_from_db()
     with pytest.raises(ValidationError):  # the five weights together must still make 100
-        services.weights_update(
-            actor=personas.admin,
-            expected_version=weights.version,
-            results=70,
-            visits=10,
-            capability=10,
-            rating=10,
-            technical=10,
-        )
+        services.weights_update(actor=personas.admin, expected_version=weights.version, **four, technical=10)
     services.weights_update(
-        actor=personas.admin,
-        expected_version=weights.version,
-        results=60,
-        visits=10,
-        capability=10,
-        rating=10,
-        technical=10,
+        actor=personas.admin, expected_version=weights.version, **{**four, "results": 60}, technical=10
     )
     assert selectors.current_weights()["technical"] == 10

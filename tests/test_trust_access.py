@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -13,33 +12,16 @@ from presales.bids import services as bids
 from presales.deals import services as deals
 from presales.deals.models import DealRole, DealStep
 from presales.people.models import Role, TeamKind
-from presales.work import services as work
-from presales.work.models import Activity, RequestStatus
+from presales.work.models import Activity
 from tests.factories import OpportunityFactory, TeamFactory, UserFactory
+from tests.factories.work import make_accepted_request
 from tests.test_api_support import TokenClient
 
 pytestmark = pytest.mark.django_db
 
 
 def _give_request(personas, deal, newcomer):
-    support = work.request_create(
-        actor=personas.owner,
-        opportunity=deal,
-        kind="poc",
-        description="POC",
-        needed_by=timezone.localdate() + datetime.timedelta(days=10),
-        estimate_hours=Decimal("8"),
-        win_rate_answer="Proves throughput",
-        expected_uplift=Decimal("5"),
-    )
-    support = work.request_triage(actor=personas.presales_manager, request=support, assignee=newcomer)
-    work.request_decide(
-        actor=personas.presales_manager,
-        request=support,
-        decision=RequestStatus.ACCEPTED,
-        reason="Worth it",
-        assignee=newcomer,
-    )
+    make_accepted_request(personas, assignee=newcomer, opportunity=deal)
 
 
 def _give_step(personas, deal, newcomer):

@@ -3,9 +3,7 @@ a POC's status follows its results and every result is in its history."""
 
 from __future__ import annotations
 
-import datetime
 import zoneinfo
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -16,6 +14,8 @@ from presales.bids.models import CriterionResult, Poc, PocOutcome, PocStatus
 from presales.core.history import history_entries
 from presales.work import services as work
 from presales.work.models import SupportRequest
+from tests.factories.bids import make_poc
+from tests.factories.work import make_support_request
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +26,7 @@ def _history_section(page: str) -> str:
 
 
 def _triaged_request(personas) -> SupportRequest:
-    support = work.request_create(
-        actor=personas.owner,
-        opportunity=personas.deal,
-        kind="poc",
-        description="POC",
-        needed_by=timezone.localdate() + datetime.timedelta(days=10),
-        estimate_hours=Decimal("8"),
-        win_rate_answer="Proves throughput",
-        expected_uplift=Decimal("5"),
-    )
+    support = make_support_request(personas)
     return work.request_triage(
         actor=personas.presales_manager, request=support, assignee=personas.engineer, recommendation="schedule"
     )
@@ -68,14 +59,7 @@ def test_history_names_related_rows_and_choices(personas):
 
 
 def _poc(personas, criteria=2):
-    today = timezone.localdate()
-    poc = bids.poc_create(
-        actor=personas.engineer,
-        opportunity=personas.deal,
-        title="存储 POC",
-        start_date=today,
-        end_date=today + datetime.timedelta(days=10),
-    )
+    poc = make_poc(personas)
     for index in range(criteria):
         bids.poc_criterion_add(actor=personas.engineer, poc=poc, title=f"准则 {index + 1}")
     return poc

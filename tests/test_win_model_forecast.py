@@ -49,15 +49,20 @@ def _model(in_use: bool, deals: list[Opportunity]) -> WinModel:
         version=WinModel.objects.count() + 1, status=ModelStatus.READY, requested_at=timezone.now(), in_use=in_use
     )
     for deal, probability in zip(deals, MODEL_PROBABILITIES, strict=False):
-        DealWinProbability.objects.create(
-            opportunity=deal,
-            model=model,
-            probability=probability,
-            stage_probability=deal.probability,
-            reasons=[],
-            computed_at=timezone.now(),
-        )
+        _predict(model, deal, probability)
     return model
+
+
+def _predict(model: WinModel, deal: Opportunity, probability: float) -> None:
+    """The model's probability for the deal, stored as the model's scoring run would."""
+    DealWinProbability.objects.create(
+        opportunity=deal,
+        model=model,
+        probability=probability,
+        stage_probability=deal.probability,
+        reasons=[],
+        computed_at=timezone.now(),
+    )
 
 
 def _weighted_links(page: str) -> list[dict[str, str]]:
@@ -148,16 +153,8 @@ def test_the_model_weighted_dashboard_and_list_queries_do_not_grow(personas):
             for url in urls:
                 assert client.get(url).status_code == 200
         counts.append(len(captured))
-        more = _deals(personas, 9)
-        for deal in more:
-            DealWinProbability.objects.create(
-                opportunity=deal,
-                model=model,
-                probability=0.5,
-                stage_probability=deal.probability,
-                reasons=[],
-                computed_at=timezone.now(),
-            )
+        for deal in _deals(personas, 9):
+            _predict(model, deal, 0.5)
     assert counts[0] == counts[1]
 
 
@@ -172,12 +169,5 @@ def test_the_model_card_queries_do_not_grow(personas):
             assert client.get(url).status_code == 200
         counts.append(len(captured))
         for deal in _deals(personas, 8):
-            DealWinProbability.objects.create(
-                opportunity=deal,
-                model=model,
-                probability=0.4,
-                stage_probability=deal.probability,
-                reasons=[],
-                computed_at=timezone.now(),
-            )
+            _predict(model, deal, 0.4)
     assert counts[0] == counts[1], counts

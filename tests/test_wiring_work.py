@@ -17,24 +17,23 @@ from presales.people.models import Role
 from presales.work import services
 from presales.work.models import RequestStatus
 from tests.factories import AccountFactory, OpportunityFactory, TeamFactory, UserFactory
+from tests.factories.work import make_support_request
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
 def make_request(personas, **overrides):
-    data = {
-        "actor": personas.owner,
-        "opportunity": personas.deal,
-        "kind": "bid_document",
-        "description": "Answer the tender's disaster recovery chapter (灾备方案)",
-        "needed_by": TODAY + datetime.timedelta(days=14),
-        "estimate_hours": Decimal("200"),
-        "win_rate_answer": "Without it we cannot bid.",
-        "expected_uplift": Decimal("10"),
-    }
-    data.update(overrides)
-    return services.request_create(**data)
+    return make_support_request(
+        personas,
+        **{
+            "kind": "bid_document",
+            "description": "Answer the tender's disaster recovery chapter (灾备方案)",
+            "estimate_hours": Decimal("200"),
+            "win_rate_answer": "Without it we cannot bid.",
+            **overrides,
+        },
+    )
 
 
 def plan_page(personas, login):

@@ -12,35 +12,9 @@ from presales.people.models import Role, Skill, UserSkill
 from presales.work import selectors, services, triage
 from presales.work.models import Activity, ActivityStatus, RequestStatus, SupportRequest
 from tests.factories import AccountFactory, OpportunityFactory, UserFactory
+from tests.factories.work import log_activity, make_support_request
 
 TODAY = timezone.localdate()
-
-
-def make_request(personas, **overrides):
-    data = {
-        "actor": personas.owner,
-        "opportunity": personas.deal,
-        "kind": "poc",
-        "description": "POC of the backup appliance",
-        "needed_by": TODAY + datetime.timedelta(days=14),
-        "estimate_hours": Decimal("16"),
-        "win_rate_answer": "The customer will not shortlist without a POC.",
-        "expected_uplift": Decimal("10"),
-    }
-    data.update(overrides)
-    return services.request_create(**data)
-
-
-def log(personas, **overrides):
-    data = {
-        "actor": personas.engineer,
-        "kind": "demo",
-        "date": TODAY,
-        "hours": Decimal("2"),
-        "opportunity": personas.deal,
-    }
-    data.update(overrides)
-    return services.activity_create(**data)
 
 
 # --- activities ---------------------------------------------------------------------------------
@@ -82,7 +56,7 @@ def test_quick_log_error_keeps_typed_values(personas, login):
 
 
 def test_activity_pages_permissions(personas, login, client):
-    activity = log(personas)
+    activity = log_activity(personas)
     assert login(personas.owner).get(reverse("work:activity_create")).status_code == 403  # sales do not log
     assert login(personas.outsider).get(reverse("work:activity_edit", args=[activity.pk])).status_code == 404
     assert login(personas.teammate).get(reverse("work:activity_edit", args=[activity.pk])).status_code == 403
@@ -93,7 +67,7 @@ def test_activity_pages_permissions(personas, login, client):
 
 
 def test_activity_edit_marks_done_and_detects_conflicts(personas, login):
-    activity = log(personas, status=ActivityStatus.PLANNED)
+    activity = log_activity(personas, status=ActivityStatus.PLANNED)
     client = login(personas.engineer)
     url = reverse("work:activity_edit", args=[activity.pk])
     data = {
@@ -117,7 +91,7 @@ def test_activity_edit_marks_done_and_detects_conflicts(personas, login):
 
 
 def test_week_and_team_views(personas, login):
-    log(personas, date=TODAY, hours=Decimal("3"))
+    log_activity(personas, date=TODAY, hours=Decimal("3"))
     week = login(personas.engineer).get(reverse("work:activity_week"))
     assert week.status_code == 200 and week.context["total"] == 3
     team = login(personas.presales_manager).get(reverse("work:activity_team"))
@@ -131,7 +105,7 @@ def test_week_and_team_views(personas, login):
 
 def test_activity_list_query_count_is_bounded(personas, login, django_assert_max_num_queries):
     for i in range(30):
-        activity = log(personas, date=TODAY - datetime.timedelta(days=i))
+        activity = log_activity(personas, date=TODAY - datetime.timedelta(days=i))
         activity.participants.add(personas.presales_manager)
     client = login(personas.engineer)
     with django_assert_max_num_queries(14):
@@ -176,7 +150,7 @@ def test_request_form_error_keeps_values_and_wrong_role(personas, login, client)
 
 
 def test_outsider_cannot_see_a_request(personas, login):
-    support = make_request(personas)
+    support = make_support_request(personas)
     assert login(personas.outsider).get(support.get_absolute_url()).status_code == 404
     assert login(personas.teammate).post(reverse("work:request_action", args=[support.pk, "triage"])).status_code == 403
 
@@ -185,7 +159,7 @@ def test_manager_triages_accepts_with_a_plan_engineer_finishes(personas, login):
     """The issue's journey: request → three looks with reasons → accept with a plan → work logged → done."""
     personas.account.is_key_account = True
     personas.account.save()
-    support = make_request(personas, kind="bid_document", estimate_hours=Decimal("200"))
+    support = make_support_request(personas, kind="bid_document", estimate_hours=Decimal("200"))
     assert not support.is_duty
     manager = login(personas.presales_manager)
     page = manager.get(support.get_absolute_url() + f"?engineer={personas.engineer.pk}")
@@ -247,7 +221,7 @@ def test_manager_triages_accepts_with_a_plan_engineer_finishes(personas, login):
 
 
 def test_illegal_transition_is_refused(personas):
-    support = make_request(personas)
+    support = make_support_request(personas)
     with pytest.raises(Exception, match="cannot become"):
         services.request_decide(
             actor=personas.presales_manager,
@@ -259,7 +233,7 @@ def test_illegal_transition_is_refused(personas):
 
 
 def test_forgotten_requests_are_escalated(personas, login):
-    support = make_request(personas)
+    support = make_support_request(personas)
     later = timezone.now() + datetime.timedelta(hours=100)
     assert SupportRequest.objects.forgotten(later).get() == support
     call_command("escalate_requests", now=later.isoformat())
@@ -267,14 +241,14 @@ def test_forgotten_requests_are_escalated(personas, login):
     assert support.escalated_at is not None
     # Large deals have shorter targets.
     big = OpportunityFactory(account=personas.account, sales_owner=personas.owner, amount=Decimal("9000000"))
-    fast = make_request(personas, opportunity=big)
+    fast = make_support_request(personas, opportunity=big)
     assert fast.triage_due_at - fast.created_at < datetime.timedelta(hours=5)
 
 
 def test_request_list_query_count_is_bounded(personas, login, django_assert_max_num_queries):
     skill = Skill.objects.create(name="网络")
     for _ in range(30):
-        make_request(personas).skills.add(skill)
+        make_support_request(personas).skills.add(skill)
     client = login(personas.presales_manager)
     with django_assert_max_num_queries(14):
         response = client.get(reverse("work:request_list"))
@@ -288,9 +262,9 @@ def test_triage_inputs_ranks_by_skill_and_counts_commitments(personas, django_as
     skill = Skill.objects.create(name="数据库", name_en="Database")
     expert = UserFactory(role=Role.PRESALES, team=personas.engineer.team, display_name="Expert")
     UserSkill.objects.create(user=expert, skill=skill, level=5)
-    support = make_request(personas, kind="solution_writing")
+    support = make_support_request(personas, kind="solution_writing")
     support.skills.add(skill)
-    log(personas, status=ActivityStatus.PLANNED, date=TODAY + datetime.timedelta(days=1), hours=Decimal("30"))
+    log_activity(personas, status=ActivityStatus.PLANNED, date=TODAY + datetime.timedelta(days=1), hours=Decimal("30"))
 
     with django_assert_max_num_queries(12):
         inputs = selectors.triage_inputs(support)
@@ -303,8 +277,10 @@ def test_triage_inputs_ranks_by_skill_and_counts_commitments(personas, django_as
 
 def test_workload_view(personas, login, django_assert_max_num_queries):
     for i in range(20):
-        log(personas, status=ActivityStatus.PLANNED, date=TODAY + datetime.timedelta(days=i), hours=Decimal("9"))
-    accepted = make_request(personas)
+        log_activity(
+            personas, status=ActivityStatus.PLANNED, date=TODAY + datetime.timedelta(days=i), hours=Decimal("9")
+        )
+    accepted = make_support_request(personas)
     services.request_triage(actor=personas.presales_manager, request=accepted, assignee=personas.engineer)
     accepted.refresh_from_db()
     services.request_decide(actor=personas.presales_manager, request=accepted, decision="accepted", reason="ok")
@@ -322,7 +298,7 @@ def test_workload_view(personas, login, django_assert_max_num_queries):
 def test_value_check_on_triage_page_flags_decided_deal(personas, login):
     personas.deal.probability = 95
     personas.deal.save()
-    support = make_request(personas)
+    support = make_support_request(personas)
     page = login(personas.presales_manager).get(support.get_absolute_url())
     assert "value-flag-decided" in page.content.decode()
 
@@ -357,6 +333,6 @@ def test_planning_form_shows_the_value_check(personas, login):
 def test_admin_pages_load(personas, login, model):
     personas.admin.is_staff = personas.admin.is_superuser = True
     personas.admin.save()
-    make_request(personas)
-    log(personas)
+    make_support_request(personas)
+    log_activity(personas)
     assert login(personas.admin).get(reverse(f"admin:work_{model}_changelist")).status_code == 200

@@ -38,61 +38,16 @@ class SizeSpec:
 
 
 SIZES: dict[str, SizeSpec] = {
-    "small": SizeSpec(
-        name="small",
-        sales_teams_per_region=1,
-        sales_reps_per_team=2,
-        presales_teams=1,
-        engineers_per_presales_team=4,
-        commercial_people=2,
-        after_sales_people=2,
-        accounts=60,
-        opportunities=250,
-        contacts_per_account=(4, 7),
-        use_services=True,
-        sales_layout="small",
-    ),
-    "department": SizeSpec(
-        name="department",
-        sales_teams_per_region=1,
-        sales_reps_per_team=5,
-        presales_teams=2,
-        engineers_per_presales_team=5,
-        commercial_people=3,
-        after_sales_people=3,
-        accounts=600,
-        opportunities=5000,
-        contacts_per_account=(3, 6),
-        use_services=False,
-        sales_layout="department",
-    ),
-    # The size issue 17's page targets are measured at: 50,000 deals, 5,000 accounts, about 20,000 contacts.
-    "company": SizeSpec(
-        name="company",
-        sales_teams_per_region=3,
-        sales_reps_per_team=10,
-        presales_teams=6,
-        engineers_per_presales_team=15,
-        commercial_people=25,
-        after_sales_people=25,
-        accounts=5000,
-        opportunities=50_000,
-        contacts_per_account=(3, 5),
-        use_services=False,
-    ),
-    "enterprise": SizeSpec(
-        name="enterprise",
-        sales_teams_per_region=10,
-        sales_reps_per_team=15,
-        presales_teams=20,
-        engineers_per_presales_team=28,
-        commercial_people=100,
-        after_sales_people=100,
-        accounts=10000,
-        opportunities=200_000,
-        contacts_per_account=(3, 5),
-        use_services=False,
-    ),
+    size.name: size
+    for size in (
+        # name, sales teams per region, sales reps per team, presales teams, engineers per presales team, commercial
+        # people, after-sales people, accounts, opportunities, contacts per account, use_services (then the layout)
+        SizeSpec("small", 1, 2, 1, 4, 2, 2, 60, 250, (4, 7), True, sales_layout="small"),
+        SizeSpec("department", 1, 5, 2, 5, 3, 3, 600, 5000, (3, 6), False, sales_layout="department"),
+        # The size issue 17's page targets are measured at: 50,000 deals, 5,000 accounts, about 20,000 contacts.
+        SizeSpec("company", 3, 10, 6, 15, 25, 25, 5000, 50_000, (3, 5), False),
+        SizeSpec("enterprise", 10, 15, 20, 28, 100, 100, 10000, 200_000, (3, 5), False),
+    )
 }
 
 

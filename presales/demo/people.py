@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.hashers import make_password
 
@@ -139,14 +139,18 @@ def _sales_layout(ctx: DemoContext) -> list[tuple[str, list[str], bool, Team | N
 def _create_sales(ctx: DemoContext, people: PeopleFactory, director: User, sales_center: Team) -> None:
     rng, spec = ctx.rng, ctx.spec
 
-    def regional_team(name: str, regions: list[str], international: bool, parent: Team, first: bool) -> None:
-        manager = people.create(
+    def sales_manager(titles: tuple[str, str], international: bool, target_millions: tuple[int, int]) -> User:
+        """A sales manager, given a team afterwards; titles in English and Chinese, a random revenue target."""
+        return people.create(
             role=Role.SALES_MANAGER,
             team=None,
-            title="Sales Manager" if international else "区域销售经理",
+            title=titles[0] if international else titles[1],
             english=international,
-            revenue_target=Decimal(rng.randrange(40, 90) * 1_000_000),
+            revenue_target=Decimal(rng.randrange(*target_millions) * 1_000_000),
         )
+
+    def regional_team(name: str, regions: list[str], international: bool, parent: Team, first: bool) -> None:
+        manager = sales_manager(("Sales Manager", "区域销售经理"), international, (40, 90))
         team = services.team_create(name=name, kind=TeamKind.SALES, manager=manager, parent=parent)
         _join_team(manager, team)
         ctx.managers_by_team[team.pk] = manager
@@ -186,13 +190,7 @@ def _create_sales(ctx: DemoContext, people: PeopleFactory, director: User, sales
     first = True
     for region in names.REGION_WEIGHTS:
         international = region == "overseas"
-        division_manager = people.create(
-            role=Role.SALES_MANAGER,
-            team=None,
-            title="Regional Director" if international else "大区总经理",
-            english=international,
-            revenue_target=Decimal(rng.randrange(300, 800) * 1_000_000),
-        )
+        division_manager = sales_manager(("Regional Director", "大区总经理"), international, (300, 800))
         division_name = "International Division" if international else f"{names.REGION_ZH[region]}大区"
         division = services.team_create(
             name=division_name, kind=TeamKind.SALES, manager=division_manager, parent=sales_center
@@ -283,19 +281,34 @@ def _create_presales(ctx: DemoContext, people: PeopleFactory) -> None:
             )
 
 
+class SupportDepartment(NamedTuple):
+    """A department outside sales and presales: its head (the demo login, the first title) and `count - 1` others."""
+
+    name: str
+    kind: str
+    role: str
+    login: str
+    titles: list[str]
+
+
+COMMERCIAL = SupportDepartment(
+    "商务部", TeamKind.COMMERCIAL, Role.COMMERCIAL, "commercial", ["商务经理", "商务专员", "合同专员", "投标专员"]
+)
+AFTER_SALES = SupportDepartment(
+    "售后服务部",
+    TeamKind.AFTER_SALES,
+    Role.AFTER_SALES,
+    "aftersales",
+    ["售后工程师", "实施工程师", "项目经理", "交付经理"],
+)
+
+
 def _create_support_team(
-    ctx: DemoContext,
-    people: PeopleFactory,
-    *,
-    name: str,
-    kind: str,
-    role: str,
-    login: str,
-    count: int,
-    titles: list[str],
+    ctx: DemoContext, people: PeopleFactory, department: SupportDepartment, *, count: int
 ) -> list[User]:
-    lead = people.create(role=role, team=None, title=titles[0], login=login)
-    team = services.team_create(name=name, kind=kind, manager=lead)
+    role, titles = department.role, department.titles
+    lead = people.create(role=role, team=None, title=titles[0], login=department.login)
+    team = services.team_create(name=department.name, kind=department.kind, manager=lead)
     _join_team(lead, team)
     ctx.managers_by_team[team.pk] = lead
     members = [lead]
@@ -334,26 +347,8 @@ def generate_people(ctx: DemoContext) -> None:
     ctx.managers_by_team[sales_center.pk] = director
     _create_sales(ctx, people, director, sales_center)
     _create_presales(ctx, people)
-    ctx.commercial_people = _create_support_team(
-        ctx,
-        people,
-        name="商务部",
-        kind=TeamKind.COMMERCIAL,
-        role=Role.COMMERCIAL,
-        login="commercial",
-        count=ctx.spec.commercial_people,
-        titles=["商务经理", "商务专员", "合同专员", "投标专员"],
-    )
-    ctx.after_sales_people = _create_support_team(
-        ctx,
-        people,
-        name="售后服务部",
-        kind=TeamKind.AFTER_SALES,
-        role=Role.AFTER_SALES,
-        login="aftersales",
-        count=ctx.spec.after_sales_people,
-        titles=["售后工程师", "实施工程师", "项目经理", "交付经理"],
-    )
+    ctx.commercial_people = _create_support_team(ctx, people, COMMERCIAL, count=ctx.spec.commercial_people)
+    ctx.after_sales_people = _create_support_team(ctx, people, AFTER_SALES, count=ctx.spec.after_sales_people)
     _create_skills(ctx)
     # One hash for everybody: the demo password is shared and hashing it 2,000 times would dominate the load.
     User.objects.filter(pk__in=[user.pk for user in ctx.users]).update(password=make_password(DEMO_PASSWORD))

@@ -110,32 +110,26 @@ def generate_winning(ctx: DemoContext) -> None:
         verdict = rng.choices(VERDICTS, VERDICT_WEIGHTS[deal.outcome])[0]
         competitor_id = first_competitor.get(deal.pk)
         competitor = competitors.get(competitor_id) if competitor_id else None
-        with demo_clock(_at(ctx, evaluated_on)):
-            services.technical_verdict_record(
-                actor=actor,
-                opportunity=deal,
-                phase=VerdictPhase.EVALUATION,
-                verdict=verdict,
-                competitor=competitor,
-                reasons=_reason(rng, verdict, english),
-                recorded_on=evaluated_on,
-            )
-        verdicts += 1
-        if deal.outcome == Outcome.OPEN or deal.closed_on is None:
+        # The verdict at the evaluation and, once the deal is closed, the one at the close (now and then changed).
+        phases = [(VerdictPhase.EVALUATION, evaluated_on)]
+        if deal.outcome != Outcome.OPEN and deal.closed_on is not None:
+            phases.append((VerdictPhase.CLOSE, deal.closed_on))
+        for phase, recorded_on in phases:
+            if phase == VerdictPhase.CLOSE and rng.random() < 0.25:
+                verdict = rng.choices(VERDICTS, VERDICT_WEIGHTS[deal.outcome])[0]
+            with demo_clock(_at(ctx, recorded_on)):
+                services.technical_verdict_record(
+                    actor=actor,
+                    opportunity=deal,
+                    phase=phase,
+                    verdict=verdict,
+                    competitor=competitor,
+                    reasons=_reason(rng, verdict, english),
+                    recorded_on=recorded_on,
+                )
+            verdicts += 1
+        if len(phases) == 1:  # not closed: no presales hours to log yet
             continue
-        if rng.random() < 0.25:
-            verdict = rng.choices(VERDICTS, VERDICT_WEIGHTS[deal.outcome])[0]
-        with demo_clock(_at(ctx, deal.closed_on)):
-            services.technical_verdict_record(
-                actor=actor,
-                opportunity=deal,
-                phase=VerdictPhase.CLOSE,
-                verdict=verdict,
-                competitor=competitor,
-                reasons=_reason(rng, verdict, english),
-                recorded_on=deal.closed_on,
-            )
-        verdicts += 1
         if actor.role not in (Role.PRESALES, Role.PRESALES_MANAGER):
             continue
         hands_on_share = 0.5 if deal.outcome == Outcome.WON else 0.3

@@ -18,23 +18,13 @@ from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 
 from presales.insights.forms import InsightFilters
+from presales.insights.scope import scope_params
 
 
 @dataclass(frozen=True)
 class Link:
     url: str
     check: str = ""  # "count", a total's name, or "" (the figure is not a plain count or sum of the rows)
-
-
-def _scope(f: InsightFilters) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    if f.team is not None:
-        params["team"] = f.team.pk
-    if f.industry:
-        params["industry"] = f.industry
-    if f.region:
-        params["region"] = f.region
-    return params
 
 
 @functools.lru_cache(maxsize=64)
@@ -50,7 +40,7 @@ def _url(name: str, params: dict[str, Any]) -> str:
 
 def deals(f: InsightFilters, **params: Any) -> str:
     """The deal list with the dashboard's team, industry and region, and `params`."""
-    return _url("deals:list", {**_scope(f), **params})
+    return _url("deals:list", {**scope_params(f), **params})
 
 
 def open_deals(f: InsightFilters, start: datetime.date, end: datetime.date, **params: Any) -> str:
@@ -64,13 +54,13 @@ def closed_deals(f: InsightFilters, outcome: str, start: datetime.date, end: dat
 def activities(f: InsightFilters | None, start: datetime.date, end: datetime.date, **params: Any) -> str:
     """The activity list with the dashboard's team (the owner's), industry and region (none without `f`: figures of
     one's own work), the dates and `params`."""
-    scope = _scope(f) if f is not None else {}
+    scope = scope_params(f) if f is not None else {}
     return _url("work:activity_list", {**scope, "date_from": start.isoformat(), "date_to": end.isoformat(), **params})
 
 
 def steps(f: InsightFilters | None = None, **params: Any) -> str:
     """The step list (the deal's team, industry and region when a dashboard's filters are given) with `params`."""
-    return _url("deals:step_list", {**(_scope(f) if f is not None else {}), **params})
+    return _url("deals:step_list", {**(scope_params(f) if f is not None else {}), **params})
 
 
 def month_within(month: datetime.date | datetime.datetime, f: InsightFilters) -> tuple[datetime.date, datetime.date]:
@@ -90,5 +80,5 @@ def requests(f: InsightFilters, start: datetime.date, end: datetime.date, **para
     """The request list with the dashboard's team, industry and region, the days asked and `params`."""
     return _url(
         "work:request_list",
-        {**_scope(f), "created_from": start.isoformat(), "created_to": end.isoformat(), **params},
+        {**scope_params(f), "created_from": start.isoformat(), "created_to": end.isoformat(), **params},
     )

@@ -40,6 +40,7 @@ from presales.deals.models import (
 )
 from presales.deals.selectors import model_weighted_amount, weighted_amount
 from presales.insights.forms import InsightFilters
+from presales.insights.scope import in_scope
 from presales.people.models import Role, User
 from presales.playbook.models import Stage, StepDefinition, StepRole
 from presales.scoring.selectors import influenced_revenue_by_engineer
@@ -78,14 +79,7 @@ def _closed_money(extra: Q) -> Coalesce:
 
 def deals(user: User, f: InsightFilters) -> QuerySet[Opportunity]:
     """Deals the person can see, narrowed to the team, industry and region asked for."""
-    queryset = Opportunity.objects.visible_to(user)
-    if f.team is not None:
-        queryset = queryset.filter(Q(team=f.team) | Q(presales_team=f.team))
-    if f.industry:
-        queryset = queryset.filter(account__industry=f.industry)
-    if f.region:
-        queryset = queryset.filter(account__region=f.region)
-    return queryset
+    return in_scope(Opportunity.objects.visible_to(user), f, team=("team", "presales_team"), account="account")
 
 
 def closed_deals(user: User, f: InsightFilters) -> QuerySet[Opportunity]:
@@ -95,26 +89,13 @@ def closed_deals(user: User, f: InsightFilters) -> QuerySet[Opportunity]:
 
 def activities(user: User, f: InsightFilters) -> QuerySet[Activity]:
     queryset = Activity.objects.visible_to(user).filter(date__range=(f.start, f.end))
-    if f.team is not None:
-        queryset = queryset.filter(owner__team=f.team)
-    if f.industry:
-        queryset = queryset.filter(account__industry=f.industry)
-    if f.region:
-        queryset = queryset.filter(account__region=f.region)
-    return queryset
+    return in_scope(queryset, f, team=("owner__team",), account="account")
 
 
 def support_requests(user: User, f: InsightFilters) -> QuerySet[SupportRequest]:
     queryset = SupportRequest.objects.visible_to(user).filter(created_at__date__range=(f.start, f.end))
-    if f.team is not None:
-        queryset = queryset.filter(
-            Q(assignee__team=f.team) | Q(opportunity__team=f.team) | Q(opportunity__presales_team=f.team)
-        )
-    if f.industry:
-        queryset = queryset.filter(opportunity__account__industry=f.industry)
-    if f.region:
-        queryset = queryset.filter(opportunity__account__region=f.region)
-    return queryset
+    team = ("assignee__team", "opportunity__team", "opportunity__presales_team")
+    return in_scope(queryset, f, team=team, account="opportunity__account")
 
 
 # --- Sales manager -----------------------------------------------------------------------------------

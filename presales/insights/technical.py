@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from presales.deals.models import Competitor, Outcome, ProductLine
 from presales.insights.forms import InsightFilters
 from presales.insights.links import Link
+from presales.insights.scope import in_scope, scope_params
 from presales.people.models import Team, User
 from presales.winning.models import ASSESSED, TechnicalVerdict, Verdict, VerdictPhase
 from presales.winning.selectors import (
@@ -51,26 +52,14 @@ DIMENSIONS = {
 
 def verdicts(user: User, f: InsightFilters) -> QuerySet[TechnicalVerdict]:
     """The verdicts the person can see, recorded in the period, in the dashboard's scope."""
-    queryset = verdicts_recorded(f.start, f.end).visible_to(user)
-    if f.team is not None:
-        queryset = queryset.filter(Q(opportunity__team=f.team) | Q(opportunity__presales_team=f.team))
-    if f.industry:
-        queryset = queryset.filter(opportunity__account__industry=f.industry)
-    if f.region:
-        queryset = queryset.filter(opportunity__account__region=f.region)
-    return queryset
+    team = ("opportunity__team", "opportunity__presales_team")
+    return in_scope(verdicts_recorded(f.start, f.end).visible_to(user), f, team=team, account="opportunity__account")
 
 
 def verdict_list_urls(f: InsightFilters) -> Callable[..., str]:
     """A maker of technical verdict list links with the dashboard's period and scope and the given params: the list's
     address and the scope are encoded once, since a dashboard has hundreds of counts."""
-    scope: dict[str, Any] = {"recorded_from": f.start.isoformat(), "recorded_to": f.end.isoformat()}
-    if f.team is not None:
-        scope["team"] = f.team.pk
-    if f.industry:
-        scope["industry"] = f.industry
-    if f.region:
-        scope["region"] = f.region
+    scope: dict[str, Any] = {"recorded_from": f.start.isoformat(), "recorded_to": f.end.isoformat(), **scope_params(f)}
     base = reverse("winning:verdict_list")
 
     def url(**params: Any) -> str:

@@ -41,12 +41,13 @@ from presales.integration.importers import (
     CREATED,
     UNCHANGED,
     UPDATED,
+    AccountImporter,
     ActivityImporter,
     ContactImporter,
     OpportunityImporter,
     RowImporter,
     _changed,
-    error_messages,
+    row_outcome,
 )
 from presales.integration.models import ImportedRecord
 from presales.playbook.models import Stage
@@ -76,7 +77,54 @@ def _batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
         yield batch
 
 
-class BulkAccountWriter(RowImporter):
+class _BatchedWriter:
+    """The loop of every bulk writer, as services._replay's but batch by batch: each batch is prefetched, its rows
+    written (errors reported in row order, so the import fails on the same row), then flushed."""
+
+    counts: dict[str, int]
+    new_accounts: int
+
+    def prefetch(self, batch: list[Row]) -> None:
+        raise NotImplementedError
+
+    def write_row(self, row: dict[str, str]) -> str:
+        """Validate the row and queue what it writes (or write it); CREATED, UPDATED or UNCHANGED."""
+        raise NotImplementedError
+
+    def flush(self) -> None:
+        raise NotImplementedError
+
+    def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
+        done = 0
+        for batch in _batches(rows, BATCH_SIZE):
+            self.prefetch(batch)
+            for number, row, problems in batch:
+                done += 1
+                if done % PROGRESS_EVERY == 0:
+                    progress(done)
+                self.counts[row_outcome(number, row, problems, write=self.write_row, skip=skip, on_error=on_error)] += 1
+            self.flush()
+        progress(done)
+        self.counts["new_accounts"] = self.new_accounts
+        return self.counts
+
+
+class _AccountsKeptInMemory(RowImporter):
+    """RowImporter.find_account with the accounts found by name kept in `accounts` (a few hundred accounts for
+    100,000 deals); the writer adds the accounts its rows create."""
+
+    accounts: dict[int, Account]
+
+    def account_by_pk(self, pk: int) -> Account | None:
+        if pk not in self.accounts:
+            account = Account.objects.filter(pk=pk).first()
+            if account is None:
+                return None
+            self.accounts[pk] = account
+        return self.accounts[pk]
+
+
+class BulkAccountWriter(_BatchedWriter, AccountImporter):
     """Accounts in batches: what AccountImporter + account_create/account_update do, row for row, in bulk."""
 
     def __init__(self, *, actor: Any, defaults: dict[str, str], lookups: m.Lookups):
@@ -86,7 +134,7 @@ class BulkAccountWriter(RowImporter):
 
     # --- one batch ------------------------------------------------------------------------------------
 
-    def _prefetch(self, batch: list[Row]) -> None:
+    def prefetch(self, batch: list[Row]) -> None:
         """Load the batch's accounts by external ID (with their visibility) and by visible name, two queries each."""
         ids = {row.get("external_id", "") for _n, row, _p in batch} - {""}
         self.by_external_id: dict[str, Account] = {}
@@ -105,26 +153,22 @@ class BulkAccountWriter(RowImporter):
         self.update_fields: set[str] = set()
         self.pending_names: set[str] = set()
         self.pending_ids: set[str] = set()
+        self.touched: set[int] = set()
 
-    def _find(self, *, external_id: str, name: str) -> Account | None:
-        """RowImporter.find_account, answered from the batch's prefetched dicts."""
-        if external_id:
-            account = self.by_external_id.get(external_id)
-            if account is not None:
-                if account.pk not in self.visible_pks:
-                    raise PermissionDenied(
-                        _("An account with external ID “%(id)s” exists and you cannot see it.") % {"id": external_id}
-                    )
-                return account
-        if name:
-            pk = self._visible_account_by_name(name)
-            if pk is not None:
-                if pk not in self.by_pk:  # created after the prefetch (a flush in this batch)
-                    self.by_pk[pk] = Account.objects.get(pk=pk)
-                return self.by_pk[pk]
-        return None
+    # RowImporter.find_account, answered from the batch's prefetched dicts.
 
-    def _flush(self) -> None:
+    def account_with_external_id(self, external_id: str) -> Account | None:
+        return self.by_external_id.get(external_id)
+
+    def may_see_account(self, account: Account) -> bool:
+        return account.pk in self.visible_pks
+
+    def account_by_pk(self, pk: int) -> Account | None:
+        if pk not in self.by_pk:  # created after the prefetch (a flush in this batch)
+            self.by_pk[pk] = Account.objects.get(pk=pk)
+        return self.by_pk[pk]
+
+    def flush(self) -> None:
         """Write what the batch has so far: inserts and updates, each with its history rows (history_user=actor)."""
         if self.creates:
             bulk_create_with_history(self.creates, Account, batch_size=BATCH_SIZE, default_user=self.actor)
@@ -144,13 +188,13 @@ class BulkAccountWriter(RowImporter):
             fields = sorted(self.update_fields | {"version", "updated_at"})
             bulk_update_with_history(self.updates, Account, fields, batch_size=BATCH_SIZE, default_user=self.actor)
         self.creates, self.updates, self.update_fields = [], [], set()
-        self.pending_names, self.pending_ids = set(), set()
+        self.pending_names, self.pending_ids, self.touched = set(), set(), set()
 
-    def _collides(self, row: dict[str, str], existing_pks: set[int]) -> bool:
+    def _collides(self, row: dict[str, str]) -> bool:
         """Does this row refer to a record written earlier in the same batch (and not yet flushed)?"""
         external_id, name = row.get("external_id", ""), row.get("name", "").strip().casefold()
         return bool((external_id and external_id in self.pending_ids) or (name and name in self.pending_names)) or any(
-            pk in existing_pks for pk in self._candidate_pks(row)
+            pk in self.touched for pk in self._candidate_pks(row)
         )
 
     def _candidate_pks(self, row: dict[str, str]) -> list[int]:
@@ -166,24 +210,7 @@ class BulkAccountWriter(RowImporter):
 
     def process_row(self, row: dict[str, str]) -> str:
         """AccountImporter.process with the service calls replaced by validated, queued bulk rows."""
-        name = row.get("name", "")
-        if not name:
-            raise m.CellError(_("Name is missing."))
-        values: dict[str, Any] = {"name": name}
-        for key in ("short_name", "city", "website", "address", "notes", "external_id"):
-            if row.get(key):
-                values[key] = row[key]
-        if row.get("is_key_account"):
-            values["is_key_account"] = m.parse_bool(row["is_key_account"])
-        if row.get("owner"):
-            values["owner"] = self.owner(row)
-        existing = self._find(external_id=row.get("external_id", ""), name="" if row.get("external_id") else name)
-        if existing is None and row.get("external_id"):
-            existing = self._find(external_id="", name=name)
-        if row.get("industry") or existing is None:
-            values["industry"] = self.choice(row, "industry", m.parse_industry)
-        if row.get("region") or existing is None:
-            values["region"] = self.choice(row, "region", m.parse_region)
+        values, existing = self.parse(row)
         if existing is None:
             return self._create(values)
         return self._update(existing, values)
@@ -231,45 +258,20 @@ class BulkAccountWriter(RowImporter):
 
     # --- the whole file -------------------------------------------------------------------------------
 
-    def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
-        """Every row, batch by batch; errors are reported in row order so the import fails on the same row."""
-        done = 0
-        for batch in _batches(rows, BATCH_SIZE):
-            self._prefetch(batch)
-            touched: set[int] = set()
-            for number, row, problems in batch:
-                done += 1
-                if done % PROGRESS_EVERY == 0:
-                    progress(done)
-                if skip is not None and number in skip:
-                    self.counts["skipped"] += 1
-                    continue
-                if problems:
-                    self.counts["errors"] += 1
-                    on_error(number, problems)
-                    continue
-                if self._collides(row, touched):
-                    # The row refers to one written earlier in this batch: write those first, as the services would.
-                    self._flush()
-                    touched = set()
-                try:
-                    result = self.process_row(row)
-                except (m.CellError, ValidationError, PermissionDenied) as error:
-                    self.counts["errors"] += 1
-                    on_error(number, error_messages(error))
-                    continue
-                if result == UPDATED:
-                    touched.add(self.updates[-1].pk)
-                self.counts[result] += 1
-            self._flush()
-        progress(done)
-        return self.counts
+    def write_row(self, row: dict[str, str]) -> str:
+        if self._collides(row):
+            # The row refers to one written earlier in this batch: write those first, as the services would.
+            self.flush()
+        result = self.process_row(row)
+        if result == UPDATED:
+            self.touched.add(self.updates[-1].pk)
+        return result
 
 
 PYTHON_CHECKED_CONSTRAINTS = {"opp_probability_0_100", "opp_amount_not_negative"}
 
 
-class BulkOpportunityWriter(OpportunityImporter):
+class BulkOpportunityWriter(_AccountsKeptInMemory, _BatchedWriter, OpportunityImporter):
     """Opportunities in batches: new open deals are validated as `opportunity_create` does and written with
     `bulk_create_with_history`, their checklists with `deals.services.deal_playbooks_start_bulk` (done up to the
     step the deal is at). Rows that update an existing deal or bring a closed one go through the services, one by
@@ -294,22 +296,7 @@ class BulkOpportunityWriter(OpportunityImporter):
         # A constraint added to the model later is checked by Django (a query per row) until it is added here.
         self.constraints_in_python = {c.name for c in Opportunity._meta.constraints} == PYTHON_CHECKED_CONSTRAINTS
 
-    def find_account(self, *, external_id: str, name: str) -> Account | None:
-        """RowImporter.find_account with the accounts kept in memory (a few hundred accounts for 100,000 deals)."""
-        if external_id:
-            return super().find_account(external_id=external_id, name=name)
-        pk = self._visible_account_by_name(name) if name else None
-        if pk is None:
-            return None
-        if pk not in self.accounts:
-            account = Account.objects.filter(pk=pk).first()
-            if account is None:  # created by a row whose savepoint was rolled back
-                self.forget_account(name)
-                return None
-            self.accounts[pk] = account
-        return self.accounts[pk]
-
-    def _prefetch(self, batch: list[Row]) -> None:
+    def prefetch(self, batch: list[Row]) -> None:
         ids = {row.get("external_id", "") for _n, row, _p in batch} - {""}
         self.by_external_id = {}
         for deal in Opportunity.objects.filter(external_id__in=ids).order_by("pk"):
@@ -319,7 +306,7 @@ class BulkOpportunityWriter(OpportunityImporter):
             Opportunity.objects.filter(pk__in=found).visible_to(self.actor).values_list("pk", flat=True)
         )
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
         if self.creates:
             create_with_history(self.creates, Opportunity, actor=self.actor)
             if self.write_checklists:
@@ -333,11 +320,11 @@ class BulkOpportunityWriter(OpportunityImporter):
                 )
         self.creates, self.done_before, self.pending_ids = [], [], set()
 
-    def process_row(self, row: dict[str, str]) -> str:
+    def write_row(self, row: dict[str, str]) -> str:
         values, stage, outcome, step_order = self.parse(row)
         external_id = values.get("external_id", "")
         if external_id in self.pending_ids:
-            self._flush()  # the same deal twice in one batch: write the first, then this row updates it
+            self.flush()  # the same deal twice in one batch: write the first, then this row updates it
             self.by_external_id[external_id] = Opportunity.objects.filter(external_id=external_id).order_by("pk")[0]
             self.visible_pks.add(self.by_external_id[external_id].pk)
         existing = self.by_external_id.get(external_id) if external_id else None
@@ -394,50 +381,19 @@ class BulkOpportunityWriter(OpportunityImporter):
             if broken:
                 raise ValidationError(constraint.get_violation_error_message())
 
-    def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
-        done = 0
-        for batch in _batches(rows, BATCH_SIZE):
-            self._prefetch(batch)
-            for number, row, problems in batch:
-                done += 1
-                if done % PROGRESS_EVERY == 0:
-                    progress(done)
-                if skip is not None and number in skip:
-                    self.counts["skipped"] += 1
-                    continue
-                if problems:
-                    self.counts["errors"] += 1
-                    on_error(number, problems)
-                    continue
-                try:
-                    result = self.process_row(row)
-                except (m.CellError, ValidationError, PermissionDenied) as error:
-                    self.counts["errors"] += 1
-                    on_error(number, error_messages(error))
-                    continue
-                self.counts[result] += 1
-            self._flush()
-        progress(done)
-        self.counts["new_accounts"] = self.new_accounts
-        return self.counts
 
-
-class _NewRecordsInBulk:
-    """The loop shared by the contact and activity writers: each row either becomes a new, validated record queued
-    for `bulk_create_with_history` (returned by `plan`), or is written through the services in a savepoint (an
-    update, or a row referring to a record queued in this batch: the batch is written first)."""
+class _NewRecordsInBulk(_BatchedWriter):
+    """How the contact and activity writers write a row: it either becomes a new, validated record queued for
+    `bulk_create_with_history` (returned by `plan`), or is written through the services in a savepoint (an update,
+    or a row referring to a record queued in this batch: the batch is written first)."""
 
     model: Any
     actor: Any
-    new_accounts: int
 
     def setup(self) -> None:
         self.counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0, "skipped": 0, "errors": 0}
         self.creates: list[Any] = []
         self.accounts: dict[int, Account] = {}
-
-    def prefetch(self, batch: list[Row]) -> None:
-        raise NotImplementedError
 
     def plan(self, row: dict[str, str]) -> Any:
         """A new record to insert, or None when the row must go through `self.process` (the services)."""
@@ -452,58 +408,19 @@ class _NewRecordsInBulk:
             self.after_flush(self.creates)
         self.creates = []
 
-    def visible_account(self, *, external_id: str, name: str) -> Account | None:
-        """RowImporter.find_account with the accounts kept in memory."""
-        if external_id:
-            return RowImporter.find_account(self, external_id=external_id, name=name)  # type: ignore[arg-type]
-        pk = self._visible_account_by_name(name) if name else None  # type: ignore[attr-defined]
-        if pk is None:
-            return None
-        if pk not in self.accounts:
-            account = Account.objects.filter(pk=pk).first()
-            if account is None:
-                self.forget_account(name)  # type: ignore[attr-defined]
-                return None
-            self.accounts[pk] = account
-        return self.accounts[pk]
-
-    def run(self, rows: Iterable[Row], *, skip: set[int] | None, on_error: OnError, progress: Callable[[int], None]):
-        done = 0
-        for batch in _batches(rows, BATCH_SIZE):
-            self.prefetch(batch)
-            for number, row, problems in batch:
-                done += 1
-                if done % PROGRESS_EVERY == 0:
-                    progress(done)
-                if skip is not None and number in skip:
-                    self.counts["skipped"] += 1
-                    continue
-                if problems:
-                    self.counts["errors"] += 1
-                    on_error(number, problems)
-                    continue
-                try:
-                    with transaction.atomic():  # a row's new account goes with the row if it is refused
-                        record = self.plan(row)
-                        if record is not None:
-                            self.creates.append(record)
-                    result = CREATED
-                    if record is None:
-                        self.flush()  # outside the row's savepoint: a refused row must not undo the batch
-                        with transaction.atomic():
-                            result = self.process(row)  # type: ignore[attr-defined]
-                except (m.CellError, ValidationError, PermissionDenied) as error:
-                    self.counts["errors"] += 1
-                    on_error(number, error_messages(error))
-                    continue
-                self.counts[result] += 1
-            self.flush()
-        progress(done)
-        self.counts["new_accounts"] = self.new_accounts
-        return self.counts
+    def write_row(self, row: dict[str, str]) -> str:
+        with transaction.atomic():  # a row's new account goes with the row if it is refused
+            record = self.plan(row)
+            if record is not None:
+                self.creates.append(record)
+        if record is not None:
+            return CREATED
+        self.flush()  # outside the row's savepoint: a refused row must not undo the batch
+        with transaction.atomic():
+            return self.process(row)  # type: ignore[attr-defined]
 
 
-class BulkContactWriter(_NewRecordsInBulk, ContactImporter):
+class BulkContactWriter(_AccountsKeptInMemory, _NewRecordsInBulk, ContactImporter):
     """Contacts in batches: a new contact is validated as `contact_create` does (the right to edit the account's
     stakeholders, full_clean) and inserted in bulk with history; a row matching an existing contact (by external ID,
     or account and name) is written through ContactImporter and the services."""
@@ -517,9 +434,6 @@ class BulkContactWriter(_NewRecordsInBulk, ContactImporter):
         self.pending: set[Any] = set()
         self.known_ids: set[str] = set()
         self.known_names: set[tuple[int, str]] = set()
-
-    def find_account(self, *, external_id: str, name: str) -> Account | None:
-        return self.visible_account(external_id=external_id, name=name)
 
     def prefetch(self, batch: list[Row]) -> None:
         ids = {row.get("external_id", "") for _n, row, _p in batch} - {""}
@@ -563,7 +477,7 @@ class BulkContactWriter(_NewRecordsInBulk, ContactImporter):
         self.pending = set()
 
 
-class BulkActivityWriter(_NewRecordsInBulk, ActivityImporter):
+class BulkActivityWriter(_AccountsKeptInMemory, _NewRecordsInBulk, ActivityImporter):
     """Activities in batches: a new activity is validated as `activity_create` does (who may log work, for whom,
     on which deal or account, full_clean) and inserted in bulk with history, its external ID remembered in
     ImportedRecord; a row whose external ID was imported before is updated through ActivityImporter."""
@@ -578,9 +492,6 @@ class BulkActivityWriter(_NewRecordsInBulk, ActivityImporter):
         self.external_ids: list[str] = []
         self.pending_ids: set[str] = set()
         self.known_ids: set[str] = set()
-
-    def find_account(self, *, external_id: str, name: str) -> Account | None:
-        return self.visible_account(external_id=external_id, name=name)
 
     def prefetch(self, batch: list[Row]) -> None:
         ids = {row.get("external_id", "") for _n, row, _p in batch} - {""}

@@ -8,7 +8,9 @@ PermissionDenied, which the runner shows as the row's error.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,6 +46,15 @@ def _changed(instance: Any, values: dict[str, Any]) -> dict[str, Any]:
         if not equal:
             changes[name] = value
     return changes
+
+
+def _write_changes(existing: Any, values: dict[str, Any], update: Callable[..., Any]) -> str:
+    """Update `existing` with the row's values through the service `update` (called with the changed fields)."""
+    changes = _changed(existing, values)
+    if not changes:
+        return UNCHANGED
+    update(**changes)
+    return UPDATED
 
 
 class RowImporter:
@@ -99,9 +110,9 @@ class RowImporter:
     def find_account(self, *, external_id: str, name: str) -> Account | None:
         """The account with this external ID (it must be visible), else the visible account with this name."""
         if external_id:
-            account = Account.objects.filter(external_id=external_id).first()
+            account = self.account_with_external_id(external_id)
             if account is not None:
-                if not Account.objects.filter(pk=account.pk).visible_to(self.actor).exists():
+                if not self.may_see_account(account):
                     raise PermissionDenied(
                         _("An account with external ID “%(id)s” exists and you cannot see it.") % {"id": external_id}
                     )
@@ -109,12 +120,23 @@ class RowImporter:
         if name:
             pk = self._visible_account_by_name(name)
             if pk is not None:
-                account = Account.objects.filter(pk=pk).first()
+                account = self.account_by_pk(pk)
                 if account is not None:
                     return account
                 # Created by an earlier row whose savepoint was rolled back (that row failed after it): forget it.
                 self.forget_account(name)
         return None
+
+    # Where find_account reads accounts from; the bulk writers answer from what they loaded in advance.
+
+    def account_with_external_id(self, external_id: str) -> Account | None:
+        return Account.objects.filter(external_id=external_id).first()
+
+    def may_see_account(self, account: Account) -> bool:
+        return Account.objects.filter(pk=account.pk).visible_to(self.actor).exists()
+
+    def account_by_pk(self, pk: int) -> Account | None:
+        return Account.objects.filter(pk=pk).first()
 
     def forget_account(self, name: str) -> None:
         if self._account_names is not None:
@@ -156,6 +178,20 @@ def _field_label(key: str) -> str:
 
 class AccountImporter(RowImporter):
     def process(self, row: dict[str, str]) -> str:
+        values, existing = self.parse(row)
+        if existing is None:
+            account = customer_services.account_create(actor=self.actor, **values)
+            self.remember_account(account)
+            self.new_accounts += 1
+            return CREATED
+        return _write_changes(
+            existing,
+            values,
+            partial(customer_services.account_update, actor=self.actor, account=existing, expected_version=None),
+        )
+
+    def parse(self, row: dict[str, str]) -> tuple[dict[str, Any], Account | None]:
+        """The account's field values from the row, and the account it matches (None for a new one)."""
         name = row.get("name", "")
         if not name:
             raise m.CellError(_("Name is missing."))
@@ -177,16 +213,7 @@ class AccountImporter(RowImporter):
             values["industry"] = self.choice(row, "industry", m.parse_industry)
         if row.get("region") or existing is None:
             values["region"] = self.choice(row, "region", m.parse_region)
-        if existing is None:
-            account = customer_services.account_create(actor=self.actor, **values)
-            self.remember_account(account)
-            self.new_accounts += 1
-            return CREATED
-        changes = _changed(existing, values)
-        if not changes:
-            return UNCHANGED
-        customer_services.account_update(actor=self.actor, account=existing, expected_version=None, **changes)
-        return UPDATED
+        return values, existing
 
 
 class ContactImporter(RowImporter):
@@ -221,11 +248,11 @@ class ContactImporter(RowImporter):
         if existing is None:
             customer_services.contact_create(actor=self.actor, account=account, **values)
             return CREATED
-        changes = _changed(existing, values)
-        if not changes:
-            return UNCHANGED
-        customer_services.contact_update(actor=self.actor, contact=existing, expected_version=None, **changes)
-        return UPDATED
+        return _write_changes(
+            existing,
+            values,
+            partial(customer_services.contact_update, actor=self.actor, contact=existing, expected_version=None),
+        )
 
 
 class OpportunityImporter(RowImporter):
@@ -460,11 +487,11 @@ class ActivityImporter(RowImporter):
             return CREATED
         if not Activity.objects.filter(pk=existing.pk).visible_to(self.actor).exists():
             raise PermissionDenied(_("An activity with this external ID exists and you cannot see it."))
-        changes = _changed(existing, values)
-        if not changes:
-            return UNCHANGED
-        work_services.activity_update(actor=self.actor, activity=existing, expected_version=None, **changes)
-        return UPDATED
+        return _write_changes(
+            existing,
+            values,
+            partial(work_services.activity_update, actor=self.actor, activity=existing, expected_version=None),
+        )
 
     def _opportunity(self, row: dict[str, str]) -> Opportunity | None:
         visible = Opportunity.objects.visible_to(self.actor)
@@ -493,6 +520,23 @@ IMPORTERS: dict[str, type[RowImporter]] = {
     m.ImportKind.OPPORTUNITIES: OpportunityImporter,
     m.ImportKind.ACTIVITIES: ActivityImporter,
 }
+
+
+def row_outcome(
+    number: int, row: dict[str, str], problems: list[str], *, write: Any, skip: set[int] | None, on_error: Any
+) -> str:
+    """What one row of a file comes to: "skipped" (the person chose to skip it), "errors" (reported to `on_error`,
+    from reading the cells or from `write`), or what `write` returns (CREATED, UPDATED, UNCHANGED)."""
+    if skip is not None and number in skip:
+        return "skipped"
+    if problems:
+        on_error(number, problems)
+        return "errors"
+    try:
+        return write(row)
+    except (m.CellError, ValidationError, PermissionDenied) as error:
+        on_error(number, error_messages(error))
+        return "errors"
 
 
 def error_messages(error: Exception) -> list[str]:
