@@ -71,7 +71,7 @@ def can_edit_opportunity(user: User, opportunity: Any) -> bool:
     scope = scope_for(user)
     if scope.sees_everything or user.pk in (opportunity.sales_owner_id, opportunity.presales_lead_id):
         return True
-    return bool(scope.manages(opportunity.team_id) or scope.manages(opportunity.presales_team_id))
+    return scope.manages(opportunity.team_id) or scope.manages(opportunity.presales_team_id)
 
 
 def can_resolve_deal_conflict(user: User, conflict: Any) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from presales.access.scope import QS, has_role, is_active, related_model, scope_for
+from presales.access.scope import QS, Scope, has_role, is_active, related_model, rule_gated_by, scope_for
 from presales.people.models import Role, User
 
 FORECAST_ROLES = {Role.SALES, Role.SALES_MANAGER, Role.ADMIN}
@@ -22,46 +22,35 @@ def can_see_forecast(user: User) -> bool:
     return is_active(user) and has_role(user, FORECAST_ROLES)
 
 
-def forecast_deals_visible_to(user: User, queryset: QS) -> QS:
+# Forecast rows: nothing for whoever does not see the forecast pages at all.
+forecast_rule = rule_gated_by(can_see_forecast)
+
+
+@forecast_rule
+def forecast_deals_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """Deals whose forecast figures the person reads: their own; a manager's teams'; everything for an admin."""
-    if not can_see_forecast(user):
-        return queryset.none()
-    scope = scope_for(user)
-    if scope.sees_everything:
-        return queryset
     condition = Q(sales_owner=user)
     if scope.managed_team_ids:
         condition |= Q(team_id__in=scope.managed_team_ids)
     return queryset.filter(condition)
 
 
-def forecast_records_visible_to(user: User, queryset: QS) -> QS:
+@forecast_rule
+def forecast_records_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """Overrides and snapshot rows: visible when the deal's forecast is."""
-    if not can_see_forecast(user):
-        return queryset.none()
-    if scope_for(user).sees_everything:
-        return queryset
     deals = related_model(queryset.model, "opportunity")._default_manager.all()
     return queryset.filter(opportunity__in=forecast_deals_visible_to(user, deals).values("pk"))
 
 
-def forecast_teams_visible_to(user: User, queryset: QS) -> QS:
+@forecast_rule
+def forecast_teams_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """Teams whose roll-up the person reads: the teams they manage (and below), every team for an admin."""
-    if not can_see_forecast(user):
-        return queryset.none()
-    scope = scope_for(user)
-    if scope.sees_everything:
-        return queryset
     return queryset.filter(pk__in=scope.managed_team_ids)
 
 
-def forecast_people_visible_to(user: User, queryset: QS) -> QS:
+@forecast_rule
+def forecast_people_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """People whose figures the person reads: themselves, the members of the teams they manage; all for an admin."""
-    if not can_see_forecast(user):
-        return queryset.none()
-    scope = scope_for(user)
-    if scope.sees_everything:
-        return queryset
     return queryset.filter(Q(pk=user.pk) | Q(team_id__in=scope.managed_team_ids))
 
 

@@ -93,17 +93,26 @@ def related_model(model: type[models.Model], name: str) -> Any:
     return model._meta.get_field(name).related_model
 
 
-def row_rule(rule: Callable[[User, QS, Scope], QS]) -> Callable[[User, QS], QS]:
-    """Make `rule(user, queryset, scope)` a visibility rule `(user, queryset) -> rows`: a signed-out or deactivated person
-    sees no row, an administrator every row, and `rule` decides for everybody else."""
+def rule_gated_by(
+    allowed: Callable[[User], bool],
+) -> Callable[[Callable[[User, QS, Scope], QS]], Callable[[User, QS], QS]]:
+    """Make `rule(user, queryset, scope)` a visibility rule `(user, queryset) -> rows`: a person `allowed` refuses sees
+    no row, an administrator every row, and `rule` decides for everybody else."""
 
-    @functools.wraps(rule)
-    def visible_to(user: User, queryset: QS) -> QS:
-        if not is_active(user):
-            return queryset.none()
-        scope = scope_for(user)
-        if scope.sees_everything:
-            return queryset
-        return rule(user, queryset, scope)
+    def decorate(rule: Callable[[User, QS, Scope], QS]) -> Callable[[User, QS], QS]:
+        @functools.wraps(rule)
+        def visible_to(user: User, queryset: QS) -> QS:
+            if not allowed(user):
+                return queryset.none()
+            scope = scope_for(user)
+            if scope.sees_everything:
+                return queryset
+            return rule(user, queryset, scope)
 
-    return visible_to
+        return visible_to
+
+    return decorate
+
+
+# The common case: signed-out and deactivated people see no row.
+row_rule = rule_gated_by(is_active)
