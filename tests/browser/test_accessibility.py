@@ -4,9 +4,9 @@ Each role signs in once (one browser context) and opens its main pages: home, th
 steps, the accounts, an account, the requests, the activities, knowledge, every dashboard the role may see, the
 accountability board and the scorecards where the role has them, and the settings (profile; the playbook settings
 for the roles that edit it); then it switches the interface to Chinese with the language button and opens them
-again. On each page the vendored axe-core (tests/browser/vendor/axe.min.js, never fetched at run time) runs with the
-WCAG 2.0/2.1/2.2 A and AA rules (on a desktop in both languages, then on a phone in Chinese); any violation of impact serious or critical fails the test, listed with its rule,
-the page and the elements' selectors.
+again on a phone. On each page the vendored axe-core (tests/browser/vendor/axe.min.js, never fetched at run time)
+runs with the WCAG 2.0/2.1/2.2 A and AA rules (on a desktop in English, then on a phone in Chinese); any violation of
+impact serious or critical fails the test, listed with its rule, the page and the elements' selectors.
 """
 
 from __future__ import annotations
@@ -135,12 +135,11 @@ def test_main_pages_have_no_serious_accessibility_violation(browser, live_server
         sign_in(page, live_server, username, PASSWORD)
         for path in paths:
             violations += axe_violations(page, f"{base}{path}")
-        # The same pages in Chinese, switched the way a person does it: the language button in the top bar.
+        # Chinese, switched the way a person does it: the language button in the top bar (the phone pass below checks
+        # the pages in Chinese; the same pages on a desktop in Chinese differ only in their words).
         page.goto(f"{base}/")
         page.click(".langswitch button[value='zh-hans']")
         page.wait_for_selector("html[lang='zh-hans']")
-        for path in paths:
-            violations += [f"[zh-hans] {line}" for line in axe_violations(page, f"{base}{path}")]
     finally:
         context.close()
     # On a phone (the bottom tab bar, the brand without its name, tables narrower than their rows), in Chinese: the
