@@ -8,7 +8,6 @@ DEMO_SIZE ?= small
 HOST ?= 127.0.0.1:8000
 SIZE ?= company
 DB ?= sqlite
-DEMO_TESTS := tests/test_demo_data.py tests/test_work_demo.py tests/test_knowledge_demo.py tests/test_scoring_demo.py tests/test_drilldown_demo.py tests/test_language_scan.py
 # Tests that start real worker and web server processes (each with a database of its own).
 PROCESS_TESTS := tests/test_worker_process.py
 # The tests of background work: run again against Redis by `make test-queue` (REDIS_URL=redis://host:6379/N).
@@ -56,10 +55,12 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest -n auto --dist loadgroup --ignore=tests/browser $(DEMO_TESTS:%=--ignore=%) $(PROCESS_TESTS:%=--ignore=%)
-	# The tests on the seeded small demo share one seed inside one transaction, and the worker-process tests start
-	# processes of their own: their own run, one process.
-	$(VENV)/bin/pytest -p no:xdist $(DEMO_TESTS) $(PROCESS_TESTS)
+	# The tests on the seeded small demo share one seed inside one transaction: `xdist_group("demo")` with
+	# `--dist loadgroup` runs them one after the other on one worker while the other workers take the rest.
+	$(VENV)/bin/pytest -n auto --dist loadgroup --ignore=tests/browser $(PROCESS_TESTS:%=--ignore=%)
+	# The worker-process tests start processes of their own (a web server, workers, each with its database): their
+	# own run, one process.
+	$(VENV)/bin/pytest -p no:xdist $(PROCESS_TESTS)
 	# Browser tests flush the database between tests (live server); they run on their own, in one process.
 	$(VENV)/bin/pytest -p no:xdist tests/browser
 

@@ -202,11 +202,25 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run the tests on the small demo one after the other (last), so it is seeded once and rolled back once."""
+    """Run the tests on the small demo one after the other, first, so it is seeded once and rolled back once; first,
+    because with `--dist loadgroup` they are one long unit of work that should start while the other workers take
+    the rest, not end the run alone."""
     demo_items = [item for item in items if "small_demo" in getattr(item, "fixturenames", ())]
     if demo_items:
         others = [item for item in items if "small_demo" not in getattr(item, "fixturenames", ())]
-        items[:] = others + demo_items
+        items[:] = demo_items + others
+
+
+def pytest_collection_finish(session):
+    """On an xdist worker with `--dist loadgroup`, each test marked `xdist_group` must carry its group in its node id
+    (xdist adds it): otherwise the group is silently ignored and every worker seeds the demo again (pytest 9.2 with
+    pytest-xdist 3.8 did that)."""
+    if getattr(session.config.option, "loadgroup", False):
+        lost = [
+            item.nodeid for item in session.items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
+        ]
+        if lost:
+            raise pytest.UsageError(f"--dist loadgroup ignored the xdist_group mark of {len(lost)} tests: {lost[0]}")
 
 
 def pytest_runtest_setup(item):

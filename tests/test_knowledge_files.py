@@ -18,10 +18,12 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def office_bytes(folder: str) -> bytes:
+    """A minimal Office-style archive. Its entries carry a fixed date, so the bytes (and the test ids built from
+    them) are the same in every process: xdist refuses to run when its workers collect different ids."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(f"{folder}document.xml", "<x/>")
+        for name, text in (("[Content_Types].xml", "<Types/>"), (f"{folder}document.xml", "<x/>")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()
 
 
