@@ -168,6 +168,17 @@ def _ensure_migration_data() -> None:
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, built from the models (`--no-migrations` in pytest's options: replaying the 69 migrations
+    took ~30 s per database, and each run builds several), with the rows the data migrations install. The migrations
+    themselves run for real in tests/test_worker_process.py (`manage.py migrate` on a new database, SQLite or
+    PostgreSQL) and by `make demo`; their data functions have tests of their own."""
+
+    with django_db_blocker.unblock():
+        _ensure_migration_data()
+
+
+@pytest.fixture(scope="session")
 def small_demo(django_db_setup, django_db_blocker):
     """`manage.py seed_demo --size small` (seed 42), once per worker, in a transaction rolled back afterwards.
 
