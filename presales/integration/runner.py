@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone, translation
@@ -41,7 +40,7 @@ from presales.core import workers
 from presales.core.history import attribute_change, save_with_history
 from presales.integration import bulk, parsers
 from presales.integration import mapping as m
-from presales.integration.importers import IMPORTERS, error_messages
+from presales.integration.importers import IMPORTERS, row_outcome
 from presales.integration.models import QUEUED_FOR, ImportJob, ImportRowError, ImportStatus
 from presales.integration.values import Resolver
 from presales.people.models import User
@@ -248,26 +247,17 @@ def _replay(job: ImportJob, *, skip: set[int] | None, on_error: Any, checking: b
         return bulk.replay(job, _rows(job), skip=skip, on_error=on_error, progress=progress, checking=checking)
     importer = IMPORTERS[job.kind](actor=job.owner, defaults=job.defaults, lookups=m.Lookups.build())
     counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "errors": 0, "new_accounts": 0}
+
+    def write(row: dict[str, str]) -> str:
+        with transaction.atomic():  # a savepoint: a row that fails leaves nothing behind
+            return importer.process(row)
+
     done = 0
     for number, row, problems in _rows(job):
         done += 1
         if done % PROGRESS_EVERY == 0:
             progress(done)
-        if skip is not None and number in skip:
-            counts["skipped"] += 1
-            continue
-        if problems:
-            counts["errors"] += 1
-            on_error(number, problems)
-            continue
-        try:
-            with transaction.atomic():
-                result = importer.process(row)
-        except (m.CellError, ValidationError, PermissionDenied) as error:
-            counts["errors"] += 1
-            on_error(number, error_messages(error))
-            continue
-        counts[result] += 1
+        counts[row_outcome(number, row, problems, write=write, skip=skip, on_error=on_error)] += 1
     progress(done)
     counts["new_accounts"] = importer.new_accounts
     return counts
