@@ -52,7 +52,11 @@ class ActivityListView(ObjectListView):
     def get_extra_context(self, request: AuthenticatedHttpRequest, rows: Any) -> dict[str, Any]:
         # The hours of every filtered row (not only this page): what the dashboards' hour figures open.
         totals = rows.order_by().aggregate(count=Count("pk"), hours_sum=Sum("hours"))
-        return {"can_log": access.can_log_activity(request.user), "totals": [totals] if totals["count"] else []}
+        return {
+            "can_log": access.can_log_activity(request.user),
+            "totals": [totals] if totals["count"] else [],
+            "row_count": totals["count"],  # the pages need not count the rows again
+        }
 
 
 activity_list = ActivityListView.as_view()
