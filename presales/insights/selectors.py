@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils.translation import gettext as _
 
+from presales.core.dates import WeekStart
 from presales.currencies.rates import in_company_currency
 from presales.customers.models import Industry, Region
 from presales.deals import health
@@ -215,12 +216,13 @@ def risk_counts(user: User, f: InsightFilters) -> dict[str, int]:
 
 def workload_by_week(user: User, f: InsightFilters) -> list[dict[str, Any]]:
     """Hours of presales work (done and planned) per engineer and week, against the engineer's weekly capacity."""
-    # Summed per engineer and day in SQL, folded into weeks (from Monday, as TruncWeek) here: SQLite truncates dates
-    # with a Python function called once per row, which cost three times the query at 20,000 activities.
-    days = (
+    # Summed per engineer and week (from Monday) in SQL with the database's own date functions (core.dates.WeekStart;
+    # TruncWeek calls back into Python once per row on SQLite).
+    weeks = (
         activities(user, f)
         .filter(owner__role__in=PRESALES_PEOPLE)
-        .values("owner_id", "owner__display_name", "owner__username", "owner__weekly_capacity_hours", "date")
+        .annotate(week=WeekStart("date"))
+        .values("owner_id", "owner__display_name", "owner__username", "owner__weekly_capacity_hours", "week")
         .annotate(
             total_hours=Sum("hours"),
             done=Coalesce(Sum("hours", filter=Q(status=ActivityStatus.DONE)), Decimal(0)),
@@ -228,27 +230,23 @@ def workload_by_week(user: User, f: InsightFilters) -> list[dict[str, Any]]:
         )
         .order_by()
     )
-    weeks: dict[tuple[datetime.date, str, str, int], dict[str, Any]] = {}
-    for day in days:
-        week = day["date"] - datetime.timedelta(days=day["date"].weekday())
-        key = (week, day["owner__display_name"], day["owner__username"], day["owner_id"])
-        row = weeks.get(key)
-        if row is None:
-            row = weeks[key] = {
-                "engineer_id": day["owner_id"],
-                "engineer": day["owner__display_name"] or day["owner__username"],
-                "week": week,
-                "hours": Decimal(0),
-                "done": Decimal(0),
-                "planned": Decimal(0),
-                "capacity": day["owner__weekly_capacity_hours"] or Decimal(0),
+    ordered = sorted(weeks, key=lambda w: (w["week"], w["owner__display_name"], w["owner__username"], w["owner_id"]))
+    result = []
+    for week in ordered:
+        capacity = week["owner__weekly_capacity_hours"] or Decimal(0)
+        hours = week["total_hours"] or Decimal(0)
+        result.append(
+            {
+                "engineer_id": week["owner_id"],
+                "engineer": week["owner__display_name"] or week["owner__username"],
+                "week": week["week"],
+                "hours": hours,
+                "done": week["done"],
+                "planned": week["planned"],
+                "capacity": capacity,
+                "load": round(100 * hours / capacity) if capacity else None,
             }
-        row["hours"] += day["total_hours"] or Decimal(0)
-        row["done"] += day["done"]
-        row["planned"] += day["planned"]
-    result = [weeks[key] for key in sorted(weeks)]
-    for row in result:
-        row["load"] = round(100 * row["hours"] / row["capacity"]) if row["capacity"] else None
+        )
     return result
 
 
