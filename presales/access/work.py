@@ -25,12 +25,12 @@ def activities_visible_to(user: User, queryset: QS, scope: Scope) -> QS:
     """
     model = queryset.model
     accounts = related_model(model, "account")
-    rows = model._default_manager.order_by()
-    deals = visible_opportunities(user, model).order_by().values("pk")
-    visible_accounts = accounts_visible_to(user, accounts._default_manager.order_by()).values("pk")
+    rows = model._default_manager.order_by()  # the parts of a UNION may not be ordered
+    deals = visible_opportunities(user, model).values("pk")
+    visible_accounts = accounts_visible_to(user, accounts._default_manager.all()).values("pk")
     reasons = [
         rows.filter(owner=user).values("pk"),
-        model.participants.through.objects.filter(user=user).order_by().values("activity_id"),
+        model.participants.through.objects.filter(user=user).values("activity_id"),
         rows.filter(opportunity__in=deals).values("pk"),
         rows.filter(opportunity__isnull=True, account__in=visible_accounts).values("pk"),
     ]

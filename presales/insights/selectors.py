@@ -24,7 +24,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 
 from presales.core.dates import WeekStart
@@ -471,11 +471,10 @@ def my_visits(user: User, f: InsightFilters, weeks: int = 8) -> list[dict[str, A
             status=ActivityStatus.DONE,
             date__range=(first, sunday),
         )
-        .annotate(week=TruncWeek("date"))
+        .annotate(week=WeekStart("date"))
         .values("week")
         .annotate(count=Count("pk", distinct=True))
     }
-    counts = {(key.date() if isinstance(key, datetime.datetime) else key): value for key, value in counts.items()}
     return [
         {
             "week": first + datetime.timedelta(weeks=index),
