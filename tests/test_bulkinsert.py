@@ -1,6 +1,7 @@
 """core.bulkinsert.create_with_history writes the same rows and history rows as simple_history's
 bulk_create_with_history (which it replaces on the import's bulk path), only faster; history_from_table writes
-the same history rows for records inserted without them (the import's checklist steps)."""
+the same history rows for records inserted without them (the import's checklist steps); insert_objects and
+RowBuilder write the same rows as bulk_create (the demo's bulk sizes)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from presales.core.bulkinsert import create_with_history, history_from_table
+from presales.core.bulkinsert import RowBuilder, create_with_history, history_from_table, insert_objects
 from presales.customers.models import Account, Industry, Region
 from presales.deals.models import HEALTH_FIELDS, DealStep, Opportunity, StepStatus
 from presales.playbook.models import PlaybookVersion, Stage
@@ -156,3 +157,94 @@ def test_history_from_table_matches_bulk_create_with_history(personas):
     for step in DealStep.objects.filter(opportunity=deals[1]):
         assert (step.history.get().created_at, step.history.get().updated_at) == (step.created_at, step.updated_at)
     assert not DealStep.history.filter(id__in=[step.pk for step in untouched]).exists()
+
+
+def _steps_without_ids(deal: Opportunity) -> list[dict]:
+    moments = {"id", "created_at", "updated_at"}
+    return [
+        {f.attname: getattr(step, f.attname) for f in DealStep._meta.concrete_fields if f.attname not in moments}
+        for step in DealStep.objects.filter(opportunity=deal).order_by("definition__order")
+    ]
+
+
+def test_insert_objects_and_row_builder_match_bulk_create(personas):
+    """The same deals (with primary keys set) and the same steps (answers, JSON, dates, defaults) as bulk_create."""
+    actor = personas.owner
+    account = Account.objects.create(name="批量客户", industry=Industry.FINANCE, region=Region.EAST, owner=actor)
+    stage = Stage.objects.get(number=3)
+
+    def deals(prefix: str) -> list[Opportunity]:
+        return [
+            Opportunity(
+                name=f"{prefix} 项目 {n}",
+                account=account,
+                sales_owner=actor,
+                team_id=actor.team_id,
+                stage=stage,
+                probability=30,
+                amount=Decimal("98765.43"),
+                expected_close_date=timezone.localdate() + datetime.timedelta(days=n),
+            )
+            for n in range(2)
+        ]
+
+    theirs = Opportunity.objects.bulk_create(deals("A"))
+    mine = deals("B")
+    insert_objects(mine, Opportunity)
+    assert all(deal.pk and not deal._state.adding for deal in mine)
+    strip = {"id", "name", "created_at", "updated_at", *HEALTH_FIELDS}
+
+    def values(objs: list[Opportunity]) -> list[dict]:
+        return [
+            {f.attname: getattr(o, f.attname) for f in Opportunity._meta.concrete_fields if f.attname not in strip}
+            for o in Opportunity.objects.filter(pk__in=[o.pk for o in objs]).order_by("pk")
+        ]
+
+    assert values(mine) == values(theirs)
+    created = Opportunity.objects.get(pk=mine[0].pk).created_at
+    assert created is not None and mine[0].created_at == created  # auto_now_add set on the object too
+
+    definitions = list(PlaybookVersion.objects.current().steps.order_by("order")[:3])
+    now = timezone.now()
+    answers: list[dict] = [
+        {
+            "status": StepStatus.DONE,
+            "answer_choice": "yes",
+            "answer_data": {"pains": ["慢", "贵"]},
+            "completed_at": now,
+            "completed_by_id": actor.pk,
+        },
+        {"status": StepStatus.BLOCKED, "reason": "等待客户", "answer_amount": Decimal("12.50")},
+        {"actionable_since": timezone.localdate(), "due_date": timezone.localdate()},
+    ]
+    DealStep.objects.bulk_create(
+        [
+            DealStep(
+                opportunity=theirs[0],
+                definition=d,
+                responsible=actor,
+                **{
+                    k.removesuffix("_id") if k == "completed_by_id" else k: (actor if k == "completed_by_id" else v)
+                    for k, v in a.items()
+                },
+            )
+            for d, a in zip(definitions, answers, strict=True)
+        ]
+    )
+    builder = RowBuilder(DealStep, now=now)
+    builder.insert(
+        [
+            builder.row({"opportunity_id": theirs[1].pk, "definition_id": d.pk, "responsible_id": actor.pk, **a})
+            for d, a in zip(definitions, answers, strict=True)
+        ]
+    )
+    expected = [row | {"opportunity_id": theirs[1].pk} for row in _steps_without_ids(theirs[0])]
+    assert _steps_without_ids(theirs[1]) == expected
+    assert expected[0]["answer_data"] == {"pains": ["慢", "贵"]} and expected[2]["answer_data"] == {}
+    assert set(DealStep.objects.filter(opportunity=theirs[1]).values_list("created_at", flat=True)) == {now}
+
+    # Without primary keys back (executemany): the same rows, the objects left unsaved.
+    members = deals("C")
+    insert_objects(members, Opportunity, set_pks=False)
+    assert all(deal.pk is None for deal in members)
+    assert Opportunity.objects.filter(name__startswith="C ").count() == 2

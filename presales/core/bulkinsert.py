@@ -14,7 +14,8 @@ on the objects (one multi-row INSERT ... RETURNING per chunk, as bulk_create doe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -111,6 +112,66 @@ class Layout:
         return pks
 
 
+class RowBuilder:
+    """New rows of a model as query parameters, built from the values that differ from the defaults, with no model
+    instance per row: for generated rows by the hundred thousand (the demo's deal steps), where building the
+    instances cost more than inserting them. auto_now dates take `now`; the database checks constraints."""
+
+    def __init__(self, model: Any, *, now: Any):
+        self.layout = Layout(model)
+        self.template = self.layout.defaults()
+        for position, f in enumerate(self.layout.fields):
+            if isinstance(f, models.DateField) and _needs_pre_save(f):
+                self.template[position] = self.layout.prepare_one(f.attname, now)
+
+    def row(self, values: dict[str, Any]) -> tuple:
+        row = self.template.copy()
+        index, prepare = self.layout.index, self.layout.prepare_one
+        for name, value in values.items():
+            row[index[name]] = prepare(name, value)
+        return tuple(row)
+
+    def insert(self, rows: Sequence[tuple]) -> None:
+        self.layout.executemany(rows)
+
+
+@contextmanager
+def indexes_deferred(*models_: Any, using: str | None = None) -> Iterator[None]:
+    """Drop the plain (non-unique) indexes of the models' tables, and build them again on the way out, failing or
+    not: for loading rows by the million into new tables (the demo's bulk sizes), where keeping every index up to
+    date row by row costs more than building it once from the loaded rows. Unique indexes and the indexes behind
+    constraints stay, so the database still refuses what it would refuse."""
+    connection = connections[using or router.db_for_write(models_[0])]
+    statements: list[tuple[str, str]] = []
+    with connection.cursor() as cursor:
+        for model in models_:
+            table = model._meta.db_table
+            if connection.vendor == "sqlite":
+                cursor.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL "
+                    "AND sql NOT LIKE 'CREATE UNIQUE%%'",
+                    [table],
+                )
+            elif connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s "
+                    "AND i.indexdef NOT LIKE 'CREATE UNIQUE%%' AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+                    "WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
+                    [table],
+                )
+            else:
+                continue
+            statements.extend(cursor.fetchall())
+        for name, _sql in statements:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for _name, sql in statements:
+                cursor.execute(sql)
+
+
 def history_enabled() -> bool:
     return getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
 
@@ -144,6 +205,41 @@ class HistoryLayout(Layout):
         return row
 
 
+def insert_objects(objs: Sequence[models.Model], model: Any, *, set_pks: bool = True) -> list[tuple]:
+    """`model.objects.bulk_create(objs)` for new, validated records, without Django compiling every value: the rows
+    as `Layout` lays them out (auto_now dates set on the objects as bulk_create does), returned in column order.
+
+    With `set_pks` each object gets its primary key (multi-row INSERT ... RETURNING); without, the rows go in with
+    `executemany`, the fastest way, for records nothing refers to afterwards. Falls back to bulk_create on a database
+    that cannot return keys from a multi-row insert."""
+    if not objs:
+        return []
+    layout = Layout(model)
+    columns = [
+        (f.attname, f, _needs_pre_save(f), convert) for f, convert in zip(layout.fields, layout.converters, strict=True)
+    ]
+    rows = []
+    for obj in objs:
+        values = []
+        for attname, f, pre_save, convert in columns:
+            value = f.pre_save(obj, True) if pre_save else getattr(obj, attname)
+            values.append(value if convert is None or value is None else convert(value))
+        rows.append(tuple(values))
+    if not set_pks:
+        layout.executemany(rows)
+        return rows
+    if not layout.connection.features.can_return_rows_from_bulk_insert:
+        model.objects.bulk_create(objs)
+        return rows
+    pks = layout.insert_returning_pks(rows)
+    pk_attname = model._meta.pk.attname
+    for obj, pk in zip(objs, pks, strict=True):
+        setattr(obj, pk_attname, pk)
+        obj._state.adding = False
+        obj._state.db = layout.connection.alias
+    return rows
+
+
 def create_with_history(objs: Sequence[models.Model], model: Any, *, actor: Any, now: Any = None) -> None:
     """`bulk_create_with_history(objs, model, default_user=actor)` for new, validated records, faster.
 
@@ -156,27 +252,13 @@ def create_with_history(objs: Sequence[models.Model], model: Any, *, actor: Any,
         bulk_create_with_history(objs, model, default_user=actor, default_date=now)
         return
     now = now or timezone.now()
-    columns = [
-        (f.attname, f, _needs_pre_save(f), convert) for f, convert in zip(layout.fields, layout.converters, strict=True)
-    ]
-    rows = []
-    for obj in objs:
-        values = []
-        for attname, f, pre_save, convert in columns:
-            value = f.pre_save(obj, True) if pre_save else getattr(obj, attname)
-            values.append(value if convert is None or value is None else convert(value))
-        rows.append(tuple(values))
-    pks = layout.insert_returning_pks(rows)
-    pk_attname = model._meta.pk.attname
-    for obj, pk in zip(objs, pks, strict=True):
-        setattr(obj, pk_attname, pk)
-        obj._state.adding = False
-        obj._state.db = layout.connection.alias
+    rows = insert_objects(objs, model)
     if not history_enabled():
         return
     history = HistoryLayout(model, actor=actor, now=now)
     history_rows = []
-    names = [name for name, *_rest in columns]
+    names = [f.attname for f in layout.fields]
+    pk_attname = model._meta.pk.attname
     for obj, row in zip(objs, rows, strict=True):
         record = dict(zip(names, row, strict=True))
         record[pk_attname] = obj.pk

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from presales import access
 from presales.capacity import services, tasks
 from presales.capacity.models import Booking, BookingMode, LeaveKind
+from presales.core.bulkinsert import insert_objects
 from presales.customers.models import Region
 from presales.deals.models import DealStep, Opportunity, Outcome, StepStatus
 from presales.people.models import PRESALES_ROLES, User
@@ -118,7 +119,7 @@ def _history(ctx: DemoContext) -> int:
                     )
                 )
     if rows:
-        Activity.objects.bulk_create(rows, batch_size=ctx.spec.batch_size)
+        insert_objects(rows, Activity, set_pks=False)
         created += len(rows)
     return created
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from presales.core.bulkinsert import RowBuilder
 from presales.customers.models import Attitude, Contact, DecisionRole, Level
 from presales.deals import services as checklist
 from presales.deals.models import DealStep, Opportunity, Outcome, StepStatus
@@ -472,8 +473,11 @@ class BulkChecklists:
             self.managers[kind] = functional.manager if functional else None
         self.now = timezone.now()
         self.count = 0
+        self.builder = RowBuilder(DealStep, now=self.now)
+        self.roles = {definition.responsible_role for definition in self.definitions}
 
-    def rows(self, opportunities: list[Opportunity], plans: list[OpportunityPlan]) -> list[DealStep]:
+    def rows(self, opportunities: list[Opportunity], plans: list[OpportunityPlan]) -> list[tuple]:
+        """The open deals' steps as DealStep rows (core.bulkinsert.RowBuilder), ready to insert."""
         if not self.definitions:
             return []
         pairs = [(o, p) for o, p in zip(opportunities, plans, strict=True) if p.outcome == Outcome.OPEN]
@@ -499,63 +503,66 @@ class BulkChecklists:
             since = checklist.actionable_since(self.definitions, self.stages[opportunity.stage_id], today)
             dues = checklist.due_dates(self.definitions, since, opportunity.expected_close_date)
             opened = today - datetime.timedelta(days=self.rng.randint(5, 120))
+            responsible = {role: team.resolve(role) for role in self.roles}
             for definition, step_since, due in zip(self.definitions, since, dues, strict=True):
-                person = team.resolve(definition.responsible_role)
-                step = DealStep(
-                    opportunity=opportunity,
-                    definition=definition,
-                    actionable_since=step_since,
-                    due_date=due,
-                    responsible=person,
-                )
+                person = responsible[definition.responsible_role]
+                step: dict[str, Any] = {
+                    "opportunity_id": opportunity.pk,
+                    "definition_id": definition.pk,
+                    "actionable_since": step_since,
+                    "due_date": due,
+                    "responsible_id": person.pk if person is not None else None,
+                }
                 order = definition.order
                 if order in steps_plan.finished:
                     if order in steps_plan.skipped:
-                        step.status, step.reason = StepStatus.SKIPPED, steps_plan.skipped[order]
+                        step["status"], step["reason"] = StepStatus.SKIPPED, steps_plan.skipped[order]
                     else:
-                        step.status = StepStatus.DONE
-                        _answer_columns(step, self.planner.answer(definition, plan, [], today))
+                        step["status"] = StepStatus.DONE
+                        answer = self.planner.answer(definition, plan, [], today)
+                        step.update(_answer_columns(definition.answer_kind, answer))
                     done_on = min(today, opened + datetime.timedelta(days=self.planner.offsets[order] // 3))
-                    step.completed_at = _moment(self.rng, done_on, self.now)
-                    step.completed_by = person
+                    step["completed_at"] = _moment(self.rng, done_on, self.now)
+                    step["completed_by_id"] = step["responsible_id"]
                 elif order in steps_plan.in_progress:
-                    step.status = StepStatus.IN_PROGRESS
+                    step["status"] = StepStatus.IN_PROGRESS
                 elif order in steps_plan.blocked:
-                    step.status, step.reason = StepStatus.BLOCKED, steps_plan.blocked[order]
-                result.append(step)
+                    step["status"], step["reason"] = StepStatus.BLOCKED, steps_plan.blocked[order]
+                result.append(self.builder.row(step))
         self.count += len(result)
         return result
 
 
-def _answer_columns(step: DealStep, answer: dict[str, Any]) -> None:
+def _answer_columns(kind: str, answer: dict[str, Any]) -> dict[str, Any]:
     """The answer columns the playbook service writes for answers that touch no other record."""
-    kind = step.definition.answer_kind
     if kind == AnswerKind.ANALYSIS:
-        step.answer_choice, step.answer_text = answer["fit"], answer.get("notes", "")
-    elif kind == AnswerKind.BUDGET:
-        step.answer_choice, step.answer_amount = answer["status"], answer.get("amount")
-    elif kind == AnswerKind.QUOTE:
-        step.answer_amount, step.answer_text = answer["amount"], answer.get("configuration", "")
-    elif kind == AnswerKind.GO_NO_GO:
-        step.answer_choice, step.answer_text = answer["decision"], answer.get("reason", "")
-        step.answer_data = {"investment": answer.get("investment", "")}
-    elif kind in (AnswerKind.PAIN_POINTS, AnswerKind.PAIN_SOLVABLE):
-        step.answer_data = {"pains": answer["pains"]}
-    elif kind == AnswerKind.SOLUTION:
-        step.answer_choice, step.answer_text = answer["accepted"], answer.get("document", "")
-    elif kind == AnswerKind.YES_NO:
-        step.answer_choice = answer["answer"]
-    elif kind == AnswerKind.POC:
-        step.answer_choice, step.answer_data = answer["result"], {"criteria": answer["criteria"]}
-    elif kind == AnswerKind.COMPETITORS:
-        step.answer_text = answer.get("differentiators", "")
-    elif kind == AnswerKind.STAKEHOLDERS:
-        step.answer_choice = answer["method"]
-    elif kind == AnswerKind.AMOUNT:
-        step.answer_amount = answer["amount"]
-    elif kind == AnswerKind.PROCUREMENT:
-        step.answer_choice = answer["method"]
-    elif kind == AnswerKind.RISKS:
-        step.answer_data = {"risks": answer["risks"]}
-    elif kind == AnswerKind.ORDER:
-        step.answer_data, step.answer_text = {"order_number": answer["order_number"]}, answer.get("terms", "")
+        return {"answer_choice": answer["fit"], "answer_text": answer.get("notes", "")}
+    if kind == AnswerKind.BUDGET:
+        return {"answer_choice": answer["status"], "answer_amount": answer.get("amount")}
+    if kind == AnswerKind.QUOTE:
+        return {"answer_amount": answer["amount"], "answer_text": answer.get("configuration", "")}
+    if kind == AnswerKind.GO_NO_GO:
+        return {
+            "answer_choice": answer["decision"],
+            "answer_text": answer.get("reason", ""),
+            "answer_data": {"investment": answer.get("investment", "")},
+        }
+    if kind in (AnswerKind.PAIN_POINTS, AnswerKind.PAIN_SOLVABLE):
+        return {"answer_data": {"pains": answer["pains"]}}
+    if kind == AnswerKind.SOLUTION:
+        return {"answer_choice": answer["accepted"], "answer_text": answer.get("document", "")}
+    if kind == AnswerKind.YES_NO:
+        return {"answer_choice": answer["answer"]}
+    if kind == AnswerKind.POC:
+        return {"answer_choice": answer["result"], "answer_data": {"criteria": answer["criteria"]}}
+    if kind == AnswerKind.COMPETITORS:
+        return {"answer_text": answer.get("differentiators", "")}
+    if kind in (AnswerKind.STAKEHOLDERS, AnswerKind.PROCUREMENT):
+        return {"answer_choice": answer["method"]}
+    if kind == AnswerKind.AMOUNT:
+        return {"answer_amount": answer["amount"]}
+    if kind == AnswerKind.RISKS:
+        return {"answer_data": {"risks": answer["risks"]}}
+    if kind == AnswerKind.ORDER:
+        return {"answer_data": {"order_number": answer["order_number"]}, "answer_text": answer.get("terms", "")}
+    return {}

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from presales.core.bulkinsert import insert_objects
 from presales.customers import services
 from presales.customers.models import Account, Attitude, Contact, DecisionRole, Industry, Level
 from presales.demo import names
@@ -216,7 +217,7 @@ def _create_in_bulk(ctx: DemoContext, plans: list[AccountPlan]) -> None:
                 account.team_id = plan.values["owner"].team_id
                 account.refresh_name_keys()  # as Account.save() does (bulk_create does not call it)
                 accounts.append(account)
-            Account.objects.bulk_create(accounts, batch_size=batch)
+            insert_objects(accounts, Account)
             # Stakeholders level by level, so everybody's boss already has a primary key.
             created: list[list[Contact | None]] = [[None] * len(plan.contacts) for plan in chunk]
             depth = 0
@@ -232,7 +233,7 @@ def _create_in_bulk(ctx: DemoContext, plans: list[AccountPlan]) -> None:
                         rows.append(contact)
                 if not rows:
                     break
-                Contact.objects.bulk_create(rows, batch_size=batch)
+                insert_objects(rows, Contact)
                 depth += 1
         ctx.accounts.extend(accounts)
         progress.update(start + len(chunk))

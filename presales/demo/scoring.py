@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from presales.core.bulkinsert import insert_objects
 from presales.deals import services as deal_services
 from presales.deals.models import Opportunity, Outcome
 from presales.demo import names
@@ -86,9 +87,14 @@ def _ensure_results(ctx: DemoContext, engineers: list[User], start: datetime.dat
 
 
 def _visits(ctx: DemoContext, engineers: list[User], start: datetime.date, end: datetime.date) -> int:
-    deals_by_lead: dict[int, list[Opportunity]] = defaultdict(list)
-    for deal in Opportunity.objects.filter(presales_lead__in=engineers).select_related("account").order_by("pk"):
-        deals_by_lead[deal.presales_lead_id].append(deal)
+    # (deal, account) ids per lead: the deals are only drawn from, and at the bulk sizes they are 150,000 objects.
+    deals_by_lead: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pk, lead_id, account_id in (
+        Opportunity.objects.filter(presales_lead__in=engineers)
+        .order_by("pk")
+        .values_list("pk", "presales_lead_id", "account_id")
+    ):
+        deals_by_lead[lead_id].append((pk, account_id))
     rows = []
     count = 0
     for engineer in engineers:
@@ -100,20 +106,28 @@ def _visits(ctx: DemoContext, engineers: list[User], start: datetime.date, end: 
                 day = week + datetime.timedelta(days=ctx.rng.randint(0, 4))
                 if not start <= day <= end:
                     continue
-                deal = ctx.rng.choice(deals)
+                deal_id, account_id = ctx.rng.choice(deals)
                 values = {
                     "kind": WorkType.ON_SITE_VISIT,
                     "date": day,
                     "hours": Decimal(ctx.rng.choice([2, 3, 4])),
-                    "opportunity": deal,
                     "outcome": ctx.rng.choice(VISIT_OUTCOMES),
                 }
                 if ctx.spec.use_services:
-                    work_services.activity_create(actor=engineer, **values)
+                    deal = Opportunity.objects.get(pk=deal_id)
+                    work_services.activity_create(actor=engineer, opportunity=deal, **values)
                 else:
-                    rows.append(Activity(owner=engineer, account=deal.account, status=ActivityStatus.DONE, **values))
+                    rows.append(
+                        Activity(
+                            owner=engineer,
+                            opportunity_id=deal_id,
+                            account_id=account_id,
+                            status=ActivityStatus.DONE,
+                            **values,
+                        )
+                    )
                 count += 1
-    Activity.objects.bulk_create(rows, batch_size=ctx.spec.batch_size)
+    insert_objects(rows, Activity, set_pks=False)
     return count
 
 

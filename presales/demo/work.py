@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
+from presales.core.bulkinsert import insert_objects
 from presales.deals.models import Opportunity, Outcome
 from presales.people.models import SALES_ROLES, User, UserSkill
 from presales.work import services
@@ -77,7 +78,7 @@ def generate_work(ctx: DemoContext) -> None:
                         status=ActivityStatus.DONE,
                     )
                 )
-        Activity.objects.bulk_create(rows, batch_size=ctx.spec.batch_size)
+        insert_objects(rows, Activity, set_pks=False)
         activities = len(rows)
     requests = _requests(ctx, [d for d in deals if d.outcome == Outcome.OPEN][:12])
     ctx.counts["activities"] = activities
