@@ -12,7 +12,13 @@ import pytest
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from presales.core.bulkinsert import RowBuilder, create_with_history, history_from_table, insert_objects
+from presales.core.bulkinsert import (
+    RowBuilder,
+    create_with_history,
+    history_from_table,
+    indexes_deferred,
+    insert_objects,
+)
 from presales.customers.models import Account, Industry, Region
 from presales.deals.models import HEALTH_FIELDS, DealStep, Opportunity, StepStatus
 from presales.playbook.models import PlaybookVersion, Stage
@@ -248,3 +254,26 @@ def test_insert_objects_and_row_builder_match_bulk_create(personas):
     insert_objects(members, Opportunity, set_pks=False)
     assert all(deal.pk is None for deal in members)
     assert Opportunity.objects.filter(name__startswith="C ").count() == 2
+
+
+def _index_names(table: str) -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return {
+            name
+            for name, info in connection.introspection.get_constraints(cursor, table).items()
+            if info["index"] and not info["unique"]
+        }
+
+
+def test_indexes_deferred_drops_plain_indexes_and_builds_them_again_even_on_failure():
+    table = DealStep._meta.db_table
+    before = _index_names(table)
+    assert {"deal_step_owner_status_due", "deal_step_status_due"} <= before
+    with indexes_deferred(DealStep):
+        assert _index_names(table) == set()
+    assert _index_names(table) == before
+    with pytest.raises(RuntimeError), indexes_deferred(DealStep):
+        raise RuntimeError("a failed load")
+    assert _index_names(table) == before
