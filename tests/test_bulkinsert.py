@@ -19,6 +19,7 @@ from presales.core.bulkinsert import (
     indexes_deferred,
     insert_objects,
 )
+from presales.core.history import attribute_change
 from presales.customers.models import Account, Industry, Region
 from presales.deals.models import HEALTH_FIELDS, DealStep, Opportunity, StepStatus
 from presales.playbook.models import PlaybookVersion, Stage
@@ -277,3 +278,19 @@ def test_indexes_deferred_drops_plain_indexes_and_builds_them_again_even_on_fail
     with pytest.raises(RuntimeError), indexes_deferred(DealStep):
         raise RuntimeError("a failed load")
     assert _index_names(table) == before
+
+
+def test_create_with_history_names_the_person_and_moment_each_object_carries(personas):
+    """As simple_history does for bulk_create_with_history: an object's `_history_user` (core.history.attribute_change)
+    and `_history_date` win over the call's actor and time; the others get the call's."""
+    moment = timezone.now() - datetime.timedelta(days=30)
+    accounts = [
+        Account(name=f"署名客户 {n}", industry=Industry.FINANCE, region=Region.EAST, owner=personas.owner)
+        for n in range(2)
+    ]
+    attribute_change(accounts[0], actor=personas.manager)
+    accounts[0]._history_date = moment
+    create_with_history(accounts, Account, actor=personas.owner)
+    first, second = (Account.history.get(id=account.pk) for account in accounts)
+    assert (first.history_user, first.history_date) == (personas.manager, moment)
+    assert second.history_user == personas.owner and second.history_date > moment

@@ -259,10 +259,19 @@ def create_with_history(objs: Sequence[models.Model], model: Any, *, actor: Any,
     history_rows = []
     names = [f.attname for f in layout.fields]
     pk_attname = model._meta.pk.attname
+    user_index, date_index = history.index.get("history_user_id"), history.index.get("history_date")
     for obj, row in zip(objs, rows, strict=True):
         record = dict(zip(names, row, strict=True))
         record[pk_attname] = obj.pk
         values = history.from_record(record)
+        # Who and when for this record, where the object says (as simple_history reads them): attribute_change's
+        # `_history_user`, a `_history_date`.
+        user = getattr(obj, "_history_user", None)
+        if user is not None and user_index is not None:
+            values[user_index] = user.pk
+        moment = getattr(obj, "_history_date", None)
+        if moment is not None and date_index is not None:
+            values[date_index] = history.prepare_one("history_date", moment)
         reason = get_change_reason_from_object(obj)
         if reason and history.reason_index is not None:
             values[history.reason_index] = reason

@@ -4,7 +4,8 @@ pipeline does from week to week (deals pulled in and pushed out, amounts revised
 won and lost).
 
 Everything goes through presales.forecast.services under the demo clock (presales.demo.checklists.demo_clock), so
-the stamps and the history fall on the days the work happened. The past snapshots are the pipeline of today wound
+the stamps and the history fall on the days the work happened; at the bulk sizes the quotas and categories (tens of
+thousands) are the rows and history rows those services would write, inserted in batches (`_Writer`). The past snapshots are the pipeline of today wound
 back week by week: a deal closed since a week was still open in it, a deal that is new since was not there yet, and
 a few deals each week had another close date, amount or category.
 """
@@ -13,15 +14,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from presales.core.bulkinsert import create_with_history
+from presales.core.history import attribute_change
 from presales.deals.models import Opportunity, Outcome
 from presales.demo.checklists import demo_clock
 from presales.forecast import selectors, services
-from presales.forecast.models import OPEN_CATEGORIES, Category, PeriodKind, Quota
+from presales.forecast.models import OPEN_CATEGORIES, Category, CategoryOverride, PeriodKind, Quota
 from presales.forecast.periods import Period, week_start
 from presales.people.models import Role, Team, TeamKind, User
 
@@ -61,11 +65,51 @@ def _quota_setter(ctx: DemoContext, team_parent_manager: User | None) -> User:
     return team_parent_manager or ctx.admin or User.objects.filter(role=Role.ADMIN).first()  # type: ignore[return-value]
 
 
+class _Writer:
+    """Sets quotas and categories through the services (the small demo), or, at the bulk sizes (tens of thousands of
+    them), writes the rows those services would write: the same values and the same history row naming who set it and
+    when (core.bulkinsert.create_with_history), in batches grouped by the demo clock's moment."""
+
+    def __init__(self, ctx: DemoContext):
+        self.bulk = not ctx.spec.use_services
+        self.pending: dict[tuple[type, datetime.datetime], list[Any]] = defaultdict(list)
+
+    def quota(self, moment: datetime.datetime, *, actor: User, period: Period, amount: Decimal, **whose: Any) -> None:
+        if not self.bulk:
+            with demo_clock(moment):
+                services.quota_set(actor=actor, period=period, amount=amount, **whose)
+            return
+        row = Quota(person=whose.get("person"), team=whose.get("team"), period_kind=period.kind)
+        row.period_start, row.amount = period.start, amount
+        self._add(moment, row, actor)
+
+    def category(
+        self, moment: datetime.datetime, *, actor: User, opportunity: Opportunity, category: str, note: str
+    ) -> None:
+        if not self.bulk:
+            with demo_clock(moment):
+                services.category_override_set(actor=actor, opportunity=opportunity, category=category, note=note)
+            return
+        self._add(moment, CategoryOverride(opportunity=opportunity, category=category, note=note, set_by=actor), actor)
+
+    def _add(self, moment: datetime.datetime, row: Any, actor: User) -> None:
+        attribute_change(row, actor=actor)
+        row._history_date = moment
+        self.pending[(type(row), moment)].append(row)
+
+    def flush(self) -> None:
+        for (model, moment), rows in self.pending.items():
+            with demo_clock(moment):  # the rows' created and updated stamps
+                create_with_history(rows, model, actor=None, now=moment)
+        self.pending.clear()
+
+
 def _quotas(ctx: DemoContext) -> int:
     """Quarter quotas from the annual targets (this quarter and the last), the months' as thirds; a team's is its
     people's plus a stretch."""
     this_quarter = Period.containing(PeriodKind.QUARTER, ctx.today)
     count = 0
+    writer = _Writer(ctx)
     for info in ctx.sales_teams:
         team = info.team
         parent_manager = team.parent.manager if team.parent_id and team.parent else None
@@ -77,20 +121,21 @@ def _quotas(ctx: DemoContext) -> int:
                 quarterly = _round(target / 4 * Decimal(ctx.rng.choice(["0.9", "1", "1", "1.1"])))
                 setter = team_manager if team_manager and team_manager.pk != person.pk else None
                 setter = setter or _quota_setter(ctx, parent_manager)
-                with demo_clock(_at(quarter.start - datetime.timedelta(days=3))):
-                    services.quota_set(actor=setter, period=quarter, amount=quarterly, person=person)
-                    for month in quarter.month_periods():
-                        services.quota_set(actor=setter, period=month, amount=_round(quarterly / 3), person=person)
+                moment = _at(quarter.start - datetime.timedelta(days=3))
+                writer.quota(moment, actor=setter, period=quarter, amount=quarterly, person=person)
+                for month in quarter.month_periods():
+                    writer.quota(moment, actor=setter, period=month, amount=_round(quarterly / 3), person=person)
                 team_total += quarterly
                 count += 4
-            with demo_clock(_at(quarter.start - datetime.timedelta(days=4))):
-                services.quota_set(
-                    actor=_quota_setter(ctx, parent_manager),
-                    period=quarter,
-                    amount=_round(team_total * Decimal("1.05")),
-                    team=team,
-                )
+            writer.quota(
+                _at(quarter.start - datetime.timedelta(days=4)),
+                actor=_quota_setter(ctx, parent_manager),
+                period=quarter,
+                amount=_round(team_total * Decimal("1.05")),
+                team=team,
+            )
             count += 1
+    writer.flush()  # the departments' quotas below are the sums of these
     # The departments above the regional teams: the sum of their teams' quotas, set by the administrator.
     parents: dict[int, list[Team]] = {}
     for info in ctx.sales_teams:
@@ -124,13 +169,18 @@ def _overrides(ctx: DemoContext) -> int:
         .order_by("pk")
     )
     chosen = rng.sample(deals, k=max(3, len(deals) // 8)) if deals else []
+    writer = _Writer(ctx)
     for deal in chosen:
         default = categories[deal.stage_id]
         category = rng.choice([c for c in OPEN_CATEGORIES if c != default])
-        with demo_clock(_at(ctx.today - datetime.timedelta(days=rng.randint(1, 20)), rng.randint(9, 18))):
-            services.category_override_set(
-                actor=deal.sales_owner, opportunity=deal, category=category, note=rng.choice(OVERRIDE_NOTES[category])
-            )
+        writer.category(
+            _at(ctx.today - datetime.timedelta(days=rng.randint(1, 20)), rng.randint(9, 18)),
+            actor=deal.sales_owner,
+            opportunity=deal,
+            category=category,
+            note=rng.choice(OVERRIDE_NOTES[category]),
+        )
+    writer.flush()
     return len(chosen)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from presales import access
+from presales.core.bulkinsert import insert_objects
 from presales.core.concurrency import upsert_row
 from presales.core.history import attribute_change, delete_with_history
 from presales.deals.models import Opportunity
@@ -121,7 +122,8 @@ def snapshot_record(
             snapshot.save()
     except IntegrityError:  # another worker took it a moment ago
         return Snapshot.objects.get(week_start=start), False
-    SnapshotRow.objects.bulk_create(
+    # One row per open deal (tens of thousands at a company's size): inserted without Django compiling each value.
+    insert_objects(
         [
             SnapshotRow(
                 snapshot=snapshot,
@@ -135,7 +137,8 @@ def snapshot_record(
             )
             for pk, entry in entries.items()
         ],
-        batch_size=2000,
+        SnapshotRow,
+        set_pks=False,
     )
     return snapshot, True
 
