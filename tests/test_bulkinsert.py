@@ -294,3 +294,25 @@ def test_create_with_history_names_the_person_and_moment_each_object_carries(per
     first, second = (Account.history.get(id=account.pk) for account in accounts)
     assert (first.history_user, first.history_date) == (personas.manager, moment)
     assert second.history_user == personas.owner and second.history_date > moment
+
+
+def test_indexes_deferred_inside_a_transaction_with_rows_written(personas):
+    """PostgreSQL refuses CREATE INDEX while the transaction has deferred foreign-key checks pending on the table
+    (the demo data generated inside a test's transaction): they are run first."""
+    actor = personas.owner
+    account = Account.objects.create(name="索引客户", industry=Industry.FINANCE, region=Region.EAST, owner=actor)
+    deal = Opportunity.objects.create(
+        name="索引项目",
+        account=account,
+        sales_owner=actor,
+        team_id=actor.team_id,
+        stage=Stage.objects.get(number=1),
+        expected_close_date=timezone.localdate(),
+    )
+    definition = PlaybookVersion.objects.current().steps.order_by("order")[0]
+    table = DealStep._meta.db_table
+    before = _index_names(table)
+    with indexes_deferred(DealStep):
+        DealStep.objects.create(opportunity=deal, definition=definition, responsible=actor)
+    assert _index_names(table) == before
+    assert DealStep.objects.filter(opportunity=deal).count() == 1

@@ -167,6 +167,10 @@ def indexes_deferred(*models_: Any, using: str | None = None) -> Iterator[None]:
     try:
         yield
     finally:
+        if statements and connection.vendor == "postgresql" and connection.in_atomic_block:
+            # PostgreSQL refuses CREATE INDEX on a table with deferred foreign-key checks pending in this
+            # transaction: run them now (as at commit; a broken reference fails here) and defer again.
+            connection.check_constraints()
         with connection.cursor() as cursor:
             for _name, sql in statements:
                 cursor.execute(sql)
